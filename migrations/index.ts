@@ -1,0 +1,4 @@
+import { InitialSchema1764240000000 } from './1764240000000-initial-schema';
+
+/** Every migration, in order. Listed explicitly so the same list serves the built service and the tests. */
+export const MIGRATIONS = [InitialSchema1764240000000];

@@ -1,0 +1,21 @@
+import { Module } from '@nestjs/common';
+import { JwtModule } from '@nestjs/jwt';
+import { AppConfig } from '../config/app-config';
+import { AuthController, UsersController } from './auth.controller';
+import { AuthService } from './auth.service';
+import { StaffGuard } from './staff.guard';
+import { UsersRepository } from './users.repository';
+import { UsersService } from './users.service';
+
+@Module({
+  imports: [
+    JwtModule.registerAsync({
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => ({ secret: config.jwtSecret, signOptions: { algorithm: 'HS256' }, verifyOptions: { algorithms: ['HS256'] } }),
+    }),
+  ],
+  controllers: [AuthController, UsersController],
+  providers: [AuthService, UsersService, UsersRepository, StaffGuard],
+  exports: [AuthService, UsersRepository, StaffGuard],
+})
+export class AuthModule {}

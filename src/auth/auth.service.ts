@@ -1,0 +1,83 @@
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { AppConfig } from '../config/app-config';
+import { Clock } from '../common/clock';
+import { DomainError } from '../common/domain-error';
+import { hashPassword, verifyPassword } from './passwords';
+import { AccessTokenClaims, StaffUser } from './staff-user';
+import { User } from './user.entity';
+import { UsersRepository } from './users.repository';
+
+export interface LoginResult {
+  accessToken: string;
+  expiresAt: string;
+  user: StaffUser;
+}
+
+@Injectable()
+export class AuthService implements OnApplicationBootstrap {
+  private readonly logger = new Logger(AuthService.name);
+
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly jwt: JwtService,
+    private readonly config: AppConfig,
+    private readonly clock: Clock,
+  ) {}
+
+  /** The first admin comes from ADMIN_EMAIL / ADMIN_PASSWORD; an existing account is left as it is. */
+  async onApplicationBootstrap(): Promise<void> {
+    const { adminEmail, adminPassword } = this.config;
+    if (!adminEmail || !adminPassword) {
+      this.logger.warn('ADMIN_EMAIL / ADMIN_PASSWORD are not set: no admin account is created at start');
+      return;
+    }
+    const created = await this.users.insertIfAbsent({
+      email: adminEmail,
+      name: 'Administrateur',
+      role: 'admin',
+      passwordHash: await hashPassword(adminPassword),
+    });
+    if (created) this.logger.log('Created the first admin account from ADMIN_EMAIL');
+  }
+
+  async login(email: string, password: string): Promise<LoginResult> {
+    const user = await this.users.withPasswordByEmail(email);
+    const valid = await verifyPassword(user?.passwordHash ?? null, password);
+    if (!user || !valid || !user.active) {
+      throw new DomainError('invalid_credentials', 'Adresse e-mail ou mot de passe incorrect.');
+    }
+    const now = Math.floor(this.clock.now().getTime() / 1000);
+    const exp = now + this.config.jwtTtlSeconds;
+    const claims: AccessTokenClaims & { iat: number; exp: number } = { sub: user.id, role: user.role, ver: user.tokenVersion, iat: now, exp };
+    return {
+      accessToken: await this.jwt.signAsync(claims),
+      expiresAt: new Date(exp * 1000).toISOString(),
+      user: toStaffUser(user),
+    };
+  }
+
+  /** The staff member a bearer token stands for, or an `unauthenticated` error. */
+  async authenticate(token: string): Promise<StaffUser> {
+    let claims: AccessTokenClaims;
+    try {
+      claims = await this.jwt.verifyAsync<AccessTokenClaims>(token, { clockTimestamp: Math.floor(this.clock.now().getTime() / 1000) });
+    } catch {
+      throw new DomainError('unauthenticated', 'Session expirée ou jeton invalide : reconnectez-vous.');
+    }
+    const user = typeof claims.sub === 'string' && isUuid(claims.sub) ? await this.users.byId(claims.sub) : null;
+    // A deactivated account, or one whose tokens were revoked, loses access at once.
+    if (!user || !user.active || user.tokenVersion !== claims.ver) {
+      throw new DomainError('unauthenticated', 'Session expirée ou jeton invalide : reconnectez-vous.');
+    }
+    return toStaffUser(user);
+  }
+}
+
+export function toStaffUser(user: User): StaffUser {
+  return { id: user.id, email: user.email, name: user.name, role: user.role };
+}
+
+function isUuid(value: string): boolean {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
+}

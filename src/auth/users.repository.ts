@@ -1,0 +1,60 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { Role, User } from './user.entity';
+
+@Injectable()
+export class UsersRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  byId(id: string, manager: EntityManager = this.dataSource.manager): Promise<User | null> {
+    return manager.findOneBy(User, { id });
+  }
+
+  /** With the password hash, for login only. */
+  withPasswordByEmail(email: string): Promise<User | null> {
+    return this.dataSource.manager
+      .createQueryBuilder(User, 'user')
+      .addSelect('user.passwordHash')
+      .where('lower(user.email) = lower(:email)', { email })
+      .getOne();
+  }
+
+  list(): Promise<User[]> {
+    return this.dataSource.manager.find(User, { order: { role: 'ASC', name: 'ASC' } });
+  }
+
+  /** Active staff who may hold a desk at a permanence. */
+  activeAdvisors(ids: string[], manager: EntityManager): Promise<User[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return manager
+      .createQueryBuilder(User, 'user')
+      .where('user.id IN (:...ids)', { ids })
+      .andWhere('user.active')
+      .andWhere(`user.role IN ('advisor', 'admin')`)
+      .getMany();
+  }
+
+  async insert(values: { email: string; name: string; role: Role; passwordHash: string }): Promise<User> {
+    const created = this.dataSource.manager.create(User, { ...values, active: true, tokenVersion: 0 });
+    return this.dataSource.manager.save(created);
+  }
+
+  /** Creates the account unless one with that e-mail exists; safe when several instances start together. */
+  async insertIfAbsent(values: { email: string; name: string; role: Role; passwordHash: string }): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query(
+      `INSERT INTO users (email, name, role, password_hash) VALUES ($1, $2, $3, $4)
+       ON CONFLICT ((lower(email))) DO NOTHING RETURNING id`,
+      [values.email, values.name, values.role, values.passwordHash],
+    );
+    return rows.length > 0;
+  }
+
+  async update(id: string, changes: Partial<Pick<User, 'name' | 'role' | 'active' | 'passwordHash' | 'email'>>, revoke: boolean): Promise<void> {
+    await this.dataSource.manager
+      .createQueryBuilder()
+      .update(User)
+      .set({ ...changes, ...(revoke ? { tokenVersion: () => 'token_version + 1' } : {}) })
+      .where('id = :id', { id })
+      .execute();
+  }
+}

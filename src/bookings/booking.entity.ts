@@ -1,0 +1,79 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+
+export type BookingStatus = 'confirmed' | 'cancelled';
+export type CancelledBy = 'attendee' | 'staff' | 'system';
+/** Why a booking needs the attendee's attention after a change made by the CRESS. */
+export type BookingAttention = 'session_cancelled' | 'session_moved' | 'session_changed';
+
+@Entity('bookings')
+export class Booking {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column('uuid', { name: 'slot_id' })
+  slotId: string;
+
+  @Column('text')
+  status: BookingStatus;
+
+  @Column('text', { name: 'attendee_name' })
+  attendeeName: string;
+
+  @Column('text', { name: 'attendee_email' })
+  attendeeEmail: string;
+
+  @Column('text', { name: 'attendee_phone', nullable: true })
+  attendeePhone: string | null;
+
+  @Column('text', { name: 'organisation_name' })
+  organisationName: string;
+
+  @Column('text', { name: 'organisation_siret', nullable: true })
+  organisationSiret: string | null;
+
+  @Column('text', { name: 'organisation_legal_form', nullable: true })
+  organisationLegalForm: string | null;
+
+  @Column('text', { name: 'organisation_postcode', nullable: true })
+  organisationPostcode: string | null;
+
+  @Column('text', { array: true })
+  topics: string[];
+
+  @Column('text', { nullable: true })
+  message: string | null;
+
+  @Column('timestamptz', { name: 'consent_at' })
+  consentAt: Date;
+
+  /** SHA-256 of the manage token; the token itself is only ever in the creation response and e-mails. */
+  @Column('bytea', { name: 'manage_token_hash', select: false })
+  manageTokenHash: Buffer;
+
+  @Column('text', { name: 'ical_uid' })
+  icalUid: string;
+
+  @Column('integer')
+  sequence: number;
+
+  @Column('timestamptz', { name: 'cancelled_at', nullable: true })
+  cancelledAt: Date | null;
+
+  @Column('text', { name: 'cancelled_by', nullable: true })
+  cancelledBy: CancelledBy | null;
+
+  @Column('text', { name: 'cancel_reason', nullable: true })
+  cancelReason: string | null;
+
+  @Column('text', { nullable: true })
+  attention: BookingAttention | null;
+
+  @Column('timestamptz', { name: 'attention_at', nullable: true })
+  attentionAt: Date | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+}

@@ -1,0 +1,50 @@
+import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { OptionalStaff } from '../auth/staff.guard';
+import { uuidPipe } from '../common/uuid.pipe';
+import { bookingOptions } from './booking-options';
+import { Access } from './booking-access.decorator';
+import { BookingsService } from './bookings.service';
+import type { BookingAccess } from './bookings.service';
+import { CancelBookingDto, CreateBookingDto, RescheduleBookingDto } from './dto/create-booking.dto';
+
+@ApiTags('bookings')
+@Controller('api')
+export class BookingsController {
+  constructor(private readonly bookings: BookingsService) {}
+
+  @Get('booking-options')
+  @ApiOperation({ summary: 'Topics and legal forms accepted by POST /api/bookings, with their French labels' })
+  options() {
+    return bookingOptions();
+  }
+
+  @Post('bookings')
+  @ApiOperation({ summary: 'Book a permanence slot; the response carries the manage token, once' })
+  book(@Body() dto: CreateBookingDto) {
+    return this.bookings.book(dto);
+  }
+
+  @Get('bookings/:id')
+  @OptionalStaff()
+  @ApiQuery({ name: 'token', required: false, description: 'manage token (or Authorization: Bearer <token>)' })
+  get(@Param('id', uuidPipe) id: string, @Access() access: BookingAccess) {
+    return this.bookings.get(id, access);
+  }
+
+  @Post('bookings/:id/cancel')
+  @HttpCode(200)
+  @OptionalStaff()
+  @ApiQuery({ name: 'token', required: false })
+  cancel(@Param('id', uuidPipe) id: string, @Access() access: BookingAccess, @Body() dto: CancelBookingDto) {
+    return this.bookings.cancel(id, access, dto.reason);
+  }
+
+  @Post('bookings/:id/reschedule')
+  @HttpCode(200)
+  @OptionalStaff()
+  @ApiQuery({ name: 'token', required: false })
+  reschedule(@Param('id', uuidPipe) id: string, @Access() access: BookingAccess, @Body() dto: RescheduleBookingDto) {
+    return this.bookings.reschedule(id, access, dto.slotId);
+  }
+}

@@ -1,0 +1,152 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { Booking, BookingAttention } from './booking.entity';
+
+/** A slot as the booking engine sees it, read under the slot's row lock. */
+export interface LockedSlot {
+  id: string;
+  sessionId: string;
+  capacity: number;
+  booked: number;
+  startsAt: Date;
+  endsAt: Date;
+  advisorEmail: string | null;
+}
+
+export interface SessionState {
+  status: 'scheduled' | 'cancelled';
+  statusReason: string | null;
+  location: string;
+  timeZone: string;
+}
+
+/** What a booking looks like to its holder: the booking with where and when. */
+export interface BookingView {
+  booking: Booking;
+  startsAt: Date;
+  endsAt: Date;
+  timeZone: string;
+  location: string;
+  sessionId: string;
+  sessionStatus: 'scheduled' | 'cancelled';
+  advisor: { id: string; name: string } | null;
+}
+
+/** A booking touched by a change to its session, with what is needed to tell its holder. */
+export interface AffectedBooking {
+  id: string;
+  attendeeEmail: string;
+  attendeeName: string;
+  advisorEmail: string | null;
+}
+
+/**
+ * The booking engine's SQL. Lock order, everywhere: session row, then slot rows in id order, then
+ * booking rows. The slot row lock is what serialises everything that changes a slot's seats.
+ */
+@Injectable()
+export class BookingsRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** Locks the slots in id order (no deadlock between two transactions locking overlapping sets). */
+  async lockSlots(slotIds: string[], manager: EntityManager): Promise<Map<string, LockedSlot>> {
+    const rows: Array<LockedSlot & { advisorEmail: string | null }> = await manager.query(
+      `SELECT sl.id, sl.session_id AS "sessionId", sl.capacity, sl.booked, sl.starts_at AS "startsAt", sl.ends_at AS "endsAt",
+              (SELECT u.email FROM desks d JOIN users u ON u.id = d.advisor_id WHERE d.id = sl.desk_id AND u.active) AS "advisorEmail"
+       FROM slots sl WHERE sl.id = ANY($1::uuid[]) ORDER BY sl.id FOR UPDATE OF sl`,
+      [slotIds],
+    );
+    return new Map(rows.map((row) => [row.id, row]));
+  }
+
+  /** Read in its own statement after the slot lock, so it sees a session change committed meanwhile. */
+  async sessionState(sessionId: string, manager: EntityManager): Promise<SessionState> {
+    const [row]: SessionState[] = await manager.query(
+      `SELECT status, status_reason AS "statusReason", location, time_zone AS "timeZone" FROM permanence_sessions WHERE id = $1`,
+      [sessionId],
+    );
+    return row;
+  }
+
+  /** Takes one seat; false when the slot is full. The CHECK constraint backs this up. */
+  async takeSeat(slotId: string, manager: EntityManager): Promise<boolean> {
+    const rows: unknown[] = await manager.query(
+      `UPDATE slots SET booked = booked + 1 WHERE id = $1 AND booked < capacity RETURNING id`,
+      [slotId],
+    );
+    return rows.length === 1;
+  }
+
+  async releaseSeat(slotId: string, manager: EntityManager): Promise<void> {
+    await manager.query(`UPDATE slots SET booked = booked - 1 WHERE id = $1`, [slotId]);
+  }
+
+  async hasActiveBooking(slotId: string, email: string, manager: EntityManager): Promise<boolean> {
+    const rows: unknown[] = await manager.query(
+      `SELECT 1 FROM bookings WHERE slot_id = $1 AND lower(attendee_email) = lower($2) AND status <> 'cancelled' LIMIT 1`,
+      [slotId, email],
+    );
+    return rows.length > 0;
+  }
+
+  async insert(values: Partial<Booking>, manager: EntityManager): Promise<Booking> {
+    const booking = manager.create(Booking, values);
+    await manager.insert(Booking, booking);
+    return booking;
+  }
+
+  /** The booking with its token hash, unlocked: enough to know which slot to lock next. */
+  withTokenHash(id: string, manager: EntityManager = this.dataSource.manager): Promise<Booking | null> {
+    return manager.createQueryBuilder(Booking, 'b').addSelect('b.manageTokenHash').where('b.id = :id', { id }).getOne();
+  }
+
+  lock(id: string, manager: EntityManager): Promise<Booking | null> {
+    return manager.createQueryBuilder(Booking, 'b').where('b.id = :id', { id }).setLock('pessimistic_write').getOne();
+  }
+
+  async update(id: string, changes: Partial<Booking>, manager: EntityManager): Promise<void> {
+    await manager.update(Booking, { id }, changes);
+  }
+
+  async view(id: string, manager: EntityManager = this.dataSource.manager): Promise<BookingView | null> {
+    const booking = await manager.findOneBy(Booking, { id });
+    if (!booking) return null;
+    const [row]: Array<Omit<BookingView, 'booking' | 'advisor'> & { advisorId: string | null; advisorName: string | null }> = await manager.query(
+      `SELECT sl.starts_at AS "startsAt", sl.ends_at AS "endsAt", s.time_zone AS "timeZone", s.location, s.id AS "sessionId",
+              s.status AS "sessionStatus", u.id AS "advisorId", u.name AS "advisorName"
+       FROM slots sl JOIN permanence_sessions s ON s.id = sl.session_id JOIN desks d ON d.id = sl.desk_id
+       LEFT JOIN users u ON u.id = d.advisor_id
+       WHERE sl.id = $1`,
+      [booking.slotId],
+    );
+    const { advisorId, advisorName, ...where } = row;
+    return { booking, ...where, advisor: advisorId ? { id: advisorId, name: advisorName! } : null };
+  }
+
+  /** Cancels every confirmed booking of a session the CRESS cancels; the caller holds the slot locks. */
+  async cancelAllOfSession(sessionId: string, reason: string, at: Date, manager: EntityManager): Promise<AffectedBooking[]> {
+    const rows: AffectedBooking[] = await manager.query(
+      `UPDATE bookings b SET status = 'cancelled', cancelled_at = $2, cancelled_by = 'staff', cancel_reason = $3,
+              attention = 'session_cancelled', attention_at = $2, sequence = sequence + 1, updated_at = $2
+       FROM slots sl
+       WHERE sl.id = b.slot_id AND sl.session_id = $1 AND b.status = 'confirmed'
+       RETURNING b.id, b.attendee_email AS "attendeeEmail", b.attendee_name AS "attendeeName",
+                 (SELECT u.email FROM desks d JOIN users u ON u.id = d.advisor_id WHERE d.id = sl.desk_id AND u.active) AS "advisorEmail"`,
+      [sessionId, at, reason],
+    );
+    await manager.query(`UPDATE slots SET booked = 0 WHERE session_id = $1`, [sessionId]);
+    return rows;
+  }
+
+  /** Marks the confirmed bookings of a session changed by the CRESS; their invites get a new SEQUENCE. */
+  async markSessionChanged(sessionId: string, attention: BookingAttention, at: Date, manager: EntityManager): Promise<AffectedBooking[]> {
+    return manager.query(
+      `UPDATE bookings b SET attention = $2, attention_at = $3, sequence = sequence + 1, updated_at = $3
+       FROM slots sl
+       WHERE sl.id = b.slot_id AND sl.session_id = $1 AND b.status = 'confirmed'
+       RETURNING b.id, b.attendee_email AS "attendeeEmail", b.attendee_name AS "attendeeName",
+                 (SELECT u.email FROM desks d JOIN users u ON u.id = d.advisor_id WHERE d.id = sl.desk_id AND u.active) AS "advisorEmail"`,
+      [sessionId, attention, at],
+    );
+  }
+}

@@ -1,0 +1,209 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { DataSource, EntityManager } from 'typeorm';
+import type { StaffUser } from '../auth/staff-user';
+import { Clock } from '../common/clock';
+import { DomainError } from '../common/domain-error';
+import { AppConfig } from '../config/app-config';
+import { OutboxEntry, OutboxRepository } from '../notifications/outbox.repository';
+import { Booking } from './booking.entity';
+import { BookingsRepository, BookingView, LockedSlot } from './bookings.repository';
+import { CreateBookingDto } from './dto/create-booking.dto';
+import { manageTokenMatches, newManageToken } from './manage-token';
+
+/** Who is acting on a booking: the holder of its manage token, or a signed-in staff member. */
+export type BookingAccess = { token: string | null; staff: StaffUser | null };
+
+@Injectable()
+export class BookingsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly bookings: BookingsRepository,
+    private readonly outbox: OutboxRepository,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+  ) {}
+
+  async book(dto: CreateBookingDto) {
+    const { token, hash } = newManageToken();
+    const view = await this.dataSource.transaction(async (manager) => {
+      const slot = await this.lockBookableSlot(dto.slotId, manager);
+      if (await this.bookings.hasActiveBooking(slot.id, dto.attendee.email, manager)) {
+        throw new DomainError('already_booked', 'Cette adresse e-mail a déjà réservé ce créneau.');
+      }
+      if (!(await this.bookings.takeSeat(slot.id, manager))) {
+        throw new DomainError('slot_full', 'Ce créneau vient d’être réservé ; choisissez-en un autre.');
+      }
+      const id = randomUUID();
+      const now = this.clock.now();
+      const booking = await this.bookings.insert(
+        {
+          id,
+          slotId: slot.id,
+          status: 'confirmed',
+          attendeeName: dto.attendee.name,
+          attendeeEmail: dto.attendee.email,
+          attendeePhone: dto.attendee.phone ?? null,
+          organisationName: dto.organisation.name,
+          organisationSiret: dto.organisation.siret ?? null,
+          organisationLegalForm: dto.organisation.legalForm ?? null,
+          organisationPostcode: dto.organisation.postcode ?? null,
+          topics: dto.topics ?? [],
+          message: dto.message ?? null,
+          consentAt: now,
+          manageTokenHash: hash,
+          icalUid: `${id}@rendez-vous-ess`,
+          sequence: 0,
+        },
+        manager,
+      );
+      await this.outbox.record(manager, [
+        { kind: 'booking_confirmed', recipient: booking.attendeeEmail, bookingId: id },
+        ...this.advisorNotice('advisor_slot_booked', slot, id),
+      ]);
+      return (await this.bookings.view(id, manager))!;
+    });
+    return { ...this.present(view), manageToken: token, manageUrl: this.manageUrl(view.booking.id, token) };
+  }
+
+  async get(id: string, access: BookingAccess) {
+    const booking = await this.bookings.withTokenHash(id);
+    this.authorise(booking, access, ['admin', 'advisor']);
+    return this.present((await this.bookings.view(id))!);
+  }
+
+  /** Idempotent: cancelling a cancelled booking answers with the booking as it is. */
+  async cancel(id: string, access: BookingAccess, reason?: string) {
+    const found = await this.bookings.withTokenHash(id);
+    this.authorise(found, access, ['admin', 'advisor']);
+    const view = await this.dataSource.transaction(async (manager) => {
+      const slots = await this.bookings.lockSlots([found.slotId], manager);
+      const booking = await this.lockUnchanged(found, manager);
+      if (booking.status === 'confirmed') {
+        const now = this.clock.now();
+        await this.bookings.update(
+          id,
+          {
+            status: 'cancelled',
+            cancelledAt: now,
+            cancelledBy: access.staff ? 'staff' : 'attendee',
+            cancelReason: reason ?? null,
+            sequence: booking.sequence + 1,
+          },
+          manager,
+        );
+        await this.bookings.releaseSeat(booking.slotId, manager);
+        await this.outbox.record(manager, [
+          { kind: 'booking_cancelled', recipient: booking.attendeeEmail, bookingId: id, payload: { by: access.staff ? 'staff' : 'attendee', reason: reason ?? null } },
+          ...this.advisorNotice('advisor_slot_cancelled', slots.get(booking.slotId)!, id),
+        ]);
+      }
+      return (await this.bookings.view(id, manager))!;
+    });
+    return this.present(view);
+  }
+
+  /** Moves the booking to another slot atomically: the old seat is freed only if the new one is taken. */
+  async reschedule(id: string, access: BookingAccess, slotId: string) {
+    const found = await this.bookings.withTokenHash(id);
+    this.authorise(found, access, ['admin']);
+    if (found.slotId === slotId) throw new DomainError('same_slot', 'La réservation est déjà sur ce créneau.');
+    const view = await this.dataSource.transaction(async (manager) => {
+      const slots = await this.bookings.lockSlots([found.slotId, slotId], manager);
+      const booking = await this.lockUnchanged(found, manager);
+      if (booking.status !== 'confirmed') throw new DomainError('booking_cancelled', 'Cette réservation est annulée ; faites une nouvelle réservation.');
+      const target = await this.checkBookable(slots.get(slotId), manager);
+      if (await this.bookings.hasActiveBooking(target.id, booking.attendeeEmail, manager)) {
+        throw new DomainError('already_booked', 'Cette adresse e-mail a déjà réservé ce créneau.');
+      }
+      if (!(await this.bookings.takeSeat(target.id, manager))) {
+        throw new DomainError('slot_full', 'Ce créneau est complet ; choisissez-en un autre.');
+      }
+      await this.bookings.releaseSeat(booking.slotId, manager);
+      await this.bookings.update(id, { slotId: target.id, sequence: booking.sequence + 1, attention: null, attentionAt: null }, manager);
+      const previous = slots.get(booking.slotId)!;
+      await this.outbox.record(manager, [
+        { kind: 'booking_rescheduled', recipient: booking.attendeeEmail, bookingId: id, payload: { previousStartsAt: previous.startsAt.toISOString() } },
+        ...this.advisorNotice('advisor_slot_cancelled', previous, id),
+        ...this.advisorNotice('advisor_slot_booked', target, id),
+      ]);
+      return (await this.bookings.view(id, manager))!;
+    });
+    return this.present(view);
+  }
+
+  private async lockBookableSlot(slotId: string, manager: EntityManager): Promise<LockedSlot> {
+    const slots = await this.bookings.lockSlots([slotId], manager);
+    return this.checkBookable(slots.get(slotId), manager);
+  }
+
+  private async checkBookable(slot: LockedSlot | undefined, manager: EntityManager): Promise<LockedSlot> {
+    if (!slot) throw new DomainError('slot_not_found', 'Ce créneau n’existe pas (ou plus).');
+    const session = await this.bookings.sessionState(slot.sessionId, manager);
+    if (session.status === 'cancelled') {
+      throw new DomainError('session_cancelled', `Cette permanence est annulée${session.statusReason ? ` (${session.statusReason})` : ''}.`);
+    }
+    if (slot.startsAt.getTime() <= this.clock.now().getTime()) {
+      throw new DomainError('slot_in_past', 'Ce créneau est déjà commencé ou passé.');
+    }
+    return slot;
+  }
+
+  /** Locks the booking and checks nobody moved it between the unlocked read and the slot lock. */
+  private async lockUnchanged(found: Booking, manager: EntityManager): Promise<Booking> {
+    const booking = await this.bookings.lock(found.id, manager);
+    if (!booking) throw new DomainError('booking_not_found', 'Réservation introuvable.');
+    if (booking.slotId !== found.slotId) throw new DomainError('conflict', 'La réservation vient d’être modifiée ; réessayez.');
+    return booking;
+  }
+
+  /** The manage token, or staff with one of `roles`. Unknown booking and wrong token look the same. */
+  private authorise(booking: Booking | null, access: BookingAccess, roles: StaffUser['role'][]): asserts booking is Booking {
+    if (access.staff && roles.includes(access.staff.role)) {
+      if (!booking) throw new DomainError('booking_not_found', 'Réservation introuvable.');
+      return;
+    }
+    if (access.staff) throw new DomainError('forbidden', 'Votre rôle ne permet pas cette action.');
+    if (!access.token) throw new DomainError('token_required', 'Le lien de gestion de la réservation (jeton) est requis.');
+    if (!booking || !manageTokenMatches(booking.manageTokenHash, access.token)) {
+      throw new DomainError('booking_not_found', 'Réservation introuvable, ou lien de gestion invalide.');
+    }
+  }
+
+  private advisorNotice(kind: 'advisor_slot_booked' | 'advisor_slot_cancelled', slot: LockedSlot, bookingId: string): OutboxEntry[] {
+    return slot.advisorEmail ? [{ kind, recipient: slot.advisorEmail, bookingId }] : [];
+  }
+
+  private manageUrl(id: string, token: string): string {
+    return `${this.config.publicUrl}/reservations/${id}?token=${token}`;
+  }
+
+  private present(view: BookingView) {
+    const { booking } = view;
+    return {
+      id: booking.id,
+      status: booking.status,
+      slotId: booking.slotId,
+      sessionId: view.sessionId,
+      startsAt: view.startsAt.toISOString(),
+      endsAt: view.endsAt.toISOString(),
+      timeZone: view.timeZone,
+      location: view.location,
+      advisor: view.advisor,
+      attendee: { name: booking.attendeeName, email: booking.attendeeEmail, phone: booking.attendeePhone },
+      organisation: {
+        name: booking.organisationName,
+        siret: booking.organisationSiret,
+        legalForm: booking.organisationLegalForm,
+        postcode: booking.organisationPostcode,
+      },
+      topics: booking.topics,
+      message: booking.message,
+      attention: booking.attention,
+      cancelledAt: booking.cancelledAt?.toISOString() ?? null,
+      cancelledBy: booking.cancelledBy,
+      cancelReason: booking.cancelReason,
+      createdAt: booking.createdAt.toISOString(),
+    };
+  }
+}

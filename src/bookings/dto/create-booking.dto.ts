@@ -1,0 +1,142 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayUnique,
+  Equals,
+  IsArray,
+  IsDefined,
+  IsEmail,
+  IsIn,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  MaxLength,
+  MinLength,
+  Validate,
+  ValidateNested,
+  ValidatorConstraint,
+  ValidatorConstraintInterface,
+} from 'class-validator';
+import { LEGAL_FORM_CODES, LegalForm, Topic, TOPIC_CODES } from '../booking-options';
+import { isValidSiret, normaliseSiret } from '../siret';
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+const blankToUndefined = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? value.trim() || undefined : value;
+
+@ValidatorConstraint({ name: 'siret' })
+class SiretConstraint implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    return typeof value === 'string' && isValidSiret(value);
+  }
+
+  defaultMessage(): string {
+    return 'SIRET invalide : 14 chiffres dont la clé de contrôle (Luhn) doit être juste.';
+  }
+}
+
+export class AttendeeDto {
+  @ApiProperty({ example: 'Camille Martin', maxLength: 200 })
+  @Transform(trim)
+  @IsString({ message: 'Le nom est requis.' })
+  @MinLength(1, { message: 'Le nom est requis.' })
+  @MaxLength(200, { message: 'Le nom ne doit pas dépasser 200 caractères.' })
+  name: string;
+
+  @ApiProperty({ example: 'camille@asso-exemple.fr' })
+  @Transform(trim)
+  @IsString({ message: 'L’adresse e-mail est requise.' })
+  @MaxLength(254, { message: 'L’adresse e-mail est trop longue.' })
+  @IsEmail({}, { message: 'Adresse e-mail invalide.' })
+  email: string;
+
+  @ApiPropertyOptional({ example: '04 77 00 00 00' })
+  @Transform(blankToUndefined)
+  @IsOptional()
+  @IsString({ message: 'Numéro de téléphone invalide.' })
+  @Matches(/^\+?[0-9][0-9 .()-]{5,23}$/, { message: 'Numéro de téléphone invalide.' })
+  phone?: string;
+}
+
+export class OrganisationDto {
+  @ApiProperty({ example: 'Association Exemple', maxLength: 200 })
+  @Transform(trim)
+  @IsString({ message: 'Le nom de la structure est requis.' })
+  @MinLength(1, { message: 'Le nom de la structure est requis.' })
+  @MaxLength(200, { message: 'Le nom de la structure ne doit pas dépasser 200 caractères.' })
+  name: string;
+
+  @ApiPropertyOptional({ example: '73282932000074', description: '14 digits; spaces are ignored' })
+  @Transform(({ value }) => (typeof value === 'string' ? normaliseSiret(value) || undefined : value))
+  @IsOptional()
+  @Validate(SiretConstraint)
+  siret?: string;
+
+  @ApiPropertyOptional({ enum: LEGAL_FORM_CODES })
+  @IsOptional()
+  @IsIn(LEGAL_FORM_CODES, { message: `Forme juridique inconnue ; valeurs possibles : ${LEGAL_FORM_CODES.join(', ')}.` })
+  legalForm?: LegalForm;
+
+  @ApiPropertyOptional({ example: '42000' })
+  @Transform(blankToUndefined)
+  @IsOptional()
+  @Matches(/^(?:0[1-9]|[1-8]\d|9[0-8])\d{3}$/, { message: 'Code postal invalide (5 chiffres).' })
+  postcode?: string;
+}
+
+export class CreateBookingDto {
+  @ApiProperty({ format: 'uuid', description: 'A slot of a permanence session (GET /api/permanences)' })
+  @IsUUID('all', { message: 'slotId doit être un identifiant de créneau (UUID).' })
+  slotId: string;
+
+  @ApiProperty({ type: AttendeeDto })
+  @IsDefined({ message: 'Les coordonnées de la personne sont requises.' })
+  @IsObject({ message: 'Les coordonnées de la personne sont requises.' })
+  @ValidateNested()
+  @Type(() => AttendeeDto)
+  attendee: AttendeeDto;
+
+  @ApiProperty({ type: OrganisationDto })
+  @IsDefined({ message: 'La structure est requise.' })
+  @IsObject({ message: 'La structure est requise.' })
+  @ValidateNested()
+  @Type(() => OrganisationDto)
+  organisation: OrganisationDto;
+
+  @ApiPropertyOptional({ enum: TOPIC_CODES, isArray: true })
+  @IsOptional()
+  @IsArray({ message: 'Les thématiques forment une liste.' })
+  @ArrayMaxSize(TOPIC_CODES.length, { message: 'Trop de thématiques.' })
+  @ArrayUnique({ message: 'Chaque thématique ne peut figurer qu’une fois.' })
+  @IsIn(TOPIC_CODES, { each: true, message: `Thématique inconnue ; valeurs possibles : ${TOPIC_CODES.join(', ')}.` })
+  topics?: Topic[];
+
+  @ApiPropertyOptional({ maxLength: 2000 })
+  @Transform(blankToUndefined)
+  @IsOptional()
+  @IsString({ message: 'Le message doit être un texte.' })
+  @MaxLength(2000, { message: 'Le message ne doit pas dépasser 2 000 caractères.' })
+  message?: string;
+
+  @ApiProperty({ enum: [true], description: 'Consent to the processing of the personal data given' })
+  @Equals(true, { message: 'Le consentement au traitement des données est requis.' })
+  consent: true;
+}
+
+export class RescheduleBookingDto {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID('all', { message: 'slotId doit être un identifiant de créneau (UUID).' })
+  slotId: string;
+}
+
+export class CancelBookingDto {
+  @ApiPropertyOptional({ maxLength: 500 })
+  @Transform(blankToUndefined)
+  @IsOptional()
+  @IsString({ message: 'Le motif doit être un texte.' })
+  @MaxLength(500, { message: 'Le motif ne doit pas dépasser 500 caractères.' })
+  reason?: string;
+}

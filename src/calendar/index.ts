@@ -1,0 +1,6 @@
+export { CalendarError } from './calendar-error';
+export * from './local-date';
+export * from './recurrence';
+export * from './holidays';
+export * from './holiday-policy';
+export * from './slots';

@@ -1,0 +1,50 @@
+/** Every stable machine word a client can receive in a problem+json `code`. */
+export const ERROR_CODES = [
+  'validation_failed',
+  'malformed_json',
+  'payload_too_large',
+  'not_found',
+  'route_not_found',
+  'method_not_allowed',
+  'unauthenticated',
+  'invalid_credentials',
+  'forbidden',
+  'token_required',
+  'booking_not_found',
+  'slot_not_found',
+  'session_not_found',
+  'series_not_found',
+  'user_not_found',
+  'slot_full',
+  'already_booked',
+  'slot_in_past',
+  'session_cancelled',
+  'session_in_past',
+  'booking_cancelled',
+  'same_slot',
+  'desk_has_bookings',
+  'advisor_invalid',
+  'email_taken',
+  'range_too_large',
+  'conflict',
+  'service_unavailable',
+  'internal_error',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+/** A business rule said no. Services throw it; `ProblemFilter` turns it into problem+json. */
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    readonly detail: string,
+    readonly errors?: FieldError[],
+  ) {
+    super(`${code}: ${detail}`);
+    this.name = 'DomainError';
+  }
+}

@@ -1,0 +1,152 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { Response } from 'express';
+import { QueryFailedError } from 'typeorm';
+import { DomainError, ErrorCode, FieldError } from './domain-error';
+
+interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: ErrorCode;
+  errors?: FieldError[];
+}
+
+/** HTTP status and English title of each code. The switch is exhaustive: a new code will not compile until it is mapped. */
+export function describeCode(code: ErrorCode): { status: number; title: string } {
+  switch (code) {
+    case 'validation_failed':
+      return { status: 400, title: 'Validation failed' };
+    case 'malformed_json':
+      return { status: 400, title: 'Malformed JSON body' };
+    case 'payload_too_large':
+      return { status: 413, title: 'Request body too large' };
+    case 'token_required':
+      return { status: 401, title: 'Manage token required' };
+    case 'unauthenticated':
+      return { status: 401, title: 'Authentication required' };
+    case 'invalid_credentials':
+      return { status: 401, title: 'Invalid credentials' };
+    case 'forbidden':
+      return { status: 403, title: 'Forbidden' };
+    case 'not_found':
+    case 'route_not_found':
+    case 'booking_not_found':
+    case 'slot_not_found':
+    case 'session_not_found':
+    case 'series_not_found':
+    case 'user_not_found':
+      return { status: 404, title: 'Not found' };
+    case 'method_not_allowed':
+      return { status: 405, title: 'Method not allowed' };
+    case 'slot_full':
+      return { status: 409, title: 'Slot full' };
+    case 'already_booked':
+      return { status: 409, title: 'Already booked' };
+    case 'email_taken':
+      return { status: 409, title: 'E-mail already used' };
+    case 'conflict':
+      return { status: 409, title: 'Conflict, try again' };
+    case 'slot_in_past':
+      return { status: 422, title: 'Slot in the past' };
+    case 'session_cancelled':
+      return { status: 422, title: 'Session cancelled' };
+    case 'session_in_past':
+      return { status: 422, title: 'Session in the past' };
+    case 'booking_cancelled':
+      return { status: 422, title: 'Booking cancelled' };
+    case 'same_slot':
+      return { status: 422, title: 'Same slot' };
+    case 'desk_has_bookings':
+      return { status: 422, title: 'Desk has bookings' };
+    case 'advisor_invalid':
+      return { status: 422, title: 'Invalid advisor' };
+    case 'range_too_large':
+      return { status: 422, title: 'Date range too large' };
+    case 'service_unavailable':
+      return { status: 503, title: 'Service unavailable' };
+    case 'internal_error':
+      return { status: 500, title: 'Internal error' };
+  }
+}
+
+/** Turns every error into an RFC 9457 problem+json body: no stack trace, SQL or path ever reaches a client. */
+@Catch()
+export class ProblemFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Errors');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<Response>();
+    const error = this.toDomainError(exception);
+    const { status, title } = describeCode(error.code);
+    if (status >= 500) this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+    const problem: Problem = {
+      type: `urn:rendez-vous-ess:problem:${error.code}`,
+      title,
+      status,
+      detail: error.detail,
+      code: error.code,
+      ...(error.errors?.length ? { errors: error.errors } : {}),
+    };
+    if (response.headersSent) return;
+    response.status(status).type('application/problem+json').send(JSON.stringify(problem));
+  }
+
+  private toDomainError(exception: unknown): DomainError {
+    if (exception instanceof DomainError) return exception;
+    if (exception instanceof QueryFailedError) return fromDatabaseError(exception);
+    const bodyParserType = (exception as { type?: unknown } | null)?.type;
+    if (bodyParserType === 'entity.parse.failed') return new DomainError('malformed_json', 'Le corps de la requête n’est pas un JSON valide.');
+    if (bodyParserType === 'entity.too.large') return new DomainError('payload_too_large', 'Le corps de la requête est trop volumineux.');
+    if (exception instanceof HttpException) return fromHttpException(exception);
+    if (isConnectionError(exception)) return new DomainError('service_unavailable', 'Le service est momentanément indisponible. Réessayez dans un instant.');
+    return new DomainError('internal_error', 'Une erreur inattendue est survenue.');
+  }
+}
+
+function fromHttpException(exception: HttpException): DomainError {
+  switch (exception.getStatus()) {
+    case HttpStatus.NOT_FOUND:
+      return new DomainError('route_not_found', 'Cette adresse n’existe pas.');
+    case HttpStatus.PAYLOAD_TOO_LARGE:
+      return new DomainError('payload_too_large', 'Le corps de la requête est trop volumineux.');
+    case HttpStatus.UNAUTHORIZED:
+      return new DomainError('unauthenticated', 'Connexion requise.');
+    case HttpStatus.FORBIDDEN:
+      return new DomainError('forbidden', 'Vous n’avez pas accès à cette ressource.');
+    case HttpStatus.METHOD_NOT_ALLOWED:
+      return new DomainError('method_not_allowed', 'Méthode non autorisée.');
+    case HttpStatus.BAD_REQUEST:
+      return new DomainError('validation_failed', 'La requête est invalide.');
+    default:
+      return new DomainError('internal_error', 'Une erreur inattendue est survenue.');
+  }
+}
+
+/** Constraint violations whose meaning is known; anything else stays an internal error. */
+function fromDatabaseError(error: QueryFailedError): DomainError {
+  const driverError = error.driverError as { code?: string; constraint?: string };
+  switch (driverError.constraint) {
+    case 'bookings_slot_email_key':
+      return new DomainError('already_booked', 'Cette adresse e-mail a déjà réservé ce créneau.');
+    case 'slots_booked_within_capacity':
+      return new DomainError('slot_full', 'Ce créneau est complet.');
+    case 'users_email_key':
+      return new DomainError('email_taken', 'Un compte existe déjà avec cette adresse e-mail.');
+  }
+  if (driverError.code === '40001' || driverError.code === '40P01') {
+    return new DomainError('conflict', 'La demande est entrée en conflit avec une autre ; réessayez.');
+  }
+  if (driverError.code === '22P02' || driverError.code === '22007' || driverError.code === '22008') {
+    return new DomainError('validation_failed', 'Une valeur de la requête est invalide.');
+  }
+  if (driverError.code?.startsWith('08') || driverError.code === '57P01' || driverError.code === '57P03') {
+    return new DomainError('service_unavailable', 'Le service est momentanément indisponible. Réessayez dans un instant.');
+  }
+  return new DomainError('internal_error', 'Une erreur inattendue est survenue.');
+}
+
+function isConnectionError(exception: unknown): boolean {
+  const code = (exception as { code?: unknown } | null)?.code;
+  return code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'ETIMEDOUT' || code === '57P01';
+}

@@ -1,0 +1,160 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { HOLIDAY_POLICIES, HolidayPolicy } from '../calendar';
+
+export const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
+export type LogLevelName = (typeof LOG_LEVELS)[number];
+
+/** The whole configuration, read and validated once at start (see `loadConfig`). */
+export class AppConfig {
+  nodeEnv: string;
+  port: number;
+  publicUrl: string;
+  /** Unset: the embedded PGlite database under `dataDir`. */
+  databaseUrl: string | null;
+  databasePoolSize: number;
+  dataDir: string;
+  /** Overrides where the embedded database lives (tests use `memory://`); null means `DATA_DIR/pglite`. */
+  embeddedDatabaseDir: string | null;
+  smtpUrl: string | null;
+  mailFrom: string;
+  organizerEmail: string;
+  adminEmail: string | null;
+  adminPassword: string | null;
+  jwtSecret: string;
+  jwtTtlSeconds: number;
+  holidayPolicy: HolidayPolicy;
+  bookingHorizonMonths: number;
+  reminderHoursBefore: number;
+  rateLimits: boolean;
+  logLevel: LogLevelName;
+}
+
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>;
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/**
+ * Reads the environment into an `AppConfig`, or throws a `ConfigError` whose message names the
+ * variable and what it expected. `.env` in the working directory is loaded first when present.
+ */
+export function loadConfig(env: Env = readProcessEnv()): AppConfig {
+  const read = new EnvReader(env);
+  const port = read.int('PORT', 3000, 1, 65535);
+  const dataDir = resolve(read.string('DATA_DIR', 'var'));
+  const nodeEnv = read.string('NODE_ENV', 'development');
+  const config: AppConfig = {
+    nodeEnv,
+    port,
+    publicUrl: read.url('PUBLIC_URL', `http://localhost:${port}`).replace(/\/+$/, ''),
+    databaseUrl: read.optionalUrl('DATABASE_URL', ['postgres:', 'postgresql:']),
+    databasePoolSize: read.int('DATABASE_POOL_SIZE', 10, 1, 200),
+    dataDir,
+    embeddedDatabaseDir: null,
+    smtpUrl: read.optionalUrl('SMTP_URL', ['smtp:', 'smtps:']),
+    mailFrom: read.string('MAIL_FROM', 'CRESS – Rendez-vous ESS <rendez-vous@cress.example>'),
+    organizerEmail: read.email('ORGANIZER_EMAIL', 'rendez-vous@cress.example'),
+    adminEmail: read.optionalEmail('ADMIN_EMAIL'),
+    adminPassword: read.optional('ADMIN_PASSWORD'),
+    jwtSecret: read.optional('JWT_SECRET') ?? '',
+    jwtTtlSeconds: read.int('JWT_TTL_SECONDS', 8 * 3600, 60, 30 * 24 * 3600),
+    holidayPolicy: read.oneOf('HOLIDAY_POLICY', HOLIDAY_POLICIES, 'cancel'),
+    bookingHorizonMonths: read.int('BOOKING_HORIZON_MONTHS', 12, 1, 60),
+    reminderHoursBefore: read.int('REMINDER_HOURS_BEFORE', 48, 1, 24 * 30),
+    rateLimits: read.oneOf('RATE_LIMITS', ['on', 'off'] as const, 'on') === 'on',
+    logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'log'),
+  };
+  if ((config.adminEmail === null) !== (config.adminPassword === null)) {
+    throw new ConfigError('ADMIN_EMAIL and ADMIN_PASSWORD go together: set both or neither');
+  }
+  if (config.adminPassword !== null && config.adminPassword.length < 12) {
+    throw new ConfigError('ADMIN_PASSWORD must have at least 12 characters');
+  }
+  if (config.jwtSecret === '') {
+    config.jwtSecret = persistedSecret(dataDir);
+  } else if (config.jwtSecret.length < 32) {
+    throw new ConfigError('JWT_SECRET must have at least 32 characters');
+  }
+  return config;
+}
+
+function readProcessEnv(): Env {
+  const dotenv = resolve('.env');
+  if (existsSync(dotenv)) process.loadEnvFile(dotenv);
+  return process.env;
+}
+
+/** A secret generated on first start and kept under DATA_DIR, so tokens survive restarts. */
+function persistedSecret(dataDir: string): string {
+  const file = join(dataDir, 'jwt-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(48).toString('base64url');
+  writeFileSync(file, secret, { mode: 0o600, flag: 'wx' });
+  return secret;
+}
+
+class EnvReader {
+  constructor(private readonly env: Env) {}
+
+  optional(name: string): string | null {
+    const value = this.env[name]?.trim();
+    return value ? value : null;
+  }
+
+  string(name: string, fallback: string): string {
+    return this.optional(name) ?? fallback;
+  }
+
+  int(name: string, fallback: number, min: number, max: number): number {
+    const raw = this.optional(name);
+    if (raw === null) return fallback;
+    const value = Number(raw);
+    if (!/^-?\d+$/.test(raw) || value < min || value > max) {
+      throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
+    }
+    return value;
+  }
+
+  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+    const raw = this.optional(name);
+    if (raw === null) return fallback;
+    if (!(allowed as readonly string[]).includes(raw)) {
+      throw new ConfigError(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
+    }
+    return raw as T;
+  }
+
+  url(name: string, fallback: string): string {
+    return this.optionalUrl(name, ['http:', 'https:']) ?? fallback;
+  }
+
+  optionalUrl(name: string, protocols: string[]): string | null {
+    const raw = this.optional(name);
+    if (raw === null) return null;
+    let url: URL;
+    try {
+      url = new URL(raw);
+    } catch {
+      throw new ConfigError(`${name} must be a URL (${protocols.join(' or ')}//…)`);
+    }
+    if (!protocols.includes(url.protocol)) {
+      throw new ConfigError(`${name} must start with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+    }
+    return raw;
+  }
+
+  email(name: string, fallback: string): string {
+    return this.optionalEmail(name) ?? fallback;
+  }
+
+  optionalEmail(name: string): string | null {
+    const raw = this.optional(name);
+    if (raw !== null && !EMAIL.test(raw)) throw new ConfigError(`${name} must be an e-mail address, got "${raw}"`);
+    return raw;
+  }
+}
+

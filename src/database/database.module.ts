@@ -1,0 +1,49 @@
+import { PGlite } from '@electric-sql/pglite';
+import { Global, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AppConfig } from '../config/app-config';
+import { dataSourceOptions, embeddedDirFor, initializeDataSource, openEmbedded } from './data-source';
+
+export const EMBEDDED_DATABASE = Symbol('EMBEDDED_DATABASE');
+
+/** The PGlite instance when DATABASE_URL is unset, else null; closed last, after TypeORM's pool. */
+@Global()
+@Module({
+  providers: [
+    {
+      provide: EMBEDDED_DATABASE,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig): PGlite | null => {
+        if (config.databaseUrl) return null;
+        const dir = config.embeddedDatabaseDir ?? embeddedDirFor(config.dataDir);
+        new Logger('Database').log(`DATABASE_URL is not set: using the embedded database in ${dir}`);
+        return openEmbedded(dir);
+      },
+    },
+  ],
+  exports: [EMBEDDED_DATABASE],
+})
+class EmbeddedDatabaseModule implements OnApplicationShutdown {
+  constructor(@Inject(EMBEDDED_DATABASE) private readonly pglite: PGlite | null) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.pglite && !this.pglite.closed) await this.pglite.close();
+  }
+}
+
+/** The TypeORM data source: PostgreSQL from DATABASE_URL, or the embedded database; migrated at start. */
+@Module({
+  imports: [
+    TypeOrmModule.forRootAsync({
+      imports: [EmbeddedDatabaseModule],
+      inject: [AppConfig, EMBEDDED_DATABASE],
+      useFactory: (config: AppConfig, pglite: PGlite | null) => ({
+        ...(pglite ? dataSourceOptions({ pglite }) : dataSourceOptions({ url: config.databaseUrl!, poolSize: config.databasePoolSize })),
+        retryAttempts: 2,
+        retryDelay: 1000,
+      }),
+      dataSourceFactory: async (options) => initializeDataSource(options!),
+    }),
+  ],
+})
+export class DatabaseModule {}

@@ -1,0 +1,44 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+export const OUTBOX_KINDS = [
+  'booking_confirmed',
+  'booking_cancelled',
+  'booking_rescheduled',
+  'session_cancelled',
+  'session_moved',
+  'session_changed',
+  'advisor_slot_booked',
+  'advisor_slot_cancelled',
+] as const;
+export type OutboxKind = (typeof OUTBOX_KINDS)[number];
+
+/** A message owed to someone, recorded in the same transaction as the change that caused it. */
+@Entity('outbox_messages')
+export class OutboxMessage {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column('text')
+  kind: OutboxKind;
+
+  @Column('uuid', { name: 'booking_id', nullable: true })
+  bookingId: string | null;
+
+  @Column('text')
+  recipient: string;
+
+  @Column('jsonb')
+  payload: Record<string, string | number | boolean | null>;
+
+  @Column('text')
+  status: 'pending' | 'sent' | 'failed';
+
+  @Column('integer')
+  attempts: number;
+
+  @Column('timestamptz', { name: 'available_at' })
+  availableAt: Date;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+}

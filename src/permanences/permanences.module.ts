@@ -1,0 +1,18 @@
+import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module';
+import { BookingsModule } from '../bookings/bookings.module';
+import { NotificationsModule } from '../notifications/notifications.module';
+import { PermanencesController } from './permanences.controller';
+import { PermanencesRepository } from './permanences.repository';
+import { PermanencesService } from './permanences.service';
+import { SeriesService } from './series.service';
+import { SessionExceptionsService } from './session-exceptions.service';
+import { SessionGenerator } from './session-generator.service';
+
+@Module({
+  imports: [AuthModule, BookingsModule, NotificationsModule],
+  controllers: [PermanencesController],
+  providers: [PermanencesRepository, PermanencesService, SessionExceptionsService, SeriesService, SessionGenerator],
+  exports: [SessionGenerator],
+})
+export class PermanencesModule {}

@@ -1,0 +1,64 @@
+import { Injectable } from '@nestjs/common';
+import { addMonths, todayIn } from '../calendar';
+import { Clock } from '../common/clock';
+import { DomainError } from '../common/domain-error';
+import { PermanenceSession } from './permanence-session.entity';
+import { ListedSlot, PermanencesRepository } from './permanences.repository';
+
+/** The zone in which "today" and the default listing range are understood. */
+export const PROGRAMME_TIME_ZONE = 'Europe/Paris';
+const MAX_RANGE_MONTHS = 24;
+
+@Injectable()
+export class PermanencesService {
+  constructor(
+    private readonly permanences: PermanencesRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Sessions whose local date is in [from, to], with their slots and seats left. */
+  async list(from?: string, to?: string) {
+    const start = from ?? todayIn(PROGRAMME_TIME_ZONE, this.clock.now());
+    const end = to ?? addMonths(start, 3);
+    if (end < start) {
+      throw new DomainError('validation_failed', 'La fin de la période précède son début.', [{ field: 'to', message: 'Doit être postérieure ou égale à from.' }]);
+    }
+    if (end > addMonths(start, MAX_RANGE_MONTHS)) {
+      throw new DomainError('range_too_large', `La période demandée dépasse ${MAX_RANGE_MONTHS} mois.`);
+    }
+    const sessions = await this.permanences.sessionsBetween(start, end);
+    const slots = await this.permanences.slotsOfSessions(sessions.map((session) => session.id));
+    return sessions.map((session) => this.present(session, slots.filter((slot) => slot.sessionId === session.id)));
+  }
+
+  async get(id: string) {
+    const session = await this.permanences.session(id);
+    if (!session) throw new DomainError('session_not_found', 'Cette permanence n’existe pas.');
+    return this.present(session, await this.permanences.slotsOfSessions([id]));
+  }
+
+  private present(session: PermanenceSession, slots: ListedSlot[]) {
+    const now = this.clock.now().getTime();
+    const open = session.status === 'scheduled';
+    return {
+      id: session.id,
+      date: session.date,
+      startsAt: session.startsAt.toISOString(),
+      endsAt: session.endsAt.toISOString(),
+      timeZone: session.timeZone,
+      location: session.location,
+      status: session.status,
+      ...(session.statusReason ? { statusReason: session.statusReason } : {}),
+      ...(session.originalDate ? { originalDate: session.originalDate } : {}),
+      slots: slots.map((slot) => ({
+        id: slot.id,
+        startsAt: slot.startsAt.toISOString(),
+        endsAt: slot.endsAt.toISOString(),
+        capacity: slot.capacity,
+        // Seats a person can still take: none on a cancelled session or once the slot has begun.
+        available: open && slot.startsAt.getTime() > now ? slot.capacity - slot.booked : 0,
+        ...(slot.advisorId ? { advisor: { id: slot.advisorId, name: slot.advisorName } } : {}),
+      })),
+    };
+  }
+}

@@ -1,0 +1,188 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { UsersRepository } from '../auth/users.repository';
+import { AffectedBooking, BookingsRepository } from '../bookings/bookings.repository';
+import { instantToLocal, isLocalDate, sessionBounds, slotLayout, todayIn, wallTimeToInstant } from '../calendar';
+import { Clock } from '../common/clock';
+import { DomainError } from '../common/domain-error';
+import { OutboxKind } from '../notifications/outbox-message.entity';
+import { OutboxEntry, OutboxRepository } from '../notifications/outbox.repository';
+import { CreateSessionDto } from './dto/permanence.dto';
+import { PermanenceSession } from './permanence-session.entity';
+import { PermanencesRepository } from './permanences.repository';
+import { PermanencesService } from './permanences.service';
+import { wall, wallRange } from './wall-time';
+
+/** An admin's exceptions to the series: cancel, move, add a session, staff it with advisors. */
+@Injectable()
+export class SessionExceptionsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly permanences: PermanencesRepository,
+    private readonly listing: PermanencesService,
+    private readonly bookings: BookingsRepository,
+    private readonly users: UsersRepository,
+    private readonly outbox: OutboxRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Cancels the session and every booking on it; idempotent. Each attendee and advisor is to be told. */
+  async cancel(id: string, reason: string) {
+    await this.dataSource.transaction(async (manager) => {
+      const session = await this.lockFutureSession(id, manager, { allowCancelled: true });
+      if (session.status === 'cancelled') return;
+      await this.permanences.lockSlotsOfSession(id, manager);
+      const now = this.clock.now();
+      await this.permanences.updateSession(id, { status: 'cancelled', statusReason: reason, overridden: true }, manager);
+      const affected = await this.bookings.cancelAllOfSession(id, reason, now, manager);
+      await this.outbox.record(manager, notices(affected, 'session_cancelled', 'advisor_slot_cancelled', { reason }));
+    });
+    return this.listing.get(id);
+  }
+
+  /** Moves the session to another date at the same wall-clock times; its bookings follow it. */
+  async move(id: string, date: string, reason?: string) {
+    await this.dataSource.transaction(async (manager) => {
+      const session = await this.lockFutureSession(id, manager);
+      if (date === session.date) {
+        throw new DomainError('validation_failed', 'La permanence a déjà lieu à cette date.', [{ field: 'date', message: 'Choisissez une autre date.' }]);
+      }
+      this.requireNotPast(date, session.timeZone);
+      const bounds = this.shift(session, date, session);
+      for (const slot of await this.permanences.lockSlotsOfSession(id, manager)) {
+        await this.permanences.moveSlot(slot.id, this.shift(session, date, slot), manager);
+      }
+      await this.permanences.updateSession(
+        id,
+        { date, originalDate: session.originalDate ?? session.date, ...bounds, statusReason: reason ?? null, overridden: true },
+        manager,
+      );
+      const affected = await this.bookings.markSessionChanged(id, 'session_moved', this.clock.now(), manager);
+      await this.outbox.record(manager, notices(affected, 'session_moved', 'session_moved', { previousDate: session.date, date, reason: reason ?? null }));
+    });
+    return this.listing.get(id);
+  }
+
+  /** An extra session outside the series, with the default series' times unless given. */
+  async add(dto: CreateSessionDto) {
+    const id = await this.dataSource.transaction(async (manager) => {
+      const series = await this.permanences.defaultSeries(manager);
+      const zone = series?.timeZone ?? 'Europe/Paris';
+      this.requireNotPast(dto.date, zone);
+      const start = dto.startTime ?? wall(series?.startTime ?? '09:00');
+      const end = dto.endTime ?? wall(series?.endTime ?? '13:00');
+      if (end <= start) {
+        throw new DomainError('validation_failed', 'L’heure de fin doit suivre l’heure de début.', [{ field: 'endTime', message: 'Doit être après startTime.' }]);
+      }
+      const slotMinutes = dto.slotMinutes ?? series?.slotMinutes ?? 60;
+      const layout = slotLayout(dto.date, start, end, slotMinutes, zone);
+      if (layout.length === 0) {
+        throw new DomainError('validation_failed', 'La plage horaire ne contient aucun créneau entier.', [{ field: 'slotMinutes', message: 'Plus long que la permanence.' }]);
+      }
+      const capacity = series?.slotCapacity ?? 1;
+      const sessionId = await this.permanences.insertSession(
+        {
+          seriesId: null,
+          occurrenceDate: null,
+          date: dto.date,
+          originalDate: null,
+          ...sessionBounds(dto.date, start, end, zone),
+          timeZone: zone,
+          location: dto.location ?? series?.location ?? 'Lieu communiqué par la CRESS',
+          slotMinutes,
+          slotCapacity: capacity,
+          status: 'scheduled',
+          statusReason: null,
+          overridden: true,
+        },
+        manager,
+      );
+      const advisorIds = await this.checkAdvisors(dto.advisorIds ?? [], manager);
+      const desks = advisorIds.length > 0 ? advisorIds : [null];
+      for (const [index, advisorId] of desks.entries()) {
+        await this.permanences.addDesk(sessionId, index + 1, advisorId, layout, capacity, manager);
+      }
+      return sessionId;
+    });
+    return this.listing.get(id);
+  }
+
+  /**
+   * One desk per advisor. Desks of advisors who stay keep their bookings; a desk whose advisor
+   * leaves goes to a newcomer, or is removed if it holds no booking (else 422, nobody is dropped).
+   */
+  async staff(id: string, advisorIds: string[]) {
+    await this.dataSource.transaction(async (manager) => {
+      const session = await this.lockFutureSession(id, manager);
+      await this.checkAdvisors(advisorIds, manager);
+      await this.permanences.lockSlotsOfSession(id, manager);
+      const desks = await this.permanences.desksOf(id, manager);
+      const staying = new Set(advisorIds);
+      const kept = desks.filter((desk) => desk.advisorId !== null && staying.has(desk.advisorId));
+      const keptAdvisors = new Set(kept.map((desk) => desk.advisorId));
+      const free = desks.filter((desk) => !kept.includes(desk)).sort((a, b) => b.activeBookings - a.activeBookings || a.position - b.position);
+      // With no advisor named, the session keeps one desk without a named advisor.
+      const newcomers: Array<string | null> = advisorIds.length > 0 ? advisorIds.filter((advisorId) => !keptAdvisors.has(advisorId)) : [null];
+      let position = Math.max(0, ...desks.map((desk) => desk.position));
+      const { start, end } = wallRange(session, session.timeZone);
+      const layout = slotLayout(session.date, start, end, session.slotMinutes, session.timeZone);
+      for (const advisorId of newcomers) {
+        const desk = free.shift();
+        if (desk) await this.permanences.assignDesk(desk.id, advisorId, manager);
+        else await this.permanences.addDesk(id, ++position, advisorId, layout, session.slotCapacity, manager);
+      }
+      for (const desk of free) {
+        if (desk.activeBookings > 0) {
+          throw new DomainError('desk_has_bookings', 'Un conseiller retiré a encore des rendez-vous : annulez-les ou confiez son bureau à un autre conseiller.');
+        }
+        await this.permanences.removeDesk(desk.id, manager);
+      }
+    });
+    return this.listing.get(id);
+  }
+
+  private async lockFutureSession(id: string, manager: EntityManager, options: { allowCancelled?: boolean } = {}): Promise<PermanenceSession> {
+    const session = await this.permanences.lockSession(id, manager);
+    if (!session) throw new DomainError('session_not_found', 'Cette permanence n’existe pas.');
+    if (session.status === 'cancelled' && !options.allowCancelled) {
+      throw new DomainError('session_cancelled', 'Cette permanence est annulée.');
+    }
+    if (session.endsAt.getTime() <= this.clock.now().getTime()) {
+      throw new DomainError('session_in_past', 'Cette permanence est déjà passée.');
+    }
+    return session;
+  }
+
+  private requireNotPast(date: string, zone: string): void {
+    if (!isLocalDate(date) || date < todayIn(zone, this.clock.now())) {
+      throw new DomainError('validation_failed', 'La date est passée.', [{ field: 'date', message: 'Choisissez aujourd’hui ou une date à venir.' }]);
+    }
+  }
+
+  /** The same wall-clock times as `range`, on `date`, in the session's zone. */
+  private shift(session: PermanenceSession, date: string, range: { startsAt: Date; endsAt: Date }) {
+    const zone = session.timeZone;
+    return {
+      startsAt: wallTimeToInstant(date, instantToLocal(range.startsAt, zone).time, zone),
+      endsAt: wallTimeToInstant(date, instantToLocal(range.endsAt, zone).time, zone),
+    };
+  }
+
+  private async checkAdvisors(advisorIds: string[], manager: EntityManager): Promise<string[]> {
+    const found = await this.users.activeAdvisors(advisorIds, manager);
+    if (found.length !== advisorIds.length) {
+      throw new DomainError('advisor_invalid', 'Chaque conseiller doit être un compte actif de rôle advisor ou admin.', [
+        { field: 'advisorIds', message: 'Compte inconnu, désactivé ou sans rôle de conseiller.' },
+      ]);
+    }
+    return advisorIds;
+  }
+}
+
+/** One message to each attendee and one to the advisor of each affected desk. */
+export function notices(affected: AffectedBooking[], attendeeKind: OutboxKind, advisorKind: OutboxKind, payload: OutboxEntry['payload']): OutboxEntry[] {
+  return affected.flatMap((booking) => [
+    { kind: attendeeKind, recipient: booking.attendeeEmail, bookingId: booking.id, payload },
+    ...(booking.advisorEmail ? [{ kind: advisorKind, recipient: booking.advisorEmail, bookingId: booking.id, payload }] : []),
+  ]);
+}

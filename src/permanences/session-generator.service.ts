@@ -1,0 +1,108 @@
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Cron } from '@nestjs/schedule';
+import { DataSource, EntityManager } from 'typeorm';
+import { addMonths, applyHolidayPolicy, occurrenceDates, sessionBounds, slotLayout, todayIn } from '../calendar';
+import { Clock } from '../common/clock';
+import { AppConfig } from '../config/app-config';
+import { PermanenceSeries } from './permanence-series.entity';
+import { PermanencesRepository } from './permanences.repository';
+import { wall } from './wall-time';
+
+/** Transaction-level advisory lock: one instance at a time extends the horizon. */
+const GENERATION_LOCK = 7_262_002;
+
+/** The programme's permanence: the last Thursday of every month, 09:00–13:00 Europe/Paris, 60-minute slots. */
+export const DEFAULT_SERIES = {
+  name: 'Permanence de la CRESS',
+  rule: 'FREQ=MONTHLY;BYDAY=-1TH',
+  timeZone: 'Europe/Paris',
+  startTime: '09:00',
+  endTime: '13:00',
+  slotMinutes: 60,
+  slotCapacity: 1,
+  location: 'Lieu communiqué par la CRESS',
+};
+
+/**
+ * Keeps every series' sessions generated up to the booking horizon. Idempotent (the occurrence key
+ * is unique and inserts skip existing ones) and serialised across instances by an advisory lock.
+ */
+@Injectable()
+export class SessionGenerator implements OnApplicationBootstrap {
+  private readonly logger = new Logger(SessionGenerator.name);
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly permanences: PermanencesRepository,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.ensureDefaultSeries();
+    await this.extendHorizon();
+  }
+
+  @Cron('0 15 3 * * *', { name: 'extend-permanence-horizon', timeZone: 'Europe/Paris' })
+  async daily(): Promise<void> {
+    try {
+      await this.extendHorizon();
+    } catch (error) {
+      this.logger.error(`Extending the permanence horizon failed: ${(error as Error).message}`);
+    }
+  }
+
+  async ensureDefaultSeries(): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      if (await this.permanences.defaultSeries(manager)) return;
+      const today = todayIn(DEFAULT_SERIES.timeZone, this.clock.now());
+      await this.permanences.insertDefaultSeries({ ...DEFAULT_SERIES, anchorDate: `${today.slice(0, 7)}-01` }, manager);
+      this.logger.log('Created the default permanence series: the last Thursday of every month, 09:00–13:00 Europe/Paris');
+    });
+  }
+
+  /** Generates every missing session from today to today + BOOKING_HORIZON_MONTHS; returns how many. */
+  async extendHorizon(): Promise<number> {
+    return this.dataSource.transaction(async (manager) => {
+      await manager.query('SELECT pg_advisory_xact_lock($1)', [GENERATION_LOCK]);
+      let created = 0;
+      for (const series of await this.permanences.allSeries(manager)) {
+        created += await this.generate(series, manager);
+      }
+      if (created > 0) this.logger.log(`Generated ${created} permanence session(s)`);
+      return created;
+    });
+  }
+
+  private async generate(series: PermanenceSeries, manager: EntityManager): Promise<number> {
+    const today = todayIn(series.timeZone, this.clock.now());
+    const from = series.anchorDate > today ? series.anchorDate : today;
+    const to = addMonths(today, this.config.bookingHorizonMonths);
+    const start = wall(series.startTime);
+    const end = wall(series.endTime);
+    let created = 0;
+    for (const occurrence of occurrenceDates(series.rule, series.anchorDate, from, to)) {
+      const placed = applyHolidayPolicy(occurrence, this.config.holidayPolicy);
+      const bounds = sessionBounds(placed.date, start, end, series.timeZone);
+      const id = await this.permanences.insertOccurrence(
+        {
+          seriesId: series.id,
+          occurrenceDate: occurrence,
+          ...placed,
+          ...bounds,
+          timeZone: series.timeZone,
+          location: series.location,
+          slotMinutes: series.slotMinutes,
+          slotCapacity: series.slotCapacity,
+          overridden: false,
+        },
+        manager,
+      );
+      if (id === null) continue;
+      const layout = slotLayout(placed.date, start, end, series.slotMinutes, series.timeZone);
+      await this.permanences.addDesk(id, 1, null, layout, series.slotCapacity, manager);
+      created++;
+    }
+    return created;
+  }
+}

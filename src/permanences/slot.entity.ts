@@ -1,0 +1,26 @@
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+@Entity('slots')
+export class Slot {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column('uuid', { name: 'session_id' })
+  sessionId: string;
+
+  @Column('uuid', { name: 'desk_id' })
+  deskId: string;
+
+  @Column('timestamptz', { name: 'starts_at' })
+  startsAt: Date;
+
+  @Column('timestamptz', { name: 'ends_at' })
+  endsAt: Date;
+
+  @Column('integer')
+  capacity: number;
+
+  /** Confirmed bookings on the slot; PostgreSQL keeps it within 0..capacity (`slots_booked_within_capacity`). */
+  @Column('integer')
+  booked: number;
+}
