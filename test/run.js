@@ -1,0 +1,54 @@
+#!/usr/bin/env node
+// The whole test suite, as `npm test` runs it:
+//   1. unit specs, then the calendar specs again under two more host time zones (the calendar must
+//      not depend on TZ);
+//   2. integration tests on real PostgreSQL (TEST_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres),
+//      each test file in its own database, under yet another host TZ;
+//   3. the core flows again on the embedded database (PGlite).
+// It ends with one line `N passed, N failed`.
+const { spawnSync } = require('node:child_process');
+const { mkdtempSync, readFileSync, rmSync } = require('node:fs');
+const { tmpdir } = require('node:os');
+const { join } = require('node:path');
+
+const jest = require.resolve('jest/bin/jest');
+const CORE_ON_EMBEDDED = ['test/permanences.test.ts', 'test/bookings.test.ts', 'test/bad-input.test.ts'];
+const extra = process.argv.slice(2);
+
+const runs = [
+  { name: 'unit (TZ=UTC)', env: { TZ: 'UTC' }, args: ['--selectProjects', 'unit'] },
+  { name: 'calendar (TZ=Pacific/Kiritimati)', env: { TZ: 'Pacific/Kiritimati' }, args: ['--selectProjects', 'unit', 'src/calendar'] },
+  { name: 'calendar (TZ=America/Los_Angeles)', env: { TZ: 'America/Los_Angeles' }, args: ['--selectProjects', 'unit', 'src/calendar'] },
+  { name: 'integration on PostgreSQL (TZ=Asia/Tokyo)', env: { TZ: 'Asia/Tokyo' }, args: ['--selectProjects', 'integration'] },
+  { name: 'core on the embedded database (TZ=Europe/Paris)', env: { TZ: 'Europe/Paris', TEST_DATABASE: 'embedded' }, args: ['--selectProjects', 'integration', ...CORE_ON_EMBEDDED] },
+];
+
+const dir = mkdtempSync(join(tmpdir(), 'rvess-jest-'));
+let passed = 0;
+let failed = 0;
+let broken = false;
+for (const [index, run] of runs.entries()) {
+  const output = join(dir, `run-${index}.json`);
+  console.log(`\n=== ${run.name} ===`);
+  const result = spawnSync(process.execPath, [jest, ...run.args, '--json', `--outputFile=${output}`, ...extra], {
+    stdio: 'inherit',
+    env: { ...process.env, ...run.env },
+  });
+  let report;
+  try {
+    report = JSON.parse(readFileSync(output, 'utf8'));
+  } catch {
+    console.error(`${run.name}: jest produced no report (exit ${result.status})`);
+    broken = true;
+    continue;
+  }
+  passed += report.numPassedTests;
+  failed += report.numFailedTests;
+  // A suite that failed to run (syntax error, setup failure) has no failed test but is a failure.
+  if (report.numFailedTestSuites > 0 && report.numFailedTests === 0) broken = true;
+  if (report.numTotalTests === 0) broken = true;
+}
+rmSync(dir, { recursive: true, force: true });
+if (broken && failed === 0) failed = 1;
+console.log(`\n${passed} passed, ${failed} failed`);
+process.exit(failed > 0 ? 1 : 0);
