@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { updateReturning } from '../database/sql';
 import { Booking, BookingAttention } from './booking.entity';
 
 /** A slot as the booking engine sees it, read under the slot's row lock. */
@@ -70,10 +71,7 @@ export class BookingsRepository {
 
   /** Takes one seat; false when the slot is full. The CHECK constraint backs this up. */
   async takeSeat(slotId: string, manager: EntityManager): Promise<boolean> {
-    const rows: unknown[] = await manager.query(
-      `UPDATE slots SET booked = booked + 1 WHERE id = $1 AND booked < capacity RETURNING id`,
-      [slotId],
-    );
+    const rows = await updateReturning(manager, `UPDATE slots SET booked = booked + 1 WHERE id = $1 AND booked < capacity RETURNING id`, [slotId]);
     return rows.length === 1;
   }
 
@@ -125,7 +123,8 @@ export class BookingsRepository {
 
   /** Cancels every confirmed booking of a session the CRESS cancels; the caller holds the slot locks. */
   async cancelAllOfSession(sessionId: string, reason: string, at: Date, manager: EntityManager): Promise<AffectedBooking[]> {
-    const rows: AffectedBooking[] = await manager.query(
+    const rows = await updateReturning<AffectedBooking>(
+      manager,
       `UPDATE bookings b SET status = 'cancelled', cancelled_at = $2, cancelled_by = 'staff', cancel_reason = $3,
               attention = 'session_cancelled', attention_at = $2, sequence = sequence + 1, updated_at = $2
        FROM slots sl
@@ -140,7 +139,8 @@ export class BookingsRepository {
 
   /** Marks the confirmed bookings of a session changed by the CRESS; their invites get a new SEQUENCE. */
   async markSessionChanged(sessionId: string, attention: BookingAttention, at: Date, manager: EntityManager): Promise<AffectedBooking[]> {
-    return manager.query(
+    return updateReturning<AffectedBooking>(
+      manager,
       `UPDATE bookings b SET attention = $2, attention_at = $3, sequence = sequence + 1, updated_at = $3
        FROM slots sl
        WHERE sl.id = b.slot_id AND sl.session_id = $1 AND b.status = 'confirmed'

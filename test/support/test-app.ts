@@ -15,6 +15,8 @@ export const ADMIN = { email: 'admin@cress.test', password: 'admin-password-123'
 
 export interface TestApp {
   baseUrl: string;
+  /** The PostgreSQL database of this app (null on the embedded database). */
+  database: string | null;
   clock: FixedClock;
   dataSource: DataSource;
   generator: SessionGenerator;
@@ -26,8 +28,9 @@ export interface TestApp {
  * The whole service on a real HTTP port, with its own database (a copy of the migrated template on
  * PostgreSQL, or an in-memory embedded one when TEST_DATABASE=embedded) and a clock the test sets.
  */
-export async function startTestApp(options: { now?: string; env?: Record<string, string> } = {}): Promise<TestApp> {
-  const database = EMBEDDED ? null : await createTestDatabase();
+export async function startTestApp(options: { now?: string; env?: Record<string, string>; sameDatabaseAs?: TestApp } = {}): Promise<TestApp> {
+  const shared = options.sameDatabaseAs?.database ?? null;
+  const database = EMBEDDED ? null : (shared ?? (await createTestDatabase()));
   const dataDir = mkdtempSync(join(tmpdir(), 'rvess-test-'));
   const config = loadConfig({
     DATA_DIR: dataDir,
@@ -48,13 +51,15 @@ export async function startTestApp(options: { now?: string; env?: Record<string,
   const address = app.getHttpServer().address() as { port: number };
   return {
     baseUrl: `http://127.0.0.1:${address.port}`,
+    database,
     clock,
     dataSource: app.get(DataSource),
     generator: app.get(SessionGenerator),
     app,
     async close() {
       await app.close();
-      if (database) await dropDatabase(database);
+      // A second instance on the same database leaves dropping it to the first.
+      if (database && !shared) await dropDatabase(database);
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
