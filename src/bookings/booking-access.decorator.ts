@@ -13,5 +13,6 @@ export const Access = createParamDecorator((_: unknown, context: ExecutionContex
   const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1] ?? null;
   const query = typeof request.query.token === 'string' ? request.query.token : null;
   const token = staff ? null : (query ?? bearer);
-  return { token: token && token.length <= 200 ? token : token ? '' : null, staff };
+  // A token far longer than ours cannot match; it is not hashed, and fails like any wrong token.
+  return { token: token !== null && token.length > 200 ? '' : token, staff };
 });

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { updateReturning } from '../database/sql';
+import { OutboxEntry } from '../notifications/outbox.repository';
 import { Booking, BookingAttention } from './booking.entity';
 
 /** A slot as the booking engine sees it, read under the slot's row lock. */
@@ -11,8 +12,13 @@ export interface LockedSlot {
   booked: number;
   startsAt: Date;
   endsAt: Date;
+  advisorId: string | null;
+  advisorName: string | null;
   advisorEmail: string | null;
 }
+
+const SLOT_COLUMNS = `sl.id, sl.session_id AS "sessionId", sl.capacity, sl.booked, sl.starts_at AS "startsAt", sl.ends_at AS "endsAt",
+  u.id AS "advisorId", u.name AS "advisorName", CASE WHEN u.active THEN u.email END AS "advisorEmail"`;
 
 export interface SessionState {
   status: 'scheduled' | 'cancelled';
@@ -20,6 +26,24 @@ export interface SessionState {
   location: string;
   timeZone: string;
 }
+
+export type NewBooking = Pick<
+  Booking,
+  | 'id'
+  | 'slotId'
+  | 'attendeeName'
+  | 'attendeeEmail'
+  | 'attendeePhone'
+  | 'organisationName'
+  | 'organisationSiret'
+  | 'organisationLegalForm'
+  | 'organisationPostcode'
+  | 'topics'
+  | 'message'
+  | 'consentAt'
+  | 'manageTokenHash'
+  | 'icalUid'
+>;
 
 /** What a booking looks like to its holder: the booking with where and when. */
 export interface BookingView {
@@ -51,10 +75,10 @@ export class BookingsRepository {
 
   /** Locks the slots in id order (no deadlock between two transactions locking overlapping sets). */
   async lockSlots(slotIds: string[], manager: EntityManager): Promise<Map<string, LockedSlot>> {
-    const rows: Array<LockedSlot & { advisorEmail: string | null }> = await manager.query(
-      `SELECT sl.id, sl.session_id AS "sessionId", sl.capacity, sl.booked, sl.starts_at AS "startsAt", sl.ends_at AS "endsAt",
-              (SELECT u.email FROM desks d JOIN users u ON u.id = d.advisor_id WHERE d.id = sl.desk_id AND u.active) AS "advisorEmail"
-       FROM slots sl WHERE sl.id = ANY($1::uuid[]) ORDER BY sl.id FOR UPDATE OF sl`,
+    const rows: LockedSlot[] = await manager.query(
+      `SELECT ${SLOT_COLUMNS}
+       FROM slots sl JOIN desks d ON d.id = sl.desk_id LEFT JOIN users u ON u.id = d.advisor_id
+       WHERE sl.id = ANY($1::uuid[]) ORDER BY sl.id FOR UPDATE OF sl`,
       [slotIds],
     );
     return new Map(rows.map((row) => [row.id, row]));
@@ -69,10 +93,28 @@ export class BookingsRepository {
     return row;
   }
 
-  /** Takes one seat; false when the slot is full. The CHECK constraint backs this up. */
-  async takeSeat(slotId: string, manager: EntityManager): Promise<boolean> {
-    const rows = await updateReturning(manager, `UPDATE slots SET booked = booked + 1 WHERE id = $1 AND booked < capacity RETURNING id`, [slotId]);
-    return rows.length === 1;
+  /**
+   * Takes one seat, locking the slot row as it does; null when the slot is full or unknown. The
+   * CHECK constraint `slots_booked_within_capacity` backs this up.
+   */
+  async takeSeat(slotId: string, manager: EntityManager): Promise<LockedSlot | null> {
+    const [slot] = await updateReturning<LockedSlot>(
+      manager,
+      `UPDATE slots sl SET booked = booked + 1 FROM desks d LEFT JOIN users u ON u.id = d.advisor_id
+       WHERE sl.id = $1 AND sl.booked < sl.capacity AND d.id = sl.desk_id
+       RETURNING ${SLOT_COLUMNS}`,
+      [slotId],
+    );
+    return slot ?? null;
+  }
+
+  /** The slot, unlocked: to explain why a seat could not be taken. */
+  async slot(slotId: string, manager: EntityManager): Promise<LockedSlot | null> {
+    const [slot]: LockedSlot[] = await manager.query(
+      `SELECT ${SLOT_COLUMNS} FROM slots sl JOIN desks d ON d.id = sl.desk_id LEFT JOIN users u ON u.id = d.advisor_id WHERE sl.id = $1`,
+      [slotId],
+    );
+    return slot ?? null;
   }
 
   async releaseSeat(slotId: string, manager: EntityManager): Promise<void> {
@@ -87,10 +129,42 @@ export class BookingsRepository {
     return rows.length > 0;
   }
 
-  async insert(values: Partial<Booking>, manager: EntityManager): Promise<Booking> {
-    const booking = manager.create(Booking, values);
-    await manager.insert(Booking, booking);
-    return booking;
+  /**
+   * Inserts the booking and the messages it causes in one statement. A second active booking of the
+   * same e-mail on the slot violates `bookings_slot_email_key`, which means `already_booked`.
+   */
+  async insertWithMessages(booking: NewBooking, messages: OutboxEntry[], manager: EntityManager): Promise<Date> {
+    const [row]: Array<{ createdAt: Date }> = await manager.query(
+      `WITH booking AS (
+         INSERT INTO bookings (id, slot_id, status, attendee_name, attendee_email, attendee_phone, organisation_name, organisation_siret,
+                               organisation_legal_form, organisation_postcode, topics, message, consent_at, manage_token_hash, ical_uid)
+         VALUES ($1, $2, 'confirmed', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+         RETURNING id, created_at
+       ), messages AS (
+         INSERT INTO outbox_messages (kind, recipient, booking_id, payload)
+         SELECT kind, recipient, booking.id, '{}' FROM booking, unnest($15::text[], $16::text[]) AS m(kind, recipient)
+       )
+       SELECT created_at AS "createdAt" FROM booking`,
+      [
+        booking.id,
+        booking.slotId,
+        booking.attendeeName,
+        booking.attendeeEmail,
+        booking.attendeePhone,
+        booking.organisationName,
+        booking.organisationSiret,
+        booking.organisationLegalForm,
+        booking.organisationPostcode,
+        booking.topics,
+        booking.message,
+        booking.consentAt,
+        booking.manageTokenHash,
+        booking.icalUid,
+        messages.map((message) => message.kind),
+        messages.map((message) => message.recipient),
+      ],
+    );
+    return row.createdAt;
   }
 
   /** The booking with its token hash, unlocked: enough to know which slot to lock next. */

@@ -7,7 +7,7 @@ import { DomainError } from '../common/domain-error';
 import { AppConfig } from '../config/app-config';
 import { OutboxEntry, OutboxRepository } from '../notifications/outbox.repository';
 import { Booking } from './booking.entity';
-import { BookingsRepository, BookingView, LockedSlot } from './bookings.repository';
+import { BookingsRepository, BookingView, LockedSlot, NewBooking, SessionState } from './bookings.repository';
 import { CreateBookingDto } from './dto/create-booking.dto';
 import { manageTokenMatches, newManageToken } from './manage-token';
 
@@ -24,46 +24,64 @@ export class BookingsService {
     private readonly config: AppConfig,
   ) {}
 
+  /**
+   * Takes the seat first (the UPDATE locks the slot row), then checks the session in a statement of
+   * its own, so it sees a cancellation committed while it waited; anything wrong rolls the seat back.
+   */
   async book(dto: CreateBookingDto) {
     const { token, hash } = newManageToken();
-    const view = await this.dataSource.transaction(async (manager) => {
-      const slot = await this.lockBookableSlot(dto.slotId, manager);
-      if (await this.bookings.hasActiveBooking(slot.id, dto.attendee.email, manager)) {
-        throw new DomainError('already_booked', 'Cette adresse e-mail a déjà réservé ce créneau.');
-      }
-      if (!(await this.bookings.takeSeat(slot.id, manager))) {
-        throw new DomainError('slot_full', 'Ce créneau vient d’être réservé ; choisissez-en un autre.');
-      }
-      const id = randomUUID();
-      const now = this.clock.now();
-      const booking = await this.bookings.insert(
-        {
-          id,
-          slotId: slot.id,
-          status: 'confirmed',
-          attendeeName: dto.attendee.name,
-          attendeeEmail: dto.attendee.email,
-          attendeePhone: dto.attendee.phone ?? null,
-          organisationName: dto.organisation.name,
-          organisationSiret: dto.organisation.siret ?? null,
-          organisationLegalForm: dto.organisation.legalForm ?? null,
-          organisationPostcode: dto.organisation.postcode ?? null,
-          topics: dto.topics ?? [],
-          message: dto.message ?? null,
-          consentAt: now,
-          manageTokenHash: hash,
-          icalUid: `${id}@rendez-vous-ess`,
-          sequence: 0,
-        },
+    const id = randomUUID();
+    const booking: NewBooking = {
+      id,
+      slotId: dto.slotId,
+      attendeeName: dto.attendee.name,
+      attendeeEmail: dto.attendee.email,
+      attendeePhone: dto.attendee.phone ?? null,
+      organisationName: dto.organisation.name,
+      organisationSiret: dto.organisation.siret ?? null,
+      organisationLegalForm: dto.organisation.legalForm ?? null,
+      organisationPostcode: dto.organisation.postcode ?? null,
+      topics: dto.topics ?? [],
+      message: dto.message ?? null,
+      consentAt: this.clock.now(),
+      manageTokenHash: hash,
+      icalUid: `${id}@rendez-vous-ess`,
+    };
+    const view = await this.dataSource.transaction(async (manager): Promise<BookingView> => {
+      const slot = await this.bookings.takeSeat(dto.slotId, manager);
+      if (!slot) throw await this.whyNoSeat(dto.slotId, dto.attendee.email, manager);
+      const session = await this.checkBookable(slot, manager);
+      const createdAt = await this.bookings.insertWithMessages(
+        booking,
+        [{ kind: 'booking_confirmed', recipient: booking.attendeeEmail }, ...this.advisorNotice('advisor_slot_booked', slot, id)],
         manager,
       );
-      await this.outbox.record(manager, [
-        { kind: 'booking_confirmed', recipient: booking.attendeeEmail, bookingId: id },
-        ...this.advisorNotice('advisor_slot_booked', slot, id),
-      ]);
-      return (await this.bookings.view(id, manager))!;
+      return {
+        booking: Object.assign(new Booking(), booking, { status: 'confirmed', sequence: 0, attention: null, cancelledAt: null, cancelledBy: null, cancelReason: null, createdAt }),
+        startsAt: slot.startsAt,
+        endsAt: slot.endsAt,
+        timeZone: session.timeZone,
+        location: session.location,
+        sessionId: slot.sessionId,
+        sessionStatus: session.status,
+        advisor: slot.advisorId ? { id: slot.advisorId, name: slot.advisorName! } : null,
+      };
     });
-    return { ...this.present(view), manageToken: token, manageUrl: this.manageUrl(view.booking.id, token) };
+    return { ...this.present(view), manageToken: token, manageUrl: this.manageUrl(id, token) };
+  }
+
+  /** Why `takeSeat` found no seat: the most useful of the reasons, for the person booking. */
+  private async whyNoSeat(slotId: string, email: string, manager: EntityManager): Promise<DomainError> {
+    const slot = await this.bookings.slot(slotId, manager);
+    try {
+      await this.checkBookable(slot ?? undefined, manager);
+    } catch (error) {
+      return error as DomainError;
+    }
+    if (await this.bookings.hasActiveBooking(slotId, email, manager)) {
+      return new DomainError('already_booked', 'Cette adresse e-mail a déjà réservé ce créneau.');
+    }
+    return new DomainError('slot_full', 'Ce créneau vient d’être réservé ; choisissez-en un autre.');
   }
 
   async get(id: string, access: BookingAccess) {
@@ -112,7 +130,8 @@ export class BookingsService {
       const slots = await this.bookings.lockSlots([found.slotId, slotId], manager);
       const booking = await this.lockUnchanged(found, manager);
       if (booking.status !== 'confirmed') throw new DomainError('booking_cancelled', 'Cette réservation est annulée ; faites une nouvelle réservation.');
-      const target = await this.checkBookable(slots.get(slotId), manager);
+      await this.checkBookable(slots.get(slotId), manager);
+      const target = slots.get(slotId)!;
       if (await this.bookings.hasActiveBooking(target.id, booking.attendeeEmail, manager)) {
         throw new DomainError('already_booked', 'Cette adresse e-mail a déjà réservé ce créneau.');
       }
@@ -132,12 +151,8 @@ export class BookingsService {
     return this.present(view);
   }
 
-  private async lockBookableSlot(slotId: string, manager: EntityManager): Promise<LockedSlot> {
-    const slots = await this.bookings.lockSlots([slotId], manager);
-    return this.checkBookable(slots.get(slotId), manager);
-  }
-
-  private async checkBookable(slot: LockedSlot | undefined, manager: EntityManager): Promise<LockedSlot> {
+  /** The slot's session, when the slot can be booked now; otherwise the reason why not. */
+  private async checkBookable(slot: LockedSlot | undefined, manager: EntityManager): Promise<SessionState> {
     if (!slot) throw new DomainError('slot_not_found', 'Ce créneau n’existe pas (ou plus).');
     const session = await this.bookings.sessionState(slot.sessionId, manager);
     if (session.status === 'cancelled') {
@@ -146,7 +161,7 @@ export class BookingsService {
     if (slot.startsAt.getTime() <= this.clock.now().getTime()) {
       throw new DomainError('slot_in_past', 'Ce créneau est déjà commencé ou passé.');
     }
-    return slot;
+    return session;
   }
 
   /** Locks the booking and checks nobody moved it between the unlocked read and the slot lock. */
@@ -164,7 +179,7 @@ export class BookingsService {
       return;
     }
     if (access.staff) throw new DomainError('forbidden', 'Votre rôle ne permet pas cette action.');
-    if (!access.token) throw new DomainError('token_required', 'Le lien de gestion de la réservation (jeton) est requis.');
+    if (access.token === null) throw new DomainError('token_required', 'Le lien de gestion de la réservation (jeton) est requis.');
     if (!booking || !manageTokenMatches(booking.manageTokenHash, access.token)) {
       throw new DomainError('booking_not_found', 'Réservation introuvable, ou lien de gestion invalide.');
     }
