@@ -84,6 +84,8 @@ export class InitialSchema1764240000000 implements MigrationInterface {
         ends_at timestamptz NOT NULL,
         capacity integer NOT NULL CONSTRAINT slots_capacity_check CHECK (capacity >= 1),
         booked integer NOT NULL DEFAULT 0,
+        -- False once the session is cancelled: the fact a booking must respect lives in the row it locks.
+        bookable boolean NOT NULL DEFAULT true,
         CONSTRAINT slots_booked_within_capacity CHECK (booked >= 0 AND booked <= capacity),
         CONSTRAINT slots_times_check CHECK (ends_at > starts_at),
         CONSTRAINT slots_desk_start_key UNIQUE (desk_id, starts_at)

@@ -1,4 +1,4 @@
-import { bookingRequest, firstOpenSession, ListedSession, listSessions } from './support/factories';
+import { adminToken, bookingRequest, createStaff, firstOpenSession, ListedSession, listSessions } from './support/factories';
 import { client, Client } from './support/http';
 import { startTestApp, TestApp } from './support/test-app';
 
@@ -72,6 +72,36 @@ describe('booking under concurrent requests on PostgreSQL', () => {
     }
     const [state] = await first.dataSource.query(`SELECT status FROM bookings WHERE id = $1`, [holder.id]);
     expect(state.status).toBe('cancelled');
+  });
+
+  it('leaves no confirmed booking on a session an admin cancels while 20 people are booking it', async () => {
+    const admin = await adminToken(api);
+    const advisors = await Promise.all(Array.from({ length: 5 }, () => createStaff(api, admin, 'advisor')));
+    const march = (await listSessions(api, '2027-03-01', '2027-03-31'))[0];
+    const staffed = await api.put(`/api/permanences/${march.id}/advisors`, { advisorIds: advisors.map((advisor) => advisor.id) }, admin);
+    const slots: Array<{ id: string }> = staffed.body.slots;
+    expect(slots).toHaveLength(20);
+    const responses = await Promise.all([
+      ...slots.slice(0, 10).map((slot, i) => (i % 2 === 0 ? api : other).post('/api/bookings', bookingRequest(slot.id))),
+      other.post(`/api/permanences/${march.id}/cancel`, { reason: 'Fermeture exceptionnelle' }, admin),
+      ...slots.slice(10).map((slot, i) => (i % 2 === 0 ? other : api).post('/api/bookings', bookingRequest(slot.id))),
+    ]);
+    const cancel = responses[10];
+    expect([cancel.status, cancel.body.status]).toEqual([200, 'cancelled']);
+    const bookings = responses.filter((response) => response !== cancel);
+    expect(bookings).toHaveLength(20);
+    expect(bookings.every((response) => response.status === 201 || (response.status === 422 && response.body.code === 'session_cancelled'))).toBe(true);
+    const [state] = await first.dataSource.query(
+      `SELECT (SELECT count(*)::int FROM bookings b JOIN slots sl ON sl.id = b.slot_id WHERE sl.session_id = $1 AND b.status = 'confirmed') AS confirmed,
+              (SELECT sum(booked)::int FROM slots WHERE session_id = $1) AS booked,
+              (SELECT count(*)::int FROM slots WHERE session_id = $1 AND bookable) AS bookable`,
+      [march.id],
+    );
+    expect(state).toEqual({ confirmed: 0, booked: 0, bookable: 0 });
+    // Whoever got a 201 before the cancellation is to be told it was cancelled.
+    const booked = bookings.filter((response) => response.status === 201).map((response) => response.body.id);
+    const told = await first.dataSource.query(`SELECT booking_id FROM outbox_messages WHERE kind = 'session_cancelled' AND booking_id = ANY($1::uuid[])`, [booked]);
+    expect(told).toHaveLength(booked.length);
   });
 
   it('refuses, in PostgreSQL itself, a seat count beyond capacity whatever the application does', async () => {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { updateReturning } from '../database/sql';
-import { OutboxEntry } from '../notifications/outbox.repository';
+import { OutboxKind } from '../notifications/outbox-message.entity';
 import { Booking, BookingAttention } from './booking.entity';
 
 /** A slot as the booking engine sees it, read under the slot's row lock. */
@@ -26,6 +26,9 @@ export interface SessionState {
   location: string;
   timeZone: string;
 }
+
+/** The slot a booking took, with its session's place and zone and the booking's creation time. */
+export type BookedSeat = LockedSlot & { timeZone: string; location: string; createdAt: Date };
 
 export type NewBooking = Pick<
   Booking,
@@ -93,19 +96,10 @@ export class BookingsRepository {
     return row;
   }
 
-  /**
-   * Takes one seat, locking the slot row as it does; null when the slot is full or unknown. The
-   * CHECK constraint `slots_booked_within_capacity` backs this up.
-   */
-  async takeSeat(slotId: string, manager: EntityManager): Promise<LockedSlot | null> {
-    const [slot] = await updateReturning<LockedSlot>(
-      manager,
-      `UPDATE slots sl SET booked = booked + 1 FROM desks d LEFT JOIN users u ON u.id = d.advisor_id
-       WHERE sl.id = $1 AND sl.booked < sl.capacity AND d.id = sl.desk_id
-       RETURNING ${SLOT_COLUMNS}`,
-      [slotId],
-    );
-    return slot ?? null;
+  /** Takes one seat of a slot the caller has locked; false when it is full or closed. */
+  async takeSeat(slotId: string, manager: EntityManager): Promise<boolean> {
+    const rows = await updateReturning(manager, `UPDATE slots SET booked = booked + 1 WHERE id = $1 AND booked < capacity AND bookable RETURNING id`, [slotId]);
+    return rows.length === 1;
   }
 
   /** The slot, unlocked: to explain why a seat could not be taken. */
@@ -130,21 +124,30 @@ export class BookingsRepository {
   }
 
   /**
-   * Inserts the booking and the messages it causes in one statement. A second active booking of the
-   * same e-mail on the slot violates `bookings_slot_email_key`, which means `already_booked`.
+   * The whole booking in one statement, so one round trip: take a seat (the UPDATE locks the slot
+   * row, and re-checks `bookable`, the count and the start on the row it waited for), insert the
+   * booking, and record the messages it causes. No row when there is no seat to take; a second active
+   * booking of the same e-mail on the slot violates `bookings_slot_email_key`, i.e. `already_booked`.
    */
-  async insertWithMessages(booking: NewBooking, messages: OutboxEntry[], manager: EntityManager): Promise<Date> {
-    const [row]: Array<{ createdAt: Date }> = await manager.query(
-      `WITH booking AS (
+  async book(booking: NewBooking, attendeeKind: OutboxKind, advisorKind: OutboxKind, now: Date, manager: EntityManager = this.dataSource.manager): Promise<BookedSeat | null> {
+    const [row]: BookedSeat[] = await manager.query(
+      `WITH seat AS (
+         UPDATE slots sl SET booked = sl.booked + 1
+         FROM desks d JOIN permanence_sessions s ON s.id = d.session_id LEFT JOIN users u ON u.id = d.advisor_id
+         WHERE sl.id = $2 AND d.id = sl.desk_id AND sl.bookable AND sl.booked < sl.capacity AND sl.starts_at > $15
+         RETURNING ${SLOT_COLUMNS}, s.time_zone AS "timeZone", s.location
+       ), booking AS (
          INSERT INTO bookings (id, slot_id, status, attendee_name, attendee_email, attendee_phone, organisation_name, organisation_siret,
                                organisation_legal_form, organisation_postcode, topics, message, consent_at, manage_token_hash, ical_uid)
-         VALUES ($1, $2, 'confirmed', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+         SELECT $1, seat.id, 'confirmed', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14 FROM seat
          RETURNING id, created_at
        ), messages AS (
          INSERT INTO outbox_messages (kind, recipient, booking_id, payload)
-         SELECT kind, recipient, booking.id, '{}' FROM booking, unnest($15::text[], $16::text[]) AS m(kind, recipient)
+         SELECT m.kind, m.recipient, booking.id, '{}'
+         FROM booking, seat, LATERAL (VALUES ($16::text, $4::text), ($17::text, seat."advisorEmail")) AS m(kind, recipient)
+         WHERE m.recipient IS NOT NULL
        )
-       SELECT created_at AS "createdAt" FROM booking`,
+       SELECT seat.*, booking.created_at AS "createdAt" FROM seat, booking`,
       [
         booking.id,
         booking.slotId,
@@ -160,11 +163,12 @@ export class BookingsRepository {
         booking.consentAt,
         booking.manageTokenHash,
         booking.icalUid,
-        messages.map((message) => message.kind),
-        messages.map((message) => message.recipient),
+        now,
+        attendeeKind,
+        advisorKind,
       ],
     );
-    return row.createdAt;
+    return row ?? null;
   }
 
   /** The booking with its token hash, unlocked: enough to know which slot to lock next. */
@@ -207,7 +211,7 @@ export class BookingsRepository {
                  (SELECT u.email FROM desks d JOIN users u ON u.id = d.advisor_id WHERE d.id = sl.desk_id AND u.active) AS "advisorEmail"`,
       [sessionId, at, reason],
     );
-    await manager.query(`UPDATE slots SET booked = 0 WHERE session_id = $1`, [sessionId]);
+    await manager.query(`UPDATE slots SET booked = 0, bookable = false WHERE session_id = $1`, [sessionId]);
     return rows;
   }
 

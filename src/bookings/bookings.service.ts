@@ -25,8 +25,8 @@ export class BookingsService {
   ) {}
 
   /**
-   * Takes the seat first (the UPDATE locks the slot row), then checks the session in a statement of
-   * its own, so it sees a cancellation committed while it waited; anything wrong rolls the seat back.
+   * One statement takes the seat and writes the booking and its messages. Cancelling a session closes
+   * its slots (`bookable`), so a booking that waited for the slot lock sees the cancellation.
    */
   async book(dto: CreateBookingDto) {
     const { token, hash } = newManageToken();
@@ -47,31 +47,31 @@ export class BookingsService {
       manageTokenHash: hash,
       icalUid: `${id}@rendez-vous-ess`,
     };
-    const view = await this.dataSource.transaction(async (manager): Promise<BookingView> => {
-      const slot = await this.bookings.takeSeat(dto.slotId, manager);
-      if (!slot) throw await this.whyNoSeat(dto.slotId, dto.attendee.email, manager);
-      const session = await this.checkBookable(slot, manager);
-      const createdAt = await this.bookings.insertWithMessages(
-        booking,
-        [{ kind: 'booking_confirmed', recipient: booking.attendeeEmail }, ...this.advisorNotice('advisor_slot_booked', slot, id)],
-        manager,
-      );
-      return {
-        booking: Object.assign(new Booking(), booking, { status: 'confirmed', sequence: 0, attention: null, cancelledAt: null, cancelledBy: null, cancelReason: null, createdAt }),
-        startsAt: slot.startsAt,
-        endsAt: slot.endsAt,
-        timeZone: session.timeZone,
-        location: session.location,
-        sessionId: slot.sessionId,
-        sessionStatus: session.status,
-        advisor: slot.advisorId ? { id: slot.advisorId, name: slot.advisorName! } : null,
-      };
-    });
+    const seat = await this.bookings.book(booking, 'booking_confirmed', 'advisor_slot_booked', booking.consentAt);
+    if (!seat) throw await this.whyNoSeat(dto.slotId, dto.attendee.email);
+    const view: BookingView = {
+      booking: Object.assign(new Booking(), booking, {
+        status: 'confirmed',
+        sequence: 0,
+        attention: null,
+        cancelledAt: null,
+        cancelledBy: null,
+        cancelReason: null,
+        createdAt: seat.createdAt,
+      }),
+      startsAt: seat.startsAt,
+      endsAt: seat.endsAt,
+      timeZone: seat.timeZone,
+      location: seat.location,
+      sessionId: seat.sessionId,
+      sessionStatus: 'scheduled',
+      advisor: seat.advisorId ? { id: seat.advisorId, name: seat.advisorName! } : null,
+    };
     return { ...this.present(view), manageToken: token, manageUrl: this.manageUrl(id, token) };
   }
 
-  /** Why `takeSeat` found no seat: the most useful of the reasons, for the person booking. */
-  private async whyNoSeat(slotId: string, email: string, manager: EntityManager): Promise<DomainError> {
+  /** Why no seat could be taken: the most useful of the reasons, for the person booking. */
+  private async whyNoSeat(slotId: string, email: string, manager: EntityManager = this.dataSource.manager): Promise<DomainError> {
     const slot = await this.bookings.slot(slotId, manager);
     try {
       await this.checkBookable(slot ?? undefined, manager);

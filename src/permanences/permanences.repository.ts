@@ -100,11 +100,15 @@ export class PermanencesRepository {
     await this.insertSlots(sessionId, deskId, layout, capacity, manager);
   }
 
+  /** The slots of a cancelled session are created closed to booking. */
   private async insertSlots(sessionId: string, deskId: string, layout: TimeRange[], capacity: number, manager: EntityManager): Promise<void> {
     if (layout.length === 0) return;
-    await manager.insert(
-      Slot,
-      layout.map((range) => ({ sessionId, deskId, startsAt: range.startsAt, endsAt: range.endsAt, capacity, booked: 0 })),
+    await manager.query(
+      `INSERT INTO slots (session_id, desk_id, starts_at, ends_at, capacity, bookable)
+       SELECT s.id, $2, r.starts_at, r.ends_at, $3, s.status = 'scheduled'
+       FROM permanence_sessions s, unnest($4::timestamptz[], $5::timestamptz[]) AS r(starts_at, ends_at)
+       WHERE s.id = $1`,
+      [sessionId, deskId, capacity, layout.map((range) => range.startsAt), layout.map((range) => range.endsAt)],
     );
   }
 

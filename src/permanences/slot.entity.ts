@@ -23,4 +23,8 @@ export class Slot {
   /** Confirmed bookings on the slot; PostgreSQL keeps it within 0..capacity (`slots_booked_within_capacity`). */
   @Column('integer')
   booked: number;
+
+  /** False once the session is cancelled; the booking statement checks it on the row it locks. */
+  @Column('boolean')
+  bookable: boolean;
 }

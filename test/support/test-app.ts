@@ -17,6 +17,7 @@ export interface TestApp {
   baseUrl: string;
   /** The PostgreSQL database of this app (null on the embedded database). */
   database: string | null;
+  jwtSecret: string;
   clock: FixedClock;
   dataSource: DataSource;
   generator: SessionGenerator;
@@ -37,6 +38,8 @@ export async function startTestApp(options: { now?: string; env?: Record<string,
     ADMIN_EMAIL: ADMIN.email,
     ADMIN_PASSWORD: ADMIN.password,
     ...(database ? { DATABASE_URL: urlFor(database), DATABASE_POOL_SIZE: '20' } : {}),
+    // Instances sharing a database share the token secret, as a real deployment must.
+    ...(options.sameDatabaseAs ? { JWT_SECRET: options.sameDatabaseAs.jwtSecret } : {}),
     ...options.env,
   });
   config.embeddedDatabaseDir = 'memory://';
@@ -52,6 +55,7 @@ export async function startTestApp(options: { now?: string; env?: Record<string,
   return {
     baseUrl: `http://127.0.0.1:${address.port}`,
     database,
+    jwtSecret: config.jwtSecret,
     clock,
     dataSource: app.get(DataSource),
     generator: app.get(SessionGenerator),
