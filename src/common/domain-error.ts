@@ -3,6 +3,7 @@ export const ERROR_CODES = [
   'validation_failed',
   'malformed_json',
   'payload_too_large',
+  'unsupported_media_type',
   'not_found',
   'route_not_found',
   'method_not_allowed',

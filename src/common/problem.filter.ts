@@ -21,6 +21,8 @@ export function describeCode(code: ErrorCode): { status: number; title: string }
       return { status: 400, title: 'Malformed JSON body' };
     case 'payload_too_large':
       return { status: 413, title: 'Request body too large' };
+    case 'unsupported_media_type':
+      return { status: 415, title: 'Unsupported media type' };
     case 'token_required':
       return { status: 401, title: 'Manage token required' };
     case 'unauthenticated':
@@ -95,12 +97,29 @@ export class ProblemFilter implements ExceptionFilter {
   private toDomainError(exception: unknown): DomainError {
     if (exception instanceof DomainError) return exception;
     if (exception instanceof QueryFailedError) return fromDatabaseError(exception);
-    const bodyParserType = (exception as { type?: unknown } | null)?.type;
-    if (bodyParserType === 'entity.parse.failed') return new DomainError('malformed_json', 'Le corps de la requête n’est pas un JSON valide.');
-    if (bodyParserType === 'entity.too.large') return new DomainError('payload_too_large', 'Le corps de la requête est trop volumineux.');
+    const bodyParserError = fromBodyParserError(exception) ?? (exception instanceof HttpException ? fromBodyParserError(exception.cause) : null);
+    if (bodyParserError) return bodyParserError;
     if (exception instanceof HttpException) return fromHttpException(exception);
     if (isConnectionError(exception)) return new DomainError('service_unavailable', 'Le service est momentanément indisponible. Réessayez dans un instant.');
     return new DomainError('internal_error', 'Une erreur inattendue est survenue.');
+  }
+}
+
+/** body-parser's errors carry a `type`; Nest hands them over as such or as the `cause` of an HttpException. */
+function fromBodyParserError(error: unknown): DomainError | null {
+  switch ((error as { type?: unknown } | null)?.type) {
+    case 'entity.parse.failed':
+      return new DomainError('malformed_json', 'Le corps de la requête n’est pas un JSON valide.');
+    case 'entity.too.large':
+      return new DomainError('payload_too_large', 'Le corps de la requête est trop volumineux.');
+    case 'charset.unsupported':
+    case 'encoding.unsupported':
+      return new DomainError('unsupported_media_type', 'Envoyez le corps en JSON UTF-8, sans compression.');
+    case 'request.size.invalid':
+    case 'request.aborted':
+      return new DomainError('malformed_json', 'Le corps de la requête est incomplet.');
+    default:
+      return null;
   }
 }
 
@@ -114,6 +133,8 @@ function fromHttpException(exception: HttpException): DomainError {
       return new DomainError('unauthenticated', 'Connexion requise.');
     case HttpStatus.FORBIDDEN:
       return new DomainError('forbidden', 'Vous n’avez pas accès à cette ressource.');
+    case HttpStatus.UNSUPPORTED_MEDIA_TYPE:
+      return new DomainError('unsupported_media_type', 'Envoyez le corps en JSON UTF-8, sans compression.');
     case HttpStatus.METHOD_NOT_ALLOWED:
       return new DomainError('method_not_allowed', 'Méthode non autorisée.');
     case HttpStatus.BAD_REQUEST:
@@ -137,7 +158,8 @@ function fromDatabaseError(error: QueryFailedError): DomainError {
   if (driverError.code === '40001' || driverError.code === '40P01') {
     return new DomainError('conflict', 'La demande est entrée en conflit avec une autre ; réessayez.');
   }
-  if (driverError.code === '22P02' || driverError.code === '22007' || driverError.code === '22008') {
+  // Invalid text representation, date/time format or value, character not in UTF-8 (NUL).
+  if (['22P02', '22007', '22008', '22021'].includes(driverError.code ?? '')) {
     return new DomainError('validation_failed', 'Une valeur de la requête est invalide.');
   }
   if (driverError.code?.startsWith('08') || driverError.code === '57P01' || driverError.code === '57P03') {
