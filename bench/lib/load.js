@@ -1,0 +1,80 @@
+'use strict';
+// A closed-loop load generator: `concurrency` clients, each sending its next request as soon as the
+// previous one answered, over keep-alive HTTP/1.1 connections, until `total` requests were sent.
+const http = require('node:http');
+const { performance } = require('node:perf_hooks');
+
+/** One HTTP request; resolves to {status, body} (body as text). Never rejects on an HTTP status. */
+function request(agent, url, { method = 'GET', headers = {}, body } = {}) {
+  return new Promise((resolve, reject) => {
+    const payload = body === undefined ? undefined : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
+    const req = http.request(
+      url,
+      {
+        method,
+        agent,
+        headers: payload ? { 'content-type': 'application/json', 'content-length': payload.length, ...headers } : headers,
+      },
+      (res) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+/**
+ * Runs `total` requests with `concurrency` clients. `make(i)` returns {url, method, headers, body,
+ * expect} for the i-th request (0-based, each index used once). Returns the latencies (ms) and errors.
+ */
+async function runLoad({ concurrency, total, make }) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+  const latencies = new Float64Array(total);
+  const errors = [];
+  let next = 0;
+  const started = performance.now();
+  async function client() {
+    for (let i = next++; i < total; i = next++) {
+      const { url, expect = 200, ...options } = make(i);
+      const t0 = performance.now();
+      try {
+        const res = await request(agent, url, options);
+        latencies[i] = performance.now() - t0;
+        if (res.status !== expect) errors.push({ i, status: res.status, body: res.body.slice(0, 300) });
+      } catch (error) {
+        latencies[i] = performance.now() - t0;
+        errors.push({ i, status: 'network', body: String(error && error.message) });
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: concurrency }, client));
+  const elapsedMs = performance.now() - started;
+  agent.destroy();
+  return { total, elapsedMs, rate: (total * 1000) / elapsedMs, latencies, latency: summarise(latencies), errors };
+}
+
+/** Nearest-rank percentile of an ascending-sorted array. */
+function percentile(sorted, p) {
+  if (sorted.length === 0) return NaN;
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1];
+}
+
+function summarise(values) {
+  const sorted = Float64Array.from(values).sort();
+  const sum = sorted.reduce((a, b) => a + b, 0);
+  return {
+    count: sorted.length,
+    mean: sum / sorted.length,
+    p50: percentile(sorted, 50),
+    p90: percentile(sorted, 90),
+    p99: percentile(sorted, 99),
+    max: sorted[sorted.length - 1],
+  };
+}
+
+module.exports = { request, runLoad, percentile, summarise };

@@ -1,0 +1,50 @@
+'use strict';
+// The bench report: machine, per-scenario figures, targets with PASS/FAIL, and a README table.
+const os = require('node:os');
+
+function machine({ postgres, pgbench }) {
+  const cpus = os.cpus();
+  return [
+    ['Date', new Date().toISOString()],
+    ['CPU', `${cpus[0].model.trim()} × ${cpus.length} cores`],
+    ['Memory', `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`],
+    ['OS', `${os.type()} ${os.release()} (${os.arch()})`],
+    ['Node', process.version],
+    ['PostgreSQL', `${postgres} (${pgbench})`],
+  ];
+}
+
+function table(rows) {
+  const width = Math.max(...rows.map(([k]) => k.length));
+  return rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`).join('\n');
+}
+
+/** Prints the report; returns true when every target of every scenario passed. */
+function printReport({ options, postgres, pgbench, results }) {
+  const env = machine({ postgres, pgbench });
+  const out = ['', '=== Rendez-vous ESS — benchmark ===', table(env)];
+  out.push(table([['Service', `pool ${options.poolSize}, LOG_LEVEL=${options.logLevel}, RATE_LIMITS=off`]]));
+  let ok = true;
+  for (const result of results) {
+    out.push('', `--- ${result.name} ---`, table(result.lines), '', '  Targets:');
+    for (const t of result.targets) {
+      ok &&= t.pass;
+      out.push(`    ${t.pass ? 'PASS' : 'FAIL'}  ${t.name}: ${t.value} (target ${t.target})`);
+    }
+  }
+  out.push('', `Overall: ${ok ? 'PASS' : 'FAIL'}`, '', 'Markdown (README.md):', '');
+  const cpus = os.cpus();
+  out.push(
+    `Measured ${env[0][1].slice(0, 10)} on ${cpus[0].model.trim()} (${cpus.length} cores, ${env[2][1]}), Node ${process.version}, PostgreSQL ${postgres}, ` +
+      `service and PostgreSQL on the same machine, ${options.concurrency} concurrent clients (\`npm run bench\`).`,
+    '',
+  );
+  for (const result of results) {
+    const { header, row } = result.markdown;
+    out.push(`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, `| ${row.join(' | ')} |`, '');
+  }
+  console.log(out.join('\n'));
+  return ok;
+}
+
+module.exports = { printReport };

@@ -1,0 +1,138 @@
+#!/usr/bin/env node
+'use strict';
+// Benchmarks of the built service against real PostgreSQL: `npm run bench [-- --only <scenario>]`.
+// Each run gets a fresh database rvess_bench_<random> and a fresh service process; both are removed
+// at the end, also on failure and on Ctrl-C. Configuration (environment):
+//   BENCH_DATABASE_URL   server to create the bench database on (postgres://postgres@127.0.0.1:5432/postgres)
+//   BENCH_BOOKINGS       measured bookings through the service (4000)
+//   BENCH_WARMUP         warm-up bookings, not measured (2000: V8 needs about that many to reach steady state)
+//   BENCH_ROUNDS         service and pgbench alternate over this many rounds (2)
+//   BENCH_CONCURRENCY    concurrent HTTP clients (32)
+//   BENCH_PGBENCH_TRANSACTIONS  pgbench transactions in all (8000), BENCH_PGBENCH_MODE (extended)
+//   BENCH_PGBENCH_SCRIPT another pgbench script for the booking baseline (to try a changed transaction;
+//                        same variables: seat :n, see scenarios/booking.js)
+//   BENCH_POOL_SIZE      the service's DATABASE_POOL_SIZE (10, the service's default); BENCH_LOG_LEVEL its LOG_LEVEL (warn)
+//   BENCH_SERVICE_ROOT   bench another checkout's build instead of this one; BENCH_VERBOSE=1 more output
+//   BENCH_NODE_ARGS      extra node options for the service, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
+const { mkdtempSync, rmSync } = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { ensureBuilt, createDatabase, dropDatabase, startService, stopService, withClient } = require('./lib/service');
+const { pgbenchVersion } = require('./lib/pgbench');
+const { printReport } = require('./lib/report');
+
+const SCENARIOS = [require('./scenarios/booking')];
+
+class UsageError extends Error {}
+
+function intEnv(name, fallback) {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) throw new UsageError(`${name} must be a positive whole number, got "${raw}"`);
+  return value;
+}
+
+function readOptions(argv) {
+  const only = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--only') only.push(...String(argv[++i] ?? '').split(','));
+    else if (argv[i].startsWith('--only=')) only.push(...argv[i].slice(7).split(','));
+    else if (argv[i] === '--list') return { list: true };
+    else throw new UsageError(`unknown argument ${argv[i]} (use --only <scenario>[,<scenario>…] or --list)`);
+  }
+  const unknown = only.filter((name) => !SCENARIOS.some((s) => s.name === name));
+  if (unknown.length) throw new UsageError(`unknown scenario ${unknown.join(', ')}; known: ${SCENARIOS.map((s) => s.name).join(', ')}`);
+  const concurrency = intEnv('BENCH_CONCURRENCY', 32);
+  return {
+    scenarios: only.length ? SCENARIOS.filter((s) => only.includes(s.name)) : SCENARIOS,
+    adminUrl: process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres',
+    bookings: intEnv('BENCH_BOOKINGS', 4000),
+    warmup: intEnv('BENCH_WARMUP', 2000),
+    rounds: intEnv('BENCH_ROUNDS', 2),
+    concurrency,
+    pgbenchClients: concurrency,
+    pgbenchThreads: Math.min(concurrency, os.cpus().length),
+    pgbenchTransactions: intEnv('BENCH_PGBENCH_TRANSACTIONS', 8000),
+    pgbenchMode: process.env.BENCH_PGBENCH_MODE || 'extended',
+    pgbenchScriptFile: process.env.BENCH_PGBENCH_SCRIPT || null,
+    poolSize: intEnv('BENCH_POOL_SIZE', 10),
+    logLevel: process.env.BENCH_LOG_LEVEL || 'warn',
+    verbose: process.env.BENCH_VERBOSE === '1',
+    nodeArgs: (process.env.BENCH_NODE_ARGS || '').split(/\s+/).filter(Boolean),
+  };
+}
+
+/** Cleanup steps, run last-in first-out exactly once: at the end, on error, or on SIGINT/SIGTERM. */
+const cleanups = [];
+let cleaning = null;
+let interrupted = false;
+function cleanup() {
+  cleaning ??= (async () => {
+    while (cleanups.length) {
+      const step = cleanups.pop();
+      try {
+        await step();
+      } catch (error) {
+        console.error(`cleanup: ${error.message}`);
+      }
+    }
+  })();
+  return cleaning;
+}
+for (const [signal, number] of [['SIGINT', 2], ['SIGTERM', 15]]) {
+  process.once(signal, () => {
+    interrupted = true;
+    console.error(`\n${signal}: cleaning up…`);
+    cleanup().finally(() => process.exit(128 + number));
+  });
+}
+
+const log = (message) => console.log(`[bench] ${message}`);
+
+async function main() {
+  const options = readOptions(process.argv.slice(2));
+  if (options.list) {
+    for (const s of SCENARIOS) console.log(`${s.name}\t${s.description}`);
+    return 0;
+  }
+  const pgbench = pgbenchVersion();
+  ensureBuilt();
+
+  const tmpDir = mkdtempSync(path.join(os.tmpdir(), 'rvess-bench-'));
+  cleanups.push(() => rmSync(tmpDir, { recursive: true, force: true }));
+  const db = await createDatabase(options.adminUrl);
+  cleanups.push(() => dropDatabase(options.adminUrl, db.name));
+  log(`database ${db.name}`);
+  const postgres = await withClient(db.url, async (c) => (await c.query('SHOW server_version')).rows[0].server_version);
+
+  const service = await startService({
+    databaseUrl: db.url,
+    dataDir: path.join(tmpDir, 'data'),
+    env: { DATABASE_POOL_SIZE: String(options.poolSize), LOG_LEVEL: options.logLevel },
+    nodeArgs: options.nodeArgs,
+  });
+  cleanups.push(() => stopService(service));
+  log(`service up at ${service.baseUrl} (pool ${options.poolSize}, LOG_LEVEL=${options.logLevel})`);
+
+  const results = [];
+  for (const scenario of options.scenarios) {
+    log(`scenario ${scenario.name}`);
+    results.push(await scenario.run({ options, db, service, tmpDir, log }));
+  }
+  if (service.child.exitCode !== null || service.child.signalCode !== null) throw new Error(`the service exited during the bench:\n${service.output()}`);
+
+  const ok = printReport({ options, postgres, pgbench, results });
+  return ok ? 0 : 1;
+}
+
+main()
+  .then(
+    (code) => (process.exitCode = code),
+    (error) => {
+      if (interrupted) return; // the cleanup cut the connections under the running scenario
+      console.error(`bench failed: ${error instanceof UsageError ? error.message : error.stack || error.message}`);
+      process.exitCode = 1;
+    },
+  )
+  .finally(cleanup);
