@@ -12,10 +12,15 @@ const OPTIONAL_KEY = 'staff:optional';
 
 type StaffRequest = Request & { staff?: StaffUser };
 
+/** The credential of an `Authorization: Bearer …` header, if any. */
+export function bearerToken(request: Request): string | null {
+  return /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1] ?? null;
+}
+
 /** The bearer credential of a request, when it looks like a JWT (manage tokens have no dots). */
 export function bearerJwt(request: Request): string | null {
-  const match = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
-  return match && match[1].split('.').length === 3 ? match[1] : null;
+  const token = bearerToken(request);
+  return token && token.split('.').length === 3 ? token : null;
 }
 
 @Injectable()

@@ -1,5 +1,6 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
+import { bearerToken } from '../auth/staff.guard';
 import type { StaffUser } from '../auth/staff-user';
 import type { BookingAccess } from './bookings.service';
 
@@ -10,7 +11,7 @@ import type { BookingAccess } from './bookings.service';
 export const Access = createParamDecorator((_: unknown, context: ExecutionContext): BookingAccess => {
   const request = context.switchToHttp().getRequest<Request & { staff?: StaffUser }>();
   const staff = request.staff ?? null;
-  const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1] ?? null;
+  const bearer = bearerToken(request);
   const query = typeof request.query.token === 'string' ? request.query.token : null;
   const token = staff ? null : (query ?? bearer);
   // A token far longer than ours cannot match; it is not hashed, and fails like any wrong token.

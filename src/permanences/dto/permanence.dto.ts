@@ -52,54 +52,8 @@ export class StaffSessionDto {
   advisorIds: string[];
 }
 
-export class CreateSessionDto {
-  @ApiProperty({ example: '2027-02-11' })
-  @IsLocalDate()
-  date: string;
-
-  @ApiPropertyOptional({ example: '09:00', description: 'default: the default series’ start time' })
-  @IsOptional()
-  @IsWallTime()
-  startTime?: string;
-
-  @ApiPropertyOptional({ example: '13:00' })
-  @IsOptional()
-  @IsWallTime()
-  endTime?: string;
-
-  @ApiPropertyOptional({ example: 60 })
-  @IsOptional()
-  @IsInt(SLOT_MINUTES)
-  @Min(5, SLOT_MINUTES)
-  @Max(480, SLOT_MINUTES)
-  slotMinutes?: number;
-
-  @ApiPropertyOptional()
-  @Transform(trim)
-  @IsOptional()
-  @IsString(LOCATION)
-  @MinLength(1, LOCATION)
-  @MaxLength(300, LOCATION)
-  location?: string;
-
-  @ApiPropertyOptional({ type: [String] })
-  @IsOptional()
-  @IsArray(ADVISORS)
-  @ArrayMaxSize(20, ADVISORS)
-  @ArrayUnique(ADVISORS)
-  @IsUUID('all', { each: true, ...ADVISORS })
-  advisorIds?: string[];
-}
-
-export class UpdateSeriesDto {
-  @ApiPropertyOptional({ example: 'Permanence CRESS' })
-  @Transform(trim)
-  @IsOptional()
-  @IsString({ message: 'Le nom doit faire de 1 à 200 caractères.' })
-  @MinLength(1, { message: 'Le nom doit faire de 1 à 200 caractères.' })
-  @MaxLength(200, { message: 'Le nom doit faire de 1 à 200 caractères.' })
-  name?: string;
-
+/** The shape of a session: times, slot length, place. Every field is optional. */
+class SessionShapeDto {
   @ApiPropertyOptional({ example: '09:00' })
   @IsOptional()
   @IsWallTime()
@@ -124,4 +78,29 @@ export class UpdateSeriesDto {
   @MinLength(1, LOCATION)
   @MaxLength(300, LOCATION)
   location?: string;
+}
+
+/** An extra session; times, slot length and place default to the default series'. */
+export class CreateSessionDto extends SessionShapeDto {
+  @ApiProperty({ example: '2027-02-11' })
+  @IsLocalDate()
+  date: string;
+
+  @ApiPropertyOptional({ type: [String] })
+  @IsOptional()
+  @IsArray(ADVISORS)
+  @ArrayMaxSize(20, ADVISORS)
+  @ArrayUnique(ADVISORS)
+  @IsUUID('all', { each: true, ...ADVISORS })
+  advisorIds?: string[];
+}
+
+export class UpdateSeriesDto extends SessionShapeDto {
+  @ApiPropertyOptional({ example: 'Permanence CRESS' })
+  @Transform(trim)
+  @IsOptional()
+  @IsString({ message: 'Le nom doit faire de 1 à 200 caractères.' })
+  @MinLength(1, { message: 'Le nom doit faire de 1 à 200 caractères.' })
+  @MaxLength(200, { message: 'Le nom doit faire de 1 à 200 caractères.' })
+  name?: string;
 }
