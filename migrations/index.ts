@@ -1,4 +1,5 @@
 import { InitialSchema1764240000000 } from './1764240000000-initial-schema';
+import { Workshops1764300000000 } from './1764300000000-workshops';
 
 /** Every migration, in order. Listed explicitly so the same list serves the built service and the tests. */
-export const MIGRATIONS = [InitialSchema1764240000000];
+export const MIGRATIONS = [InitialSchema1764240000000, Workshops1764300000000];

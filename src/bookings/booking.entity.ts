@@ -1,17 +1,29 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
-export type BookingStatus = 'confirmed' | 'cancelled';
+export type BookingStatus = 'confirmed' | 'waitlisted' | 'cancelled';
 export type CancelledBy = 'attendee' | 'staff' | 'system';
 /** Why a booking needs the attendee's attention after a change made by the CRESS. */
-export type BookingAttention = 'session_cancelled' | 'session_moved' | 'session_changed';
+export type BookingAttention = 'session_cancelled' | 'session_moved' | 'session_changed' | 'workshop_cancelled' | 'workshop_changed';
 
 @Entity('bookings')
 export class Booking {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
-  @Column('uuid', { name: 'slot_id' })
-  slotId: string;
+  /** A permanence slot, or else… */
+  @Column('uuid', { name: 'slot_id', nullable: true })
+  slotId: string | null;
+
+  /** …a workshop: exactly one of the two (`bookings_one_target`). */
+  @Column('uuid', { name: 'workshop_id', nullable: true })
+  workshopId: string | null;
+
+  /** Order on the workshop's waitlist, while waitlisted. */
+  @Column('bigint', { name: 'waitlist_seq', nullable: true })
+  waitlistSeq: string | null;
+
+  @Column('timestamptz', { name: 'promoted_at', nullable: true })
+  promotedAt: Date | null;
 
   @Column('text')
   status: BookingStatus;

@@ -4,11 +4,13 @@ import { NotificationsModule } from '../notifications/notifications.module';
 import { BookingsController } from './bookings.controller';
 import { BookingsRepository } from './bookings.repository';
 import { BookingsService } from './bookings.service';
+import { WaitlistRepository } from './waitlist.repository';
+import { WaitlistService } from './waitlist.service';
 
 @Module({
   imports: [AuthModule, NotificationsModule],
   controllers: [BookingsController],
-  providers: [BookingsService, BookingsRepository],
-  exports: [BookingsRepository],
+  providers: [BookingsService, BookingsRepository, WaitlistService, WaitlistRepository],
+  exports: [BookingsRepository, WaitlistService, WaitlistRepository],
 })
 export class BookingsModule {}

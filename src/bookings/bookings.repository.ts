@@ -55,9 +55,10 @@ export interface BookingView {
   endsAt: Date;
   timeZone: string;
   location: string;
-  sessionId: string;
-  sessionStatus: 'scheduled' | 'cancelled';
+  sessionId: string | null;
+  workshop: { id: string; title: string } | null;
   advisor: { id: string; name: string } | null;
+  waitlistPosition: number | null;
 }
 
 /** A booking touched by a change to its session, with what is needed to tell its holder. */
@@ -187,16 +188,31 @@ export class BookingsRepository {
   async view(id: string, manager: EntityManager = this.dataSource.manager): Promise<BookingView | null> {
     const booking = await manager.findOneBy(Booking, { id });
     if (!booking) return null;
-    const [row]: Array<Omit<BookingView, 'booking' | 'advisor'> & { advisorId: string | null; advisorName: string | null }> = await manager.query(
-      `SELECT sl.starts_at AS "startsAt", sl.ends_at AS "endsAt", s.time_zone AS "timeZone", s.location, s.id AS "sessionId",
-              s.status AS "sessionStatus", u.id AS "advisorId", u.name AS "advisorName"
-       FROM slots sl JOIN permanence_sessions s ON s.id = sl.session_id JOIN desks d ON d.id = sl.desk_id
-       LEFT JOIN users u ON u.id = d.advisor_id
-       WHERE sl.id = $1`,
-      [booking.slotId],
-    );
-    const { advisorId, advisorName, ...where } = row;
-    return { booking, ...where, advisor: advisorId ? { id: advisorId, name: advisorName! } : null };
+    const [row]: Array<Omit<BookingView, 'booking' | 'advisor' | 'workshop'> & Record<'advisorId' | 'advisorName' | 'workshopTitle', string | null>> =
+      booking.slotId !== null
+        ? await manager.query(
+            `SELECT sl.starts_at AS "startsAt", sl.ends_at AS "endsAt", s.time_zone AS "timeZone", s.location, s.id AS "sessionId",
+                    u.id AS "advisorId", u.name AS "advisorName", NULL AS "workshopTitle", NULL::int AS "waitlistPosition"
+             FROM slots sl JOIN permanence_sessions s ON s.id = sl.session_id JOIN desks d ON d.id = sl.desk_id
+             LEFT JOIN users u ON u.id = d.advisor_id
+             WHERE sl.id = $1`,
+            [booking.slotId],
+          )
+        : await manager.query(
+            `SELECT w.starts_at AS "startsAt", w.ends_at AS "endsAt", w.time_zone AS "timeZone", w.location, NULL AS "sessionId",
+                    NULL AS "advisorId", NULL AS "advisorName", w.title AS "workshopTitle",
+                    CASE WHEN $2::bigint IS NOT NULL THEN (SELECT count(*)::int + 1 FROM bookings b
+                      WHERE b.workshop_id = w.id AND b.status = 'waitlisted' AND b.waitlist_seq < $2::bigint) END AS "waitlistPosition"
+             FROM workshops w WHERE w.id = $1`,
+            [booking.workshopId, booking.waitlistSeq],
+          );
+    const { advisorId, advisorName, workshopTitle, ...where } = row;
+    return {
+      booking,
+      ...where,
+      advisor: advisorId ? { id: advisorId, name: advisorName! } : null,
+      workshop: booking.workshopId ? { id: booking.workshopId, title: workshopTitle! } : null,
+    };
   }
 
   /** Cancels every confirmed booking of a session the CRESS cancels; the caller holds the slot locks. */

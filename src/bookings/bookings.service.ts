@@ -10,30 +10,37 @@ import { Booking } from './booking.entity';
 import { BookingsRepository, BookingView, LockedSlot, NewBooking, SessionState } from './bookings.repository';
 import { CreateBookingDto } from './dto/create-booking.dto';
 import { manageTokenMatches, newManageToken } from './manage-token';
+import { WaitlistService } from './waitlist.service';
 
 /** Who is acting on a booking: the holder of its manage token, or a signed-in staff member. */
 export type BookingAccess = { token: string | null; staff: StaffUser | null };
 
+/** The booking engine's entry points, for permanence slots and workshops alike. */
 @Injectable()
 export class BookingsService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly bookings: BookingsRepository,
+    private readonly waitlist: WaitlistService,
     private readonly outbox: OutboxRepository,
     private readonly clock: Clock,
     private readonly config: AppConfig,
   ) {}
 
-  /**
-   * One statement takes the seat and writes the booking and its messages. Cancelling a session closes
-   * its slots (`bookable`), so a booking that waited for the slot lock sees the cancellation.
-   */
+  /** A slot (`slotId`) or a workshop (`workshopId`); the manage token is in this response only. */
   async book(dto: CreateBookingDto) {
+    if ((dto.slotId === undefined) === (dto.workshopId === undefined)) {
+      const message = 'Indiquez soit slotId (un créneau de permanence), soit workshopId (un atelier).';
+      throw new DomainError('validation_failed', message, [
+        { field: 'slotId', message },
+        { field: 'workshopId', message },
+      ]);
+    }
     const { token, hash } = newManageToken();
     const id = randomUUID();
     const booking: NewBooking = {
       id,
-      slotId: dto.slotId,
+      slotId: dto.slotId ?? null,
       attendeeName: dto.attendee.name,
       attendeeEmail: dto.attendee.email,
       attendeePhone: dto.attendee.phone ?? null,
@@ -47,27 +54,45 @@ export class BookingsService {
       manageTokenHash: hash,
       icalUid: `${id}@rendez-vous-ess`,
     };
+    const view = dto.workshopId ? await this.registerForWorkshop(booking, dto.workshopId) : await this.bookSlot(booking, dto.slotId!);
+    return { ...this.present(view), manageToken: token, manageUrl: this.manageUrl(id, token) };
+  }
+
+  /**
+   * One statement takes the seat and writes the booking and its messages. Cancelling a session closes
+   * its slots (`bookable`), so a booking that waited for the slot lock sees the cancellation. The
+   * answer is built from what the statement returned, without reading the booking again.
+   */
+  private async bookSlot(booking: NewBooking, slotId: string): Promise<BookingView> {
     const seat = await this.bookings.book(booking, 'booking_confirmed', 'advisor_slot_booked', booking.consentAt);
-    if (!seat) throw await this.whyNoSeat(dto.slotId, dto.attendee.email);
-    const view: BookingView = {
-      booking: Object.assign(new Booking(), booking, {
-        status: 'confirmed',
-        sequence: 0,
-        attention: null,
-        cancelledAt: null,
-        cancelledBy: null,
-        cancelReason: null,
-        createdAt: seat.createdAt,
-      }),
+    if (!seat) throw await this.whyNoSeat(slotId, booking.attendeeEmail);
+    return {
+      booking: created(booking, { status: 'confirmed', createdAt: seat.createdAt }),
       startsAt: seat.startsAt,
       endsAt: seat.endsAt,
       timeZone: seat.timeZone,
       location: seat.location,
       sessionId: seat.sessionId,
-      sessionStatus: 'scheduled',
+      workshop: null,
       advisor: seat.advisorId ? { id: seat.advisorId, name: seat.advisorName! } : null,
+      waitlistPosition: null,
     };
-    return { ...this.present(view), manageToken: token, manageUrl: this.manageUrl(id, token) };
+  }
+
+  private async registerForWorkshop(booking: NewBooking, workshopId: string): Promise<BookingView> {
+    const registration = await this.waitlist.register(booking, workshopId);
+    const status = registration.outcome === 'waitlisted' ? 'waitlisted' : 'confirmed';
+    return {
+      booking: created({ ...booking, slotId: null }, { status, createdAt: registration.createdAt!, workshopId }),
+      startsAt: registration.startsAt,
+      endsAt: registration.endsAt,
+      timeZone: registration.timeZone,
+      location: registration.location,
+      sessionId: null,
+      workshop: { id: workshopId, title: registration.title },
+      advisor: null,
+      waitlistPosition: registration.waitlistPosition,
+    };
   }
 
   /** Why no seat could be taken: the most useful of the reasons, for the person booking. */
@@ -90,44 +115,42 @@ export class BookingsService {
     return this.present((await this.bookings.view(id))!);
   }
 
-  /** Idempotent: cancelling a cancelled booking answers with the booking as it is. */
+  /**
+   * Idempotent: cancelling a cancelled booking answers with the booking as it is. Leaving a workshop
+   * gives the seat to the first person waiting; a waitlisted person cancelling leaves the waitlist.
+   */
   async cancel(id: string, access: BookingAccess, reason?: string) {
     const found = await this.bookings.withTokenHash(id);
     this.authorise(found, access, ['admin', 'advisor']);
-    const view = await this.dataSource.transaction(async (manager) => {
-      const slots = await this.bookings.lockSlots([found.slotId], manager);
-      const booking = await this.lockUnchanged(found, manager);
-      if (booking.status === 'confirmed') {
-        const now = this.clock.now();
-        await this.bookings.update(
-          id,
-          {
-            status: 'cancelled',
-            cancelledAt: now,
-            cancelledBy: access.staff ? 'staff' : 'attendee',
-            cancelReason: reason ?? null,
-            sequence: booking.sequence + 1,
-          },
-          manager,
-        );
-        await this.bookings.releaseSeat(booking.slotId, manager);
-        await this.outbox.record(manager, [
-          { kind: 'booking_cancelled', recipient: booking.attendeeEmail, bookingId: id, payload: { by: access.staff ? 'staff' : 'attendee', reason: reason ?? null } },
-          ...this.advisorNotice('advisor_slot_cancelled', slots.get(booking.slotId)!, id),
-        ]);
-      }
-      return (await this.bookings.view(id, manager))!;
-    });
-    return this.present(view);
+    const by = access.staff ? 'staff' : 'attendee';
+    if (found.workshopId) await this.waitlist.leave(found, by, reason ?? null);
+    else await this.cancelSlotBooking(found, by, reason ?? null);
+    return this.present((await this.bookings.view(id))!);
   }
 
-  /** Moves the booking to another slot atomically: the old seat is freed only if the new one is taken. */
+  private async cancelSlotBooking(found: Booking, by: 'staff' | 'attendee', reason: string | null): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const slots = await this.bookings.lockSlots([found.slotId!], manager);
+      const booking = await this.lockUnchanged(found, manager);
+      if (booking.status !== 'confirmed') return;
+      const now = this.clock.now();
+      await this.bookings.update(booking.id, { status: 'cancelled', cancelledAt: now, cancelledBy: by, cancelReason: reason, sequence: booking.sequence + 1 }, manager);
+      await this.bookings.releaseSeat(booking.slotId!, manager);
+      await this.outbox.record(manager, [
+        { kind: 'booking_cancelled', recipient: booking.attendeeEmail, bookingId: booking.id, payload: { by, reason } },
+        ...this.advisorNotice('advisor_slot_cancelled', slots.get(booking.slotId!)!, booking.id),
+      ]);
+    });
+  }
+
+  /** Moves a slot booking to another slot atomically: the old seat is freed only if the new one is taken. */
   async reschedule(id: string, access: BookingAccess, slotId: string) {
     const found = await this.bookings.withTokenHash(id);
     this.authorise(found, access, ['admin']);
+    if (found.workshopId) throw new DomainError('not_reschedulable', 'Une inscription à un atelier ne se déplace pas : annulez-la et inscrivez-vous à un autre atelier.');
     if (found.slotId === slotId) throw new DomainError('same_slot', 'La réservation est déjà sur ce créneau.');
-    const view = await this.dataSource.transaction(async (manager) => {
-      const slots = await this.bookings.lockSlots([found.slotId, slotId], manager);
+    await this.dataSource.transaction(async (manager) => {
+      const slots = await this.bookings.lockSlots([found.slotId!, slotId], manager);
       const booking = await this.lockUnchanged(found, manager);
       if (booking.status !== 'confirmed') throw new DomainError('booking_cancelled', 'Cette réservation est annulée ; faites une nouvelle réservation.');
       await this.checkBookable(slots.get(slotId), manager);
@@ -138,17 +161,16 @@ export class BookingsService {
       if (!(await this.bookings.takeSeat(target.id, manager))) {
         throw new DomainError('slot_full', 'Ce créneau est complet ; choisissez-en un autre.');
       }
-      await this.bookings.releaseSeat(booking.slotId, manager);
+      await this.bookings.releaseSeat(booking.slotId!, manager);
       await this.bookings.update(id, { slotId: target.id, sequence: booking.sequence + 1, attention: null, attentionAt: null }, manager);
-      const previous = slots.get(booking.slotId)!;
+      const previous = slots.get(booking.slotId!)!;
       await this.outbox.record(manager, [
         { kind: 'booking_rescheduled', recipient: booking.attendeeEmail, bookingId: id, payload: { previousStartsAt: previous.startsAt.toISOString() } },
         ...this.advisorNotice('advisor_slot_cancelled', previous, id),
         ...this.advisorNotice('advisor_slot_booked', target, id),
       ]);
-      return (await this.bookings.view(id, manager))!;
     });
-    return this.present(view);
+    return this.present((await this.bookings.view(id))!);
   }
 
   /** The slot's session, when the slot can be booked now; otherwise the reason why not. */
@@ -198,8 +220,11 @@ export class BookingsService {
     return {
       id: booking.id,
       status: booking.status,
+      ...(booking.status === 'waitlisted' ? { waitlistPosition: view.waitlistPosition } : {}),
       slotId: booking.slotId,
       sessionId: view.sessionId,
+      workshopId: booking.workshopId,
+      ...(view.workshop ? { workshopTitle: view.workshop.title } : {}),
       startsAt: view.startsAt.toISOString(),
       endsAt: view.endsAt.toISOString(),
       timeZone: view.timeZone,
@@ -215,10 +240,27 @@ export class BookingsService {
       topics: booking.topics,
       message: booking.message,
       attention: booking.attention,
+      promotedAt: booking.promotedAt?.toISOString() ?? null,
       cancelledAt: booking.cancelledAt?.toISOString() ?? null,
       cancelledBy: booking.cancelledBy,
       cancelReason: booking.cancelReason,
       createdAt: booking.createdAt.toISOString(),
     };
   }
+}
+
+/** The booking as just written, without reading it back. */
+function created(booking: NewBooking, written: Pick<Booking, 'status' | 'createdAt'> & Partial<Booking>): Booking {
+  return Object.assign(new Booking(), booking, {
+    workshopId: null,
+    waitlistSeq: null,
+    promotedAt: null,
+    sequence: 0,
+    attention: null,
+    attentionAt: null,
+    cancelledAt: null,
+    cancelledBy: null,
+    cancelReason: null,
+    ...written,
+  });
 }

@@ -38,6 +38,7 @@ export function describeCode(code: ErrorCode): { status: number; title: string }
     case 'session_not_found':
     case 'series_not_found':
     case 'user_not_found':
+    case 'workshop_not_found':
       return { status: 404, title: 'Not found' };
     case 'method_not_allowed':
       return { status: 405, title: 'Method not allowed' };
@@ -45,6 +46,10 @@ export function describeCode(code: ErrorCode): { status: number; title: string }
       return { status: 409, title: 'Slot full' };
     case 'already_booked':
       return { status: 409, title: 'Already booked' };
+    case 'workshop_full':
+      return { status: 409, title: 'Workshop full' };
+    case 'organisation_limit_reached':
+      return { status: 409, title: 'Organisation limit reached' };
     case 'email_taken':
       return { status: 409, title: 'E-mail already used' };
     case 'conflict':
@@ -57,6 +62,16 @@ export function describeCode(code: ErrorCode): { status: number; title: string }
       return { status: 422, title: 'Session in the past' };
     case 'booking_cancelled':
       return { status: 422, title: 'Booking cancelled' };
+    case 'workshop_cancelled':
+      return { status: 422, title: 'Workshop cancelled' };
+    case 'registration_not_open':
+      return { status: 422, title: 'Registration not open yet' };
+    case 'registration_closed':
+      return { status: 422, title: 'Registration closed' };
+    case 'capacity_below_confirmed':
+      return { status: 422, title: 'Capacity below the confirmed registrations' };
+    case 'not_reschedulable':
+      return { status: 422, title: 'Booking cannot be rescheduled' };
     case 'same_slot':
       return { status: 422, title: 'Same slot' };
     case 'desk_has_bookings':
@@ -150,6 +165,10 @@ function fromDatabaseError(error: QueryFailedError): DomainError {
   switch (driverError.constraint) {
     case 'bookings_slot_email_key':
       return new DomainError('already_booked', 'Cette adresse e-mail a déjà réservé ce créneau.');
+    case 'bookings_workshop_email_key':
+      return new DomainError('already_booked', 'Cette adresse e-mail est déjà inscrite à cet atelier.');
+    case 'workshops_confirmed_within_capacity':
+      return new DomainError('workshop_full', 'Cet atelier est complet.');
     case 'slots_booked_within_capacity':
       return new DomainError('slot_full', 'Ce créneau est complet.');
     case 'users_email_key':

@@ -12,8 +12,9 @@ import { Desk } from '../permanences/desk.entity';
 import { PermanenceSeries } from '../permanences/permanence-series.entity';
 import { PermanenceSession } from '../permanences/permanence-session.entity';
 import { Slot } from '../permanences/slot.entity';
+import { Workshop } from '../workshops/workshop.entity';
 
-export const ENTITIES = [User, PermanenceSeries, PermanenceSession, Desk, Slot, Booking, OutboxMessage];
+export const ENTITIES = [User, PermanenceSeries, PermanenceSession, Desk, Slot, Workshop, Booking, OutboxMessage];
 
 /** Key of the session-level advisory lock that lets one instance at a time run the migrations. */
 const MIGRATION_LOCK = 7_262_001;

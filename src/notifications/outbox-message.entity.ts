@@ -7,6 +7,11 @@ export const OUTBOX_KINDS = [
   'session_cancelled',
   'session_moved',
   'session_changed',
+  'workshop_confirmed',
+  'workshop_waitlisted',
+  'workshop_promoted',
+  'workshop_cancelled',
+  'workshop_changed',
   'advisor_slot_booked',
   'advisor_slot_cancelled',
 ] as const;

@@ -16,6 +16,7 @@ import {
   MaxLength,
   MinLength,
   Validate,
+  ValidateIf,
   ValidateNested,
   ValidatorConstraint,
   ValidatorConstraintInterface,
@@ -88,9 +89,16 @@ export class OrganisationDto {
 }
 
 export class CreateBookingDto {
-  @ApiProperty({ format: 'uuid', description: 'A slot of a permanence session (GET /api/permanences)' })
+  @ApiPropertyOptional({ format: 'uuid', description: 'A slot of a permanence session (GET /api/permanences); or workshopId' })
+  @ValidateIf((body: CreateBookingDto) => body.workshopId === undefined || body.slotId !== undefined)
+  @IsDefined({ message: 'Indiquez soit slotId (un créneau de permanence), soit workshopId (un atelier).' })
   @IsUUID('all', { message: 'slotId doit être un identifiant de créneau (UUID).' })
-  slotId: string;
+  slotId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'A workshop (GET /api/workshops); or slotId' })
+  @IsOptional()
+  @IsUUID('all', { message: 'workshopId doit être un identifiant d’atelier (UUID).' })
+  workshopId?: string;
 
   @ApiProperty({ type: AttendeeDto })
   @IsDefined({ message: 'Les coordonnées de la personne sont requises.' })

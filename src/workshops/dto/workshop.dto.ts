@@ -1,0 +1,98 @@
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsInt, IsISO8601, IsOptional, IsString, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
+import { IsLocalDate } from '../../common/validators';
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+const INSTANT = { strict: true, strictSeparator: true };
+const INSTANT_MESSAGE = { message: 'Date et heure attendues au format ISO 8601 avec fuseau, par exemple 2027-03-18T09:00:00+01:00.' };
+const TITLE = { message: 'Le titre doit faire de 1 à 200 caractères.' };
+const DESCRIPTION = { message: 'La description ne doit pas dépasser 4 000 caractères.' };
+const LOCATION = { message: 'Le lieu (adresse ou lien de visioconférence) doit faire de 1 à 300 caractères.' };
+const CAPACITY = { message: 'La capacité est un nombre entier de places, de 1 à 1 000.' };
+const LIMIT = { message: 'La limite par structure est un nombre entier de 1 à 100, ou null.' };
+const REASON = { message: 'Le motif est requis (500 caractères au plus).' };
+
+/** A new workshop. Registration opens at once and closes at the start unless told otherwise. */
+export class CreateWorkshopDto {
+  @ApiProperty({ example: 'Entreprises à mission et sociétés commerciales de l’ESS' })
+  @Transform(trim)
+  @IsString(TITLE)
+  @MinLength(1, TITLE)
+  @MaxLength(200, TITLE)
+  title: string;
+
+  @ApiPropertyOptional()
+  @Transform(trim)
+  @IsOptional()
+  @IsString(DESCRIPTION)
+  @MaxLength(4000, DESCRIPTION)
+  description?: string;
+
+  @ApiProperty({ example: '2027-03-18T09:00:00+01:00' })
+  @IsISO8601(INSTANT, INSTANT_MESSAGE)
+  startsAt: string;
+
+  @ApiProperty({ example: '2027-03-18T12:30:00+01:00' })
+  @IsISO8601(INSTANT, INSTANT_MESSAGE)
+  endsAt: string;
+
+  @ApiProperty({ example: 'Maison de l’ESS, Saint-Étienne — or a video link' })
+  @Transform(trim)
+  @IsString(LOCATION)
+  @MinLength(1, LOCATION)
+  @MaxLength(300, LOCATION)
+  location: string;
+
+  @ApiProperty({ example: 20 })
+  @IsInt(CAPACITY)
+  @Min(1, CAPACITY)
+  @Max(1000, CAPACITY)
+  capacity: number;
+
+  @ApiPropertyOptional({ description: 'registration opens (default: at once)', nullable: true })
+  @ValidateIf((_, value) => value !== null && value !== undefined)
+  @IsISO8601(INSTANT, INSTANT_MESSAGE)
+  registrationOpensAt?: string | null;
+
+  @ApiPropertyOptional({ description: 'registration closes (default: at the start)' })
+  @IsOptional()
+  @IsISO8601(INSTANT, INSTANT_MESSAGE)
+  registrationClosesAt?: string;
+
+  @ApiPropertyOptional({ description: 'put people on a waitlist once full (default true)' })
+  @IsOptional()
+  @IsBoolean({ message: 'waitlistEnabled vaut true ou false.' })
+  waitlistEnabled?: boolean;
+
+  @ApiPropertyOptional({ description: 'at most this many registrations per organisation (same SIRET, else same name)', nullable: true })
+  @ValidateIf((_, value) => value !== null && value !== undefined)
+  @IsInt(LIMIT)
+  @Min(1, LIMIT)
+  @Max(100, LIMIT)
+  organisationLimit?: number | null;
+}
+
+/** Any of the fields; `null` clears the opening date or the per-organisation limit. */
+export class UpdateWorkshopDto extends PartialType(CreateWorkshopDto) {}
+
+export class CancelWorkshopDto {
+  @ApiProperty({ example: 'Intervenante indisponible' })
+  @Transform(trim)
+  @IsString(REASON)
+  @MinLength(1, REASON)
+  @MaxLength(500, REASON)
+  reason: string;
+}
+
+export class ListWorkshopsQuery {
+  @ApiPropertyOptional({ example: '2026-12-01', description: 'first local date (default: today)' })
+  @IsOptional()
+  @IsLocalDate()
+  from?: string;
+
+  @ApiPropertyOptional({ example: '2027-12-31', description: 'last local date, inclusive (default: from + 12 months)' })
+  @IsOptional()
+  @IsLocalDate()
+  to?: string;
+}
