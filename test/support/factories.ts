@@ -60,3 +60,40 @@ export async function createStaff(api: Client, admin: string, role: 'admin' | 'a
   if (response.status !== 201) throw new Error(`user creation failed: ${response.status} ${response.text}`);
   return { id: response.body.id as string, email, password, name };
 }
+
+export interface WorkshopView {
+  id: string;
+  title: string;
+  capacity: number;
+  available: number;
+  waitlisted: number;
+  status: 'open' | 'full' | 'closed' | 'cancelled';
+  startsAt: string;
+  endsAt: string;
+  registrationClosesAt: string;
+}
+
+/** A workshop created by the admin; 09:00–12:30 Paris on `date` unless overridden. */
+export async function createWorkshop(api: Client, admin: string, overrides: Record<string, unknown> = {}): Promise<WorkshopView> {
+  const response = await api.post(
+    '/api/workshops',
+    {
+      title: 'Les statuts de l’ESS : entreprises à mission, sociétés commerciales de l’ESS',
+      description: 'Demi-journée de sensibilisation.',
+      startsAt: '2027-03-18T09:00:00+01:00',
+      endsAt: '2027-03-18T12:30:00+01:00',
+      location: 'Maison de l’ESS, Saint-Étienne',
+      capacity: 20,
+      ...overrides,
+    },
+    admin,
+  );
+  if (response.status !== 201) throw new Error(`workshop creation failed: ${response.status} ${response.text}`);
+  return response.body;
+}
+
+/** A valid registration for `workshopId`. */
+export function registrationRequest(workshopId: string, overrides: Record<string, unknown> = {}) {
+  const { slotId: _, ...request } = bookingRequest('unused', overrides);
+  return { ...request, workshopId };
+}
