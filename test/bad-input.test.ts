@@ -241,6 +241,46 @@ const WRONG_TOKENS: Case[] = [
   })),
 ];
 
+/** A valid workshop with `field` set to `value` (`undefined` removes it), posted by the admin. */
+function workshopCase(field: string, value: unknown, label = JSON.stringify(value)?.slice(0, 40)): Case {
+  return {
+    name: `workshop ${field} = ${label}`,
+    request: (context) => {
+      const body: Record<string, unknown> = { title: 'Atelier', startsAt: '2027-03-18T09:00:00+01:00', endsAt: '2027-03-18T12:30:00+01:00', location: 'Saint-Étienne', capacity: 20 };
+      if (value === undefined) delete body[field];
+      else body[field] = value;
+      return { method: 'POST', path: '/api/workshops', body, token: context.admin };
+    },
+    expected: { status: 400, code: 'validation_failed', fields: [field] },
+  };
+}
+
+const WORKSHOP_INPUTS: Case[] = [
+  workshopCase('title', undefined),
+  workshopCase('title', ''),
+  workshopCase('capacity', 0),
+  workshopCase('capacity', '20'),
+  workshopCase('capacity', 2.5),
+  workshopCase('startsAt', 'tomorrow'),
+  workshopCase('startsAt', '2027-03-18T09:00:00', 'a time without its offset'),
+  workshopCase('startsAt', '2027-02-30T09:00:00+01:00'),
+  workshopCase('endsAt', '2027-03-18T08:00:00+01:00', 'before the start'),
+  workshopCase('registrationOpensAt', 'soon'),
+  workshopCase('registrationClosesAt', '2027-03-19T09:00:00+01:00', 'after the end'),
+  workshopCase('organisationLimit', 0),
+  workshopCase('waitlistEnabled', 'yes'),
+  workshopCase('isPublic', true),
+  fieldCase('workshopId', 'not-a-uuid'),
+  {
+    name: 'a booking naming a slot and a workshop',
+    request: postBooking((context) => ({ ...bookingRequest(context.slotId), workshopId: randomUUID() })),
+    expected: { status: 400, code: 'validation_failed', fields: ['slotId', 'workshopId'] },
+  },
+  { name: 'GET /api/workshops?from=2027-02-30', request: () => ({ method: 'GET', path: '/api/workshops?from=2027-02-30' }), expected: { status: 400, code: 'validation_failed', fields: ['from'] } },
+  { name: 'PATCH /api/workshops/abc', request: (context) => ({ method: 'PATCH', path: '/api/workshops/abc', body: { capacity: 5 }, token: context.admin }), expected: { status: 400, code: 'validation_failed' } },
+  { name: 'a workshop created without a token', request: () => ({ method: 'POST', path: '/api/workshops', body: {} }), expected: { status: 401, code: 'unauthenticated' } },
+];
+
 const HEADER_ABUSE: Case[] = [
   {
     name: 'Content-Type: application/json; charset=utf-16 with UTF-8 bytes',
@@ -321,9 +361,10 @@ describe('bad input', () => {
 
   afterAll(() => app.close());
 
-  async function counts(): Promise<{ bookings: number; outbox: number; users: number }> {
+  async function counts(): Promise<{ bookings: number; outbox: number; users: number; workshops: number }> {
     const [row] = await app.dataSource.query(
-      `SELECT (SELECT count(*) FROM bookings)::int AS bookings, (SELECT count(*) FROM outbox_messages)::int AS outbox, (SELECT count(*) FROM users)::int AS users`,
+      `SELECT (SELECT count(*) FROM bookings)::int AS bookings, (SELECT count(*) FROM outbox_messages)::int AS outbox, (SELECT count(*) FROM users)::int AS users,
+              (SELECT count(*) FROM workshops)::int AS workshops`,
     );
     return row;
   }
@@ -371,6 +412,7 @@ describe('bad input', () => {
     ['a bad date range', DATE_QUERIES],
     ['a missing or wrong token', WRONG_TOKENS],
     ['an abusive header', HEADER_ABUSE],
+    ['a bad workshop or registration', WORKSHOP_INPUTS],
   ];
 
   describe.each(TABLES)('rejects %s', (_, cases) => {

@@ -24,3 +24,20 @@ export function IsWallTime(options?: ValidationOptions) {
       validator: { validate: (value: unknown) => typeof value === 'string' && isWallTime(value) },
     });
 }
+
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/**
+ * An instant: RFC 3339 date and time with its offset (`Z` or `+01:00`). A time without an offset
+ * would be read in the host's zone, so it is refused.
+ */
+export function IsInstant(options?: ValidationOptions) {
+  return (target: object, propertyName: string) =>
+    registerDecorator({
+      name: 'isInstant',
+      target: target.constructor,
+      propertyName,
+      options: { message: 'Date et heure attendues avec leur fuseau, par exemple 2027-03-18T09:00:00+01:00.', ...options },
+      validator: { validate: (value: unknown) => typeof value === 'string' && INSTANT.test(value) && !Number.isNaN(Date.parse(value)) && isLocalDate(value.slice(0, 10)) },
+    });
+}

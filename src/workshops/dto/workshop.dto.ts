@@ -1,11 +1,9 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsInt, IsISO8601, IsOptional, IsString, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
-import { IsLocalDate } from '../../common/validators';
+import { IsBoolean, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
+import { IsInstant, IsLocalDate } from '../../common/validators';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-const INSTANT = { strict: true, strictSeparator: true };
-const INSTANT_MESSAGE = { message: 'Date et heure attendues au format ISO 8601 avec fuseau, par exemple 2027-03-18T09:00:00+01:00.' };
 const TITLE = { message: 'Le titre doit faire de 1 à 200 caractères.' };
 const DESCRIPTION = { message: 'La description ne doit pas dépasser 4 000 caractères.' };
 const LOCATION = { message: 'Le lieu (adresse ou lien de visioconférence) doit faire de 1 à 300 caractères.' };
@@ -30,11 +28,11 @@ export class CreateWorkshopDto {
   description?: string;
 
   @ApiProperty({ example: '2027-03-18T09:00:00+01:00' })
-  @IsISO8601(INSTANT, INSTANT_MESSAGE)
+  @IsInstant()
   startsAt: string;
 
   @ApiProperty({ example: '2027-03-18T12:30:00+01:00' })
-  @IsISO8601(INSTANT, INSTANT_MESSAGE)
+  @IsInstant()
   endsAt: string;
 
   @ApiProperty({ example: 'Maison de l’ESS, Saint-Étienne — or a video link' })
@@ -52,12 +50,12 @@ export class CreateWorkshopDto {
 
   @ApiPropertyOptional({ description: 'registration opens (default: at once)', nullable: true })
   @ValidateIf((_, value) => value !== null && value !== undefined)
-  @IsISO8601(INSTANT, INSTANT_MESSAGE)
+  @IsInstant()
   registrationOpensAt?: string | null;
 
   @ApiPropertyOptional({ description: 'registration closes (default: at the start)' })
   @IsOptional()
-  @IsISO8601(INSTANT, INSTANT_MESSAGE)
+  @IsInstant()
   registrationClosesAt?: string;
 
   @ApiPropertyOptional({ description: 'put people on a waitlist once full (default true)' })
