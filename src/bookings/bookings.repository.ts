@@ -48,6 +48,29 @@ export type NewBooking = Pick<
   | 'icalUid'
 >;
 
+/** The columns every new booking fills from `NewBooking`, as parameters $3 to $14 (after id and target). */
+export const NEW_BOOKING_COLUMNS = `attendee_name, attendee_email, attendee_phone, organisation_name, organisation_siret, organisation_legal_form,
+  organisation_postcode, topics, message, consent_at, manage_token_hash, ical_uid`;
+export const NEW_BOOKING_PARAMETERS = '$3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14';
+
+/** The values of NEW_BOOKING_COLUMNS, in order. */
+export function newBookingValues(booking: NewBooking): unknown[] {
+  return [
+    booking.attendeeName,
+    booking.attendeeEmail,
+    booking.attendeePhone,
+    booking.organisationName,
+    booking.organisationSiret,
+    booking.organisationLegalForm,
+    booking.organisationPostcode,
+    booking.topics,
+    booking.message,
+    booking.consentAt,
+    booking.manageTokenHash,
+    booking.icalUid,
+  ];
+}
+
 /** What a booking looks like to its holder: the booking with where and when. */
 export interface BookingView {
   booking: Booking;
@@ -138,9 +161,8 @@ export class BookingsRepository {
          WHERE sl.id = $2 AND d.id = sl.desk_id AND sl.bookable AND sl.booked < sl.capacity AND sl.starts_at > $15
          RETURNING ${SLOT_COLUMNS}, s.time_zone AS "timeZone", s.location
        ), booking AS (
-         INSERT INTO bookings (id, slot_id, status, attendee_name, attendee_email, attendee_phone, organisation_name, organisation_siret,
-                               organisation_legal_form, organisation_postcode, topics, message, consent_at, manage_token_hash, ical_uid)
-         SELECT $1, seat.id, 'confirmed', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14 FROM seat
+         INSERT INTO bookings (id, slot_id, status, ${NEW_BOOKING_COLUMNS})
+         SELECT $1, seat.id, 'confirmed', ${NEW_BOOKING_PARAMETERS} FROM seat
          RETURNING id, created_at
        ), messages AS (
          INSERT INTO outbox_messages (kind, recipient, booking_id, payload)
@@ -149,25 +171,7 @@ export class BookingsRepository {
          WHERE m.recipient IS NOT NULL
        )
        SELECT seat.*, booking.created_at AS "createdAt" FROM seat, booking`,
-      [
-        booking.id,
-        booking.slotId,
-        booking.attendeeName,
-        booking.attendeeEmail,
-        booking.attendeePhone,
-        booking.organisationName,
-        booking.organisationSiret,
-        booking.organisationLegalForm,
-        booking.organisationPostcode,
-        booking.topics,
-        booking.message,
-        booking.consentAt,
-        booking.manageTokenHash,
-        booking.icalUid,
-        now,
-        attendeeKind,
-        advisorKind,
-      ],
+      [booking.id, booking.slotId, ...newBookingValues(booking), now, attendeeKind, advisorKind],
     );
     return row ?? null;
   }

@@ -3,7 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { updateReturning } from '../database/sql';
 import { OutboxKind } from '../notifications/outbox-message.entity';
 import { Workshop } from '../workshops/workshop.entity';
-import { NewBooking } from './bookings.repository';
+import { NEW_BOOKING_COLUMNS, NEW_BOOKING_PARAMETERS, NewBooking, newBookingValues } from './bookings.repository';
 import { Seats } from './waitlist-rules';
 
 export type RegistrationOutcome =
@@ -51,11 +51,8 @@ export class WaitlistRepository {
       `WITH seat AS (
          SELECT * FROM take_workshop_seat($2, $15, $4, $7, $6)
        ), booking AS (
-         INSERT INTO bookings (id, workshop_id, status, waitlist_seq, attendee_name, attendee_email, attendee_phone, organisation_name,
-                               organisation_siret, organisation_legal_form, organisation_postcode, topics, message, consent_at,
-                               manage_token_hash, ical_uid)
-         SELECT $1, $2, seat.outcome, CASE WHEN seat.outcome = 'waitlisted' THEN nextval('bookings_waitlist_seq') END,
-                $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14
+         INSERT INTO bookings (id, workshop_id, status, waitlist_seq, ${NEW_BOOKING_COLUMNS})
+         SELECT $1, $2, seat.outcome, CASE WHEN seat.outcome = 'waitlisted' THEN nextval('bookings_waitlist_seq') END, ${NEW_BOOKING_PARAMETERS}
          FROM seat WHERE seat.outcome IN ('confirmed', 'waitlisted')
          RETURNING id, status, created_at
        ), message AS (
@@ -65,25 +62,7 @@ export class WaitlistRepository {
        SELECT seat.outcome, seat.waitlist_position AS "waitlistPosition", booking.created_at AS "createdAt",
               w.title, w.starts_at AS "startsAt", w.ends_at AS "endsAt", w.time_zone AS "timeZone", w.location
        FROM seat LEFT JOIN booking ON true LEFT JOIN workshops w ON w.id = $2`,
-      [
-        booking.id,
-        workshopId,
-        booking.attendeeName,
-        booking.attendeeEmail,
-        booking.attendeePhone,
-        booking.organisationName,
-        booking.organisationSiret,
-        booking.organisationLegalForm,
-        booking.organisationPostcode,
-        booking.topics,
-        booking.message,
-        booking.consentAt,
-        booking.manageTokenHash,
-        booking.icalUid,
-        now,
-        kinds.confirmed,
-        kinds.waitlisted,
-      ],
+      [booking.id, workshopId, ...newBookingValues(booking), now, kinds.confirmed, kinds.waitlisted],
     );
     return row;
   }
