@@ -29,9 +29,10 @@ function request(agent, url, { method = 'GET', headers = {}, body } = {}) {
 
 /**
  * Runs `total` requests with `concurrency` clients. `make(i)` returns {url, method, headers, body,
- * expect} for the i-th request (0-based, each index used once). Returns the latencies (ms) and errors.
+ * expect} for the i-th request (0-based, each index used once); `onResponse(i, {status, body})`, if
+ * given, sees every answer (after its latency was taken). Returns the latencies (ms) and errors.
  */
-async function runLoad({ concurrency, total, make }) {
+async function runLoad({ concurrency, total, make, onResponse }) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
   const latencies = new Float64Array(total);
   const errors = [];
@@ -45,6 +46,7 @@ async function runLoad({ concurrency, total, make }) {
         const res = await request(agent, url, options);
         latencies[i] = performance.now() - t0;
         if (res.status !== expect) errors.push({ i, status: res.status, body: res.body.slice(0, 300) });
+        if (onResponse) onResponse(i, res);
       } catch (error) {
         latencies[i] = performance.now() - t0;
         errors.push({ i, status: 'network', body: String(error && error.message) });

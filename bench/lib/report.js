@@ -36,7 +36,7 @@ function printReport({ options, postgres, pgbench, results }) {
   const cpus = os.cpus();
   out.push(
     `Measured ${env[0][1].slice(0, 10)} on ${cpus[0].model.trim()} (${cpus.length} cores, ${env[2][1]}), Node ${process.version}, PostgreSQL ${postgres}, ` +
-      `service and PostgreSQL on the same machine, ${options.concurrency} concurrent clients (\`npm run bench\`).`,
+      `service, load generator and PostgreSQL on the same machine, concurrent keep-alive clients as given per scenario (\`npm run bench\`).`,
     '',
   );
   for (const result of results) {
