@@ -9,6 +9,9 @@ export const JSON_BODY_LIMIT = '64kb';
 /** Everything main.ts and the tests share about how the HTTP application behaves. */
 export function configureHttpApp(app: NestExpressApplication): INestApplication {
   app.disable('x-powered-by');
+  // Express would hash every JSON answer for a weak ETag nobody revalidates; responses that need
+  // one (calendar feeds) compute their own.
+  app.set('etag', false);
   app.set('trust proxy', 'loopback');
   app.useBodyParser('json', { limit: JSON_BODY_LIMIT, strict: true });
   app.useBodyParser('urlencoded', { limit: JSON_BODY_LIMIT, extended: false });
