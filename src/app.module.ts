@@ -9,6 +9,7 @@ import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthController } from './health/health.controller';
+import { MailModule } from './notifications/mail.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { PermanencesModule } from './permanences/permanences.module';
 import { WorkshopsModule } from './workshops/workshops.module';
@@ -28,6 +29,7 @@ export class AppModule {
         BookingsModule,
         PermanencesModule,
         WorkshopsModule,
+        MailModule,
       ],
       controllers: [HealthController],
       providers: [{ provide: APP_FILTER, useClass: ProblemFilter }],

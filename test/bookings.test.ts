@@ -134,7 +134,7 @@ describe('booking a permanence slot', () => {
       expect(listed.slots.map((slot) => slot.available)).toEqual([1, 0, 1, 1]);
       const [row] = await app.dataSource.query(`SELECT sequence, ical_uid FROM bookings WHERE id = $1`, [booking.id]);
       expect(row).toEqual({ sequence: 1, ical_uid: `${booking.id}@rendez-vous-ess` });
-      const outbox = await app.dataSource.query(`SELECT kind FROM outbox_messages WHERE booking_id = $1 ORDER BY created_at, kind`, [booking.id]);
+      const outbox = await app.dataSource.query(`SELECT kind FROM outbox_messages WHERE booking_id = $1 ORDER BY seq`, [booking.id]);
       expect(outbox.map((message: { kind: string }) => message.kind)).toEqual(['booking_confirmed', 'booking_rescheduled']);
     });
 

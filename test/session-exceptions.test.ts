@@ -23,7 +23,7 @@ describe('exceptions to the permanence series', () => {
   }
 
   async function outboxFor(bookingId: string) {
-    return app.dataSource.query(`SELECT kind, recipient, payload FROM outbox_messages WHERE booking_id = $1 ORDER BY created_at, kind`, [bookingId]);
+    return app.dataSource.query(`SELECT kind, recipient, payload FROM outbox_messages WHERE booking_id = $1 ORDER BY seq`, [bookingId]);
   }
 
   it('keeps exceptions to admins: 401 without a token, 403 for an advisor', async () => {

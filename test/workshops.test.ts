@@ -21,7 +21,7 @@ describe('statute workshops', () => {
       .filter((registration) => registration.status === 'waitlisted')
       .map((registration) => [registration.id, registration.waitlistPosition]);
   async function outboxKinds(bookingId: string): Promise<string[]> {
-    const rows = await app.dataSource.query(`SELECT kind FROM outbox_messages WHERE booking_id = $1 ORDER BY created_at, kind`, [bookingId]);
+    const rows = await app.dataSource.query(`SELECT kind FROM outbox_messages WHERE booking_id = $1 ORDER BY seq`, [bookingId]);
     return rows.map((row: { kind: string }) => row.kind);
   }
 

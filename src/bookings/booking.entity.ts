@@ -83,6 +83,10 @@ export class Booking {
   @Column('timestamptz', { name: 'attention_at', nullable: true })
   attentionAt: Date | null;
 
+  /** Set when the reminder was recorded; cleared when the booking moves, so the new time gets one. */
+  @Column('timestamptz', { name: 'reminder_sent_at', nullable: true })
+  reminderSentAt: Date | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

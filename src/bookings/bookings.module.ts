@@ -4,13 +4,14 @@ import { NotificationsModule } from '../notifications/notifications.module';
 import { BookingsController } from './bookings.controller';
 import { BookingsRepository } from './bookings.repository';
 import { BookingsService } from './bookings.service';
+import { ManageTokens } from './manage-token';
 import { WaitlistRepository } from './waitlist.repository';
 import { WaitlistService } from './waitlist.service';
 
 @Module({
   imports: [AuthModule, NotificationsModule],
   controllers: [BookingsController],
-  providers: [BookingsService, BookingsRepository, WaitlistService, WaitlistRepository],
-  exports: [BookingsRepository, WaitlistService, WaitlistRepository],
+  providers: [BookingsService, BookingsRepository, WaitlistService, WaitlistRepository, ManageTokens],
+  exports: [BookingsRepository, WaitlistService, WaitlistRepository, ManageTokens],
 })
 export class BookingsModule {}

@@ -165,8 +165,8 @@ export class BookingsRepository {
          SELECT $1, seat.id, 'confirmed', ${NEW_BOOKING_PARAMETERS} FROM seat
          RETURNING id, created_at
        ), messages AS (
-         INSERT INTO outbox_messages (kind, recipient, booking_id, payload)
-         SELECT m.kind, m.recipient, booking.id, '{}'
+         INSERT INTO outbox_messages (kind, recipient, booking_id, payload, ical_sequence, available_at, created_at)
+         SELECT m.kind, m.recipient, booking.id, '{}', 0, $15, $15
          FROM booking, seat, LATERAL (VALUES ($16::text, $4::text), ($17::text, seat."advisorEmail")) AS m(kind, recipient)
          WHERE m.recipient IS NOT NULL
        )
@@ -239,7 +239,7 @@ export class BookingsRepository {
   async markSessionChanged(sessionId: string, attention: BookingAttention, at: Date, manager: EntityManager): Promise<AffectedBooking[]> {
     return updateReturning<AffectedBooking>(
       manager,
-      `UPDATE bookings b SET attention = $2, attention_at = $3, sequence = sequence + 1, updated_at = $3
+      `UPDATE bookings b SET attention = $2, attention_at = $3, sequence = sequence + 1, updated_at = $3, reminder_sent_at = NULL
        FROM slots sl
        WHERE sl.id = b.slot_id AND sl.session_id = $1 AND b.status = 'confirmed'
        RETURNING b.id, b.attendee_email AS "attendeeEmail", b.attendee_name AS "attendeeName",

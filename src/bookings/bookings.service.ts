@@ -9,7 +9,7 @@ import { OutboxEntry, OutboxRepository } from '../notifications/outbox.repositor
 import { Booking } from './booking.entity';
 import { BookingsRepository, BookingView, LockedSlot, NewBooking, SessionState } from './bookings.repository';
 import { CreateBookingDto } from './dto/create-booking.dto';
-import { manageTokenMatches, newManageToken } from './manage-token';
+import { ManageTokens, manageTokenMatches, manageUrl } from './manage-token';
 import { WaitlistService } from './waitlist.service';
 
 /** Who is acting on a booking: the holder of its manage token, or a signed-in staff member. */
@@ -22,6 +22,7 @@ export class BookingsService {
     private readonly dataSource: DataSource,
     private readonly bookings: BookingsRepository,
     private readonly waitlist: WaitlistService,
+    private readonly tokens: ManageTokens,
     private readonly outbox: OutboxRepository,
     private readonly clock: Clock,
     private readonly config: AppConfig,
@@ -36,8 +37,8 @@ export class BookingsService {
         { field: 'workshopId', message },
       ]);
     }
-    const { token, hash } = newManageToken();
     const id = randomUUID();
+    const { token, hash } = this.tokens.issue(id);
     const booking: NewBooking = {
       id,
       slotId: dto.slotId ?? null,
@@ -162,7 +163,7 @@ export class BookingsService {
         throw new DomainError('slot_full', 'Ce créneau est complet ; choisissez-en un autre.');
       }
       await this.bookings.releaseSeat(booking.slotId!, manager);
-      await this.bookings.update(id, { slotId: target.id, sequence: booking.sequence + 1, attention: null, attentionAt: null }, manager);
+      await this.bookings.update(id, { slotId: target.id, sequence: booking.sequence + 1, attention: null, attentionAt: null, reminderSentAt: null }, manager);
       const previous = slots.get(booking.slotId!)!;
       await this.outbox.record(manager, [
         { kind: 'booking_rescheduled', recipient: booking.attendeeEmail, bookingId: id, payload: { previousStartsAt: previous.startsAt.toISOString() } },
@@ -212,7 +213,7 @@ export class BookingsService {
   }
 
   private manageUrl(id: string, token: string): string {
-    return `${this.config.publicUrl}/reservations/${id}?token=${token}`;
+    return manageUrl(this.config.publicUrl, id, token);
   }
 
   private present(view: BookingView) {
@@ -254,6 +255,7 @@ function created(booking: NewBooking, written: Pick<Booking, 'status' | 'created
   return Object.assign(new Booking(), booking, {
     workshopId: null,
     waitlistSeq: null,
+    reminderSentAt: null,
     promotedAt: null,
     sequence: 0,
     attention: null,

@@ -1,9 +1,33 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { createHash, createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
+import { AppConfig } from '../config/app-config';
 
-/** 256 random bits, URL-safe. Given to the booker once; only its SHA-256 is stored. */
-export function newManageToken(): { token: string; hash: Buffer } {
-  const token = randomBytes(32).toString('base64url');
-  return { token, hash: hashManageToken(token) };
+/**
+ * Manage tokens are 256-bit HMACs of the booking id under a key derived from the service secret:
+ * the service can put the link in every e-mail without ever storing the token, and the database
+ * keeps only its SHA-256. A new JWT_SECRET invalidates every manage link, so it must stay stable.
+ */
+@Injectable()
+export class ManageTokens {
+  private readonly key: Buffer;
+
+  constructor(config: AppConfig) {
+    this.key = deriveKey(config.jwtSecret);
+  }
+
+  /** The token of a booking, and the hash stored for it. */
+  issue(bookingId: string): { token: string; hash: Buffer } {
+    const token = manageToken(this.key, bookingId);
+    return { token, hash: hashManageToken(token) };
+  }
+}
+
+export function deriveKey(secret: string): Buffer {
+  return Buffer.from(hkdfSync('sha256', secret, 'rendez-vous-ess', 'manage-token', 32));
+}
+
+export function manageToken(key: Buffer, bookingId: string): string {
+  return createHmac('sha256', key).update(bookingId).digest('base64url');
 }
 
 export function hashManageToken(token: string): Buffer {
@@ -14,4 +38,9 @@ export function hashManageToken(token: string): Buffer {
 export function manageTokenMatches(storedHash: Buffer, presented: string): boolean {
   const candidate = hashManageToken(presented);
   return storedHash.length === candidate.length && timingSafeEqual(storedHash, candidate);
+}
+
+/** The attendee's page for a booking (read, cancel, reschedule, leave the waitlist). */
+export function manageUrl(publicUrl: string, id: string, token: string): string {
+  return `${publicUrl}/reservations/${id}?token=${token}`;
 }

@@ -32,6 +32,8 @@ export interface Registration {
 export interface Touched {
   id: string;
   attendeeEmail: string;
+  /** Whether they held a seat (and so an event in their calendar) before the change. */
+  hadSeat?: boolean;
 }
 
 /**
@@ -56,8 +58,8 @@ export class WaitlistRepository {
          FROM seat WHERE seat.outcome IN ('confirmed', 'waitlisted')
          RETURNING id, status, created_at
        ), message AS (
-         INSERT INTO outbox_messages (kind, recipient, booking_id, payload)
-         SELECT CASE booking.status WHEN 'confirmed' THEN $16 ELSE $17 END, $4, booking.id, '{}' FROM booking
+         INSERT INTO outbox_messages (kind, recipient, booking_id, payload, ical_sequence, available_at, created_at)
+         SELECT CASE booking.status WHEN 'confirmed' THEN $16 ELSE $17 END, $4, booking.id, '{}', 0, $15, $15 FROM booking
        )
        SELECT seat.outcome, seat.waitlist_position AS "waitlistPosition", booking.created_at AS "createdAt",
               w.title, w.starts_at AS "startsAt", w.ends_at AS "endsAt", w.time_zone AS "timeZone", w.location
@@ -107,10 +109,11 @@ export class WaitlistRepository {
   async cancelAll(workshopId: string, reason: string, now: Date, manager: EntityManager): Promise<Touched[]> {
     return updateReturning<Touched>(
       manager,
-      `UPDATE bookings SET status = 'cancelled', waitlist_seq = NULL, cancelled_at = $2, cancelled_by = 'staff', cancel_reason = $3,
-              attention = 'workshop_cancelled', attention_at = $2, sequence = sequence + 1, updated_at = $2
-       WHERE workshop_id = $1 AND status <> 'cancelled'
-       RETURNING id, attendee_email AS "attendeeEmail"`,
+      `UPDATE bookings b SET status = 'cancelled', waitlist_seq = NULL, cancelled_at = $2, cancelled_by = 'staff', cancel_reason = $3,
+              attention = 'workshop_cancelled', attention_at = $2, sequence = b.sequence + 1, updated_at = $2
+       FROM (SELECT id, status FROM bookings WHERE workshop_id = $1 AND status <> 'cancelled' FOR UPDATE) AS before
+       WHERE b.id = before.id
+       RETURNING b.id, b.attendee_email AS "attendeeEmail", before.status = 'confirmed' AS "hadSeat"`,
       [workshopId, now, reason],
     );
   }
@@ -119,7 +122,7 @@ export class WaitlistRepository {
   async markChanged(workshopId: string, now: Date, manager: EntityManager): Promise<Touched[]> {
     return updateReturning<Touched>(
       manager,
-      `UPDATE bookings SET attention = 'workshop_changed', attention_at = $2, sequence = sequence + 1, updated_at = $2
+      `UPDATE bookings SET attention = 'workshop_changed', attention_at = $2, sequence = sequence + 1, updated_at = $2, reminder_sent_at = NULL
        WHERE workshop_id = $1 AND status = 'confirmed'
        RETURNING id, attendee_email AS "attendeeEmail"`,
       [workshopId, now],

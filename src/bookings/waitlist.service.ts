@@ -57,7 +57,7 @@ export class WaitlistService {
       const promoted = await this.waitlist.promote(workshop.id, promote, now, manager);
       await this.waitlist.setSeats(workshop.id, seats, now, manager);
       await this.outbox.record(manager, [
-        { kind: 'booking_cancelled', recipient: booking.attendeeEmail, bookingId: booking.id, payload: { by, reason } },
+        { kind: 'booking_cancelled', recipient: booking.attendeeEmail, bookingId: booking.id, payload: { by, reason, hadSeat: booking.status === 'confirmed' } },
         ...promotions(promoted),
       ]);
     });
@@ -84,7 +84,12 @@ export class WaitlistService {
     await this.waitlist.setSeats(workshop.id, { capacity: workshop.capacity, confirmed: 0, waitlisted: 0 }, now, manager);
     await this.outbox.record(
       manager,
-      cancelled.map((touched) => ({ kind: 'workshop_cancelled' as const, recipient: touched.attendeeEmail, bookingId: touched.id, payload: { reason } })),
+      cancelled.map((touched) => ({
+        kind: 'workshop_cancelled' as const,
+        recipient: touched.attendeeEmail,
+        bookingId: touched.id,
+        payload: { reason, hadSeat: touched.hadSeat ?? true },
+      })),
     );
   }
 

@@ -27,6 +27,8 @@ export class AppConfig {
   holidayPolicy: HolidayPolicy;
   bookingHorizonMonths: number;
   reminderHoursBefore: number;
+  /** How often the outbox is sent and reminders recorded; 0 turns the loop off (tests drive it by hand). */
+  outboxPollMs: number;
   rateLimits: boolean;
   logLevel: LogLevelName;
 }
@@ -64,6 +66,7 @@ export function loadConfig(env: Env = readProcessEnv()): AppConfig {
     holidayPolicy: read.oneOf('HOLIDAY_POLICY', HOLIDAY_POLICIES, 'cancel'),
     bookingHorizonMonths: read.int('BOOKING_HORIZON_MONTHS', 12, 1, 60),
     reminderHoursBefore: read.int('REMINDER_HOURS_BEFORE', 48, 1, 24 * 30),
+    outboxPollMs: read.int('OUTBOX_POLL_MS', 2000, 0, 600_000),
     rateLimits: read.oneOf('RATE_LIMITS', ['on', 'off'] as const, 'on') === 'on',
     logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'log'),
   };

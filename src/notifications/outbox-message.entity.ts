@@ -12,6 +12,7 @@ export const OUTBOX_KINDS = [
   'workshop_promoted',
   'workshop_cancelled',
   'workshop_changed',
+  'reminder',
   'advisor_slot_booked',
   'advisor_slot_cancelled',
 ] as const;
@@ -40,6 +41,19 @@ export class OutboxMessage {
 
   @Column('integer')
   attempts: number;
+
+  /** The booking's invite SEQUENCE when this message was recorded. */
+  @Column('integer', { name: 'ical_sequence', nullable: true })
+  icalSequence: number | null;
+
+  @Column('timestamptz', { name: 'locked_until', nullable: true })
+  lockedUntil: Date | null;
+
+  @Column('text', { name: 'last_error', nullable: true })
+  lastError: string | null;
+
+  @Column('timestamptz', { name: 'sent_at', nullable: true })
+  sentAt: Date | null;
 
   @Column('timestamptz', { name: 'available_at' })
   availableAt: Date;

@@ -18,6 +18,7 @@ export interface TestApp {
   /** The PostgreSQL database of this app (null on the embedded database). */
   database: string | null;
   jwtSecret: string;
+  dataDir: string;
   clock: FixedClock;
   dataSource: DataSource;
   generator: SessionGenerator;
@@ -37,6 +38,8 @@ export async function startTestApp(options: { now?: string; env?: Record<string,
     DATA_DIR: dataDir,
     ADMIN_EMAIL: ADMIN.email,
     ADMIN_PASSWORD: ADMIN.password,
+    // The outbox loop is off; tests that deliver mail drive it (OutboxSender.drain) or turn it on.
+    OUTBOX_POLL_MS: '0',
     ...(database ? { DATABASE_URL: urlFor(database), DATABASE_POOL_SIZE: '20' } : {}),
     // Instances sharing a database share the token secret, as a real deployment must.
     ...(options.sameDatabaseAs ? { JWT_SECRET: options.sameDatabaseAs.jwtSecret } : {}),
@@ -56,6 +59,7 @@ export async function startTestApp(options: { now?: string; env?: Record<string,
     baseUrl: `http://127.0.0.1:${address.port}`,
     database,
     jwtSecret: config.jwtSecret,
+    dataDir,
     clock,
     dataSource: app.get(DataSource),
     generator: app.get(SessionGenerator),

@@ -1,0 +1,124 @@
+import { Injectable } from '@nestjs/common';
+import { DateTime } from 'luxon';
+import { LEGAL_FORMS, LegalForm, TOPICS, Topic } from '../bookings/booking-options';
+import { ManageTokens, manageUrl } from '../bookings/manage-token';
+import { AppConfig } from '../config/app-config';
+import { buildInvite, InviteMethod } from './invite';
+import { MailContext, MailKind, renderMail } from './mail-templates';
+import { OutgoingMail } from './mailer';
+import { MessageDetail } from './outbox-delivery.repository';
+
+/** Messages that put or update the event in the attendee's calendar. */
+const REQUEST_KINDS = new Set<MailKind>([
+  'booking_confirmed',
+  'booking_rescheduled',
+  'session_moved',
+  'session_changed',
+  'workshop_confirmed',
+  'workshop_promoted',
+  'workshop_changed',
+]);
+/** Messages that remove it — when there was one (a waitlisted person had none). */
+const CANCEL_KINDS = new Set<MailKind>(['booking_cancelled', 'session_cancelled', 'workshop_cancelled']);
+
+/** Turns an outbox message into the e-mail to send: French text from the templates, and the invite. */
+@Injectable()
+export class MailComposer {
+  private readonly messageIdDomain: string;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly tokens: ManageTokens,
+  ) {
+    this.messageIdDomain = new URL(config.publicUrl).hostname || 'rendez-vous-ess';
+  }
+
+  compose(detail: MessageDetail): OutgoingMail {
+    const audience = detail.attendeeEmail && detail.recipient.toLowerCase() === detail.attendeeEmail.toLowerCase() ? 'attendee' : 'advisor';
+    const kind = detail.kind as MailKind;
+    const method = audience === 'attendee' ? inviteMethod(kind, detail) : null;
+    const context = this.context(detail, kind, audience, method !== null);
+    const rendered = renderMail(context);
+    return {
+      to: { name: context.recipientName, address: detail.recipient },
+      subject: rendered.subject,
+      html: rendered.html,
+      text: rendered.text,
+      // Deterministic: a message sent again after a crash is the same message to every client.
+      messageId: `<${detail.id}@${this.messageIdDomain}>`,
+      invite: method ? { method, content: this.invite(detail, method, context) } : null,
+    };
+  }
+
+  private context(detail: MessageDetail, kind: MailKind, audience: 'attendee' | 'advisor', hasInvite: boolean): MailContext {
+    const zone = detail.timeZone ?? 'Europe/Paris';
+    const when = (instant: Date | null) => DateTime.fromJSDate(instant ?? new Date(0), { zone }).setLocale('fr');
+    const payload = detail.payload ?? {};
+    return {
+      kind,
+      audience,
+      recipientName: audience === 'attendee' ? (detail.attendeeName ?? '') : (detail.staffName ?? 'Conseillère, conseiller'),
+      event: {
+        type: detail.workshopTitle ? 'workshop' : 'permanence',
+        title: detail.workshopTitle ?? 'Permanence de la CRESS',
+        date: when(detail.startsAt).toFormat('cccc d LLLL yyyy'),
+        startTime: when(detail.startsAt).toFormat('HH:mm'),
+        endTime: when(detail.endsAt).toFormat('HH:mm'),
+        location: detail.location ?? '',
+        advisorName: detail.advisorName,
+      },
+      previous: previous(payload, detail, zone),
+      attendee: { name: detail.attendeeName ?? '', email: detail.attendeeEmail ?? '', phone: detail.attendeePhone },
+      organisation: {
+        name: detail.organisationName ?? '',
+        legalForm: detail.organisationLegalForm ? (LEGAL_FORMS[detail.organisationLegalForm as LegalForm] ?? null) : null,
+      },
+      topics: (detail.topics ?? []).map((topic) => TOPICS[topic as Topic] ?? topic),
+      message: detail.message,
+      waitlistPosition: detail.waitlistPosition,
+      reason: typeof payload.reason === 'string' ? payload.reason : null,
+      manageUrl: audience === 'attendee' && detail.bookingId ? manageUrl(this.config.publicUrl, detail.bookingId, this.tokens.issue(detail.bookingId).token) : null,
+      hasInvite,
+    };
+  }
+
+  private invite(detail: MessageDetail, method: InviteMethod, context: MailContext): string {
+    return buildInvite({
+      uid: detail.icalUid!,
+      sequence: detail.icalSequence ?? detail.sequence ?? 0,
+      method,
+      startsAt: detail.startsAt!,
+      endsAt: detail.endsAt!,
+      timeZone: detail.timeZone ?? 'Europe/Paris',
+      summary: context.event.title,
+      description: [context.event.advisorName ? `Avec ${context.event.advisorName}.` : null, context.manageUrl ? `Gérer votre rendez-vous : ${context.manageUrl}` : null]
+        .filter(Boolean)
+        .join('\n'),
+      location: context.event.location,
+      organizer: { name: 'CRESS – Rendez-vous ESS', email: this.config.organizerEmail },
+      attendee: { name: context.recipientName, email: detail.recipient },
+      stamp: detail.createdAt,
+    });
+  }
+}
+
+function inviteMethod(kind: MailKind, detail: MessageDetail): InviteMethod | null {
+  if (!detail.icalUid || !detail.startsAt) return null;
+  if (REQUEST_KINDS.has(kind)) return 'REQUEST';
+  if (CANCEL_KINDS.has(kind) && detail.payload?.hadSeat !== false) return 'CANCEL';
+  return null;
+}
+
+/** Where and when it was before a move or a reschedule, from what the change recorded. */
+function previous(payload: MessageDetail['payload'], detail: MessageDetail, zone: string): MailContext['previous'] {
+  const duration = detail.startsAt && detail.endsAt ? detail.endsAt.getTime() - detail.startsAt.getTime() : 0;
+  let start: DateTime | null = null;
+  if (typeof payload.previousStartsAt === 'string') start = DateTime.fromISO(payload.previousStartsAt, { zone });
+  else if (typeof payload.previousDate === 'string' && detail.startsAt) {
+    const current = DateTime.fromJSDate(detail.startsAt, { zone });
+    start = DateTime.fromISO(payload.previousDate, { zone }).set({ hour: current.hour, minute: current.minute });
+  }
+  if (!start || !start.isValid) return null;
+  const french = start.setLocale('fr');
+  return { date: french.toFormat('cccc d LLLL yyyy'), startTime: french.toFormat('HH:mm'), endTime: french.plus({ milliseconds: duration }).toFormat('HH:mm') };
+}

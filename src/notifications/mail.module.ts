@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module';
+import { BookingsModule } from '../bookings/bookings.module';
+import { MailComposer } from './mail-composer';
+import { Mailer } from './mailer';
+import { OutboxAdminController } from './outbox-admin.controller';
+import { OutboxDeliveryRepository } from './outbox-delivery.repository';
+import { OutboxSender } from './outbox-sender.service';
+
+/** Delivery of the outbox: composing, sending with retries, reminders, and the admins' view of failures. */
+@Module({
+  imports: [AuthModule, BookingsModule],
+  controllers: [OutboxAdminController],
+  providers: [Mailer, MailComposer, OutboxDeliveryRepository, OutboxSender],
+  exports: [OutboxSender],
+})
+export class MailModule {}

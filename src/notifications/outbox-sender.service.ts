@@ -1,0 +1,92 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Clock } from '../common/clock';
+import { AppConfig } from '../config/app-config';
+import { MailComposer } from './mail-composer';
+import { Mailer } from './mailer';
+import { MessageDetail, OutboxDeliveryRepository } from './outbox-delivery.repository';
+
+/** A message is tried this many times (about 2 hours in all) before it is marked failed for an admin. */
+export const MAX_ATTEMPTS = 8;
+const BATCH = 20;
+/** Long enough for one batch; a sender that dies keeps its messages no longer than this. */
+const LEASE_MS = 5 * 60_000;
+
+/** 30 s, 1 min, 2 min, … up to an hour between tries. */
+export function retryDelayMs(attempts: number): number {
+  return Math.min(30_000 * 2 ** Math.max(0, attempts - 1), 3_600_000);
+}
+
+/**
+ * Sends the outbox. Every OUTBOX_POLL_MS it records the reminders that have come due and sends what
+ * is due, claiming messages with FOR UPDATE SKIP LOCKED under a lease: several instances never send
+ * one message together, and a message whose sender died is sent once its lease runs out.
+ */
+@Injectable()
+export class OutboxSender implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Outbox');
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<unknown> | null = null;
+
+  constructor(
+    private readonly outbox: OutboxDeliveryRepository,
+    private readonly composer: MailComposer,
+    private readonly mailer: Mailer,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (this.config.outboxPollMs > 0) this.timer = setInterval(() => void this.tick(), this.config.outboxPollMs);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+    this.mailer.close();
+  }
+
+  /** One round of the loop; never two at once in this process, and never throws. */
+  async tick(): Promise<void> {
+    if (this.running) return;
+    this.running = this.work().catch((error: Error) => this.logger.error(`Outbox round failed: ${error.message}`));
+    await this.running;
+    this.running = null;
+  }
+
+  private async work(): Promise<void> {
+    await this.queueReminders();
+    await this.drain();
+  }
+
+  async queueReminders(): Promise<number> {
+    return this.outbox.queueReminders(this.clock.now(), this.config.reminderHoursBefore);
+  }
+
+  /** Sends every message due now; returns how many were sent. */
+  async drain(): Promise<number> {
+    let sent = 0;
+    for (;;) {
+      const now = this.clock.now();
+      const ids = await this.outbox.claimDue(now, new Date(now.getTime() + LEASE_MS), BATCH);
+      if (ids.length === 0) return sent;
+      for (const detail of await this.outbox.details(ids)) {
+        if (await this.deliver(detail)) sent++;
+      }
+    }
+  }
+
+  private async deliver(detail: MessageDetail): Promise<boolean> {
+    try {
+      await this.mailer.send(this.composer.compose(detail));
+      await this.outbox.markSent(detail.id, this.clock.now());
+      return true;
+    } catch (error) {
+      const reason = (error as Error).message;
+      const retryAt = detail.attempts >= MAX_ATTEMPTS ? null : new Date(this.clock.now().getTime() + retryDelayMs(detail.attempts));
+      await this.outbox.markAttemptFailed(detail.id, reason, retryAt);
+      if (retryAt) this.logger.warn(`Message ${detail.id} (${detail.kind}) not sent, try ${detail.attempts} of ${MAX_ATTEMPTS}: ${reason}`);
+      else this.logger.error(`Message ${detail.id} (${detail.kind}) failed for good after ${detail.attempts} tries: ${reason}`);
+      return false;
+    }
+  }
+}

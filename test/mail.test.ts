@@ -1,0 +1,214 @@
+import ICAL from 'ical.js';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { OutboxSender } from '../src/notifications/outbox-sender.service';
+import { adminToken, bookingRequest, createStaff, createWorkshop, ListedSession, listSessions, registrationRequest } from './support/factories';
+import { client, Client } from './support/http';
+import { ReceivedMail, TestSmtpServer } from './support/smtp';
+import { startTestApp, TestApp } from './support/test-app';
+
+const ORGANIZER = 'rendez-vous@cress.test';
+
+/** The invite as an independent parser (ical.js) reads it, with the MIME part it came in. */
+function invite(mail: ReceivedMail) {
+  const part = /Content-Type: text\/calendar; charset=utf-8; method=([A-Z]+)/i.exec(mail.raw);
+  const attachment = mail.parsed.attachments.find((file) => file.filename === 'invitation.ics');
+  const text = attachment?.content.toString('utf8');
+  if (!part || !text) return null;
+  const calendar = new ICAL.Component(ICAL.parse(text));
+  const event = calendar.getFirstSubcomponent('vevent')!;
+  const start = event.getFirstProperty('dtstart')!;
+  return {
+    mimeMethod: part[1],
+    method: calendar.getFirstPropertyValue('method'),
+    uid: event.getFirstPropertyValue('uid'),
+    sequence: event.getFirstPropertyValue('sequence'),
+    status: event.getFirstPropertyValue('status'),
+    tzid: start.getParameter('tzid'),
+    localStart: (start.getFirstValue() as ICAL.Time).toString(),
+    timezones: calendar.getAllSubcomponents('vtimezone').map((zone) => zone.getFirstPropertyValue('tzid')),
+    // URIs compare case-insensitively in their scheme (ical-generator writes MAILTO:).
+    organizer: String(event.getFirstPropertyValue('organizer')).toLowerCase(),
+    attendees: event.getAllProperties('attendee').map((attendee) => String(attendee.getFirstValue()).toLowerCase()),
+    attachments: mail.parsed.attachments.map((file) => file.contentType),
+  };
+}
+
+describe('e-mails with calendar invites, through a real SMTP server', () => {
+  let smtp: TestSmtpServer;
+  let app: TestApp;
+  let api: Client;
+  let sender: OutboxSender;
+  let admin: string;
+  let session: ListedSession;
+
+  beforeAll(async () => {
+    smtp = await new TestSmtpServer().start();
+    app = await startTestApp({ now: '2026-11-27T10:00:00Z', env: { SMTP_URL: smtp.url, ORGANIZER_EMAIL: ORGANIZER, PUBLIC_URL: 'https://rdv.cress.test' } });
+    api = client(app.baseUrl);
+    sender = app.app.get(OutboxSender);
+    admin = await adminToken(api);
+    session = (await listSessions(api, '2026-12-31', '2026-12-31'))[0];
+  });
+  afterAll(async () => {
+    await app.close();
+    await smtp.stop();
+  });
+
+  it('confirms a booking in French with a REQUEST invite the calendar clients accept', async () => {
+    const booking = (await api.post('/api/bookings', bookingRequest(session.slots[0].id, { attendee: { name: 'Camille Martin', email: 'camille@asso.test' } }))).body;
+    expect(await sender.drain()).toBe(1);
+    const [mail] = smtp.to('camille@asso.test');
+    expect(mail.parsed.subject).toMatch(/31 décembre 2026/);
+    expect(mail.parsed.text).toContain('Bonjour Camille Martin');
+    expect(mail.parsed.text).toContain(`https://rdv.cress.test/reservations/${booking.id}?token=${booking.manageToken}`);
+    expect(mail.parsed.html).toContain('lang="fr"');
+    expect(mail.parsed.messageId).toMatch(/@rdv\.cress\.test>$/);
+    const ics = invite(mail)!;
+    expect(ics).toMatchObject({
+      mimeMethod: 'REQUEST',
+      method: 'REQUEST',
+      uid: `${booking.id}@rendez-vous-ess`,
+      sequence: 0,
+      status: 'CONFIRMED',
+      tzid: 'Europe/Paris',
+      localStart: '2026-12-31T09:00:00',
+      timezones: ['Europe/Paris'],
+      organizer: `mailto:${ORGANIZER}`,
+      attendees: ['mailto:camille@asso.test'],
+    });
+    // The inline text/calendar alternative and the .ics file; nothing else.
+    expect(ics.attachments.filter((type) => !/calendar|ics/.test(type))).toEqual([]);
+  });
+
+  it('cancels with METHOD:CANCEL, the same UID, a higher SEQUENCE and STATUS:CANCELLED', async () => {
+    const booking = (await api.post('/api/bookings', bookingRequest(session.slots[1].id, { attendee: { name: 'Dominique', email: 'dominique@coop.test' } }))).body;
+    await api.post(`/api/bookings/${booking.id}/cancel`, {}, booking.manageToken);
+    expect(await sender.drain()).toBe(2);
+    const [confirmation, cancellation] = smtp.to('dominique@coop.test').map(invite);
+    expect(confirmation).toMatchObject({ method: 'REQUEST', sequence: 0 });
+    expect(cancellation).toMatchObject({ mimeMethod: 'CANCEL', method: 'CANCEL', uid: confirmation!.uid, status: 'CANCELLED', tzid: 'Europe/Paris' });
+    expect(Number(cancellation!.sequence)).toBeGreaterThan(Number(confirmation!.sequence));
+  });
+
+  it('tells the advisor on duty, without an invite, and never shows one attendee to another', async () => {
+    const advisor = await createStaff(api, admin, 'advisor', 'Alice Conseil');
+    const march = (await listSessions(api, '2027-03-01', '2027-03-31'))[0];
+    const staffed = await api.put(`/api/permanences/${march.id}/advisors`, { advisorIds: [advisor.id] }, admin);
+    await api.post('/api/bookings', bookingRequest(staffed.body.slots[0].id, { attendee: { name: 'Eve', email: 'eve@asso.test' } }));
+    await sender.drain();
+    const [notice] = smtp.to(advisor.email);
+    expect(notice.parsed.text).toContain('Eve');
+    expect(invite(notice)).toBeNull();
+    const [attendeeMail] = smtp.to('eve@asso.test');
+    expect(attendeeMail.raw).not.toContain(advisor.email.split('@')[0] + '@' + advisor.email.split('@')[1] + '>');
+    expect(invite(attendeeMail)!.attendees).toEqual(['mailto:eve@asso.test']);
+  });
+
+  it('gives a waitlisted registration no invite until promoted, then a REQUEST', async () => {
+    const workshop = await createWorkshop(api, admin, { capacity: 1 });
+    const seated = (await api.post('/api/bookings', registrationRequest(workshop.id, { attendee: { name: 'Farid', email: 'farid@asso.test' } }))).body;
+    await api.post('/api/bookings', registrationRequest(workshop.id, { attendee: { name: 'Gaëlle', email: 'gaelle@asso.test' } }));
+    await sender.drain();
+    expect(invite(smtp.to('gaelle@asso.test')[0])).toBeNull();
+    expect(smtp.to('gaelle@asso.test')[0].parsed.text).toMatch(/liste d.attente/);
+    await api.post(`/api/bookings/${seated.id}/cancel`, {}, seated.manageToken);
+    await sender.drain();
+    const promoted = smtp.to('gaelle@asso.test')[1];
+    expect(invite(promoted)).toMatchObject({ method: 'REQUEST', status: 'CONFIRMED' });
+    expect(invite(smtp.to('farid@asso.test')[1])).toMatchObject({ method: 'CANCEL' });
+  });
+
+  it('tells attendees when the CRESS cancels a session, with the reason', async () => {
+    const april = (await listSessions(api, '2027-04-01', '2027-04-30'))[0];
+    await api.post('/api/bookings', bookingRequest(april.slots[0].id, { attendee: { name: 'Hugo', email: 'hugo@asso.test' } }));
+    await api.post(`/api/permanences/${april.id}/cancel`, { reason: 'Conseillère en formation' }, admin);
+    await sender.drain();
+    const [, cancellation] = smtp.to('hugo@asso.test');
+    expect(cancellation.parsed.text).toContain('Conseillère en formation');
+    expect(invite(cancellation)).toMatchObject({ method: 'CANCEL', sequence: 1 });
+  });
+
+  it('sends a reminder once, 48 hours ahead, and none for a cancelled booking', async () => {
+    const may = (await listSessions(api, '2027-05-01', '2027-05-31'))[0];
+    await api.post('/api/bookings', bookingRequest(may.slots[0].id, { attendee: { name: 'Inès', email: 'ines@asso.test' } }));
+    const gone = (await api.post('/api/bookings', bookingRequest(may.slots[1].id, { attendee: { name: 'Jules', email: 'jules@asso.test' } }))).body;
+    await api.post(`/api/bookings/${gone.id}/cancel`, {}, gone.manageToken);
+    app.clock.set(new Date(new Date(may.slots[0].startsAt).getTime() - 47 * 3_600_000));
+    const [first, second] = [await sender.queueReminders(), await sender.queueReminders()];
+    await sender.drain();
+    app.clock.set('2026-11-27T10:00:00Z');
+    expect([first, second]).toEqual([1, 0]);
+    const reminders = smtp.to('ines@asso.test').filter((mail) => /rappel/i.test(mail.parsed.subject ?? ''));
+    expect(reminders).toHaveLength(1);
+    expect(smtp.to('jules@asso.test').filter((mail) => /rappel/i.test(mail.parsed.subject ?? ''))).toHaveLength(0);
+  });
+
+  it('loses nothing while the SMTP server is down, and sends each message once when it is back', async () => {
+    await smtp.stop();
+    const june = (await listSessions(api, '2027-06-01', '2027-06-30'))[0];
+    const emails = ['k1@asso.test', 'k2@asso.test', 'k3@asso.test'];
+    for (const [i, email] of emails.entries()) {
+      expect((await api.post('/api/bookings', bookingRequest(june.slots[i].id, { attendee: { name: `K${i}`, email } }))).status).toBe(201);
+    }
+    expect(await sender.drain()).toBe(0);
+    const waiting = await app.dataSource.query(`SELECT status, attempts, last_error FROM outbox_messages WHERE recipient = ANY($1)`, [emails]);
+    expect(waiting.map((row: { status: string; attempts: number }) => [row.status, row.attempts])).toEqual([
+      ['pending', 1],
+      ['pending', 1],
+      ['pending', 1],
+    ]);
+    await smtp.start();
+    expect(await sender.drain()).toBe(0); // not due yet: the retry waits its backoff
+    app.clock.set('2026-11-27T10:01:00Z');
+    expect(await sender.drain()).toBe(3);
+    expect(await sender.drain()).toBe(0);
+    app.clock.set('2026-11-27T10:00:00Z');
+    for (const email of emails) expect(smtp.to(email)).toHaveLength(1);
+  });
+
+  it('marks a message failed after its last try, shows it to admins, and sends it on retry', async () => {
+    await smtp.stop();
+    const july = (await listSessions(api, '2027-07-01', '2027-07-31'))[0];
+    await api.post('/api/bookings', bookingRequest(july.slots[0].id, { attendee: { name: 'Léa', email: 'lea@asso.test' } }));
+    let minute = 0;
+    for (let attempt = 0; attempt < 8; attempt++) {
+      await sender.drain();
+      minute += 120;
+      app.clock.set(new Date(Date.parse('2026-11-27T10:00:00Z') + minute * 60_000));
+    }
+    admin = await adminToken(api); // the clock moved past the first token's expiry
+    const failed = await api.get('/api/admin/outbox?status=failed', admin);
+    expect(failed.status).toBe(200);
+    const message = failed.body.find((row: { recipient: string }) => row.recipient === 'lea@asso.test');
+    expect(message).toMatchObject({ kind: 'booking_confirmed', status: 'failed', attempts: 8, lastError: expect.any(String) });
+    await smtp.start();
+    const retried = await api.post(`/api/admin/outbox/${message.id}/retry`, {}, admin);
+    expect(retried.body).toEqual({ id: message.id, status: 'pending' });
+    expect(await sender.drain()).toBe(1);
+    expect(smtp.to('lea@asso.test')).toHaveLength(1);
+    const again = await api.post(`/api/admin/outbox/${message.id}/retry`, {}, admin);
+    expect([again.status, again.body.code]).toEqual([404, 'not_found']);
+    app.clock.set('2026-11-27T10:00:00Z');
+  });
+});
+
+describe('e-mails without an SMTP server', () => {
+  it('writes each message as an .eml file under DATA_DIR/mail', async () => {
+    const app = await startTestApp({ now: '2026-11-27T10:00:00Z' });
+    try {
+      const api = client(app.baseUrl);
+      const [session] = await listSessions(api, '2026-12-31', '2026-12-31');
+      await api.post('/api/bookings', bookingRequest(session.slots[0].id, { attendee: { name: 'Nour', email: 'nour@asso.test' } }));
+      expect(await app.app.get(OutboxSender).drain()).toBe(1);
+      const directory = join(app.dataDir, 'mail');
+      const files = readdirSync(directory).filter((name) => name.endsWith('.eml'));
+      expect(files).toHaveLength(1);
+      const eml = readFileSync(join(directory, files[0]), 'utf8');
+      expect(eml).toContain('To: Nour <nour@asso.test>');
+      expect(eml).toMatch(/method=REQUEST/);
+    } finally {
+      await app.close();
+    }
+  });
+});
