@@ -212,3 +212,32 @@ describe('e-mails without an SMTP server', () => {
     }
   });
 });
+
+describe('e-mail delivery with two instances on one database', () => {
+  it('sends every message exactly once when both senders drain at the same time', async () => {
+    const smtp = await new TestSmtpServer().start();
+    const first = await startTestApp({ env: { SMTP_URL: smtp.url } });
+    const second = await startTestApp({ sameDatabaseAs: first, env: { SMTP_URL: smtp.url } });
+    try {
+      const api = client(first.baseUrl);
+      const admin = await adminToken(api);
+      const advisors = await Promise.all(Array.from({ length: 4 }, () => createStaff(api, admin, 'advisor')));
+      const [session] = await listSessions(api, '2027-01-01', '2027-01-31');
+      const staffed = await api.put(`/api/permanences/${session.id}/advisors`, { advisorIds: advisors.map((advisor) => advisor.id) }, admin);
+      const emails = staffed.body.slots.map((_: unknown, i: number) => `twice${i}@asso.test`);
+      for (const [i, slot] of (staffed.body.slots as Array<{ id: string }>).entries()) {
+        expect((await api.post('/api/bookings', bookingRequest(slot.id, { attendee: { name: `P${i}`, email: emails[i] } }))).status).toBe(201);
+      }
+      const [a, b] = await Promise.all([first.app.get(OutboxSender).drain(), second.app.get(OutboxSender).drain()]);
+      // 16 confirmations and 16 notices to the advisors, shared between the two senders.
+      expect(a + b).toBe(32);
+      for (const email of emails) expect(smtp.to(email)).toHaveLength(1);
+      const ids = smtp.received.map((mail) => mail.parsed.messageId);
+      expect(new Set(ids).size).toBe(ids.length);
+    } finally {
+      await second.close();
+      await first.close();
+      await smtp.stop();
+    }
+  });
+});
