@@ -1,4 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { performance } from 'node:perf_hooks';
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import { MailComposer } from './mail-composer';
@@ -16,6 +17,13 @@ const BATCHES_PER_ROUND = 1;
 /** Long enough for one batch; a sender that dies keeps its messages no longer than this. */
 const LEASE_MS = 5 * 60_000;
 
+/**
+ * While this process is busy serving requests (event loop more than half used since the last
+ * round), a round is skipped — at most this many in a row, so mail waits 30 s at the most.
+ */
+const BUSY_UTILISATION = 0.5;
+const MAX_ROUNDS_DEFERRED = 15;
+
 /** 30 s, 1 min, 2 min, … up to an hour between tries. */
 export function retryDelayMs(attempts: number): number {
   return Math.min(30_000 * 2 ** Math.max(0, attempts - 1), 3_600_000);
@@ -31,6 +39,8 @@ export class OutboxSender implements OnApplicationBootstrap, OnApplicationShutdo
   private readonly logger = new Logger('Outbox');
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<unknown> | null = null;
+  private utilisation = performance.eventLoopUtilization();
+  private deferred = 0;
 
   constructor(
     private readonly outbox: OutboxDeliveryRepository,
@@ -53,6 +63,14 @@ export class OutboxSender implements OnApplicationBootstrap, OnApplicationShutdo
   /** One round of the loop; never two at once in this process, and never throws. */
   async tick(): Promise<void> {
     if (this.running) return;
+    const { utilization } = performance.eventLoopUtilization(this.utilisation);
+    this.utilisation = performance.eventLoopUtilization();
+    // Requests first: a burst of bookings is served before the mail it causes.
+    if (utilization > BUSY_UTILISATION && this.deferred < MAX_ROUNDS_DEFERRED) {
+      this.deferred++;
+      return;
+    }
+    this.deferred = 0;
     this.running = this.work().catch((error: Error) => this.logger.error(`Outbox round failed: ${error.message}`));
     await this.running;
     this.running = null;
