@@ -12,6 +12,7 @@
 //   BENCH_PGBENCH_SCRIPT another pgbench script for the booking baseline (to try a changed transaction;
 //                        same variables: seat :n, see scenarios/booking.js)
 //   BENCH_POOL_SIZE      the service's DATABASE_POOL_SIZE (10, the service's default); BENCH_LOG_LEVEL its LOG_LEVEL (warn)
+//   BENCH_OUTBOX_POLL_MS the service's OUTBOX_POLL_MS (2000: the mail sender runs, writing .eml files; 0 turns it off)
 //   BENCH_SERVICE_ROOT   bench another checkout's build instead of this one; BENCH_VERBOSE=1 more output
 //   BENCH_NODE_ARGS      extra node options for the service, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
 // Scenario workshop-rush (every client registering for the same workshop):
@@ -69,6 +70,7 @@ function readOptions(argv) {
       concurrency: intEnv('BENCH_RUSH_CONCURRENCY', 64),
     },
     poolSize: intEnv('BENCH_POOL_SIZE', 10),
+    outboxPollMs: process.env.BENCH_OUTBOX_POLL_MS ?? '2000',
     logLevel: process.env.BENCH_LOG_LEVEL || 'warn',
     verbose: process.env.BENCH_VERBOSE === '1',
     nodeArgs: (process.env.BENCH_NODE_ARGS || '').split(/\s+/).filter(Boolean),
@@ -123,7 +125,7 @@ async function main() {
   const service = await startService({
     databaseUrl: db.url,
     dataDir: path.join(tmpDir, 'data'),
-    env: { DATABASE_POOL_SIZE: String(options.poolSize), LOG_LEVEL: options.logLevel, ADMIN_EMAIL: admin.email, ADMIN_PASSWORD: admin.password },
+    env: { DATABASE_POOL_SIZE: String(options.poolSize), LOG_LEVEL: options.logLevel, ADMIN_EMAIL: admin.email, ADMIN_PASSWORD: admin.password, OUTBOX_POLL_MS: options.outboxPollMs },
     nodeArgs: options.nodeArgs,
   });
   cleanups.push(() => stopService(service));

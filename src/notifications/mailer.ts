@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createTransport, Transporter } from 'nodemailer';
 import { AppConfig } from '../config/app-config';
@@ -49,9 +49,9 @@ export class Mailer {
       ...(mail.invite ? { icalEvent: { method: mail.invite.method, filename: 'invitation.ics', content: mail.invite.content } } : {}),
     });
     if (this.directory) {
-      mkdirSync(this.directory, { recursive: true });
+      await mkdir(this.directory, { recursive: true });
       const name = `${new Date().toISOString().replace(/[:.]/g, '-')}-${mail.messageId.replace(/[^A-Za-z0-9@.-]/g, '')}.eml`;
-      writeFileSync(join(this.directory, name), (info as unknown as { message: Buffer }).message);
+      await writeFile(join(this.directory, name), (info as unknown as { message: Buffer }).message);
     }
   }
 

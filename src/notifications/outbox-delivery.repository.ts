@@ -96,6 +96,11 @@ export class OutboxDeliveryRepository {
     );
   }
 
+  /** Gives back a claimed message unsent, for the next round (its attempt is not counted). */
+  async release(id: string): Promise<void> {
+    await this.dataSource.query(`UPDATE outbox_messages SET locked_until = NULL, attempts = attempts - 1 WHERE id = $1 AND status = 'pending'`, [id]);
+  }
+
   async markSent(id: string, now: Date): Promise<void> {
     await this.dataSource.query(`UPDATE outbox_messages SET status = 'sent', sent_at = $2, locked_until = NULL, last_error = NULL WHERE id = $1`, [id, now]);
   }

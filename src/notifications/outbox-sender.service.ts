@@ -63,10 +63,8 @@ export class OutboxSender implements OnApplicationBootstrap, OnApplicationShutdo
   /** One round of the loop; never two at once in this process, and never throws. */
   async tick(): Promise<void> {
     if (this.running) return;
-    const { utilization } = performance.eventLoopUtilization(this.utilisation);
-    this.utilisation = performance.eventLoopUtilization();
     // Requests first: a burst of bookings is served before the mail it causes.
-    if (utilization > BUSY_UTILISATION && this.deferred < MAX_ROUNDS_DEFERRED) {
+    if (this.busy() && this.deferred < MAX_ROUNDS_DEFERRED) {
       this.deferred++;
       return;
     }
@@ -78,21 +76,35 @@ export class OutboxSender implements OnApplicationBootstrap, OnApplicationShutdo
 
   private async work(): Promise<void> {
     await this.queueReminders();
-    await this.drain(BATCHES_PER_ROUND);
+    await this.drain(BATCHES_PER_ROUND, () => this.deferred < MAX_ROUNDS_DEFERRED && this.busy());
+  }
+
+  /** Whether requests kept the event loop more than half busy since the last look. */
+  private busy(): boolean {
+    const { utilization } = performance.eventLoopUtilization(this.utilisation);
+    this.utilisation = performance.eventLoopUtilization();
+    return utilization > BUSY_UTILISATION;
   }
 
   async queueReminders(): Promise<number> {
     return this.outbox.queueReminders(this.clock.now(), this.config.reminderHoursBefore);
   }
 
-  /** Sends the messages due now, `batches` batches at most; returns how many were sent. */
-  async drain(batches = Infinity): Promise<number> {
+  /**
+   * Sends the messages due now, `batches` batches at most, stopping early when `yieldNow` says so
+   * (the messages it had claimed are given back); returns how many were sent.
+   */
+  async drain(batches = Infinity, yieldNow: () => boolean = () => false): Promise<number> {
     let sent = 0;
     for (let batch = 0; batch < batches; batch++) {
       const now = this.clock.now();
       const ids = await this.outbox.claimDue(now, new Date(now.getTime() + LEASE_MS), BATCH);
       if (ids.length === 0) return sent;
       for (const detail of await this.outbox.details(ids)) {
+        if (yieldNow()) {
+          await this.outbox.release(detail.id);
+          continue;
+        }
         if (await this.deliver(detail)) sent++;
       }
     }
