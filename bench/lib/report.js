@@ -47,4 +47,16 @@ function printReport({ options, postgres, pgbench, results }) {
   return ok;
 }
 
-module.exports = { printReport };
+function ms(value) {
+  return `${value.toFixed(1)} ms`;
+}
+
+/** Non-2xx answers counted by status, with the first one's body. */
+function describeErrors(errors) {
+  const byStatus = {};
+  for (const e of errors) byStatus[e.status] = (byStatus[e.status] || 0) + 1;
+  const summary = Object.entries(byStatus).map(([status, n]) => `${n}× ${status}`).join(', ');
+  return `${summary}; first: ${errors[0].status} ${errors[0].body}`;
+}
+
+module.exports = { printReport, ms, describeErrors };

@@ -6,6 +6,7 @@ const { withClient } = require('../lib/service');
 const { runLoad, summarise } = require('../lib/load');
 const { runPgbench } = require('../lib/pgbench');
 const cpu = require('../lib/cpu');
+const { ms, describeErrors } = require('../lib/report');
 
 const SLOTS_PER_DESK = 240; // one-minute slots, 09:00–13:00: the (desk_id, starts_at) key stays unique
 // Seat n's slot id, the same in SQL and in pgbench: an md5 shaped as a version-4 UUID (the API checks the shape).
@@ -215,17 +216,6 @@ async function run(ctx) {
       ],
     },
   };
-}
-
-function ms(value) {
-  return `${value.toFixed(1)} ms`;
-}
-
-function describeErrors(errors) {
-  const byStatus = {};
-  for (const e of errors) byStatus[e.status] = (byStatus[e.status] || 0) + 1;
-  const summary = Object.entries(byStatus).map(([status, n]) => `${n}× ${status}`).join(', ');
-  return `${summary}; first: ${errors[0].status} ${errors[0].body}`;
 }
 
 module.exports = { name: 'booking', description: 'POST /api/bookings on distinct free slots vs the same transaction in pgbench', run, pgbenchScript };

@@ -7,6 +7,7 @@
 const { withClient } = require('../lib/service');
 const { request, runLoad } = require('../lib/load');
 const cpu = require('../lib/cpu');
+const { ms, describeErrors } = require('../lib/report');
 const http = require('node:http');
 
 const ORGANISATION = { name: 'Association Exemple', siret: '73282932000074', legalForm: 'association', postcode: '42000' };
@@ -212,17 +213,6 @@ async function run(ctx) {
       ],
     },
   };
-}
-
-function ms(value) {
-  return `${value.toFixed(1)} ms`;
-}
-
-function describeErrors(errors) {
-  const byStatus = {};
-  for (const e of errors) byStatus[e.status] = (byStatus[e.status] || 0) + 1;
-  const summary = Object.entries(byStatus).map(([status, n]) => `${n}× ${status}`).join(', ');
-  return `${summary}; first: ${errors[0].status} ${errors[0].body}`;
 }
 
 module.exports = {
