@@ -129,6 +129,23 @@ describe('e-mails with calendar invites, through a real SMTP server', () => {
     expect(invite(cancellation)).toMatchObject({ method: 'CANCEL', sequence: 1 });
   });
 
+  it('updates the event in place when the attendee reschedules or the CRESS moves the session', async () => {
+    const august = (await listSessions(api, '2027-08-01', '2027-08-31'))[0];
+    const booking = (await api.post('/api/bookings', bookingRequest(august.slots[0].id, { attendee: { name: 'Maël', email: 'mael@asso.test' } }))).body;
+    await api.post(`/api/bookings/${booking.id}/reschedule`, { slotId: august.slots[2].id }, booking.manageToken);
+    await api.post(`/api/permanences/${august.id}/move`, { date: '2027-09-02', reason: 'Salle indisponible' }, admin);
+    await sender.drain();
+    const [confirmed, rescheduled, moved] = smtp.to('mael@asso.test');
+    // Invites are built when sent, from the booking as it is then: every one carries the latest
+    // times, and the SEQUENCE of its own change, so a client keeps the newest whatever the order.
+    expect(invite(confirmed)).toMatchObject({ method: 'REQUEST', sequence: 0, localStart: '2027-09-02T11:00:00' });
+    expect(invite(rescheduled)).toMatchObject({ method: 'REQUEST', uid: invite(confirmed)!.uid, sequence: 1 });
+    expect(invite(moved)).toMatchObject({ method: 'REQUEST', uid: invite(confirmed)!.uid, sequence: 2, localStart: '2027-09-02T11:00:00' });
+    expect(moved.parsed.text).toContain('Salle indisponible');
+    expect(moved.parsed.text).toMatch(/26 août 2027/);
+    expect(rescheduled.parsed.text).toMatch(/2 septembre 2027/);
+  });
+
   it('sends a reminder once, 48 hours ahead, and none for a cancelled booking', async () => {
     const may = (await listSessions(api, '2027-05-01', '2027-05-31'))[0];
     await api.post('/api/bookings', bookingRequest(may.slots[0].id, { attendee: { name: 'Inès', email: 'ines@asso.test' } }));
