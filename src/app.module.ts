@@ -8,6 +8,7 @@ import { ProblemFilter } from './common/problem.filter';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
+import { FeedsModule } from './feeds/feeds.module';
 import { HealthController } from './health/health.controller';
 import { MailModule } from './notifications/mail.module';
 import { NotificationsModule } from './notifications/notifications.module';
@@ -30,6 +31,7 @@ export class AppModule {
         PermanencesModule,
         WorkshopsModule,
         MailModule,
+        FeedsModule,
       ],
       controllers: [HealthController],
       providers: [{ provide: APP_FILTER, useClass: ProblemFilter }],

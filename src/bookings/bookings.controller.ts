@@ -1,5 +1,7 @@
-import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
+import { ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { sendCalendar } from '../ical/calendar-response';
 import { OptionalStaff } from '../auth/staff.guard';
 import { uuidPipe } from '../common/uuid.pipe';
 import { bookingOptions } from './booking-options';
@@ -30,6 +32,15 @@ export class BookingsController {
   @ApiQuery({ name: 'token', required: false, description: 'manage token (or Authorization: Bearer <token>)' })
   get(@Param('id', uuidPipe) id: string, @Access() access: BookingAccess) {
     return this.bookings.get(id, access);
+  }
+
+  @Get('bookings/:id/invite.ics')
+  @OptionalStaff()
+  @ApiProduces('text/calendar')
+  @ApiQuery({ name: 'token', required: false })
+  @ApiOperation({ summary: 'The booking’s calendar file, consistent with its invites' })
+  async calendarFile(@Param('id', uuidPipe) id: string, @Access() access: BookingAccess, @Req() request: Request, @Res() response: Response) {
+    sendCalendar(request, response, await this.bookings.calendarFile(id, access));
   }
 
   @Post('bookings/:id/cancel')

@@ -6,6 +6,8 @@ import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import { AppConfig } from '../config/app-config';
 import { OutboxEntry, OutboxRepository } from '../notifications/outbox.repository';
+import { CalendarFile, calendarFile } from '../ical/calendar-response';
+import { buildFeed, FeedEvent } from '../ical/ical-files';
 import { Booking } from './booking.entity';
 import { BookingsRepository, BookingView, LockedSlot, NewBooking, SessionState } from './bookings.repository';
 import { CreateBookingDto } from './dto/create-booking.dto';
@@ -114,6 +116,32 @@ export class BookingsService {
     const booking = await this.bookings.withTokenHash(id);
     this.authorise(booking, access, ['admin', 'advisor']);
     return this.present((await this.bookings.view(id))!);
+  }
+
+  /**
+   * The booking's own calendar file (METHOD:PUBLISH, to import): the same UID, SEQUENCE and times as
+   * its invites; a cancelled booking's file says STATUS:CANCELLED. A waitlisted booking has no event yet.
+   */
+  async calendarFile(id: string, access: BookingAccess): Promise<CalendarFile> {
+    const booking = await this.bookings.withTokenHash(id);
+    this.authorise(booking, access, ['admin', 'advisor']);
+    const view = (await this.bookings.view(id))!;
+    if (booking.status === 'waitlisted') throw new DomainError('booking_waitlisted', 'Vous êtes sur la liste d’attente : l’événement sera à ajouter une fois une place attribuée.');
+    const title = view.workshop?.title ?? 'Permanence de la CRESS';
+    const event: FeedEvent = {
+      uid: booking.icalUid,
+      sequence: booking.sequence,
+      startsAt: view.startsAt,
+      endsAt: view.endsAt,
+      timeZone: view.timeZone,
+      summary: title,
+      description: [view.advisor ? `Avec ${view.advisor.name}.` : null, `Gérer votre rendez-vous : ${this.manageUrl(id, this.tokens.issue(id).token)}`].filter(Boolean).join('\n'),
+      location: view.location,
+      cancelled: booking.status === 'cancelled',
+      stamp: booking.updatedAt,
+    };
+    const body = buildFeed({ name: title, description: title, timeZone: view.timeZone, refreshMinutes: 60, publish: true }, [event]);
+    return calendarFile(body, [event], false, 'rendez-vous-cress.ics');
   }
 
   /**

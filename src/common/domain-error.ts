@@ -24,6 +24,7 @@ export const ERROR_CODES = [
   'session_cancelled',
   'session_in_past',
   'booking_cancelled',
+  'booking_waitlisted',
   'workshop_cancelled',
   'registration_not_open',
   'registration_closed',

@@ -62,6 +62,8 @@ export function describeCode(code: ErrorCode): { status: number; title: string }
       return { status: 422, title: 'Session in the past' };
     case 'booking_cancelled':
       return { status: 422, title: 'Booking cancelled' };
+    case 'booking_waitlisted':
+      return { status: 422, title: 'Booking on the waitlist' };
     case 'workshop_cancelled':
       return { status: 422, title: 'Workshop cancelled' };
     case 'registration_not_open':

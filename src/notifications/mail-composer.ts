@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import { LEGAL_FORMS, LegalForm, TOPICS, Topic } from '../bookings/booking-options';
 import { ManageTokens, manageUrl } from '../bookings/manage-token';
 import { AppConfig } from '../config/app-config';
-import { buildInvite, InviteMethod } from './invite';
+import { buildInvite, InviteMethod } from '../ical/ical-files';
 import { MailContext, MailKind, renderMail } from './mail-templates';
 import { OutgoingMail } from './mailer';
 import { MessageDetail } from './outbox-delivery.repository';

@@ -3,7 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createTransport, Transporter } from 'nodemailer';
 import { AppConfig } from '../config/app-config';
-import { InviteMethod } from './invite';
+import { InviteMethod } from '../ical/ical-files';
 
 export interface OutgoingMail {
   to: { name: string; address: string };

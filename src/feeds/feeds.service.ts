@@ -1,0 +1,145 @@
+import { Injectable } from '@nestjs/common';
+import { TOPICS, Topic } from '../bookings/booking-options';
+import { addMonths, todayIn, wallTimeToInstant } from '../calendar';
+import { Clock } from '../common/clock';
+import { DomainError } from '../common/domain-error';
+import { AppConfig } from '../config/app-config';
+import { CalendarFile, calendarFile } from '../ical/calendar-response';
+import { buildFeed, FeedEvent } from '../ical/ical-files';
+import { PROGRAMME_TIME_ZONE } from '../permanences/permanences.service';
+import { FeedTokens, hashFeedToken } from './feed-tokens';
+import { FeedsRepository, FeedSession, FeedSlot, FeedWorkshop } from './feeds.repository';
+
+/** Feeds reach back this far, so a subscribed calendar keeps the recent past. */
+const MONTHS_BACK = 3;
+const REFRESH_MINUTES = 60;
+
+@Injectable()
+export class FeedsService {
+  /** The public feed as last built, and the fingerprint of the data it was built from. */
+  private cached: { key: string; file: CalendarFile } | null = null;
+
+  constructor(
+    private readonly feeds: FeedsRepository,
+    private readonly tokens: FeedTokens,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+  ) {}
+
+  /**
+   * Every session (one event, cancelled ones as STATUS:CANCELLED) and workshop from three months back
+   * to the booking horizon; no personal data. Rebuilt only when a cheap fingerprint of its rows moves.
+   */
+  async publicFeed(): Promise<CalendarFile> {
+    const window = this.window();
+    const key = `${window.key}|${await this.feeds.publicVersion(window.from, window.to)}`;
+    if (this.cached?.key === key) return this.cached.file;
+    const [sessions, workshops] = [await this.feeds.sessions(window.from, window.to), await this.feeds.workshops(window.from, window.to)];
+    const events = [...sessions.map((session) => this.sessionEvent(session)), ...workshops.map((workshop) => this.workshopEvent(workshop))];
+    const file = calendarFile(
+      buildFeed(
+        { name: 'CRESS — permanences et ateliers ESS', description: 'Les permanences mensuelles de la CRESS et les ateliers sur les statuts de l’ESS.', timeZone: PROGRAMME_TIME_ZONE, refreshMinutes: REFRESH_MINUTES },
+        events,
+      ),
+      events,
+      true,
+      'cress-rendez-vous-ess.ics',
+    );
+    this.cached = { key, file };
+    return file;
+  }
+
+  /** One advisor's desk slots, with who booked them and why (no phone number), and the workshops. */
+  async advisorFeed(token: string): Promise<CalendarFile> {
+    const owner = await this.feeds.feedOwner(hashFeedToken(token));
+    if (!owner) throw new DomainError('not_found', 'Ce calendrier n’existe pas ou son lien a été renouvelé.');
+    const window = this.window();
+    const slots = await this.feeds.advisorSlots(owner.id, window.from, window.to);
+    const workshops = await this.feeds.workshops(window.from, window.to);
+    const events = [...slots.map((slot) => this.slotEvent(slot)), ...workshops.map((workshop) => this.workshopEvent(workshop))];
+    const name = `CRESS — agenda de ${owner.name}`;
+    return calendarFile(
+      buildFeed({ name, description: 'Vos créneaux de permanence, leurs rendez-vous, et les ateliers.', timeZone: PROGRAMME_TIME_ZONE, refreshMinutes: 15 }, events),
+      events,
+      false,
+      'agenda-cress.ics',
+    );
+  }
+
+  /** The signed-in advisor's feed address; the same until rotated. */
+  async feedLink(userId: string, rotate: boolean) {
+    const current = (await this.feeds.feedVersion(userId))!;
+    const version = rotate ? current.version + 1 : current.version;
+    const { token, hash } = this.tokens.issue(userId, version);
+    if (rotate || !current.hash || !current.hash.equals(hash)) await this.feeds.setFeedToken(userId, version, hash);
+    const url = `${this.config.publicUrl}/calendar/advisors/${token}.ics`;
+    return { url, webcalUrl: url.replace(/^https?:/, 'webcal:') };
+  }
+
+  private window() {
+    const today = todayIn(PROGRAMME_TIME_ZONE, this.clock.now());
+    const first = addMonths(today, -MONTHS_BACK);
+    const last = addMonths(today, this.config.bookingHorizonMonths + 1);
+    return { key: `${first}..${last}`, from: wallTimeToInstant(first, '00:00', PROGRAMME_TIME_ZONE), to: wallTimeToInstant(last, '00:00', PROGRAMME_TIME_ZONE) };
+  }
+
+  private sessionEvent(session: FeedSession): FeedEvent {
+    const cancelled = session.status === 'cancelled';
+    return {
+      uid: `permanence-${session.id}@rendez-vous-ess`,
+      sequence: 0,
+      startsAt: session.startsAt,
+      endsAt: session.endsAt,
+      timeZone: session.timeZone,
+      summary: cancelled ? 'Permanence de la CRESS (annulée)' : 'Permanence de la CRESS',
+      description: cancelled
+        ? `Permanence annulée${session.statusReason ? ` : ${session.statusReason}` : ''}.`
+        : `Rendez-vous avec une conseillère ou un conseiller de la CRESS pour les structures de l’ESS. Réservation : ${this.config.publicUrl}`,
+      location: session.location,
+      cancelled,
+      stamp: session.updatedAt,
+      url: this.config.publicUrl,
+    };
+  }
+
+  private workshopEvent(workshop: FeedWorkshop): FeedEvent {
+    const cancelled = workshop.status === 'cancelled';
+    const left = workshop.capacity - workshop.confirmed;
+    const seats = cancelled
+      ? 'Atelier annulé.'
+      : left > 0
+        ? `Places restantes : ${left} sur ${workshop.capacity}.`
+        : `Complet${workshop.waitlisted > 0 ? ` — liste d’attente : ${workshop.waitlisted} personne${workshop.waitlisted > 1 ? 's' : ''}` : ''}.`;
+    return {
+      uid: `workshop-${workshop.id}@rendez-vous-ess`,
+      sequence: 0,
+      startsAt: workshop.startsAt,
+      endsAt: workshop.endsAt,
+      timeZone: workshop.timeZone,
+      summary: workshop.title,
+      description: [workshop.description, seats, cancelled ? null : `Inscription : ${this.config.publicUrl}`].filter(Boolean).join('\n\n'),
+      location: workshop.location,
+      cancelled,
+      stamp: workshop.updatedAt,
+      url: this.config.publicUrl,
+    };
+  }
+
+  private slotEvent(slot: FeedSlot): FeedEvent {
+    const cancelled = slot.sessionStatus === 'cancelled';
+    const booked = slot.bookingId !== null;
+    const stamp = slot.bookingUpdatedAt && slot.bookingUpdatedAt > slot.sessionUpdatedAt ? slot.bookingUpdatedAt : slot.sessionUpdatedAt;
+    return {
+      uid: `slot-${slot.id}@rendez-vous-ess`,
+      sequence: slot.bookingSequence ?? 0,
+      startsAt: slot.startsAt,
+      endsAt: slot.endsAt,
+      timeZone: slot.timeZone,
+      summary: booked ? `Rendez-vous : ${slot.organisationName} (${slot.attendeeName})` : 'Créneau libre',
+      description: booked && slot.topics?.length ? `Sujets : ${slot.topics.map((topic) => TOPICS[topic as Topic] ?? topic).join(', ')}` : '',
+      location: slot.location,
+      cancelled,
+      stamp,
+    };
+  }
+}
