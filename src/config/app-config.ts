@@ -64,7 +64,7 @@ export function loadConfig(env: Env = readProcessEnv()): AppConfig {
     jwtSecret: read.optional('JWT_SECRET') ?? '',
     jwtTtlSeconds: read.int('JWT_TTL_SECONDS', 8 * 3600, 60, 30 * 24 * 3600),
     holidayPolicy: read.oneOf('HOLIDAY_POLICY', HOLIDAY_POLICIES, 'cancel'),
-    bookingHorizonMonths: read.int('BOOKING_HORIZON_MONTHS', 12, 1, 60),
+    bookingHorizonMonths: read.int('BOOKING_HORIZON_MONTHS', 12, 1, 240),
     reminderHoursBefore: read.int('REMINDER_HOURS_BEFORE', 48, 1, 24 * 30),
     outboxPollMs: read.int('OUTBOX_POLL_MS', 2000, 0, 600_000),
     rateLimits: read.oneOf('RATE_LIMITS', ['on', 'off'] as const, 'on') === 'on',
