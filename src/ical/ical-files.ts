@@ -1,33 +1,18 @@
 import { getVtimezoneComponent } from '@touch4it/ical-timezones';
-import ical, { ICalAttendeeRole, ICalAttendeeStatus, ICalCalendarMethod, ICalEventStatus } from 'ical-generator';
+import ical, { ICalAttendeeRole, ICalAttendeeStatus, ICalCalendar, ICalCalendarMethod, ICalEventData, ICalEventStatus } from 'ical-generator';
 import { DateTime } from 'luxon';
 
-export type InviteMethod = 'REQUEST' | 'CANCEL';
+/**
+ * Every calendar file of the service: invites (iTIP, RFC 5546), subscribable feeds and downloads
+ * (RFC 5545 with RFC 7986's NAME and REFRESH-INTERVAL). Times carry TZID with a VTIMEZONE block; they
+ * go to ical-generator as luxon DateTimes in the event's zone, so the host's zone never leaks in.
+ */
 
-export interface InviteEvent {
-  /** The booking's persisted UID: the same from confirmation to cancellation. */
+/** One event as the service describes it. */
+export interface CalendarEvent {
+  /** Stable: a booking's persisted UID, or the session's or workshop's. */
   uid: string;
-  /** Persisted and increased on every change; a client applies only a higher one. */
-  sequence: number;
-  method: InviteMethod;
-  startsAt: Date;
-  endsAt: Date;
-  timeZone: string;
-  summary: string;
-  description: string;
-  location: string;
-  organizer: { name: string; email: string };
-  /** The only attendee: the recipient, so nobody sees anybody else's address. */
-  attendee: { name: string; email: string };
-  /** DTSTAMP: when this version was made (the change), not when it was sent. */
-  stamp: Date;
-}
-
-const PRODUCT_ID = { company: 'CRESS', product: 'Rendez-vous ESS', language: 'FR' };
-
-/** An event of a subscribable feed or a downloaded file: no METHOD (or PUBLISH), no ORGANIZER or ATTENDEE. */
-export interface FeedEvent {
-  uid: string;
+  /** Increased on every change; a client applies only a higher one. */
   sequence: number;
   startsAt: Date;
   endsAt: Date;
@@ -36,9 +21,21 @@ export interface FeedEvent {
   description: string;
   location: string;
   cancelled: boolean;
-  /** DTSTAMP: the event's last change, so an unchanged feed is byte-identical. */
+  /** DTSTAMP: the event's last change (not the time of sending), so an unchanged file is byte-identical. */
   stamp: Date;
   url?: string;
+}
+
+/** An event of a feed or a download: no ORGANIZER or ATTENDEE. */
+export type FeedEvent = CalendarEvent;
+
+export type InviteMethod = 'REQUEST' | 'CANCEL';
+
+export interface InviteEvent extends Omit<CalendarEvent, 'cancelled'> {
+  method: InviteMethod;
+  organizer: { name: string; email: string };
+  /** The only attendee: the recipient, so nobody sees anybody else's address. */
+  attendee: { name: string; email: string };
 }
 
 export interface FeedOptions {
@@ -51,7 +48,23 @@ export interface FeedOptions {
   publish?: boolean;
 }
 
-/** A calendar of events for subscription (webcal) or download, RFC 5545 with RFC 7986 properties. */
+const PRODUCT_ID = { company: 'CRESS', product: 'Rendez-vous ESS', language: 'FR' };
+
+/** METHOD:REQUEST adds or updates the event; METHOD:CANCEL (same UID, higher SEQUENCE) removes it. */
+export function buildInvite(event: InviteEvent): string {
+  const calendar = ical({
+    prodId: PRODUCT_ID,
+    method: event.method === 'CANCEL' ? ICalCalendarMethod.CANCEL : ICalCalendarMethod.REQUEST,
+    timezone: { name: event.timeZone, generator: getVtimezoneComponent },
+  });
+  addEvent(calendar, { ...event, cancelled: event.method === 'CANCEL' }, {
+    organizer: event.organizer,
+    attendees: [{ name: event.attendee.name, email: event.attendee.email, role: ICalAttendeeRole.REQ, status: ICalAttendeeStatus.ACCEPTED, rsvp: false }],
+  });
+  return calendar.toString();
+}
+
+/** A calendar of events for subscription (webcal) or download. */
 export function buildFeed(options: FeedOptions, events: FeedEvent[]): string {
   const calendar = ical({
     prodId: PRODUCT_ID,
@@ -61,35 +74,11 @@ export function buildFeed(options: FeedOptions, events: FeedEvent[]): string {
     ttl: options.refreshMinutes * 60,
     ...(options.publish ? { method: ICalCalendarMethod.PUBLISH } : {}),
   });
-  for (const event of events) {
-    calendar.createEvent({
-      id: event.uid,
-      sequence: event.sequence,
-      stamp: DateTime.fromJSDate(event.stamp, { zone: 'utc' }),
-      start: DateTime.fromJSDate(event.startsAt, { zone: event.timeZone }),
-      end: DateTime.fromJSDate(event.endsAt, { zone: event.timeZone }),
-      timezone: event.timeZone,
-      summary: event.summary,
-      description: event.description,
-      location: event.location,
-      status: event.cancelled ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
-      ...(event.url ? { url: event.url } : {}),
-    });
-  }
+  for (const event of events) addEvent(calendar, event);
   return calendar.toString();
 }
 
-/**
- * An iTIP invite (RFC 5546): METHOD:REQUEST to add or update the event, METHOD:CANCEL (same UID,
- * higher SEQUENCE, STATUS:CANCELLED) to remove it. Times carry TZID with a VTIMEZONE block; they
- * are given to ical-generator as luxon DateTimes so the host's zone never leaks into them.
- */
-export function buildInvite(event: InviteEvent): string {
-  const calendar = ical({
-    prodId: PRODUCT_ID,
-    method: event.method === 'CANCEL' ? ICalCalendarMethod.CANCEL : ICalCalendarMethod.REQUEST,
-    timezone: { name: event.timeZone, generator: getVtimezoneComponent },
-  });
+function addEvent(calendar: ICalCalendar, event: CalendarEvent, extra: Partial<ICalEventData> = {}): void {
   calendar.createEvent({
     id: event.uid,
     sequence: event.sequence,
@@ -100,17 +89,8 @@ export function buildInvite(event: InviteEvent): string {
     summary: event.summary,
     description: event.description,
     location: event.location,
-    status: event.method === 'CANCEL' ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
-    organizer: event.organizer,
-    attendees: [
-      {
-        name: event.attendee.name,
-        email: event.attendee.email,
-        role: ICalAttendeeRole.REQ,
-        status: ICalAttendeeStatus.ACCEPTED,
-        rsvp: false,
-      },
-    ],
+    status: event.cancelled ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
+    ...(event.url ? { url: event.url } : {}),
+    ...extra,
   });
-  return calendar.toString();
 }
