@@ -2,6 +2,7 @@ import { InitialSchema1764240000000 } from './1764240000000-initial-schema';
 import { Workshops1764300000000 } from './1764300000000-workshops';
 import { MailDelivery1764360000000 } from './1764360000000-mail-delivery';
 import { CalendarFeeds1764420000000 } from './1764420000000-calendar-feeds';
+import { Attendance1764480000000 } from './1764480000000-attendance';
 
 /** Every migration, in order. Listed explicitly so the same list serves the built service and the tests. */
-export const MIGRATIONS = [InitialSchema1764240000000, Workshops1764300000000, MailDelivery1764360000000, CalendarFeeds1764420000000];
+export const MIGRATIONS = [InitialSchema1764240000000, Workshops1764300000000, MailDelivery1764360000000, CalendarFeeds1764420000000, Attendance1764480000000];

@@ -1,6 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
+import { AgendaModule } from './agenda/agenda.module';
+import { AttendanceModule } from './attendance/attendance.module';
 import { AuthModule } from './auth/auth.module';
 import { BookingsModule } from './bookings/bookings.module';
 import { CommonModule } from './common/common.module';
@@ -32,6 +34,8 @@ export class AppModule {
         WorkshopsModule,
         MailModule,
         FeedsModule,
+        AgendaModule,
+        AttendanceModule,
       ],
       controllers: [HealthController],
       providers: [{ provide: APP_FILTER, useClass: ProblemFilter }],

@@ -83,6 +83,18 @@ export class Booking {
   @Column('timestamptz', { name: 'attention_at', nullable: true })
   attentionAt: Date | null;
 
+  @Column('text', { nullable: true })
+  attendance: 'present' | 'absent' | 'excused' | null;
+
+  @Column('text', { name: 'attendance_note', nullable: true })
+  attendanceNote: string | null;
+
+  @Column('uuid', { name: 'attendance_recorded_by', nullable: true })
+  attendanceRecordedBy: string | null;
+
+  @Column('timestamptz', { name: 'attendance_recorded_at', nullable: true })
+  attendanceRecordedAt: Date | null;
+
   /** Set when the reminder was recorded; cleared when the booking moves, so the new time gets one. */
   @Column('timestamptz', { name: 'reminder_sent_at', nullable: true })
   reminderSentAt: Date | null;

@@ -100,6 +100,11 @@ export interface AffectedBooking {
 export class BookingsRepository {
   constructor(private readonly dataSource: DataSource) {}
 
+  /** The manager outside any transaction, for single-statement changes. */
+  get manager(): EntityManager {
+    return this.dataSource.manager;
+  }
+
   /** Locks the slots in id order (no deadlock between two transactions locking overlapping sets). */
   async lockSlots(slotIds: string[], manager: EntityManager): Promise<Map<string, LockedSlot>> {
     const rows: LockedSlot[] = await manager.query(

@@ -25,6 +25,8 @@ export const ERROR_CODES = [
   'session_in_past',
   'booking_cancelled',
   'booking_waitlisted',
+  'attendance_not_applicable',
+  'event_not_started',
   'workshop_cancelled',
   'registration_not_open',
   'registration_closed',

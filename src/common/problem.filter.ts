@@ -64,6 +64,10 @@ export function describeCode(code: ErrorCode): { status: number; title: string }
       return { status: 422, title: 'Booking cancelled' };
     case 'booking_waitlisted':
       return { status: 422, title: 'Booking on the waitlist' };
+    case 'attendance_not_applicable':
+      return { status: 422, title: 'No attendance for this booking' };
+    case 'event_not_started':
+      return { status: 422, title: 'Event not started' };
     case 'workshop_cancelled':
       return { status: 422, title: 'Workshop cancelled' };
     case 'registration_not_open':

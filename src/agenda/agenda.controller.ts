@@ -1,0 +1,32 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsOptional, IsUUID } from 'class-validator';
+import { CurrentStaff, Staff } from '../auth/staff.guard';
+import type { StaffUser } from '../auth/staff-user';
+import { IsLocalDate } from '../common/validators';
+import { AgendaService } from './agenda.service';
+
+export class AgendaQuery {
+  @ApiPropertyOptional({ example: '2026-12-31', description: 'local date (default: today in Paris)' })
+  @IsOptional()
+  @IsLocalDate()
+  date?: string;
+
+  @ApiPropertyOptional({ description: 'admins: one advisor’s desks (default: every desk); advisors: only themselves' })
+  @IsOptional()
+  @IsUUID('all', { message: 'advisorId doit être un identifiant de compte (UUID).' })
+  advisorId?: string;
+}
+
+@ApiTags('agenda')
+@Controller('api/agenda')
+export class AgendaController {
+  constructor(private readonly agenda: AgendaService) {}
+
+  @Get()
+  @Staff('advisor', 'admin')
+  @ApiOperation({ summary: 'The day’s permanence slots and workshops in time order, with their bookings and counts' })
+  day(@CurrentStaff() staff: StaffUser, @Query() query: AgendaQuery) {
+    return this.agenda.day(staff, query.date, query.advisorId);
+  }
+}

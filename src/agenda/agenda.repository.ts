@@ -1,0 +1,90 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+
+/** A booking as the staff see it on the day. */
+export interface AgendaBooking {
+  id: string;
+  status: 'confirmed' | 'waitlisted';
+  attendeeName: string;
+  attendeeEmail: string;
+  attendeePhone: string | null;
+  organisationName: string;
+  organisationSiret: string | null;
+  organisationLegalForm: string | null;
+  organisationPostcode: string | null;
+  topics: string[];
+  message: string | null;
+  attendance: 'present' | 'absent' | 'excused' | null;
+  attendanceNote: string | null;
+  waitlistPosition: number | null;
+}
+
+export interface AgendaSlotRow {
+  id: string;
+  startsAt: Date;
+  endsAt: Date;
+  capacity: number;
+  booked: number;
+  sessionId: string;
+  sessionStatus: 'scheduled' | 'cancelled';
+  location: string;
+  advisorId: string | null;
+  advisorName: string | null;
+  booking: AgendaBooking | null;
+}
+
+export interface AgendaWorkshopRow {
+  id: string;
+  title: string;
+  startsAt: Date;
+  endsAt: Date;
+  location: string;
+  capacity: number;
+  confirmed: number;
+  waitlisted: number;
+  status: 'scheduled' | 'cancelled';
+  bookings: AgendaBooking[];
+}
+
+const BOOKING_JSON = `json_build_object(
+  'id', b.id, 'status', b.status, 'attendeeName', b.attendee_name, 'attendeeEmail', b.attendee_email, 'attendeePhone', b.attendee_phone,
+  'organisationName', b.organisation_name, 'organisationSiret', b.organisation_siret, 'organisationLegalForm', b.organisation_legal_form,
+  'organisationPostcode', b.organisation_postcode, 'topics', b.topics, 'message', b.message,
+  'attendance', b.attendance, 'attendanceNote', b.attendance_note)`;
+
+/** Two queries per day: the permanence slots (one row per slot) and the workshops (bookings aggregated). */
+@Injectable()
+export class AgendaRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** The day's slots, of one advisor's desks or of every desk. */
+  slots(date: string, advisorId: string | null): Promise<AgendaSlotRow[]> {
+    return this.dataSource.query(
+      `SELECT sl.id, sl.starts_at AS "startsAt", sl.ends_at AS "endsAt", sl.capacity, sl.booked, s.id AS "sessionId",
+              s.status AS "sessionStatus", s.location, u.id AS "advisorId", u.name AS "advisorName",
+              CASE WHEN b.id IS NULL THEN NULL ELSE ${BOOKING_JSON} END AS booking
+       FROM permanence_sessions s
+       JOIN slots sl ON sl.session_id = s.id
+       JOIN desks d ON d.id = sl.desk_id
+       LEFT JOIN users u ON u.id = d.advisor_id
+       LEFT JOIN bookings b ON b.slot_id = sl.id AND b.status = 'confirmed'
+       WHERE s.date = $1 AND ($2::uuid IS NULL OR d.advisor_id = $2)
+       ORDER BY sl.starts_at, d.position, b.created_at`,
+      [date, advisorId],
+    );
+  }
+
+  /** The workshops starting in [from, to), each with its confirmed and waiting registrations in order. */
+  workshops(from: Date, to: Date): Promise<AgendaWorkshopRow[]> {
+    return this.dataSource.query(
+      `SELECT w.id, w.title, w.starts_at AS "startsAt", w.ends_at AS "endsAt", w.location, w.capacity, w.confirmed, w.waitlisted, w.status,
+              coalesce((SELECT json_agg(${BOOKING_JSON.replace("'attendanceNote', b.attendance_note)", "'attendanceNote', b.attendance_note, 'waitlistPosition', b.position)")} ORDER BY b.status, b.position, b.created_at)
+                        FROM (SELECT x.*, CASE WHEN x.status = 'waitlisted' THEN row_number() OVER (PARTITION BY x.status ORDER BY x.waitlist_seq) END AS position
+                              FROM bookings x WHERE x.workshop_id = w.id AND x.status <> 'cancelled') b), '[]') AS bookings
+       FROM workshops w
+       WHERE w.starts_at >= $1 AND w.starts_at < $2
+       ORDER BY w.starts_at, w.id`,
+      [from, to],
+    );
+  }
+}

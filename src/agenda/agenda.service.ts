@@ -1,0 +1,113 @@
+import { Injectable } from '@nestjs/common';
+import type { StaffUser } from '../auth/staff-user';
+import { UsersRepository } from '../auth/users.repository';
+import { LEGAL_FORMS, LegalForm } from '../bookings/booking-options';
+import { addDays, todayIn, wallTimeToInstant } from '../calendar';
+import { Clock } from '../common/clock';
+import { DomainError } from '../common/domain-error';
+import { PROGRAMME_TIME_ZONE } from '../permanences/permanences.service';
+import { AgendaBooking, AgendaRepository, AgendaSlotRow, AgendaWorkshopRow } from './agenda.repository';
+
+/** An advisor's day (their desks and every workshop), or for an admin anyone's day, or everybody's. */
+@Injectable()
+export class AgendaService {
+  constructor(
+    private readonly agenda: AgendaRepository,
+    private readonly users: UsersRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  async day(staff: StaffUser, date?: string, advisorId?: string) {
+    const day = date ?? todayIn(PROGRAMME_TIME_ZONE, this.clock.now());
+    const advisor = await this.whose(staff, advisorId);
+    const from = wallTimeToInstant(day, '00:00', PROGRAMME_TIME_ZONE);
+    const to = wallTimeToInstant(addDays(day, 1), '00:00', PROGRAMME_TIME_ZONE);
+    const [slots, workshops] = [await this.agenda.slots(day, advisor?.id ?? null), await this.agenda.workshops(from, to)];
+    const items = [...slots.map(slotItem), ...workshops.map(workshopItem)].sort((a, b) => a.startsAt.localeCompare(b.startsAt));
+    const bookings = [...slots.flatMap((slot) => (slot.booking ? [slot.booking] : [])), ...workshops.flatMap((workshop) => workshop.bookings.filter((booking) => booking.status === 'confirmed'))];
+    const open = slots.filter((slot) => slot.sessionStatus === 'scheduled');
+    return {
+      date: day,
+      timeZone: PROGRAMME_TIME_ZONE,
+      advisor,
+      items,
+      counts: {
+        slots: open.length,
+        bookedSlots: open.filter((slot) => slot.booked > 0).length,
+        freeSlots: open.filter((slot) => slot.booked < slot.capacity).length,
+        workshops: workshops.length,
+        registrations: workshops.reduce((sum, workshop) => sum + workshop.confirmed, 0),
+        waitlisted: workshops.reduce((sum, workshop) => sum + workshop.waitlisted, 0),
+        bookings: bookings.length,
+        present: bookings.filter((booking) => booking.attendance === 'present').length,
+        absent: bookings.filter((booking) => booking.attendance === 'absent').length,
+        excused: bookings.filter((booking) => booking.attendance === 'excused').length,
+        unrecorded: bookings.filter((booking) => booking.attendance === null).length,
+      },
+    };
+  }
+
+  /** An advisor sees their own day; an admin names any advisor, or sees every desk. */
+  private async whose(staff: StaffUser, advisorId?: string): Promise<{ id: string; name: string } | null> {
+    if (staff.role !== 'admin') {
+      if (advisorId && advisorId !== staff.id) throw new DomainError('forbidden', 'Vous ne voyez que votre propre agenda.');
+      return { id: staff.id, name: staff.name };
+    }
+    if (!advisorId) return null;
+    const user = await this.users.byId(advisorId);
+    if (!user) throw new DomainError('user_not_found', 'Aucun compte ne porte cet identifiant.');
+    return { id: user.id, name: user.name };
+  }
+}
+
+function booking(row: AgendaBooking) {
+  return {
+    id: row.id,
+    status: row.status,
+    ...(row.status === 'waitlisted' ? { waitlistPosition: row.waitlistPosition } : {}),
+    attendee: { name: row.attendeeName, email: row.attendeeEmail, phone: row.attendeePhone },
+    organisation: {
+      name: row.organisationName,
+      siret: row.organisationSiret,
+      legalForm: row.organisationLegalForm,
+      legalFormLabel: row.organisationLegalForm ? (LEGAL_FORMS[row.organisationLegalForm as LegalForm] ?? null) : null,
+      postcode: row.organisationPostcode,
+    },
+    topics: row.topics,
+    message: row.message,
+    attendance: row.attendance,
+    attendanceNote: row.attendanceNote,
+  };
+}
+
+function slotItem(slot: AgendaSlotRow) {
+  return {
+    type: 'slot' as const,
+    id: slot.id,
+    sessionId: slot.sessionId,
+    startsAt: slot.startsAt.toISOString(),
+    endsAt: slot.endsAt.toISOString(),
+    location: slot.location,
+    status: slot.sessionStatus,
+    advisor: slot.advisorId ? { id: slot.advisorId, name: slot.advisorName } : null,
+    capacity: slot.capacity,
+    free: slot.sessionStatus === 'scheduled' ? slot.capacity - slot.booked : 0,
+    bookings: slot.booking ? [booking(slot.booking)] : [],
+  };
+}
+
+function workshopItem(workshop: AgendaWorkshopRow) {
+  return {
+    type: 'workshop' as const,
+    id: workshop.id,
+    title: workshop.title,
+    startsAt: new Date(workshop.startsAt).toISOString(),
+    endsAt: new Date(workshop.endsAt).toISOString(),
+    location: workshop.location,
+    status: workshop.status,
+    capacity: workshop.capacity,
+    free: workshop.status === 'scheduled' ? workshop.capacity - workshop.confirmed : 0,
+    waitlisted: workshop.waitlisted,
+    bookings: workshop.bookings.map(booking),
+  };
+}

@@ -1,0 +1,34 @@
+import { Injectable } from '@nestjs/common';
+import type { StaffUser } from '../auth/staff-user';
+import { BookingsRepository } from '../bookings/bookings.repository';
+import { Clock } from '../common/clock';
+import { DomainError } from '../common/domain-error';
+
+export type AttendanceStatus = 'present' | 'absent' | 'excused';
+
+@Injectable()
+export class AttendanceService {
+  constructor(
+    private readonly bookings: BookingsRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  /**
+   * Records (or corrects) attendance once the event has started, keeping who and when. Only confirmed
+   * bookings take attendance; an advisor records it for their own desk's slots and for workshops.
+   */
+  async record(id: string, staff: StaffUser, status: AttendanceStatus, note: string | null) {
+    const view = await this.bookings.view(id);
+    if (!view) throw new DomainError('booking_not_found', 'Réservation introuvable.');
+    if (staff.role !== 'admin' && view.booking.slotId !== null && view.advisor?.id !== staff.id) {
+      throw new DomainError('forbidden', 'Ce rendez-vous est à un autre bureau que le vôtre.');
+    }
+    if (view.booking.status !== 'confirmed') {
+      throw new DomainError('attendance_not_applicable', 'Seule une réservation confirmée a une présence à noter (pas une inscription en liste d’attente ni une réservation annulée).');
+    }
+    const now = this.clock.now();
+    if (view.startsAt.getTime() > now.getTime()) throw new DomainError('event_not_started', 'La présence se note une fois le rendez-vous commencé.');
+    await this.bookings.update(id, { attendance: status, attendanceNote: note, attendanceRecordedBy: staff.id, attendanceRecordedAt: now }, this.bookings.manager);
+    return { id, attendance: status, attendanceNote: note, recordedBy: { id: staff.id, name: staff.name }, recordedAt: now.toISOString() };
+  }
+}
