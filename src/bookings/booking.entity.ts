@@ -40,6 +40,10 @@ export class Booking {
   @Column('text', { name: 'organisation_name' })
   organisationName: string;
 
+  /** The register entry (set by the database when the booking is inserted). */
+  @Column('uuid', { name: 'organisation_id', nullable: true })
+  organisationId: string | null;
+
   @Column('text', { name: 'organisation_siret', nullable: true })
   organisationSiret: string | null;
 

@@ -284,6 +284,7 @@ function created(booking: NewBooking, written: Pick<Booking, 'status' | 'created
     workshopId: null,
     waitlistSeq: null,
     reminderSentAt: null,
+    organisationId: null,
     attendance: null,
     attendanceNote: null,
     attendanceRecordedBy: null,
