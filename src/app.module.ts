@@ -14,6 +14,7 @@ import { FeedsModule } from './feeds/feeds.module';
 import { HealthController } from './health/health.controller';
 import { MailModule } from './notifications/mail.module';
 import { NotificationsModule } from './notifications/notifications.module';
+import { OrganisationsModule } from './organisations/organisations.module';
 import { PermanencesModule } from './permanences/permanences.module';
 import { WorkshopsModule } from './workshops/workshops.module';
 

@@ -39,6 +39,7 @@ export function describeCode(code: ErrorCode): { status: number; title: string }
     case 'series_not_found':
     case 'user_not_found':
     case 'workshop_not_found':
+    case 'organisation_not_found':
       return { status: 404, title: 'Not found' };
     case 'method_not_allowed':
       return { status: 405, title: 'Method not allowed' };
@@ -64,6 +65,8 @@ export function describeCode(code: ErrorCode): { status: number; title: string }
       return { status: 422, title: 'Booking cancelled' };
     case 'booking_waitlisted':
       return { status: 422, title: 'Booking on the waitlist' };
+    case 'organisation_merged':
+      return { status: 422, title: 'Organisation merged' };
     case 'attendance_not_applicable':
       return { status: 422, title: 'No attendance for this booking' };
     case 'event_not_started':

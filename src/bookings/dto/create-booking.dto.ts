@@ -29,7 +29,7 @@ const blankToUndefined = ({ value }: { value: unknown }) =>
   typeof value === 'string' ? value.trim() || undefined : value;
 
 @ValidatorConstraint({ name: 'siret' })
-class SiretConstraint implements ValidatorConstraintInterface {
+export class SiretConstraint implements ValidatorConstraintInterface {
   validate(value: unknown): boolean {
     return typeof value === 'string' && isValidSiret(value);
   }

@@ -1,0 +1,40 @@
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Staff } from '../auth/staff.guard';
+import { uuidPipe } from '../common/uuid.pipe';
+import { ListOrganisationsQuery, MergeOrganisationDto, UpdateOrganisationDto } from './dto/organisation.dto';
+import { OrganisationsService } from './organisations.service';
+
+@ApiTags('organisations')
+@Controller('api/organisations')
+export class OrganisationsController {
+  constructor(private readonly organisations: OrganisationsService) {}
+
+  @Get()
+  @Staff('admin', 'viewer')
+  @ApiOperation({ summary: 'The register of organisations the programme reached' })
+  list(@Query() query: ListOrganisationsQuery) {
+    return this.organisations.list(query.q, query.limit, query.offset);
+  }
+
+  @Get(':id')
+  @Staff('admin', 'viewer')
+  get(@Param('id', uuidPipe) id: string) {
+    return this.organisations.get(id);
+  }
+
+  @Patch(':id')
+  @Staff('admin')
+  @ApiOperation({ summary: 'Correct an entry: name, SIRET, legal form, ESUS approval, sector, postcode, commune' })
+  update(@Param('id', uuidPipe) id: string, @Body() dto: UpdateOrganisationDto) {
+    return this.organisations.update(id, dto);
+  }
+
+  @Post(':id/merge')
+  @HttpCode(200)
+  @Staff('admin')
+  @ApiOperation({ summary: 'Merge this entry into another (a duplicate): its bookings move over' })
+  merge(@Param('id', uuidPipe) id: string, @Body() dto: MergeOrganisationDto) {
+    return this.organisations.merge(id, dto.into);
+  }
+}

@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module';
+import { OrganisationsController } from './organisations.controller';
+import { OrganisationsRepository } from './organisations.repository';
+import { OrganisationsService } from './organisations.service';
+
+@Module({
+  imports: [AuthModule],
+  controllers: [OrganisationsController],
+  providers: [OrganisationsService, OrganisationsRepository],
+})
+export class OrganisationsModule {}

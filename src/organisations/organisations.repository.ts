@@ -1,0 +1,92 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+
+export interface OrganisationRow {
+  id: string;
+  name: string;
+  siret: string | null;
+  legalForm: string | null;
+  esusApproved: boolean | null;
+  sector: string | null;
+  postcode: string | null;
+  commune: string | null;
+  mergedInto: string | null;
+  createdAt: Date;
+  bookings: number;
+  workshops: number;
+  lastBookingAt: Date | null;
+}
+
+const COLUMNS = `o.id, o.name, o.siret, o.legal_form AS "legalForm", o.esus_approved AS "esusApproved", o.sector, o.postcode, o.commune,
+  o.merged_into AS "mergedInto", o.created_at AS "createdAt",
+  (SELECT count(*)::int FROM bookings b WHERE b.organisation_id = o.id AND b.status <> 'cancelled' AND b.slot_id IS NOT NULL) AS bookings,
+  (SELECT count(*)::int FROM bookings b WHERE b.organisation_id = o.id AND b.status <> 'cancelled' AND b.workshop_id IS NOT NULL) AS workshops,
+  (SELECT max(b.created_at) FROM bookings b WHERE b.organisation_id = o.id) AS "lastBookingAt"`;
+
+@Injectable()
+export class OrganisationsRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** Entries not merged into another, by name; `search` matches the name, SIRET, postcode or commune. */
+  list(search: string | null, limit: number, offset: number): Promise<OrganisationRow[]> {
+    return this.dataSource.query(
+      `SELECT ${COLUMNS} FROM organisations o
+       WHERE o.merged_into IS NULL
+         AND ($1::text IS NULL OR o.name ILIKE '%' || $1 || '%' OR o.siret = $1 OR o.postcode = $1 OR o.commune ILIKE '%' || $1 || '%')
+       ORDER BY lower(o.name), o.id LIMIT $2 OFFSET $3`,
+      [search, limit, offset],
+    );
+  }
+
+  async byId(id: string, manager: EntityManager = this.dataSource.manager): Promise<OrganisationRow | null> {
+    const [row] = await manager.query(`SELECT ${COLUMNS} FROM organisations o WHERE o.id = $1`, [id]);
+    return row ?? null;
+  }
+
+  lock(id: string, manager: EntityManager): Promise<Array<{ id: string; mergedInto: string | null }>> {
+    return manager.query(`SELECT id, merged_into AS "mergedInto" FROM organisations WHERE id = $1 FOR UPDATE`, [id]);
+  }
+
+  /** The people who booked for the organisation, most recent first. */
+  contacts(id: string): Promise<Array<{ name: string; email: string; phone: string | null; lastBookingAt: Date }>> {
+    return this.dataSource.query(
+      `SELECT DISTINCT ON (lower(attendee_email)) attendee_name AS name, attendee_email AS email, attendee_phone AS phone, created_at AS "lastBookingAt"
+       FROM bookings WHERE organisation_id = $1 ORDER BY lower(attendee_email), created_at DESC`,
+      [id],
+    );
+  }
+
+  /** Every booking and registration, with its topics and attendance. */
+  history(id: string): Promise<Array<Record<string, unknown>>> {
+    return this.dataSource.query(
+      `SELECT b.id, CASE WHEN b.slot_id IS NOT NULL THEN 'permanence' ELSE 'workshop' END AS kind,
+              coalesce(sl.starts_at, w.starts_at) AS "startsAt", coalesce(w.title, 'Permanence de la CRESS') AS title,
+              b.status, b.topics, b.attendance, b.attendee_name AS "attendeeName"
+       FROM bookings b LEFT JOIN slots sl ON sl.id = b.slot_id LEFT JOIN workshops w ON w.id = b.workshop_id
+       WHERE b.organisation_id = $1 ORDER BY coalesce(sl.starts_at, w.starts_at) DESC`,
+      [id],
+    );
+  }
+
+  async update(id: string, changes: Record<string, unknown>, manager: EntityManager = this.dataSource.manager): Promise<void> {
+    const columns: Record<string, string> = {
+      name: 'name',
+      siret: 'siret',
+      legalForm: 'legal_form',
+      esusApproved: 'esus_approved',
+      sector: 'sector',
+      postcode: 'postcode',
+      commune: 'commune',
+    };
+    const entries = Object.entries(changes).filter(([key, value]) => key in columns && value !== undefined);
+    if (entries.length === 0) return;
+    const assignments = entries.map(([key], i) => `${columns[key]} = $${i + 2}`).join(', ');
+    await manager.query(`UPDATE organisations SET ${assignments}, updated_at = now() WHERE id = $1`, [id, ...entries.map(([, value]) => value)]);
+  }
+
+  /** Moves everything of `from` (and of entries already merged into it) to `into`, and marks `from` merged. */
+  async merge(from: string, into: string, manager: EntityManager): Promise<void> {
+    await manager.query(`UPDATE bookings SET organisation_id = $2 WHERE organisation_id = $1`, [from, into]);
+    await manager.query(`UPDATE organisations SET merged_into = $2, updated_at = now() WHERE id = $1 OR merged_into = $1`, [from, into]);
+  }
+}
