@@ -37,6 +37,7 @@ export class AppModule {
         FeedsModule,
         AgendaModule,
         AttendanceModule,
+        OrganisationsModule,
       ],
       controllers: [HealthController],
       providers: [{ provide: APP_FILTER, useClass: ProblemFilter }],
