@@ -16,6 +16,7 @@ import { MailModule } from './notifications/mail.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { OrganisationsModule } from './organisations/organisations.module';
 import { PermanencesModule } from './permanences/permanences.module';
+import { ReportsModule } from './reports/reports.module';
 import { WorkshopsModule } from './workshops/workshops.module';
 
 @Module({})
@@ -38,6 +39,7 @@ export class AppModule {
         AgendaModule,
         AttendanceModule,
         OrganisationsModule,
+        ReportsModule,
       ],
       controllers: [HealthController],
       providers: [{ provide: APP_FILTER, useClass: ProblemFilter }],

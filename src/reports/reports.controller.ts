@@ -1,0 +1,21 @@
+import { Controller, Get, Query, StreamableFile } from '@nestjs/common';
+import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Staff } from '../auth/staff.guard';
+import { AttendanceReportQuery } from './dto/attendance-report.query';
+import { ReportsService } from './reports.service';
+
+@ApiTags('reports')
+@Controller('api/reports')
+export class ReportsController {
+  constructor(private readonly reports: ReportsService) {}
+
+  @Get('attendance')
+  @Staff('admin', 'viewer')
+  @ApiProduces('application/json', 'text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+  @ApiOperation({ summary: 'Permanences, workshops and attendance over a period: the figures and one row per booking (JSON, CSV or XLSX)' })
+  async attendance(@Query() query: AttendanceReportQuery) {
+    if (!query.format || query.format === 'json') return this.reports.attendance(query.from, query.to);
+    const file = await this.reports.attendanceFile(query.from, query.to, query.format);
+    return new StreamableFile(file.content, { type: file.contentType, disposition: `attachment; filename="${file.filename}"`, length: file.content.length });
+  }
+}

@@ -1,0 +1,107 @@
+import { stringify } from 'csv-stringify/sync';
+import { Workbook, Worksheet } from 'exceljs';
+import type { AttendanceReport, AttendanceRow, ReportFigures } from './reports.service';
+
+export interface ReportFile {
+  content: Buffer;
+  contentType: string;
+  filename: string;
+}
+
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+/** The columns of the bookings table, in the CSV and on the "Rendez-vous" sheet. */
+const ROW_COLUMNS: ReadonlyArray<{ key: keyof AttendanceRow; header: string; width: number }> = [
+  { key: 'kind', header: 'Type', width: 12 },
+  { key: 'date', header: 'Date', width: 12 },
+  { key: 'time', header: 'Heure', width: 8 },
+  { key: 'title', header: 'Intitulé', width: 40 },
+  { key: 'organisation', header: 'Structure', width: 32 },
+  { key: 'siret', header: 'SIRET', width: 16 },
+  { key: 'legalForm', header: 'Forme juridique', width: 30 },
+  { key: 'postcode', header: 'Code postal', width: 12 },
+  { key: 'commune', header: 'Commune', width: 22 },
+  { key: 'attendeeName', header: 'Nom', width: 26 },
+  { key: 'attendeeEmail', header: 'E-mail', width: 32 },
+  { key: 'topics', header: 'Thématiques', width: 60 },
+  { key: 'status', header: 'Statut', width: 16 },
+  { key: 'attendance', header: 'Présence', width: 16 },
+];
+
+type CountFigure = { [K in keyof ReportFigures]: ReportFigures[K] extends number | null ? K : never }[keyof ReportFigures];
+
+/** The figures of the "Synthèse" sheet, in order. */
+const FIGURE_LABELS: ReadonlyArray<[CountFigure, string]> = [
+  ['permanencesHeld', 'Permanences tenues'],
+  ['permanencesCancelled', 'Permanences annulées'],
+  ['slotsOffered', 'Créneaux proposés'],
+  ['slotsBooked', 'Créneaux réservés'],
+  ['bookings', 'Réservations et inscriptions (hors annulations)'],
+  ['attended', 'Présences'],
+  ['noShows', 'Absences non excusées'],
+  ['excused', 'Absences excusées'],
+  ['attendanceRate', 'Taux de présence'],
+  ['organisations', 'Structures distinctes'],
+  ['newOrganisations', 'Nouvelles structures'],
+];
+
+/**
+ * The bookings as French spreadsheet software opens CSV: UTF-8 with a BOM, `;` between fields,
+ * CRLF line ends (RFC 4180). Fields starting with = + - @ are prefixed with a quote so that a name
+ * typed by the public cannot become a formula.
+ */
+export function attendanceCsv(report: AttendanceReport): ReportFile {
+  const csv = stringify(report.rows, {
+    bom: true,
+    delimiter: ';',
+    record_delimiter: '\r\n',
+    header: true,
+    escape_formulas: true,
+    columns: ROW_COLUMNS.map(({ key, header }) => ({ key, header })),
+  });
+  return { content: Buffer.from(csv, 'utf8'), contentType: 'text/csv; charset=utf-8', filename: `rapport-${report.from}-${report.to}.csv` };
+}
+
+/** A workbook with the figures ("Synthèse") and the bookings ("Rendez-vous"). */
+export async function attendanceXlsx(report: AttendanceReport): Promise<ReportFile> {
+  const workbook = new Workbook();
+  workbook.creator = 'Rendez-vous ESS';
+  summarySheet(workbook.addWorksheet('Synthèse'), report);
+  rowsSheet(workbook.addWorksheet('Rendez-vous', { views: [{ state: 'frozen', ySplit: 1 }] }), report.rows);
+  const content = Buffer.from(await workbook.xlsx.writeBuffer());
+  return { content, contentType: XLSX_TYPE, filename: `rapport-${report.from}-${report.to}.xlsx` };
+}
+
+function summarySheet(sheet: Worksheet, report: AttendanceReport): void {
+  const { figures } = report;
+  sheet.columns = [{ width: 48 }, { width: 16 }, { width: 16 }, { width: 16 }, { width: 16 }, { width: 16 }];
+  sheet.addRow([`Rapport de fréquentation du ${report.from} au ${report.to} (${report.timeZone})`]).font = { bold: true, size: 13 };
+  sheet.addRow([]);
+  for (const [key, label] of FIGURE_LABELS) {
+    const row = sheet.addRow([label, key === 'attendanceRate' && figures.attendanceRate === null ? 'non calculable' : figures[key]]);
+    if (key === 'attendanceRate') row.getCell(2).numFmt = '0.0 %';
+  }
+  table(sheet, 'Par forme juridique', ['Forme juridique', 'Réservations', 'Structures'], figures.byLegalForm.map((row) => [row.label, row.bookings, row.organisations]));
+  table(sheet, 'Par thématique', ['Thématique', 'Réservations'], figures.byTopic.map((row) => [row.label, row.bookings]));
+  table(sheet, 'Par commune', ['Commune', 'Réservations', 'Structures'], figures.byCommune.map((row) => [row.commune, row.bookings, row.organisations]));
+  table(
+    sheet,
+    'Ateliers',
+    ['Atelier', 'Date', 'Places', 'Inscrits', 'Liste d’attente', 'Présents'],
+    figures.workshops.map((row) => [row.status === 'cancelled' ? `${row.title} (annulé)` : row.title, `${row.date} ${row.time}`, row.seats, row.registered, row.waitlisted, row.attended]),
+  );
+}
+
+function table(sheet: Worksheet, title: string, headers: string[], rows: Array<Array<string | number>>): void {
+  sheet.addRow([]);
+  sheet.addRow([title]).font = { bold: true, size: 12 };
+  sheet.addRow(headers).font = { bold: true };
+  sheet.addRows(rows.length > 0 ? rows : [['Aucune donnée']]);
+}
+
+function rowsSheet(sheet: Worksheet, rows: AttendanceRow[]): void {
+  sheet.columns = ROW_COLUMNS.map(({ key, header, width }) => ({ key, header, width }));
+  sheet.getRow(1).font = { bold: true };
+  sheet.addRows(rows);
+  sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: ROW_COLUMNS.length } };
+}
