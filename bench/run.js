@@ -2,7 +2,9 @@
 'use strict';
 // Benchmarks of the built service against real PostgreSQL: `npm run bench [-- --only <scenario>]`.
 // Each run gets a fresh database rvess_bench_<random> and a fresh service process; both are removed
-// at the end, also on failure and on Ctrl-C. Configuration (environment):
+// at the end, also on failure and on Ctrl-C. A scenario that declares `serviceEnv` (extra environment
+// for the service, e.g. another BOOKING_HORIZON_MONTHS) gets a database and service of its own;
+// consecutive scenarios with the same (or no) serviceEnv share one. Configuration (environment):
 //   BENCH_DATABASE_URL   server to create the bench database on (postgres://postgres@127.0.0.1:5432/postgres)
 //   BENCH_BOOKINGS       measured bookings through the service (4000)
 //   BENCH_WARMUP         warm-up bookings, not measured (2000: V8 needs about that many to reach steady state)
@@ -20,6 +22,11 @@
 //   BENCH_RUSH_WARMUP    warm-up registrations on another workshop, not measured (3000: with 1000 the service
 //                        still spends ~1.0 ms of CPU per registration instead of ~0.65 ms, and runs ~20 % slower)
 //   BENCH_RUSH_CONCURRENCY  concurrent HTTP clients (64)
+// Scenario public-feed (GET /calendar/public.ics, full answers and 304s):
+//   BENCH_FEED_HORIZON_MONTHS  the service's BOOKING_HORIZON_MONTHS (120: ten years of monthly sessions)
+//   BENCH_FEED_WORKSHOPS workshops spread over the horizon (200), BENCH_FEED_REQUESTS measured requests
+//                        of each kind (3000), BENCH_FEED_WARMUP warm-up requests of each kind (1000)
+//   BENCH_FEED_CONCURRENCY  concurrent HTTP clients (BENCH_CONCURRENCY)
 const { randomBytes } = require('node:crypto');
 const { mkdtempSync, rmSync } = require('node:fs');
 const os = require('node:os');
@@ -28,7 +35,7 @@ const { ensureBuilt, createDatabase, dropDatabase, startService, stopService, wi
 const { pgbenchVersion } = require('./lib/pgbench');
 const { printReport } = require('./lib/report');
 
-const SCENARIOS = [require('./scenarios/booking'), require('./scenarios/workshop-rush')];
+const SCENARIOS = [require('./scenarios/booking'), require('./scenarios/workshop-rush'), require('./scenarios/public-feed')];
 
 class UsageError extends Error {}
 
@@ -69,6 +76,13 @@ function readOptions(argv) {
       warmup: intEnv('BENCH_RUSH_WARMUP', 3000),
       concurrency: intEnv('BENCH_RUSH_CONCURRENCY', 64),
     },
+    feed: {
+      horizonMonths: intEnv('BENCH_FEED_HORIZON_MONTHS', 120),
+      workshops: intEnv('BENCH_FEED_WORKSHOPS', 200),
+      requests: intEnv('BENCH_FEED_REQUESTS', 3000),
+      warmup: intEnv('BENCH_FEED_WARMUP', 1000),
+      concurrency: intEnv('BENCH_FEED_CONCURRENCY', concurrency),
+    },
     poolSize: intEnv('BENCH_POOL_SIZE', 10),
     outboxPollMs: process.env.BENCH_OUTBOX_POLL_MS ?? '2000',
     logLevel: process.env.BENCH_LOG_LEVEL || 'warn',
@@ -81,6 +95,8 @@ function readOptions(argv) {
 const cleanups = [];
 let cleaning = null;
 let interrupted = false;
+/** A database and service being started or stopped: on a signal, it finishes first, so its cleanups are registered. */
+let transition = null;
 function cleanup() {
   cleaning ??= (async () => {
     while (cleanups.length) {
@@ -98,11 +114,68 @@ for (const [signal, number] of [['SIGINT', 2], ['SIGTERM', 15]]) {
   process.once(signal, () => {
     interrupted = true;
     console.error(`\n${signal}: cleaning up…`);
-    cleanup().finally(() => process.exit(128 + number));
+    Promise.resolve(transition)
+      .catch(() => {})
+      .then(cleanup)
+      .finally(() => process.exit(128 + number));
   });
 }
 
 const log = (message) => console.log(`[bench] ${message}`);
+
+/** Registers a cleanup step; returns a function that runs it now (once) instead of at the end. */
+function scopedCleanup(step) {
+  cleanups.push(step);
+  return async () => {
+    const at = cleanups.indexOf(step);
+    if (at === -1) return; // already run by the final cleanup
+    cleanups.splice(at, 1);
+    await step();
+  };
+}
+
+/** The extra service environment a scenario asks for (`serviceEnv`: an object, or a function of the options). */
+function serviceEnvOf(scenario, options) {
+  const env = typeof scenario.serviceEnv === 'function' ? scenario.serviceEnv(options) : scenario.serviceEnv;
+  return Object.fromEntries(Object.entries(env ?? {}).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/** A fresh database and a service on it, with `extraEnv`; close() stops the service and drops the database. */
+async function startStack({ options, admin, tmpDir, extraEnv, index }) {
+  const db = await createDatabase(options.adminUrl);
+  const dropDb = scopedCleanup(() => dropDatabase(options.adminUrl, db.name));
+  log(`database ${db.name}`);
+  const service = await startService({
+    databaseUrl: db.url,
+    dataDir: path.join(tmpDir, `data-${index}`),
+    env: {
+      DATABASE_POOL_SIZE: String(options.poolSize),
+      LOG_LEVEL: options.logLevel,
+      ADMIN_EMAIL: admin.email,
+      ADMIN_PASSWORD: admin.password,
+      OUTBOX_POLL_MS: options.outboxPollMs,
+      ...extraEnv,
+    },
+    nodeArgs: options.nodeArgs,
+  });
+  const stop = scopedCleanup(() => stopService(service));
+  const extra = Object.entries(extraEnv).map(([k, v]) => `, ${k}=${v}`).join('');
+  log(`service up at ${service.baseUrl} (pool ${options.poolSize}, LOG_LEVEL=${options.logLevel}${extra})`);
+  const checkAlive = () => {
+    if (service.child.exitCode !== null || service.child.signalCode !== null) throw new Error(`the service exited during the bench:\n${service.output()}`);
+  };
+  return {
+    db,
+    service,
+    key: JSON.stringify(extraEnv),
+    checkAlive,
+    close: async () => {
+      checkAlive();
+      await stop();
+      await dropDb();
+    },
+  };
+}
 
 async function main() {
   const options = readOptions(process.argv.slice(2));
@@ -115,28 +188,38 @@ async function main() {
 
   const tmpDir = mkdtempSync(path.join(os.tmpdir(), 'rvess-bench-'));
   cleanups.push(() => rmSync(tmpDir, { recursive: true, force: true }));
-  const db = await createDatabase(options.adminUrl);
-  cleanups.push(() => dropDatabase(options.adminUrl, db.name));
-  log(`database ${db.name}`);
-  const postgres = await withClient(db.url, async (c) => (await c.query('SHOW server_version')).rows[0].server_version);
+  const postgres = await withClient(options.adminUrl, async (c) => (await c.query('SHOW server_version')).rows[0].server_version);
 
   // The first admin, created by the service at start (scenarios that need staff log in with it).
   const admin = { email: 'bench-admin@cress.test', password: randomBytes(18).toString('base64url') };
-  const service = await startService({
-    databaseUrl: db.url,
-    dataDir: path.join(tmpDir, 'data'),
-    env: { DATABASE_POOL_SIZE: String(options.poolSize), LOG_LEVEL: options.logLevel, ADMIN_EMAIL: admin.email, ADMIN_PASSWORD: admin.password, OUTBOX_POLL_MS: options.outboxPollMs },
-    nodeArgs: options.nodeArgs,
-  });
-  cleanups.push(() => stopService(service));
-  log(`service up at ${service.baseUrl} (pool ${options.poolSize}, LOG_LEVEL=${options.logLevel})`);
 
   const results = [];
+  let stack = null;
+  let stacks = 0;
+  /** Stops the current service and drops its database, then starts the next one if `extraEnv` is given. */
+  const switchStack = async (extraEnv) => {
+    if (interrupted) throw new Error('interrupted');
+    transition = (async () => {
+      await stack?.close();
+      stack = null;
+      if (extraEnv) stack = await startStack({ options, admin, tmpDir, extraEnv, index: stacks++ });
+    })();
+    try {
+      await transition;
+    } finally {
+      transition = null;
+    }
+    if (interrupted) throw new Error('interrupted');
+  };
   for (const scenario of options.scenarios) {
+    const extraEnv = serviceEnvOf(scenario, options);
+    if (stack?.key !== JSON.stringify(extraEnv)) await switchStack(extraEnv);
     log(`scenario ${scenario.name}`);
+    const { db, service } = stack;
     results.push(await scenario.run({ options, db, service, admin, tmpDir, log }));
+    stack.checkAlive();
   }
-  if (service.child.exitCode !== null || service.child.signalCode !== null) throw new Error(`the service exited during the bench:\n${service.output()}`);
+  await switchStack(null);
 
   const ok = printReport({ options, postgres, pgbench, results });
   return ok ? 0 : 1;

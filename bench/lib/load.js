@@ -4,8 +4,11 @@
 const http = require('node:http');
 const { performance } = require('node:perf_hooks');
 
-/** One HTTP request; resolves to {status, body} (body as text). Never rejects on an HTTP status. */
-function request(agent, url, { method = 'GET', headers = {}, body } = {}) {
+/**
+ * One HTTP request; resolves to {status, headers, body} (body as text, or as a Buffer with `raw`).
+ * Never rejects on an HTTP status.
+ */
+function request(agent, url, { method = 'GET', headers = {}, body, raw = false } = {}) {
   return new Promise((resolve, reject) => {
     const payload = body === undefined ? undefined : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
     const req = http.request(
@@ -18,7 +21,10 @@ function request(agent, url, { method = 'GET', headers = {}, body } = {}) {
       (res) => {
         const chunks = [];
         res.on('data', (c) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('end', () => {
+          const bytes = Buffer.concat(chunks);
+          resolve({ status: res.statusCode, headers: res.headers, body: raw ? bytes : bytes.toString('utf8') });
+        });
         res.on('error', reject);
       },
     );
@@ -29,8 +35,8 @@ function request(agent, url, { method = 'GET', headers = {}, body } = {}) {
 
 /**
  * Runs `total` requests with `concurrency` clients. `make(i)` returns {url, method, headers, body,
- * expect} for the i-th request (0-based, each index used once); `onResponse(i, {status, body})`, if
- * given, sees every answer (after its latency was taken). Returns the latencies (ms) and errors.
+ * expect, raw} for the i-th request (0-based, each index used once); `onResponse(i, {status, headers,
+ * body})`, if given, sees every answer (after its latency was taken). Returns the latencies (ms) and errors.
  */
 async function runLoad({ concurrency, total, make, onResponse }) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
@@ -45,7 +51,7 @@ async function runLoad({ concurrency, total, make, onResponse }) {
       try {
         const res = await request(agent, url, options);
         latencies[i] = performance.now() - t0;
-        if (res.status !== expect) errors.push({ i, status: res.status, body: res.body.slice(0, 300) });
+        if (res.status !== expect) errors.push({ i, status: res.status, body: String(res.body.slice(0, 300)) });
         if (onResponse) onResponse(i, res);
       } catch (error) {
         latencies[i] = performance.now() - t0;

@@ -6,20 +6,12 @@
 // and checks in SQL that nobody got a seat or a place in line twice or out of order.
 const { withClient } = require('../lib/service');
 const { request, runLoad } = require('../lib/load');
+const { login } = require('../lib/api');
 const cpu = require('../lib/cpu');
 const { ms, describeErrors } = require('../lib/report');
 const http = require('node:http');
 
 const ORGANISATION = { name: 'Association Exemple', siret: '73282932000074', legalForm: 'association', postcode: '42000' };
-
-/** Logs in as the admin the service created from ADMIN_EMAIL / ADMIN_PASSWORD; returns the bearer header. */
-async function login(baseUrl, admin) {
-  const agent = new http.Agent({ keepAlive: false });
-  const res = await request(agent, `${baseUrl}/api/auth/login`, { method: 'POST', body: { email: admin.email, password: admin.password } });
-  agent.destroy();
-  if (res.status !== 200 && res.status !== 201) throw new Error(`admin login failed: ${res.status} ${res.body.slice(0, 300)}`);
-  return { authorization: `Bearer ${JSON.parse(res.body).accessToken}` };
-}
 
 /** A future workshop with `capacity` seats and a waitlist, created through the API; returns its id. */
 async function createWorkshop(baseUrl, headers, title, capacity, daysAhead) {

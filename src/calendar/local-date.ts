@@ -17,8 +17,14 @@ export function isWallTime(s: string): boolean {
   return WALL_TIME.test(s);
 }
 
+/** Zones already found valid: luxon builds an Intl.DateTimeFormat for every check, which is slow on hot paths. */
+const VALID_ZONES = new Set<string>();
+
 export function isValidTimeZone(zone: string): boolean {
-  return typeof zone === 'string' && zone.length > 0 && IANAZone.isValidZone(zone);
+  if (VALID_ZONES.has(zone)) return true;
+  const valid = typeof zone === 'string' && zone.length > 0 && IANAZone.isValidZone(zone);
+  if (valid) VALID_ZONES.add(zone);
+  return valid;
 }
 
 // Dates are handled as UTC midnights so that no arithmetic ever crosses a DST switch.

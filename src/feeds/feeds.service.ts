@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { TOPICS, Topic } from '../bookings/booking-options';
 import { addMonths, todayIn, wallTimeToInstant } from '../calendar';
 import { Clock } from '../common/clock';
+import { FreshQuery } from '../common/fresh-query';
 import { DomainError } from '../common/domain-error';
 import { AppConfig } from '../config/app-config';
 import { CalendarFile, calendarFile } from '../ical/calendar-response';
@@ -12,12 +13,20 @@ import { FeedsRepository, FeedSession, FeedSlot, FeedWorkshop } from './feeds.re
 
 /** Feeds reach back this far, so a subscribed calendar keeps the recent past. */
 const MONTHS_BACK = 3;
+
+interface FeedWindow {
+  key: string;
+  from: Date;
+  to: Date;
+}
 const REFRESH_MINUTES = 60;
 
 @Injectable()
 export class FeedsService {
   /** The public feed as last built, and the fingerprint of the data it was built from. */
   private cached: { key: string; file: CalendarFile } | null = null;
+  /** The window, worked out once a minute, and the fingerprint query shared by concurrent requests. */
+  private current: { minute: number; window: FeedWindow; version: FreshQuery<string> } | null = null;
 
   constructor(
     private readonly feeds: FeedsRepository,
@@ -31,8 +40,14 @@ export class FeedsService {
    * to the booking horizon; no personal data. Rebuilt only when a cheap fingerprint of its rows moves.
    */
   async publicFeed(): Promise<CalendarFile> {
-    const window = this.window();
-    const key = `${window.key}|${await this.feeds.publicVersion(window.from, window.to)}`;
+    const minute = Math.floor(this.clock.now().getTime() / 60_000);
+    if (this.current?.minute !== minute) {
+      const window = this.window();
+      const version = this.current?.window.key === window.key ? this.current.version : new FreshQuery(() => this.feeds.publicVersion(window.from, window.to));
+      this.current = { minute, window, version };
+    }
+    const { window, version } = this.current;
+    const key = `${window.key}|${await version.get()}`;
     if (this.cached?.key === key) return this.cached.file;
     const [sessions, workshops] = [await this.feeds.sessions(window.from, window.to), await this.feeds.workshops(window.from, window.to)];
     const events = [...sessions.map((session) => this.sessionEvent(session)), ...workshops.map((workshop) => this.workshopEvent(workshop))];
@@ -76,7 +91,7 @@ export class FeedsService {
     return { url, webcalUrl: url.replace(/^https?:/, 'webcal:') };
   }
 
-  private window() {
+  private window(): FeedWindow {
     const today = todayIn(PROGRAMME_TIME_ZONE, this.clock.now());
     const first = addMonths(today, -MONTHS_BACK);
     const last = addMonths(today, this.config.bookingHorizonMonths + 1);

@@ -4,7 +4,8 @@ import { FeedEvent } from './ical-files';
 
 /** A calendar file ready to serve, with what conditional requests are answered from. */
 export interface CalendarFile {
-  body: string;
+  /** Encoded once, not on every answer. */
+  body: Buffer;
   /** Strong: the hash of the body. */
   etag: string;
   lastModified: Date;
@@ -15,7 +16,8 @@ export interface CalendarFile {
 
 export function calendarFile(body: string, events: FeedEvent[], shared: boolean, filename: string): CalendarFile {
   const lastModified = new Date(Math.max(0, ...events.map((event) => event.stamp.getTime())));
-  return { body, etag: `"${createHash('sha256').update(body).digest('base64url')}"`, lastModified, shared, filename };
+  const bytes = Buffer.from(body, 'utf8');
+  return { body: bytes, etag: `"${createHash('sha256').update(bytes).digest('base64url')}"`, lastModified, shared, filename };
 }
 
 /**
