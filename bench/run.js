@@ -27,6 +27,12 @@
 //   BENCH_FEED_WORKSHOPS workshops spread over the horizon (200), BENCH_FEED_REQUESTS measured requests
 //                        of each kind (3000), BENCH_FEED_WARMUP warm-up requests of each kind (1000)
 //   BENCH_FEED_CONCURRENCY  concurrent HTTP clients (BENCH_CONCURRENCY)
+// Scenario staff-day (GET /api/agenda on a busy day; GET /api/reports/attendance over a year, JSON and XLSX):
+//   BENCH_STAFF_CONCURRENCY  concurrent HTTP clients for the agenda (16)
+//   BENCH_AGENDA_REQUESTS measured agenda requests of each kind, advisor and admin (3000), BENCH_AGENDA_WARMUP
+//                        warm-up requests of each kind (1000), BENCH_AGENDA_ROUNDS alternating rounds (3)
+//   BENCH_REPORT_BOOKINGS non-cancelled bookings in the report's year (10000), BENCH_REPORT_RUNS measured
+//                        requests of each format (10), BENCH_REPORT_WARMUP warm-up requests of each format (2)
 const { randomBytes } = require('node:crypto');
 const { mkdtempSync, rmSync } = require('node:fs');
 const os = require('node:os');
@@ -35,7 +41,12 @@ const { ensureBuilt, createDatabase, dropDatabase, startService, stopService, wi
 const { pgbenchVersion } = require('./lib/pgbench');
 const { printReport } = require('./lib/report');
 
-const SCENARIOS = [require('./scenarios/booking'), require('./scenarios/workshop-rush'), require('./scenarios/public-feed')];
+const SCENARIOS = [
+  require('./scenarios/booking'),
+  require('./scenarios/workshop-rush'),
+  require('./scenarios/public-feed'),
+  require('./scenarios/staff-day'),
+];
 
 class UsageError extends Error {}
 
@@ -82,6 +93,15 @@ function readOptions(argv) {
       requests: intEnv('BENCH_FEED_REQUESTS', 3000),
       warmup: intEnv('BENCH_FEED_WARMUP', 1000),
       concurrency: intEnv('BENCH_FEED_CONCURRENCY', concurrency),
+    },
+    staff: {
+      concurrency: intEnv('BENCH_STAFF_CONCURRENCY', 16),
+      requests: intEnv('BENCH_AGENDA_REQUESTS', 3000),
+      warmup: intEnv('BENCH_AGENDA_WARMUP', 1000),
+      rounds: intEnv('BENCH_AGENDA_ROUNDS', 3),
+      reportBookings: intEnv('BENCH_REPORT_BOOKINGS', 10000),
+      reportRuns: intEnv('BENCH_REPORT_RUNS', 10),
+      reportWarmup: intEnv('BENCH_REPORT_WARMUP', 2),
     },
     poolSize: intEnv('BENCH_POOL_SIZE', 10),
     outboxPollMs: process.env.BENCH_OUTBOX_POLL_MS ?? '2000',

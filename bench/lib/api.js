@@ -3,7 +3,7 @@
 const http = require('node:http');
 const { request } = require('./load');
 
-/** Logs in as the admin the service created from ADMIN_EMAIL / ADMIN_PASSWORD; returns the bearer header. */
+/** Logs in (the admin the service created from ADMIN_EMAIL / ADMIN_PASSWORD, or any {email, password}); returns the bearer header. */
 async function login(baseUrl, admin) {
   const agent = new http.Agent({ keepAlive: false });
   const res = await request(agent, `${baseUrl}/api/auth/login`, { method: 'POST', body: { email: admin.email, password: admin.password } });
@@ -12,4 +12,16 @@ async function login(baseUrl, admin) {
   return { authorization: `Bearer ${JSON.parse(res.body).accessToken}` };
 }
 
-module.exports = { login };
+/**
+ * Creates a staff account through POST /api/users (as the admin of `headers`); returns
+ * {id, email, password, name, role}, the password being what `login` needs.
+ */
+async function createUser(baseUrl, headers, { role, name, email, password = `bench-${role}-password-${email.length}` }) {
+  const agent = new http.Agent({ keepAlive: false });
+  const res = await request(agent, `${baseUrl}/api/users`, { method: 'POST', headers, body: { email, name, role, password } });
+  agent.destroy();
+  if (res.status !== 201) throw new Error(`creating ${role} ${email} failed: ${res.status} ${res.body.slice(0, 300)}`);
+  return { id: JSON.parse(res.body).id, email, password, name, role };
+}
+
+module.exports = { login, createUser };

@@ -22,7 +22,7 @@ export class AgendaService {
     const advisor = await this.whose(staff, advisorId);
     const from = wallTimeToInstant(day, '00:00', PROGRAMME_TIME_ZONE);
     const to = wallTimeToInstant(addDays(day, 1), '00:00', PROGRAMME_TIME_ZONE);
-    const [slots, workshops] = [await this.agenda.slots(day, advisor?.id ?? null), await this.agenda.workshops(from, to)];
+    const [slots, workshops] = await Promise.all([this.agenda.slots(day, advisor?.id ?? null), this.agenda.workshops(from, to)]);
     const items = [...slots.map(slotItem), ...workshops.map(workshopItem)].sort((a, b) => a.startsAt.localeCompare(b.startsAt));
     const bookings = [...slots.flatMap((slot) => (slot.booking ? [slot.booking] : [])), ...workshops.flatMap((workshop) => workshop.bookings.filter((booking) => booking.status === 'confirmed'))];
     const open = slots.filter((slot) => slot.sessionStatus === 'scheduled');

@@ -103,5 +103,10 @@ function rowsSheet(sheet: Worksheet, rows: AttendanceRow[]): void {
   sheet.columns = ROW_COLUMNS.map(({ key, header, width }) => ({ key, header, width }));
   sheet.getRow(1).font = { bold: true };
   sheet.addRows(rows);
+  // One shared style for every data cell: exceljs otherwise builds one per cell (140,000 for a year).
+  const plain = {};
+  sheet.eachRow((row, n) => {
+    if (n > 1) row.eachCell((cell) => (cell.style = plain));
+  });
   sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: ROW_COLUMNS.length } };
 }
