@@ -1,5 +1,6 @@
 import { stringify } from 'csv-stringify/sync';
-import { Workbook, Worksheet } from 'exceljs';
+import { stream, Worksheet } from 'exceljs';
+import { PassThrough } from 'node:stream';
 import type { AttendanceReport, AttendanceRow, ReportFigures } from './reports.service';
 
 export interface ReportFile {
@@ -62,15 +63,25 @@ export function attendanceCsv(report: AttendanceReport): ReportFile {
   return { content: Buffer.from(csv, 'utf8'), contentType: 'text/csv; charset=utf-8', filename: `rapport-${report.from}-${report.to}.csv` };
 }
 
-/** A workbook with the figures ("Synthèse") and the bookings ("Rendez-vous"). */
+/**
+ * A workbook with the figures ("Synthèse") and the bookings ("Rendez-vous"), written by exceljs's
+ * streaming writer (rows are serialised as they are added) at the fastest deflate level.
+ */
 export async function attendanceXlsx(report: AttendanceReport): Promise<ReportFile> {
-  const workbook = new Workbook();
+  const output = new PassThrough();
+  const chunks: Buffer[] = [];
+  output.on('data', (chunk: Buffer) => chunks.push(chunk));
+  const workbook = new stream.xlsx.WorkbookWriter({
+    stream: output,
+    useStyles: true,
+    useSharedStrings: false,
+    zip: { zlib: { level: 1 } },
+  } as ConstructorParameters<typeof stream.xlsx.WorkbookWriter>[0]);
   workbook.creator = 'Rendez-vous ESS';
   summarySheet(workbook.addWorksheet('Synthèse'), report);
   rowsSheet(workbook.addWorksheet('Rendez-vous', { views: [{ state: 'frozen', ySplit: 1 }] }), report.rows);
-  // Fastest deflate level: a yearly report compresses to ~0.8 MB instead of ~0.6 MB, in less time.
-  const content = Buffer.from(await workbook.xlsx.writeBuffer({ zip: { compression: 'DEFLATE', compressionOptions: { level: 1 } } } as never));
-  return { content, contentType: XLSX_TYPE, filename: `rapport-${report.from}-${report.to}.xlsx` };
+  await workbook.commit();
+  return { content: Buffer.concat(chunks), contentType: XLSX_TYPE, filename: `rapport-${report.from}-${report.to}.xlsx` };
 }
 
 function summarySheet(sheet: Worksheet, report: AttendanceReport): void {
@@ -97,17 +108,12 @@ function table(sheet: Worksheet, title: string, headers: string[], rows: Array<A
   sheet.addRow([]);
   sheet.addRow([title]).font = { bold: true, size: 12 };
   sheet.addRow(headers).font = { bold: true };
-  sheet.addRows(rows.length > 0 ? rows : [['Aucune donnée']]);
+  for (const row of rows.length > 0 ? rows : [['Aucune donnée']]) sheet.addRow(row);
 }
 
 function rowsSheet(sheet: Worksheet, rows: AttendanceRow[]): void {
   sheet.columns = ROW_COLUMNS.map(({ key, header, width }) => ({ key, header, width }));
   sheet.getRow(1).font = { bold: true };
-  sheet.addRows(rows);
-  // One shared style for every data cell: exceljs otherwise builds one per cell (140,000 for a year).
-  const plain = {};
-  sheet.eachRow((row, n) => {
-    if (n > 1) row.eachCell((cell) => (cell.style = plain));
-  });
   sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: ROW_COLUMNS.length } };
+  for (const row of rows) sheet.addRow(row).commit();
 }
