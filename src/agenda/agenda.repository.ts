@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { preparedQuery } from '../database/sql';
 
 /** A booking as the staff see it on the day. */
 export interface AgendaBooking {
@@ -59,7 +60,9 @@ export class AgendaRepository {
 
   /** The day's slots, of one advisor's desks or of every desk. */
   slots(date: string, advisorId: string | null): Promise<AgendaSlotRow[]> {
-    return this.dataSource.query(
+    return preparedQuery(
+      this.dataSource,
+      'agenda-slots',
       `SELECT sl.id, sl.starts_at AS "startsAt", sl.ends_at AS "endsAt", sl.capacity, sl.booked, s.id AS "sessionId",
               s.status AS "sessionStatus", s.location, u.id AS "advisorId", u.name AS "advisorName",
               CASE WHEN b.id IS NULL THEN NULL ELSE ${BOOKING_JSON} END AS booking
@@ -76,7 +79,9 @@ export class AgendaRepository {
 
   /** The workshops starting in [from, to), each with its confirmed and waiting registrations in order. */
   workshops(from: Date, to: Date): Promise<AgendaWorkshopRow[]> {
-    return this.dataSource.query(
+    return preparedQuery(
+      this.dataSource,
+      'agenda-workshops',
       `SELECT w.id, w.title, w.starts_at AS "startsAt", w.ends_at AS "endsAt", w.location, w.capacity, w.confirmed, w.waitlisted, w.status,
               coalesce((SELECT json_agg(${BOOKING_JSON.replace("'attendanceNote', b.attendance_note)", "'attendanceNote', b.attendance_note, 'waitlistPosition', b.position)")} ORDER BY b.status, b.position, b.created_at)
                         FROM (SELECT x.*, CASE WHEN x.status = 'waitlisted' THEN row_number() OVER (PARTITION BY x.status ORDER BY x.waitlist_seq) END AS position
