@@ -5,6 +5,7 @@ import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { CurrentStaff, Staff } from '../auth/staff.guard';
 import type { StaffUser } from '../auth/staff-user';
 import { uuidPipe } from '../common/uuid.pipe';
+import { blankToUndefined } from '../common/validators';
 import { AttendanceService, AttendanceStatus } from './attendance.service';
 
 const STATUSES = ['present', 'absent', 'excused'] as const;
@@ -15,7 +16,7 @@ export class AttendanceDto {
   status: AttendanceStatus;
 
   @ApiPropertyOptional({ maxLength: 1000 })
-  @Transform(({ value }) => (typeof value === 'string' ? value.trim() || undefined : value))
+  @Transform(blankToUndefined)
   @IsOptional()
   @IsString({ message: 'La note doit être un texte.' })
   @MaxLength(1000, { message: 'La note ne doit pas dépasser 1 000 caractères.' })

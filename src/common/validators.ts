@@ -1,4 +1,10 @@
 import { ValidationOptions, registerDecorator } from 'class-validator';
+
+/** For @Transform: surrounding spaces are not part of what people type. */
+export const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+
+/** For @Transform on optional text: blank is the same as absent. */
+export const blankToUndefined = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() || undefined : value);
 import { isLocalDate, isWallTime } from '../calendar';
 
 /** A real calendar date written `YYYY-MM-DD`. */

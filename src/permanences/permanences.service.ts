@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { addMonths, todayIn } from '../calendar';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
+import { checkPeriod } from '../common/period';
 import { PermanenceSession } from './permanence-session.entity';
 import { ListedSlot, PermanencesRepository } from './permanences.repository';
 
@@ -20,12 +21,7 @@ export class PermanencesService {
   async list(from?: string, to?: string) {
     const start = from ?? todayIn(PROGRAMME_TIME_ZONE, this.clock.now());
     const end = to ?? addMonths(start, 3);
-    if (end < start) {
-      throw new DomainError('validation_failed', 'La fin de la période précède son début.', [{ field: 'to', message: 'Doit être postérieure ou égale à from.' }]);
-    }
-    if (end > addMonths(start, MAX_RANGE_MONTHS)) {
-      throw new DomainError('range_too_large', `La période demandée dépasse ${MAX_RANGE_MONTHS} mois.`);
-    }
+    checkPeriod(start, end, addMonths(start, MAX_RANGE_MONTHS), `${MAX_RANGE_MONTHS} mois`);
     const sessions = await this.permanences.sessionsBetween(start, end);
     const slots = await this.permanences.slotsOfSessions(sessions.map((session) => session.id));
     return sessions.map((session) => this.present(session, slots.filter((slot) => slot.sessionId === session.id)));

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { LEGAL_FORMS, TOPICS } from '../bookings/booking-options';
 import { addDays, addMonths, instantToLocal, todayIn, wallTimeToInstant } from '../calendar';
 import { Clock } from '../common/clock';
-import { DomainError } from '../common/domain-error';
+import { checkPeriod } from '../common/period';
 import { PROGRAMME_TIME_ZONE } from '../permanences/permanences.service';
 import { attendanceCsv, attendanceXlsx, ReportFile } from './reports.export';
 import { ReportRow, ReportScope, ReportsRepository, WorkshopFigures } from './reports.repository';
@@ -116,12 +116,7 @@ export class ReportsService {
     const today = todayIn(PROGRAMME_TIME_ZONE, this.clock.now());
     const fromDate = from ?? `${today.slice(0, 4)}-01-01`;
     const toDate = to ?? today;
-    if (toDate < fromDate) {
-      throw new DomainError('validation_failed', 'La fin de la période précède son début.', [{ field: 'to', message: 'Doit être postérieure ou égale à from.' }]);
-    }
-    if (toDate >= addMonths(fromDate, 12 * MAX_RANGE_YEARS)) {
-      throw new DomainError('range_too_large', `La période demandée dépasse ${MAX_RANGE_YEARS} ans.`);
-    }
+    checkPeriod(fromDate, toDate, addDays(addMonths(fromDate, 12 * MAX_RANGE_YEARS), -1), `${MAX_RANGE_YEARS} ans`);
     return {
       fromDate,
       toDate,

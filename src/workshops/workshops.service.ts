@@ -5,6 +5,7 @@ import { WaitlistService } from '../bookings/waitlist.service';
 import { addDays, addMonths, todayIn, wallTimeToInstant } from '../calendar';
 import { Clock } from '../common/clock';
 import { DomainError, FieldError } from '../common/domain-error';
+import { checkPeriod } from '../common/period';
 import { PROGRAMME_TIME_ZONE } from '../permanences/permanences.service';
 import { CreateWorkshopDto, UpdateWorkshopDto } from './dto/workshop.dto';
 import { Workshop } from './workshop.entity';
@@ -26,10 +27,7 @@ export class WorkshopsService {
   async list(from?: string, to?: string) {
     const start = from ?? todayIn(PROGRAMME_TIME_ZONE, this.clock.now());
     const end = to ?? addMonths(start, 12);
-    if (end < start) {
-      throw new DomainError('validation_failed', 'La fin de la période précède son début.', [{ field: 'to', message: 'Doit être postérieure ou égale à from.' }]);
-    }
-    if (end > addMonths(start, MAX_RANGE_MONTHS)) throw new DomainError('range_too_large', `La période demandée dépasse ${MAX_RANGE_MONTHS} mois.`);
+    checkPeriod(start, end, addMonths(start, MAX_RANGE_MONTHS), `${MAX_RANGE_MONTHS} mois`);
     const workshops = await this.workshops.between(wallTimeToInstant(start, '00:00', PROGRAMME_TIME_ZONE), wallTimeToInstant(addDays(end, 1), '00:00', PROGRAMME_TIME_ZONE));
     return workshops.map((workshop) => this.present(workshop));
   }

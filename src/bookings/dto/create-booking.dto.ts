@@ -23,10 +23,8 @@ import {
 } from 'class-validator';
 import { LEGAL_FORM_CODES, LegalForm, Topic, TOPIC_CODES } from '../booking-options';
 import { isValidSiret, normaliseSiret } from '../siret';
+import { blankToUndefined, trim } from '../../common/validators';
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-const blankToUndefined = ({ value }: { value: unknown }) =>
-  typeof value === 'string' ? value.trim() || undefined : value;
 
 @ValidatorConstraint({ name: 'siret' })
 export class SiretConstraint implements ValidatorConstraintInterface {

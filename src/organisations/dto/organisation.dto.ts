@@ -4,8 +4,8 @@ import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, Max
 import { LEGAL_FORM_CODES } from '../../bookings/booking-options';
 import { SiretConstraint } from '../../bookings/dto/create-booking.dto';
 import { normaliseSiret } from '../../bookings/siret';
+import { trim } from '../../common/validators';
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 export class ListOrganisationsQuery {
   @ApiPropertyOptional({ description: 'part of the name, a SIRET, a postcode or a commune' })

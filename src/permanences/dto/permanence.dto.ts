@@ -1,9 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, ArrayUnique, IsArray, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength } from 'class-validator';
-import { IsLocalDate, IsWallTime } from '../../common/validators';
+import { IsLocalDate, IsWallTime, trim } from '../../common/validators';
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const REASON = { message: 'Le motif est requis (500 caractères au plus).' };
 const LOCATION = { message: 'Le lieu doit faire de 1 à 300 caractères.' };
 const SLOT_MINUTES = { message: 'La durée d’un créneau est un nombre entier de minutes, de 5 à 480.' };

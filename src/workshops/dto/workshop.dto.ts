@@ -1,9 +1,8 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
-import { IsInstant, IsLocalDate } from '../../common/validators';
+import { IsInstant, IsLocalDate, trim } from '../../common/validators';
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const TITLE = { message: 'Le titre doit faire de 1 à 200 caractères.' };
 const DESCRIPTION = { message: 'La description ne doit pas dépasser 4 000 caractères.' };
 const LOCATION = { message: 'Le lieu (adresse ou lien de visioconférence) doit faire de 1 à 300 caractères.' };
