@@ -96,15 +96,6 @@ export class WaitlistRepository {
     );
   }
 
-  /** 1 + how many wait before this booking: positions close up by themselves when someone leaves. */
-  async position(workshopId: string, waitlistSeq: string, manager: EntityManager = this.dataSource.manager): Promise<number> {
-    const [row]: Array<{ position: number }> = await manager.query(
-      `SELECT count(*)::int + 1 AS position FROM bookings WHERE workshop_id = $1 AND status = 'waitlisted' AND waitlist_seq < $2`,
-      [workshopId, waitlistSeq],
-    );
-    return row.position;
-  }
-
   /** Every active booking of a workshop the CRESS cancels; the caller holds the workshop lock. */
   async cancelAll(workshopId: string, reason: string, now: Date, manager: EntityManager): Promise<Touched[]> {
     return updateReturning<Touched>(
