@@ -17,6 +17,7 @@ import { NotificationsModule } from './notifications/notifications.module';
 import { OrganisationsModule } from './organisations/organisations.module';
 import { PermanencesModule } from './permanences/permanences.module';
 import { ReportsModule } from './reports/reports.module';
+import { WebModule } from './web/web.module';
 import { WorkshopsModule } from './workshops/workshops.module';
 
 @Module({})
@@ -40,6 +41,7 @@ export class AppModule {
         AttendanceModule,
         OrganisationsModule,
         ReportsModule,
+        WebModule,
       ],
       controllers: [HealthController],
       providers: [{ provide: APP_FILTER, useClass: ProblemFilter }],

@@ -1,7 +1,11 @@
 import { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import cookieParser from 'cookie-parser';
+import helmet from 'helmet';
+import { findTemplatesDir } from './common/templates-dir';
 import { validationPipe } from './common/validation';
+import { AppConfig } from './config/app-config';
 
 /** Body limit for JSON requests: a booking is well under 8 KiB. */
 export const JSON_BODY_LIMIT = '64kb';
@@ -13,6 +17,27 @@ export function configureHttpApp(app: NestExpressApplication): INestApplication 
   // one (calendar feeds) compute their own.
   app.set('etag', false);
   app.set('trust proxy', 'loopback');
+  const https = app.get(AppConfig).publicUrl.startsWith('https://');
+  const securityHeaders = (styleSrc: string[]) =>
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          // Pages load only their own stylesheet and script; nothing inline, nothing from elsewhere.
+          'script-src': ["'self'"],
+          'style-src': styleSrc,
+          'img-src': ["'self'", 'data:'],
+          // Behind plain http (a local try-out) browsers must not be told to switch to https.
+          'upgrade-insecure-requests': https ? [] : null,
+        },
+      },
+      strictTransportSecurity: https,
+      referrerPolicy: { policy: 'no-referrer' },
+    });
+  app.use(securityHeaders(["'self'"]));
+  // Swagger UI styles itself inline; its scripts are still files.
+  app.use('/api/docs', securityHeaders(["'self'", "'unsafe-inline'"]));
+  app.use(cookieParser());
+  app.useStaticAssets(findTemplatesDir(__dirname, 'assets', 'app.css'), { prefix: '/assets/', maxAge: '1h', index: false });
   app.useBodyParser('json', { limit: JSON_BODY_LIMIT, strict: true });
   app.useBodyParser('urlencoded', { limit: JSON_BODY_LIMIT, extended: false });
   app.useGlobalPipes(validationPipe());

@@ -8,5 +8,6 @@ import { AgendaService } from './agenda.service';
   imports: [AuthModule],
   controllers: [AgendaController],
   providers: [AgendaService, AgendaRepository],
+  exports: [AgendaService],
 })
 export class AgendaModule {}

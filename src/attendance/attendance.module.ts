@@ -8,5 +8,6 @@ import { AttendanceService } from './attendance.service';
   imports: [AuthModule, BookingsModule],
   controllers: [AttendanceController],
   providers: [AttendanceService],
+  exports: [AttendanceService],
 })
 export class AttendanceModule {}

@@ -23,6 +23,6 @@ import { UsersService } from './users.service';
   ],
   controllers: [AuthController, UsersController],
   providers: [AuthService, UsersService, UsersRepository, StaffGuard],
-  exports: [AuthService, UsersRepository, StaffGuard],
+  exports: [AuthService, UsersService, UsersRepository, StaffGuard],
 })
 export class AuthModule {}

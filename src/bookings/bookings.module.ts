@@ -12,6 +12,6 @@ import { WaitlistService } from './waitlist.service';
   imports: [AuthModule, NotificationsModule],
   controllers: [BookingsController],
   providers: [BookingsService, BookingsRepository, WaitlistService, WaitlistRepository, ManageTokens],
-  exports: [BookingsRepository, WaitlistService, WaitlistRepository, ManageTokens],
+  exports: [BookingsService, BookingsRepository, WaitlistService, WaitlistRepository, ManageTokens],
 })
 export class BookingsModule {}

@@ -41,6 +41,7 @@ export const ERROR_CODES = [
   'email_taken',
   'range_too_large',
   'conflict',
+  'too_many_requests',
   'service_unavailable',
   'internal_error',
 ] as const;

@@ -1,5 +1,5 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
-import type { Response } from 'express';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Inject, Logger, Optional } from '@nestjs/common';
+import type { Request, Response } from 'express';
 import { QueryFailedError } from 'typeorm';
 import { DomainError, ErrorCode, FieldError } from './domain-error';
 
@@ -55,6 +55,8 @@ export function describeCode(code: ErrorCode): { status: number; title: string }
       return { status: 409, title: 'E-mail already used' };
     case 'conflict':
       return { status: 409, title: 'Conflict, try again' };
+    case 'too_many_requests':
+      return { status: HttpStatus.TOO_MANY_REQUESTS, title: 'Too many requests' };
     case 'slot_in_past':
       return { status: 422, title: 'Slot in the past' };
     case 'session_cancelled':
@@ -96,14 +98,26 @@ export function describeCode(code: ErrorCode): { status: number; title: string }
   }
 }
 
+/** Renders errors as HTML pages for the browser routes (the web module provides it). */
+export interface PageErrors {
+  handles(request: Request): boolean;
+  render(exception: unknown, request: Request, response: Response): void;
+}
+export const PAGE_ERRORS = Symbol('PAGE_ERRORS');
+
 /** Turns every error into an RFC 9457 problem+json body: no stack trace, SQL or path ever reaches a client. */
 @Catch()
 export class ProblemFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
 
+  constructor(@Optional() @Inject(PAGE_ERRORS) private readonly pages?: PageErrors) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
-    const error = this.toDomainError(exception);
+    const request = host.switchToHttp().getRequest<Request>();
+    // A person in a browser who follows a wrong link gets a French page, not JSON.
+    if (this.pages?.handles(request)) return this.pages.render(exception, request, response);
+    const error = toDomainError(exception);
     const { status, title } = describeCode(error.code);
     if (status >= 500) this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
     const problem: Problem = {
@@ -117,17 +131,19 @@ export class ProblemFilter implements ExceptionFilter {
     if (response.headersSent) return;
     response.status(status).type('application/problem+json').send(JSON.stringify(problem));
   }
-
-  private toDomainError(exception: unknown): DomainError {
-    if (exception instanceof DomainError) return exception;
-    if (exception instanceof QueryFailedError) return fromDatabaseError(exception);
-    const bodyParserError = fromBodyParserError(exception) ?? (exception instanceof HttpException ? fromBodyParserError(exception.cause) : null);
-    if (bodyParserError) return bodyParserError;
-    if (exception instanceof HttpException) return fromHttpException(exception);
-    if (isConnectionError(exception)) return new DomainError('service_unavailable', 'Le service est momentanément indisponible. Réessayez dans un instant.');
-    return new DomainError('internal_error', 'Une erreur inattendue est survenue.');
-  }
 }
+
+/** Whatever was thrown, as the domain error a client is told about (never a stack trace or SQL). */
+export function toDomainError(exception: unknown): DomainError {
+  if (exception instanceof DomainError) return exception;
+  if (exception instanceof QueryFailedError) return fromDatabaseError(exception);
+  const bodyParserError = fromBodyParserError(exception) ?? (exception instanceof HttpException ? fromBodyParserError(exception.cause) : null);
+  if (bodyParserError) return bodyParserError;
+  if (exception instanceof HttpException) return fromHttpException(exception);
+  if (isConnectionError(exception)) return new DomainError('service_unavailable', 'Le service est momentanément indisponible. Réessayez dans un instant.');
+  return new DomainError('internal_error', 'Une erreur inattendue est survenue.');
+}
+
 
 /** body-parser's errors carry a `type`; Nest hands them over as such or as the `cause` of an HttpException. */
 function fromBodyParserError(error: unknown): DomainError | null {

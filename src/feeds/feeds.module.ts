@@ -9,5 +9,6 @@ import { FeedsService } from './feeds.service';
   imports: [AuthModule],
   controllers: [FeedsController],
   providers: [FeedsService, FeedsRepository, FeedTokens],
+  exports: [FeedsService],
 })
 export class FeedsModule {}

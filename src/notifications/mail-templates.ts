@@ -15,7 +15,8 @@
  */
 import Handlebars from 'handlebars';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { findTemplatesDir } from '../common/templates-dir';
 
 export type MailKind =
   | 'booking_confirmed'
@@ -102,7 +103,7 @@ interface CompiledTemplates {
 let cache: CompiledTemplates | undefined;
 
 export function renderMail(context: MailContext): RenderedMail {
-  const templates = (cache ??= loadTemplates(findTemplatesDir(__dirname)));
+  const templates = (cache ??= loadTemplates(findTemplatesDir(__dirname, 'mail', 'layout.html.hbs')));
   const model = viewModel(context);
   const subject = oneLine(templates.subjects[context.kind](model));
   const data = { ...model, subject };
@@ -128,17 +129,6 @@ function viewModel(context: MailContext) {
     locationIsUrl: /^https?:\/\/\S+$/i.test(context.event.location.trim()),
     phoneHref: context.attendee.phone?.replace(/[^+\d]/g, '') ?? null,
   };
-}
-
-/** Walks up from `start` so it works from `src/notifications` (ts-jest) and `dist/src/notifications`. */
-function findTemplatesDir(start: string): string {
-  for (let dir = start; ; dir = dirname(dir)) {
-    const candidate = join(dir, 'templates', 'mail');
-    if (existsSync(join(candidate, 'layout.html.hbs'))) return candidate;
-    if (dirname(dir) === dir) {
-      throw new Error(`Mail templates not found: no templates/mail/layout.html.hbs in ${start} or any parent folder`);
-    }
-  }
 }
 
 function loadTemplates(dir: string): CompiledTemplates {

@@ -8,5 +8,6 @@ import { OrganisationsService } from './organisations.service';
   imports: [AuthModule],
   controllers: [OrganisationsController],
   providers: [OrganisationsService, OrganisationsRepository],
+  exports: [OrganisationsService],
 })
 export class OrganisationsModule {}

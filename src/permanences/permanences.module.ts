@@ -13,6 +13,6 @@ import { SessionGenerator } from './session-generator.service';
   imports: [AuthModule, BookingsModule, NotificationsModule],
   controllers: [PermanencesController],
   providers: [PermanencesRepository, PermanencesService, SessionExceptionsService, SeriesService, SessionGenerator],
-  exports: [SessionGenerator],
+  exports: [SessionGenerator, PermanencesService, SessionExceptionsService, SeriesService],
 })
 export class PermanencesModule {}

@@ -9,5 +9,6 @@ import { WorkshopsService } from './workshops.service';
   imports: [AuthModule, BookingsModule],
   controllers: [WorkshopsController],
   providers: [WorkshopsService, WorkshopsRepository],
+  exports: [WorkshopsService],
 })
 export class WorkshopsModule {}

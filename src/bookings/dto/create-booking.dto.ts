@@ -37,19 +37,22 @@ export class SiretConstraint implements ValidatorConstraintInterface {
   }
 }
 
+// class-validator checks a property's decorators from the bottom up, and stops at the first error:
+// the "required" checks sit lowest so a missing field is reported as missing.
 export class AttendeeDto {
   @ApiProperty({ example: 'Camille Martin', maxLength: 200 })
   @Transform(trim)
-  @IsString({ message: 'Le nom est requis.' })
-  @MinLength(1, { message: 'Le nom est requis.' })
   @MaxLength(200, { message: 'Le nom ne doit pas dépasser 200 caractères.' })
+  @MinLength(1, { message: 'Le nom est requis.' })
+  @IsString({ message: 'Le nom est requis.' })
   name: string;
 
   @ApiProperty({ example: 'camille@asso-exemple.fr' })
   @Transform(trim)
-  @IsString({ message: 'L’adresse e-mail est requise.' })
-  @MaxLength(254, { message: 'L’adresse e-mail est trop longue.' })
   @IsEmail({}, { message: 'Adresse e-mail invalide.' })
+  @MaxLength(254, { message: 'L’adresse e-mail est trop longue.' })
+  @MinLength(1, { message: 'L’adresse e-mail est requise.' })
+  @IsString({ message: 'L’adresse e-mail est requise.' })
   email: string;
 
   @ApiPropertyOptional({ example: '04 77 00 00 00' })
@@ -63,9 +66,9 @@ export class AttendeeDto {
 export class OrganisationDto {
   @ApiProperty({ example: 'Association Exemple', maxLength: 200 })
   @Transform(trim)
-  @IsString({ message: 'Le nom de la structure est requis.' })
-  @MinLength(1, { message: 'Le nom de la structure est requis.' })
   @MaxLength(200, { message: 'Le nom de la structure ne doit pas dépasser 200 caractères.' })
+  @MinLength(1, { message: 'Le nom de la structure est requis.' })
+  @IsString({ message: 'Le nom de la structure est requis.' })
   name: string;
 
   @ApiPropertyOptional({ example: '73282932000074', description: '14 digits; spaces are ignored' })

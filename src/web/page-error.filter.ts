@@ -1,0 +1,45 @@
+import { ArgumentsHost, Catch, ExceptionFilter, Injectable, Logger } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { describeCode, PageErrors, toDomainError } from '../common/problem.filter';
+import { PageContext, Views } from './views';
+import { WebSession } from './web-session';
+
+const NOT_PAGES = /^\/(api|calendar|health|assets)(\/|$)/;
+
+/** French error pages for the browser routes; staff pages send a signed-out visitor to the login page. */
+@Injectable()
+@Catch()
+export class PageErrorFilter implements ExceptionFilter, PageErrors {
+  private readonly logger = new Logger('Pages');
+
+  constructor(
+    private readonly views: Views,
+    private readonly session: WebSession,
+  ) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    this.render(exception, http.getRequest<Request>(), http.getResponse<Response>());
+  }
+
+  /** Unknown addresses outside the API, asked for by a browser. */
+  handles(request: Request): boolean {
+    return (request.method === 'GET' || request.method === 'HEAD') && !NOT_PAGES.test(request.path) && request.accepts(['json', 'html']) === 'html';
+  }
+
+  render(exception: unknown, request: Request & { page?: PageContext }, response: Response): void {
+    if (response.headersSent) return;
+    const error = toDomainError(exception);
+    const { status } = describeCode(error.code);
+    if (status >= 500) this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+    if (error.code === 'unauthenticated') {
+      const next = request.method === 'GET' ? `?suite=${encodeURIComponent(request.originalUrl)}` : '';
+      response.redirect(303, `/staff/connexion${next}`);
+      return;
+    }
+    const context = request.page ?? { csrfToken: this.session.csrfToken(request, response), staff: null };
+    const notFound = status === 404;
+    const title = notFound ? 'Page introuvable' : status >= 500 ? 'Le service rencontre un problème' : 'Action impossible';
+    this.views.send(response, 'error', { status, detail: notFound && error.code === 'route_not_found' ? 'Cette adresse ne correspond à aucune page.' : error.detail, notFound }, context, { title, status });
+  }
+}
