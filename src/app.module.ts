@@ -7,6 +7,7 @@ import { AuthModule } from './auth/auth.module';
 import { BookingsModule } from './bookings/bookings.module';
 import { CommonModule } from './common/common.module';
 import { ProblemFilter } from './common/problem.filter';
+import { RateLimitsModule } from './common/rate-limits';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
@@ -28,6 +29,7 @@ export class AppModule {
       imports: [
         ConfigModule.forConfig(config),
         CommonModule,
+        RateLimitsModule,
         DatabaseModule,
         ScheduleModule.forRoot(),
         AuthModule,

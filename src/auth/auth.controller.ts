@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
+import { LoginRateLimit } from '../common/rate-limits';
 import { uuidPipe } from '../common/uuid.pipe';
 import { AuthService } from './auth.service';
 import { LoginDto } from './dto/login.dto';
@@ -15,6 +16,7 @@ export class AuthController {
 
   @Post('login')
   @HttpCode(200)
+  @LoginRateLimit()
   login(@Body() dto: LoginDto) {
     return this.auth.login(dto.email, dto.password);
   }

@@ -7,9 +7,11 @@ import { AuthService } from './auth.service';
 import { StaffGuard } from './staff.guard';
 import { UsersRepository } from './users.repository';
 import { UsersService } from './users.service';
+import { RateLimitStoreModule } from '../common/rate-limits';
 
 @Module({
   imports: [
+    RateLimitStoreModule,
     JwtModule.registerAsync({
       inject: [AppConfig],
       // A KeyObject: given a string, jsonwebtoken first tries it as a public key, which throws and

@@ -3,6 +3,7 @@ import { JwtService } from '@nestjs/jwt';
 import { AppConfig } from '../config/app-config';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
+import { RATE_LIMITS, RateLimitStore } from '../common/rate-limits';
 import { hashPassword, verifyPassword } from './passwords';
 import { AccessTokenClaims, StaffUser } from './staff-user';
 import { User } from './user.entity';
@@ -23,6 +24,7 @@ export class AuthService implements OnApplicationBootstrap {
     private readonly jwt: JwtService,
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly rateLimits: RateLimitStore,
   ) {}
 
   /** The first admin comes from ADMIN_EMAIL / ADMIN_PASSWORD; an existing account is left as it is. */
@@ -41,12 +43,26 @@ export class AuthService implements OnApplicationBootstrap {
     if (created) this.logger.log('Created the first admin account from ADMIN_EMAIL');
   }
 
+  /**
+   * Five wrong passwords for one address within 15 minutes lock it for 15 minutes, whether an
+   * account exists or not (so the lock tells nothing about which addresses are accounts).
+   */
   async login(email: string, password: string): Promise<LoginResult> {
+    const lockKey = `login-failures:${email.trim().toLowerCase()}`;
+    const locked = await this.rateLimits.blockedUntil(lockKey);
+    if (locked) {
+      const minutes = Math.max(1, Math.ceil((locked.getTime() - this.clock.now().getTime()) / 60_000));
+      throw new DomainError('too_many_requests', `Trop de tentatives de connexion : ce compte est verrouillé pendant ${minutes} min.`);
+    }
     const user = await this.users.withPasswordByEmail(email);
     const valid = await verifyPassword(user?.passwordHash ?? null, password);
     if (!user || !valid || !user.active) {
+      const { limit, ttl, blockDuration } = RATE_LIMITS.loginFailuresPerEmail;
+      // The store blocks once hits exceed its limit: the fifth failure is the one that locks.
+      await this.rateLimits.hit(lockKey, limit - 1, ttl, blockDuration);
       throw new DomainError('invalid_credentials', 'Adresse e-mail ou mot de passe incorrect.');
     }
+    await this.rateLimits.reset(lockKey);
     const now = Math.floor(this.clock.now().getTime() / 1000);
     const exp = now + this.config.jwtTtlSeconds;
     const claims: AccessTokenClaims & { iat: number; exp: number } = { sub: user.id, role: user.role, ver: user.tokenVersion, iat: now, exp };

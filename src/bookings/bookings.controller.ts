@@ -3,6 +3,7 @@ import { ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { sendCalendar } from '../ical/calendar-response';
 import { OptionalStaff } from '../auth/staff.guard';
+import { BookingRateLimit } from '../common/rate-limits';
 import { uuidPipe } from '../common/uuid.pipe';
 import { bookingOptions } from './booking-options';
 import { Access } from './booking-access.decorator';
@@ -22,6 +23,7 @@ export class BookingsController {
   }
 
   @Post('bookings')
+  @BookingRateLimit()
   @ApiOperation({ summary: 'Book a permanence slot; the response carries the manage token, once' })
   book(@Body() dto: CreateBookingDto) {
     return this.bookings.book(dto);

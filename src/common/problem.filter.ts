@@ -175,6 +175,8 @@ function fromHttpException(exception: HttpException): DomainError {
       return new DomainError('forbidden', 'Vous n’avez pas accès à cette ressource.');
     case HttpStatus.UNSUPPORTED_MEDIA_TYPE:
       return new DomainError('unsupported_media_type', 'Envoyez le corps en JSON UTF-8, sans compression.');
+    case HttpStatus.TOO_MANY_REQUESTS:
+      return new DomainError('too_many_requests', 'Trop de demandes en peu de temps : réessayez dans quelques minutes.');
     case HttpStatus.METHOD_NOT_ALLOWED:
       return new DomainError('method_not_allowed', 'Méthode non autorisée.');
     case HttpStatus.BAD_REQUEST:

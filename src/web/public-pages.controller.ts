@@ -6,6 +6,7 @@ import { consentNotice } from '../bookings/consent';
 import { CancelBookingDto, CreateBookingDto, RescheduleBookingDto } from '../bookings/dto/create-booking.dto';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
+import { BookingRateLimit } from '../common/rate-limits';
 import { uuidPipe } from '../common/uuid.pipe';
 import { AppConfig } from '../config/app-config';
 import { PermanencesService } from '../permanences/permanences.service';
@@ -69,11 +70,13 @@ export class PublicPagesController {
   }
 
   @Post('reserver/creneau/:slotId')
+  @BookingRateLimit()
   async bookSlot(@Param('slotId', uuidPipe) slotId: string, @Body() body: FormBody, @Page() page: PageContext, @Res() response: Response) {
     await this.book(response, page, body, { slotId }, () => this.slotTarget(slotId));
   }
 
   @Post('reserver/atelier/:workshopId')
+  @BookingRateLimit()
   async bookWorkshop(@Param('workshopId', uuidPipe) workshopId: string, @Body() body: FormBody, @Page() page: PageContext, @Res() response: Response) {
     await this.book(response, page, body, { workshopId }, () => this.workshopTarget(workshopId));
   }

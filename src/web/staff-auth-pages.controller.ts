@@ -4,6 +4,7 @@ import { AuthService } from '../auth/auth.service';
 import { LoginDto } from '../auth/dto/login.dto';
 import type { StaffUser } from '../auth/staff-user';
 import { DomainError } from '../common/domain-error';
+import { LoginRateLimit } from '../common/rate-limits';
 import { errorsByField, FormBody, text, validated } from './forms';
 import { Page, Pages, PageStaff, StaffPage } from './page.guard';
 import { PageContext, Views } from './views';
@@ -32,6 +33,7 @@ export class StaffAuthPagesController {
   }
 
   @Post('connexion')
+  @LoginRateLimit()
   async login(@Body() body: FormBody, @Page() page: PageContext, @Res() response: Response) {
     const email = text(body, 'email') ?? '';
     const next = safeNext(text(body, 'suite'));

@@ -40,6 +40,8 @@ export async function startTestApp(options: { now?: string; env?: Record<string,
     ADMIN_PASSWORD: ADMIN.password,
     // The outbox loop is off; tests that deliver mail drive it (OutboxSender.drain) or turn it on.
     OUTBOX_POLL_MS: '0',
+    // Tests make many requests from one address; test/rate-limits.test.ts turns the limits on.
+    RATE_LIMITS: 'off',
     ...(database ? { DATABASE_URL: urlFor(database), DATABASE_POOL_SIZE: '20' } : {}),
     // Instances sharing a database share the token secret, as a real deployment must.
     ...(options.sameDatabaseAs ? { JWT_SECRET: options.sameDatabaseAs.jwtSecret } : {}),
