@@ -36,6 +36,9 @@ export function configureHttpApp(app: NestExpressApplication): INestApplication 
   app.use(securityHeaders(["'self'"]));
   // Swagger UI styles itself inline; its scripts are still files.
   app.use('/api/docs', securityHeaders(["'self'", "'unsafe-inline'"]));
+  // CORS stays closed unless CORS_ORIGINS names the sites allowed to call the API from a browser.
+  const { corsOrigins } = app.get(AppConfig);
+  if (corsOrigins.length > 0) app.enableCors({ origin: corsOrigins, credentials: false, maxAge: 600 });
   app.use(cookieParser());
   app.useStaticAssets(findTemplatesDir(__dirname, 'assets', 'app.css'), { prefix: '/assets/', maxAge: '1h', index: false });
   app.useBodyParser('json', { limit: JSON_BODY_LIMIT, strict: true });

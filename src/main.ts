@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module';
+import { MaskingLogger } from './common/mask';
 import { AppConfig, ConfigError, loadConfig } from './config/app-config';
 import { configureHttpApp } from './http-app';
 
@@ -18,7 +19,7 @@ async function bootstrap(): Promise<void> {
   }
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forConfig(config), {
     bodyParser: false,
-    logger: levelsFrom(config.logLevel),
+    logger: new MaskingLogger({ logLevels: levelsFrom(config.logLevel) }),
   });
   configureHttpApp(app);
   await app.listen(config.port);

@@ -1,3 +1,4 @@
+import { RateLimitStore } from '../src/common/rate-limits';
 import { client, Client } from './support/http';
 import { ADMIN, startTestApp, TestApp } from './support/test-app';
 
@@ -109,7 +110,6 @@ describe('rate limits (RATE_LIMITS=on), counted in the database', () => {
     const before = await app.dataSource.query('SELECT count(*)::int AS n FROM rate_limits');
     expect(before[0].n).toBeGreaterThan(0);
     app.clock.set(new Date(app.clock.now().getTime() + 2 * 3600_000));
-    const { RateLimitStore } = await import('../src/common/rate-limits');
     expect(await app.app.get(RateLimitStore).prune()).toBe(before[0].n);
   });
 });

@@ -30,6 +30,10 @@ export class AppConfig {
   /** How often the outbox is sent and reminders recorded; 0 turns the loop off (tests drive it by hand). */
   outboxPollMs: number;
   rateLimits: boolean;
+  /** Months after an event before its attendee's contact data is anonymised. */
+  retentionMonths: number;
+  /** Origins allowed to call the API from a browser (CORS); empty: none, the default. */
+  corsOrigins: string[];
   logLevel: LogLevelName;
 }
 
@@ -68,6 +72,15 @@ export function loadConfig(env: Env = readProcessEnv()): AppConfig {
     reminderHoursBefore: read.int('REMINDER_HOURS_BEFORE', 48, 1, 24 * 30),
     outboxPollMs: read.int('OUTBOX_POLL_MS', 2000, 0, 600_000),
     rateLimits: read.oneOf('RATE_LIMITS', ['on', 'off'] as const, 'on') === 'on',
+    retentionMonths: read.int('RETENTION_MONTHS', 24, 1, 120),
+    corsOrigins: (read.optional('CORS_ORIGINS') ?? '')
+      .split(',')
+      .map((origin) => origin.trim())
+      .filter(Boolean)
+      .map((origin) => {
+        if (!/^https?:\/\/[^/\s]+$/.test(origin)) throw new ConfigError(`CORS_ORIGINS: "${origin}" is not an origin like https://site.example`);
+        return origin;
+      }),
     logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'log'),
   };
   if ((config.adminEmail === null) !== (config.adminPassword === null)) {
@@ -76,12 +89,27 @@ export function loadConfig(env: Env = readProcessEnv()): AppConfig {
   if (config.adminPassword !== null && config.adminPassword.length < 12) {
     throw new ConfigError('ADMIN_PASSWORD must have at least 12 characters');
   }
+  if (nodeEnv === 'production') checkProduction(config, env);
   if (config.jwtSecret === '') {
     config.jwtSecret = persistedSecret(dataDir);
   } else if (config.jwtSecret.length < 32) {
     throw new ConfigError('JWT_SECRET must have at least 32 characters');
   }
   return config;
+}
+
+/**
+ * In production the secrets and addresses must be chosen, not defaulted: a generated JWT secret
+ * would differ between instances (every manage link broken on the other one), and a default
+ * PUBLIC_URL would send people links to localhost.
+ */
+function checkProduction(config: AppConfig, env: Env): void {
+  const secret = config.jwtSecret;
+  if (secret === '') throw new ConfigError('JWT_SECRET must be set in production (32 characters or more, e.g. `openssl rand -base64 48`)');
+  if (new Set(secret).size < 10 || /change|secret|example|xxxx/i.test(secret)) {
+    throw new ConfigError('JWT_SECRET looks like a placeholder: use a random value (e.g. `openssl rand -base64 48`)');
+  }
+  if (!env.PUBLIC_URL) throw new ConfigError('PUBLIC_URL must be set in production (the address people reach the service at)');
 }
 
 function readProcessEnv(): Env {
