@@ -17,6 +17,7 @@ import { MailModule } from './notifications/mail.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { OrganisationsModule } from './organisations/organisations.module';
 import { PermanencesModule } from './permanences/permanences.module';
+import { PersonalDataModule } from './personal-data/personal-data.module';
 import { ReportsModule } from './reports/reports.module';
 import { WebModule } from './web/web.module';
 import { WorkshopsModule } from './workshops/workshops.module';
@@ -43,6 +44,7 @@ export class AppModule {
         AttendanceModule,
         OrganisationsModule,
         ReportsModule,
+        PersonalDataModule,
         WebModule,
       ],
       controllers: [HealthController],

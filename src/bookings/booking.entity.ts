@@ -62,6 +62,14 @@ export class Booking {
   @Column('timestamptz', { name: 'consent_at' })
   consentAt: Date;
 
+  /** The version of the personal-data notice the person agreed to (src/bookings/consent.ts); null before it was recorded. */
+  @Column('text', { name: 'consent_version', nullable: true })
+  consentVersion: string | null;
+
+  /** When the contact data was anonymised (retention period over, or erased on request). */
+  @Column('timestamptz', { name: 'anonymised_at', nullable: true })
+  anonymisedAt: Date | null;
+
   /** SHA-256 of the manage token; the token itself is only ever in the creation response and e-mails. */
   @Column('bytea', { name: 'manage_token_hash', select: false })
   manageTokenHash: Buffer;

@@ -44,14 +44,15 @@ export type NewBooking = Pick<
   | 'topics'
   | 'message'
   | 'consentAt'
+  | 'consentVersion'
   | 'manageTokenHash'
   | 'icalUid'
 >;
 
-/** The columns every new booking fills from `NewBooking`, as parameters $3 to $14 (after id and target). */
+/** The columns every new booking fills from `NewBooking`, as parameters $3 to $15 (after id and target). */
 export const NEW_BOOKING_COLUMNS = `attendee_name, attendee_email, attendee_phone, organisation_name, organisation_siret, organisation_legal_form,
-  organisation_postcode, topics, message, consent_at, manage_token_hash, ical_uid`;
-export const NEW_BOOKING_PARAMETERS = '$3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14';
+  organisation_postcode, topics, message, consent_at, manage_token_hash, ical_uid, consent_version`;
+export const NEW_BOOKING_PARAMETERS = '$3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15';
 
 /** The values of NEW_BOOKING_COLUMNS, in order. */
 export function newBookingValues(booking: NewBooking): unknown[] {
@@ -68,6 +69,7 @@ export function newBookingValues(booking: NewBooking): unknown[] {
     booking.consentAt,
     booking.manageTokenHash,
     booking.icalUid,
+    booking.consentVersion,
   ];
 }
 
@@ -163,7 +165,7 @@ export class BookingsRepository {
       `WITH seat AS (
          UPDATE slots sl SET booked = sl.booked + 1
          FROM desks d JOIN permanence_sessions s ON s.id = d.session_id LEFT JOIN users u ON u.id = d.advisor_id
-         WHERE sl.id = $2 AND d.id = sl.desk_id AND sl.bookable AND sl.booked < sl.capacity AND sl.starts_at > $15
+         WHERE sl.id = $2 AND d.id = sl.desk_id AND sl.bookable AND sl.booked < sl.capacity AND sl.starts_at > $16
          RETURNING ${SLOT_COLUMNS}, s.time_zone AS "timeZone", s.location
        ), booking AS (
          INSERT INTO bookings (id, slot_id, status, ${NEW_BOOKING_COLUMNS})
@@ -171,8 +173,8 @@ export class BookingsRepository {
          RETURNING id, created_at
        ), messages AS (
          INSERT INTO outbox_messages (kind, recipient, booking_id, payload, ical_sequence, available_at, created_at)
-         SELECT m.kind, m.recipient, booking.id, '{}', 0, $15, $15
-         FROM booking, seat, LATERAL (VALUES ($16::text, $4::text), ($17::text, seat."advisorEmail")) AS m(kind, recipient)
+         SELECT m.kind, m.recipient, booking.id, '{}', 0, $16, $16
+         FROM booking, seat, LATERAL (VALUES ($17::text, $4::text), ($18::text, seat."advisorEmail")) AS m(kind, recipient)
          WHERE m.recipient IS NOT NULL
        )
        SELECT seat.*, booking.created_at AS "createdAt" FROM seat, booking`,

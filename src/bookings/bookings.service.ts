@@ -9,6 +9,7 @@ import { OutboxEntry, OutboxRepository } from '../notifications/outbox.repositor
 import { CalendarFile, calendarFile } from '../ical/calendar-response';
 import { buildFeed, FeedEvent } from '../ical/ical-files';
 import { Booking } from './booking.entity';
+import { CONSENT_VERSION } from './consent';
 import { BookingsRepository, BookingView, LockedSlot, NewBooking, SessionState } from './bookings.repository';
 import { CreateBookingDto } from './dto/create-booking.dto';
 import { ManageTokens, manageTokenMatches, manageUrl } from './manage-token';
@@ -54,6 +55,7 @@ export class BookingsService {
       topics: dto.topics ?? [],
       message: dto.message ?? null,
       consentAt: this.clock.now(),
+      consentVersion: CONSENT_VERSION,
       manageTokenHash: hash,
       icalUid: `${id}@rendez-vous-ess`,
     };

@@ -51,7 +51,7 @@ export class WaitlistRepository {
   async register(booking: NewBooking, workshopId: string, now: Date, kinds: Record<'confirmed' | 'waitlisted', OutboxKind>): Promise<Registration> {
     const [row]: Registration[] = await this.dataSource.query(
       `WITH seat AS (
-         SELECT * FROM take_workshop_seat($2, $15, $4, $7, $6)
+         SELECT * FROM take_workshop_seat($2, $16, $4, $7, $6)
        ), booking AS (
          INSERT INTO bookings (id, workshop_id, status, waitlist_seq, ${NEW_BOOKING_COLUMNS})
          SELECT $1, $2, seat.outcome, CASE WHEN seat.outcome = 'waitlisted' THEN nextval('bookings_waitlist_seq') END, ${NEW_BOOKING_PARAMETERS}
@@ -59,7 +59,7 @@ export class WaitlistRepository {
          RETURNING id, status, created_at
        ), message AS (
          INSERT INTO outbox_messages (kind, recipient, booking_id, payload, ical_sequence, available_at, created_at)
-         SELECT CASE booking.status WHEN 'confirmed' THEN $16 ELSE $17 END, $4, booking.id, '{}', 0, $15, $15 FROM booking
+         SELECT CASE booking.status WHEN 'confirmed' THEN $17 ELSE $18 END, $4, booking.id, '{}', 0, $16, $16 FROM booking
        )
        SELECT seat.outcome, seat.waitlist_position AS "waitlistPosition", booking.created_at AS "createdAt",
               w.title, w.starts_at AS "startsAt", w.ends_at AS "endsAt", w.time_zone AS "timeZone", w.location

@@ -212,7 +212,7 @@ export class PublicPagesController {
   }
 
   private consent() {
-    return consentNotice({ retentionMonths: 24, contactEmail: this.config.organizerEmail });
+    return consentNotice({ retentionMonths: this.config.retentionMonths, contactEmail: this.config.organizerEmail });
   }
 }
 

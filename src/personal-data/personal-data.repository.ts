@@ -1,0 +1,127 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { updateReturning } from '../database/sql';
+
+/** What a booking's contact data becomes; the organisation, topics and attendance stay for the figures. */
+export const ANONYMOUS_NAME = 'Personne anonymisée';
+export const ANONYMOUS_RECIPIENT = 'anonyme@anonyme.invalid';
+
+export interface HeldBooking {
+  id: string;
+  status: string;
+  eventType: 'permanence' | 'workshop';
+  eventTitle: string;
+  startsAt: Date;
+  endsAt: Date;
+  location: string;
+  attendeeName: string;
+  attendeeEmail: string;
+  attendeePhone: string | null;
+  organisationName: string;
+  organisationSiret: string | null;
+  organisationLegalForm: string | null;
+  organisationPostcode: string | null;
+  topics: string[];
+  message: string | null;
+  consentAt: Date;
+  consentVersion: string | null;
+  createdAt: Date;
+  cancelledAt: Date | null;
+  cancelReason: string | null;
+  attendance: string | null;
+  attendanceNote: string | null;
+}
+
+export interface HeldMessage {
+  id: string;
+  kind: string;
+  status: string;
+  createdAt: Date;
+  sentAt: Date | null;
+}
+
+@Injectable()
+export class PersonalDataRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  bookingsOf(email: string): Promise<HeldBooking[]> {
+    return this.dataSource.query(
+      `SELECT b.id, b.status,
+              CASE WHEN b.workshop_id IS NULL THEN 'permanence' ELSE 'workshop' END AS "eventType",
+              coalesce(w.title, 'Permanence de la CRESS') AS "eventTitle",
+              coalesce(s.starts_at, w.starts_at) AS "startsAt", coalesce(s.ends_at, w.ends_at) AS "endsAt",
+              coalesce(ps.location, w.location) AS location,
+              b.attendee_name AS "attendeeName", b.attendee_email AS "attendeeEmail", b.attendee_phone AS "attendeePhone",
+              b.organisation_name AS "organisationName", b.organisation_siret AS "organisationSiret",
+              b.organisation_legal_form AS "organisationLegalForm", b.organisation_postcode AS "organisationPostcode",
+              b.topics, b.message, b.consent_at AS "consentAt", b.consent_version AS "consentVersion", b.created_at AS "createdAt",
+              b.cancelled_at AS "cancelledAt", b.cancel_reason AS "cancelReason", b.attendance, b.attendance_note AS "attendanceNote"
+       FROM bookings b
+       LEFT JOIN slots s ON s.id = b.slot_id
+       LEFT JOIN desks d ON d.id = s.desk_id
+       LEFT JOIN permanence_sessions ps ON ps.id = d.session_id
+       LEFT JOIN workshops w ON w.id = b.workshop_id
+       WHERE lower(b.attendee_email) = lower($1)
+       ORDER BY b.created_at`,
+      [email],
+    );
+  }
+
+  messagesTo(email: string): Promise<HeldMessage[]> {
+    return this.dataSource.query(
+      `SELECT id, kind, status, created_at AS "createdAt", sent_at AS "sentAt"
+       FROM outbox_messages WHERE lower(recipient) = lower($1) ORDER BY created_at, id`,
+      [email],
+    );
+  }
+
+  /** Bookings of `email` that still hold a seat or a place in line for an event to come. */
+  async activeUpcoming(email: string, now: Date): Promise<string[]> {
+    const rows: Array<{ id: string }> = await this.dataSource.query(
+      `SELECT b.id FROM bookings b LEFT JOIN slots s ON s.id = b.slot_id LEFT JOIN workshops w ON w.id = b.workshop_id
+       WHERE lower(b.attendee_email) = lower($1) AND b.status IN ('confirmed', 'waitlisted') AND coalesce(s.starts_at, w.starts_at) > $2`,
+      [email, now],
+    );
+    return rows.map((row) => row.id);
+  }
+
+  /** Messages to `email` not sent yet: nobody is to be written to once they asked to be forgotten. */
+  async dropPendingMessages(email: string, manager: EntityManager): Promise<number> {
+    const rows = await updateReturning(manager, `DELETE FROM outbox_messages WHERE lower(recipient) = lower($1) AND status = 'pending' RETURNING id`, [email]);
+    return rows.length;
+  }
+
+  /**
+   * Anonymises the bookings `where` selects (a condition on `b`, with `$1`… as `params`), at most
+   * `limit` at a time; the messages sent to them lose their address too. Rows another transaction
+   * holds are skipped (the next run takes them), so two instances never wait on each other.
+   */
+  async anonymise(manager: EntityManager, where: string, params: unknown[], now: Date, limit: number): Promise<number> {
+    const n = params.length;
+    const rows = await updateReturning(
+      manager,
+      `WITH target AS (
+         SELECT b.id, b.attendee_email FROM bookings b
+         LEFT JOIN slots s ON s.id = b.slot_id LEFT JOIN workshops w ON w.id = b.workshop_id
+         WHERE b.anonymised_at IS NULL AND (${where})
+         ORDER BY b.id LIMIT $${n + 2} FOR UPDATE OF b SKIP LOCKED
+       ), messages AS (
+         UPDATE outbox_messages m SET recipient = '${ANONYMOUS_RECIPIENT}', payload = '{}', last_error = NULL
+         FROM target t WHERE m.booking_id = t.id AND lower(m.recipient) = lower(t.attendee_email)
+       )
+       UPDATE bookings b
+       SET attendee_name = '${ANONYMOUS_NAME}', attendee_email = 'anonyme-' || b.id || '@anonyme.invalid',
+           attendee_phone = NULL, message = NULL, cancel_reason = NULL, attendance_note = NULL,
+           anonymised_at = $${n + 1}, updated_at = $${n + 1}
+       FROM target t WHERE b.id = t.id
+       RETURNING b.id`,
+      [...params, now, limit],
+    );
+    return rows.length;
+  }
+
+  async forgetCounters(email: string, manager: EntityManager): Promise<void> {
+    const address = email.trim().toLowerCase();
+    await manager.query(`DELETE FROM rate_limits WHERE key = ANY($1)`, [[`booking-email:${address}`, `login-failures:${address}`]]);
+  }
+}

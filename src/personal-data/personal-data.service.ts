@@ -1,0 +1,92 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { Cron } from '@nestjs/schedule';
+import { DataSource } from 'typeorm';
+import type { StaffUser } from '../auth/staff-user';
+import { BookingsService } from '../bookings/bookings.service';
+import { Clock } from '../common/clock';
+import { AppConfig } from '../config/app-config';
+import { PersonalDataRepository } from './personal-data.repository';
+
+const BATCH = 500;
+const ERASE_REASON = 'Effacement des données personnelles à la demande de la personne';
+
+/**
+ * The GDPR side: contact data is anonymised RETENTION_MONTHS after the event (the figures stay);
+ * an admin can export, or erase, everything held about one e-mail address.
+ */
+@Injectable()
+export class PersonalDataService {
+  private readonly logger = new Logger(PersonalDataService.name);
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly repository: PersonalDataRepository,
+    private readonly bookings: BookingsService,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** Every booking whose event ended more than RETENTION_MONTHS ago, in batches; returns how many. */
+  @Cron('0 30 4 * * *', { name: 'anonymise-expired-bookings', timeZone: 'Europe/Paris' })
+  async anonymiseExpired(): Promise<number> {
+    const now = this.clock.now();
+    let total = 0;
+    for (;;) {
+      const done = await this.dataSource.transaction((manager) =>
+        this.repository.anonymise(manager, `coalesce(s.ends_at, w.ends_at) < $1::timestamptz - make_interval(months => $2::int)`, [now, this.config.retentionMonths], now, BATCH),
+      );
+      total += done;
+      if (done < BATCH) break;
+    }
+    if (total > 0) this.logger.log(`Anonymised the contact data of ${total} booking(s) past the ${this.config.retentionMonths}-month retention period`);
+    return total;
+  }
+
+  /** Everything held about `email`, as the person may ask for it (GDPR art. 15). */
+  async export(email: string) {
+    const [bookings, messages] = await Promise.all([this.repository.bookingsOf(email), this.repository.messagesTo(email)]);
+    return {
+      email,
+      exportedAt: this.clock.now().toISOString(),
+      retentionMonths: this.config.retentionMonths,
+      bookings: bookings.map((booking) => ({
+        id: booking.id,
+        status: booking.status,
+        event: { type: booking.eventType, title: booking.eventTitle, startsAt: booking.startsAt.toISOString(), endsAt: booking.endsAt.toISOString(), location: booking.location },
+        attendee: { name: booking.attendeeName, email: booking.attendeeEmail, phone: booking.attendeePhone },
+        organisation: { name: booking.organisationName, siret: booking.organisationSiret, legalForm: booking.organisationLegalForm, postcode: booking.organisationPostcode },
+        topics: booking.topics,
+        message: booking.message,
+        consent: { at: booking.consentAt.toISOString(), version: booking.consentVersion },
+        createdAt: booking.createdAt.toISOString(),
+        cancelledAt: booking.cancelledAt?.toISOString() ?? null,
+        cancelReason: booking.cancelReason,
+        attendance: booking.attendance,
+        attendanceNote: booking.attendanceNote,
+      })),
+      messages: messages.map((message) => ({ id: message.id, kind: message.kind, status: message.status, createdAt: message.createdAt.toISOString(), sentAt: message.sentAt?.toISOString() ?? null })),
+    };
+  }
+
+  /**
+   * Forgets `email` (GDPR art. 17): bookings to come are cancelled through the booking engine (the
+   * seat goes back, the first person waiting is promoted, the advisor is told), messages not yet
+   * sent to the person are dropped, then every booking and message of the address is anonymised.
+   */
+  async erase(email: string, staff: StaffUser) {
+    const upcoming = await this.repository.activeUpcoming(email, this.clock.now());
+    for (const id of upcoming) await this.bookings.cancel(id, { token: null, staff }, ERASE_REASON);
+    const now = this.clock.now();
+    return this.dataSource.transaction(async (manager) => {
+      const droppedMessages = await this.repository.dropPendingMessages(email, manager);
+      let anonymisedBookings = 0;
+      for (;;) {
+        const done = await this.repository.anonymise(manager, 'lower(b.attendee_email) = lower($1)', [email], now, BATCH);
+        anonymisedBookings += done;
+        if (done < BATCH) break;
+      }
+      await this.repository.forgetCounters(email, manager);
+      return { email, cancelledBookings: upcoming.length, anonymisedBookings, droppedMessages };
+    });
+  }
+}
