@@ -119,7 +119,7 @@ export class ProblemFilter implements ExceptionFilter {
     if (this.pages?.handles(request)) return this.pages.render(exception, request, response);
     const error = toDomainError(exception);
     const { status, title } = describeCode(error.code);
-    if (status >= 500) this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+    logServerError(this.logger, exception, status);
     const problem: Problem = {
       type: `urn:rendez-vous-ess:problem:${error.code}`,
       title,
@@ -133,14 +133,20 @@ export class ProblemFilter implements ExceptionFilter {
   }
 }
 
+/** A fault in the service is logged with its stack; the database being away is one warning line per request. */
+export function logServerError(logger: Logger, exception: unknown, status: number): void {
+  if (status === 503) logger.warn(`Database unavailable: ${exception instanceof Error ? exception.message : String(exception)}`);
+  else if (status >= 500) logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+}
+
 /** Whatever was thrown, as the domain error a client is told about (never a stack trace or SQL). */
 export function toDomainError(exception: unknown): DomainError {
   if (exception instanceof DomainError) return exception;
+  if (isConnectionError(exception)) return new DomainError('service_unavailable', 'Le service est momentanément indisponible. Réessayez dans un instant.');
   if (exception instanceof QueryFailedError) return fromDatabaseError(exception);
   const bodyParserError = fromBodyParserError(exception) ?? (exception instanceof HttpException ? fromBodyParserError(exception.cause) : null);
   if (bodyParserError) return bodyParserError;
   if (exception instanceof HttpException) return fromHttpException(exception);
-  if (isConnectionError(exception)) return new DomainError('service_unavailable', 'Le service est momentanément indisponible. Réessayez dans un instant.');
   return new DomainError('internal_error', 'Une erreur inattendue est survenue.');
 }
 
@@ -214,7 +220,18 @@ function fromDatabaseError(error: QueryFailedError): DomainError {
   return new DomainError('internal_error', 'Une erreur inattendue est survenue.');
 }
 
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN',
+  // PostgreSQL: shutting down, crashed, starting; connection exceptions (class 08).
+  '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006',
+]);
+const CONNECTION_MESSAGES = /Connection terminated|connection error|timeout exceeded when trying to connect|Client was closed|Connection ended|the database system is (starting up|shutting down)/i;
+
+/** The database could not be reached or dropped the connection: the request may be retried. */
 function isConnectionError(exception: unknown): boolean {
-  const code = (exception as { code?: unknown } | null)?.code;
-  return code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'ETIMEDOUT' || code === '57P01';
+  const error = exception as { code?: unknown; message?: unknown; driverError?: unknown; cause?: unknown } | null;
+  return [error, error?.driverError, error?.cause].some((candidate) => {
+    const { code, message } = (candidate ?? {}) as { code?: unknown; message?: unknown };
+    return (typeof code === 'string' && CONNECTION_CODES.has(code)) || (typeof message === 'string' && CONNECTION_MESSAGES.test(message));
+  });
 }

@@ -46,7 +46,9 @@ export function dataSourceOptions(target: { url: string; poolSize: number } | { 
     synchronize: false,
   };
   if ('url' in target) {
-    return { ...common, url: target.url, poolSize: target.poolSize, extra: { idleTimeoutMillis: 30_000 } };
+    // A server that does not answer (down, or a network cut) fails a request after 5 s instead of
+    // holding it forever; the pool opens new connections once it is back, without a restart.
+    return { ...common, url: target.url, poolSize: target.poolSize, extra: { idleTimeoutMillis: 30_000, connectionTimeoutMillis: 5_000, application_name: 'rendez-vous-ess' } };
   }
   const { connection } = createPgConfig(target.pglite);
   // The pool must never drop its single client: the PGlite connection object cannot be reopened.

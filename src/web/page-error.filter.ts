@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Injectable, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { describeCode, PageErrors, toDomainError } from '../common/problem.filter';
+import { describeCode, logServerError, PageErrors, toDomainError } from '../common/problem.filter';
 import { PageContext, Views } from './views';
 import { WebSession } from './web-session';
 
@@ -31,7 +31,7 @@ export class PageErrorFilter implements ExceptionFilter, PageErrors {
     if (response.headersSent) return;
     const error = toDomainError(exception);
     const { status } = describeCode(error.code);
-    if (status >= 500) this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+    logServerError(this.logger, exception, status);
     if (error.code === 'unauthenticated') {
       const next = request.method === 'GET' ? `?suite=${encodeURIComponent(request.originalUrl)}` : '';
       response.redirect(303, `/staff/connexion${next}`);
