@@ -1,7 +1,246 @@
-import { Controller } from '@nestjs/common';
-import { Pages } from './page.guard';
+import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { DateTime } from 'luxon';
+import { AgendaQuery } from '../agenda/agenda.controller';
+import { AgendaService } from '../agenda/agenda.service';
+import { AttendanceDto } from '../attendance/attendance.controller';
+import { AttendanceService } from '../attendance/attendance.service';
+import type { StaffUser } from '../auth/staff-user';
+import { UsersService } from '../auth/users.service';
+import { TOPICS, Topic } from '../bookings/booking-options';
+import { addDays, todayIn } from '../calendar';
+import { Clock } from '../common/clock';
+import { DomainError, ErrorCode } from '../common/domain-error';
+import { describeCode } from '../common/problem.filter';
+import { uuidPipe } from '../common/uuid.pipe';
+import { FeedsService } from '../feeds/feeds.service';
+import { PROGRAMME_TIME_ZONE } from '../permanences/permanences.service';
+import { errorsByField, FormBody, text, validated } from './forms';
+import { Page, Pages, PageStaff, StaffPage } from './page.guard';
+import { PageContext, Views } from './views';
 
-// Placeholder: this controller's pages are being written.
+type Day = Awaited<ReturnType<AgendaService['day']>>;
+type Item = Day['items'][number];
+type Booking = Item['bookings'][number];
+type Attendance = NonNullable<Booking['attendance']>;
+
+const ATTENDANCE: Record<Attendance, { label: string; badge: string }> = {
+  present: { label: 'Présent', badge: 'badge-on' },
+  absent: { label: 'Absent', badge: 'badge-off' },
+  excused: { label: 'Excusé', badge: 'badge-wait' },
+};
+
+/** What the agenda's filter can be refused for: shown on the page, next to the date picker. */
+const AGENDA_ERRORS: ErrorCode[] = ['validation_failed', 'user_not_found', 'forbidden'];
+/** What recording attendance can be refused for, as a message on the agenda rather than an error page. */
+const ATTENDANCE_ERRORS: ErrorCode[] = ['validation_failed', 'event_not_started', 'attendance_not_applicable', 'forbidden', 'booking_not_found'];
+
+/** The day and desk the page shows, as typed in its address or its forms (`conseiller` is the API's `advisorId`). */
+interface Requested {
+  date: string;
+  conseiller: string;
+}
+
+/** A refused attendance, shown at the top of the page and next to the booking's form. */
+interface AttendanceFailure {
+  bookingId: string;
+  message: string;
+  noteError: string | null;
+  note: string;
+}
+
+/** The advisors' day: their agenda with attendance, and the address of their private calendar feed. */
 @Controller('staff')
 @Pages()
-export class StaffAgendaPagesController {}
+export class StaffAgendaPagesController {
+  constructor(
+    private readonly views: Views,
+    private readonly agenda: AgendaService,
+    private readonly attendance: AttendanceService,
+    private readonly users: UsersService,
+    private readonly feeds: FeedsService,
+    private readonly clock: Clock,
+  ) {}
+
+  /** `?date=YYYY-MM-DD&conseiller=<id>`; `presence=<booking id>` after an attendance was saved. */
+  @Get('agenda')
+  @StaffPage('advisor', 'admin')
+  async day(@Query() query: FormBody, @PageStaff() staff: StaffUser, @Page() page: PageContext, @Res() response: Response) {
+    const saved = text(query, 'presence') ?? null;
+    await this.sendAgenda(response, page, staff, requestedIn(query), { saved });
+  }
+
+  @Post('agenda/presences/:bookingId')
+  @StaffPage('advisor', 'admin')
+  async record(@Param('bookingId', uuidPipe) bookingId: string, @Body() body: FormBody, @PageStaff() staff: StaffUser, @Page() page: PageContext, @Res() response: Response) {
+    const requested = requestedIn(body);
+    const note = text(body, 'note') ?? '';
+    try {
+      const dto = await validated(AttendanceDto, { status: text(body, 'status'), note });
+      await this.attendance.record(bookingId, staff, dto.status, dto.note ?? null);
+    } catch (error) {
+      if (!(error instanceof DomainError) || !ATTENDANCE_ERRORS.includes(error.code)) throw error;
+      const fields = error.code === 'validation_failed' ? errorsByField(error) : {};
+      const message =
+        error.code === 'validation_failed' ? (fields.note ?? 'Choisissez Présent, Absent ou Excusé.') : error.detail;
+      const status = error.code === 'validation_failed' ? 422 : describeCode(error.code).status;
+      response.status(status);
+      return this.sendAgenda(response, page, staff, requested, { failure: { bookingId, message, noteError: fields.note ?? null, note } });
+    }
+    const filter = await validFilter(requested);
+    const params = new URLSearchParams({ ...(filter.date ? { date: filter.date } : {}), ...(filter.advisorId ? { conseiller: filter.advisorId } : {}), presence: bookingId });
+    response.redirect(303, `/staff/agenda?${params}`);
+  }
+
+  @Get('flux')
+  @StaffPage('advisor', 'admin')
+  async feed(@Query('renouvele') renewed: unknown, @PageStaff() staff: StaffUser, @Page() page: PageContext, @Res() response: Response) {
+    const { url, webcalUrl } = await this.feeds.feedLink(staff.id, false);
+    const flash = renewed === '1' ? 'C’est fait : votre calendrier a une nouvelle adresse, et l’ancien lien ne fonctionne plus. Mettez à jour l’abonnement dans votre agenda avec l’adresse ci-dessous.' : null;
+    this.views.send(
+      response,
+      'staff/feed',
+      { url, webcalUrl, googleUrl: `https://calendar.google.com/calendar/render?cid=${encodeURIComponent(webcalUrl)}` },
+      { ...page, flash },
+      { title: 'Mon calendrier personnel' },
+    );
+  }
+
+  @Post('flux/renouveler')
+  @StaffPage('advisor', 'admin')
+  async renewFeed(@PageStaff() staff: StaffUser, @Res() response: Response) {
+    await this.feeds.feedLink(staff.id, true);
+    response.redirect(303, '/staff/flux?renouvele=1');
+  }
+
+  private async sendAgenda(response: Response, page: PageContext, staff: StaffUser, requested: Requested, extra: { saved?: string | null; failure?: AttendanceFailure }) {
+    const isAdmin = staff.role === 'admin';
+    let day: Day | null = null;
+    let errors: Record<string, string> = {};
+    let alert: string | null = null;
+    let advisorId = '';
+    try {
+      const filter = await validated(AgendaQuery, { date: requested.date.trim() || undefined, advisorId: requested.conseiller.trim() || undefined });
+      day = await this.agenda.day(staff, filter.date, filter.advisorId);
+      advisorId = isAdmin ? (filter.advisorId ?? '') : '';
+    } catch (error) {
+      if (!(error instanceof DomainError) || !AGENDA_ERRORS.includes(error.code)) throw error;
+      const fields = errorsByField(error);
+      errors = Object.fromEntries(Object.entries({ date: fields.date, conseiller: fields.advisorId }).filter(([, message]) => message !== undefined)) as Record<string, string>;
+      alert = error.code === 'validation_failed' ? 'Cette journée ne peut pas être affichée : corrigez le champ signalé.' : error.detail;
+      if (!extra.failure) response.status(error.code === 'validation_failed' ? 400 : describeCode(error.code).status);
+    }
+    const failure = extra.failure ?? null;
+    const failedBooking = failure && day ? findBooking(day, failure.bookingId) : null;
+    if (failure) alert = failedBooking ? `Présence non enregistrée pour ${failedBooking.attendee.name} : ${failure.message}` : `Présence non enregistrée : ${failure.message}`;
+    const savedBooking = extra.saved && day ? findBooking(day, extra.saved) : null;
+    const flash = savedBooking?.attendance ? `Présence enregistrée pour ${savedBooking.attendee.name} : ${ATTENDANCE[savedBooking.attendance].label.toLowerCase()}.` : (page.flash ?? null);
+
+    const today = todayIn(PROGRAMME_TIME_ZONE, this.clock.now());
+    const date = day?.date ?? '';
+    const link = (target: string | null) => {
+      const params = new URLSearchParams({ ...(target ? { date: target } : {}), ...(advisorId ? { conseiller: advisorId } : {}) });
+      return `/staff/agenda${params.size > 0 ? `?${params}` : ''}`;
+    };
+    const advisors = isAdmin
+      ? (await this.users.list())
+          .filter((user) => user.active && user.role !== 'viewer')
+          .sort((a, b) => a.name.localeCompare(b.name, 'fr'))
+          .map((user) => ({ id: user.id, name: user.name, selected: user.id === (advisorId || requested.conseiller) }))
+      : [];
+    this.views.send(
+      response,
+      'staff/agenda',
+      {
+        day: day ? dayView(day, failure) : null,
+        date,
+        dateValue: day ? day.date : requested.date,
+        isToday: date === today,
+        conseiller: advisorId,
+        canChooseAdvisor: isAdmin,
+        advisors,
+        scope: day ? (day.advisor ? (day.advisor.id === staff.id ? 'Votre bureau' : `Bureau de ${day.advisor.name}`) : 'Tous les bureaux') : null,
+        links: day ? { previous: link(addDays(date, -1)), previousDate: addDays(date, -1), next: link(addDays(date, 1)), nextDate: addDays(date, 1), today: link(null) } : { today: link(null) },
+        errors,
+        alert,
+        failedBookingId: failedBooking ? failedBooking.id : null,
+      },
+      { ...page, flash },
+      { title: day ? `Agenda du ${localDateLabel(day.date)}` : 'Agenda', status: response.statusCode },
+    );
+  }
+}
+
+function requestedIn(input: FormBody): Requested {
+  return { date: text(input, 'date') ?? '', conseiller: text(input, 'conseiller') ?? '' };
+}
+
+/** The day and desk to go back to after a form; anything invalid falls back to the default (today, own desk). */
+async function validFilter(requested: Requested): Promise<AgendaQuery> {
+  try {
+    return await validated(AgendaQuery, { date: requested.date.trim() || undefined, advisorId: requested.conseiller.trim() || undefined });
+  } catch (error) {
+    if (error instanceof DomainError && error.code === 'validation_failed') return {};
+    throw error;
+  }
+}
+
+function findBooking(day: Day, id: string): Booking | null {
+  for (const item of day.items) for (const booking of item.bookings) if (booking.id === id) return booking;
+  return null;
+}
+
+/** As the pages' `frLocalDate` helper writes it: "jeudi 31 décembre 2026". */
+function localDateLabel(date: string): string {
+  return DateTime.fromISO(date).setLocale('fr').toFormat('cccc d LLLL yyyy');
+}
+
+function dayView(day: Day, failure: AttendanceFailure | null) {
+  const { counts } = day;
+  return {
+    timeZone: day.timeZone,
+    counts,
+    isEmpty: day.items.length === 0,
+    items: day.items.map((item) => {
+      const cancelled = item.status === 'cancelled';
+      const base = {
+        id: item.id,
+        startsAt: item.startsAt,
+        endsAt: item.endsAt,
+        location: item.location,
+        cancelled,
+        capacity: item.capacity,
+        free: item.free,
+        bookings: item.bookings.map((booking) => bookingView(booking, failure?.bookingId === booking.id ? failure : null)),
+      };
+      if (item.type === 'slot') {
+        return { ...base, isSlot: true, isWorkshop: false, title: item.advisor?.name ? `Permanence — ${item.advisor.name}` : 'Permanence — bureau sans conseiller·ère', waitlisted: 0, isFree: !cancelled && item.bookings.length === 0 };
+      }
+      return { ...base, isSlot: false, isWorkshop: true, title: `Atelier « ${item.title} »`, waitlisted: item.waitlisted, isFree: false };
+    }),
+  };
+}
+
+function bookingView(booking: Booking, failure: AttendanceFailure | null) {
+  const attendance = booking.attendance ? ATTENDANCE[booking.attendance] : null;
+  return {
+    id: booking.id,
+    name: booking.attendee.name,
+    email: booking.attendee.email,
+    phone: booking.attendee.phone,
+    organisation: booking.organisation.name,
+    legalForm: booking.organisation.legalFormLabel ?? booking.organisation.legalForm,
+    postcode: booking.organisation.postcode,
+    topics: booking.topics.map((topic) => TOPICS[topic as Topic] ?? topic),
+    message: booking.message,
+    isConfirmed: booking.status === 'confirmed',
+    waitlistPosition: booking.status === 'waitlisted' ? ('waitlistPosition' in booking ? booking.waitlistPosition : null) : null,
+    attendance: booking.attendance,
+    attendanceLabel: attendance?.label ?? null,
+    attendanceBadge: attendance?.badge ?? null,
+    attendanceNote: booking.attendanceNote,
+    note: failure ? failure.note : (booking.attendanceNote ?? ''),
+    error: failure?.message ?? null,
+    noteError: failure?.noteError ?? null,
+  };
+}

@@ -1,7 +1,158 @@
-import { Controller } from '@nestjs/common';
-import { Pages } from './page.guard';
+import { Controller, Get, Query, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { DomainError } from '../common/domain-error';
+import { AttendanceReportQuery } from '../reports/dto/attendance-report.query';
+import { AttendanceReport, ReportsService } from '../reports/reports.service';
+import { errorsByField, validated } from './forms';
+import { Page, Pages, StaffPage } from './page.guard';
+import { PageContext, Views } from './views';
 
-// Placeholder: this controller's pages are being written.
+/** How many booking rows the page shows; the files hold them all. */
+const ROWS_SHOWN = 100;
+
+/** The page's inputs (`du`, `au`) and the API's fields (`from`, `to`). */
+const FIELD_OF: Record<string, string> = { from: 'du', to: 'au' };
+
+const KIND_LABELS: Record<string, string> = { permanence: 'Permanence', atelier: 'Atelier' };
+
+type Period = { du?: unknown; au?: unknown };
+
+/** The metropolis' report: the figures of a period, its bookings, and the same period as CSV or XLSX. */
 @Controller('staff')
 @Pages()
-export class StaffReportPagesController {}
+export class StaffReportPagesController {
+  constructor(
+    private readonly views: Views,
+    private readonly reports: ReportsService,
+  ) {}
+
+  @Get('rapports')
+  @StaffPage('admin', 'viewer')
+  async report(@Query() query: Record<string, unknown>, @Page() page: PageContext, @Res() response: Response) {
+    const period: Period = { du: query.du, au: query.au };
+    let report: AttendanceReport;
+    try {
+      const dto = await validated(AttendanceReportQuery, periodInput(period));
+      report = await this.reports.attendance(dto.from, dto.to);
+    } catch (error) {
+      if (!(error instanceof DomainError) || !isPeriodError(error)) throw error;
+      const values = { du: typeof period.du === 'string' ? period.du : '', au: typeof period.au === 'string' ? period.au : '' };
+      return this.views.send(
+        response,
+        'staff/reports',
+        { report: null, values, errors: periodErrors(error), alert: 'La période demandée n’est pas valable : voyez le message sous la date à corriger.' },
+        page,
+        { title: 'Rapport de fréquentation', status: 422 },
+      );
+    }
+    this.views.send(response, 'staff/reports', { ...reportView(report), values: { du: report.from, au: report.to }, errors: {}, alert: null }, page, { title: 'Rapport de fréquentation' });
+  }
+
+  @Get('rapports/export.csv')
+  @StaffPage('admin', 'viewer')
+  async csv(@Query() query: Record<string, unknown>, @Res() response: Response) {
+    await this.sendFile(response, { du: query.du, au: query.au }, 'csv');
+  }
+
+  @Get('rapports/export.xlsx')
+  @StaffPage('admin', 'viewer')
+  async xlsx(@Query() query: Record<string, unknown>, @Res() response: Response) {
+    await this.sendFile(response, { du: query.du, au: query.au }, 'xlsx');
+  }
+
+  /** The file of the period, as the API sends it; a bad period goes back to the page, which explains it. */
+  private async sendFile(response: Response, period: Period, format: 'csv' | 'xlsx') {
+    let file: Awaited<ReturnType<ReportsService['attendanceFile']>>;
+    try {
+      const dto = await validated(AttendanceReportQuery, periodInput(period));
+      file = await this.reports.attendanceFile(dto.from, dto.to, format);
+    } catch (error) {
+      if (!(error instanceof DomainError) || !isPeriodError(error)) throw error;
+      const back = new URLSearchParams();
+      if (typeof period.du === 'string') back.set('du', period.du);
+      if (typeof period.au === 'string') back.set('au', period.au);
+      return response.redirect(303, `/staff/rapports?${back}`);
+    }
+    response
+      .status(200)
+      .set({
+        'Content-Type': file.contentType,
+        'Content-Disposition': `attachment; filename="${file.filename}"`,
+        'Content-Length': String(file.content.length),
+        // Names and e-mail addresses: not for shared caches.
+        'Cache-Control': 'private, no-store',
+      })
+      .end(file.content);
+  }
+}
+
+/** `du`/`au` as the DTO's `from`/`to`; an empty input means the service's default. */
+function periodInput(period: Period): { from?: unknown; to?: unknown } {
+  const input: { from?: unknown; to?: unknown } = {};
+  if (period.du !== undefined && period.du !== '') input.from = period.du;
+  if (period.au !== undefined && period.au !== '') input.to = period.au;
+  return input;
+}
+
+function isPeriodError(error: DomainError): boolean {
+  return error.code === 'validation_failed' || error.code === 'range_too_large';
+}
+
+/** The errors next to the page's inputs, in the page's words. */
+function periodErrors(error: DomainError): Record<string, string> {
+  if (error.code === 'range_too_large') return { au: error.detail };
+  const errors: Record<string, string> = {};
+  for (const [field, message] of Object.entries(errorsByField(error))) {
+    const input = FIELD_OF[field];
+    if (!input) continue;
+    // The API names the other bound by its parameter; the page by its label.
+    errors[input] = message.replace(/\bfrom\b/, 'la date de début');
+  }
+  if (Object.keys(errors).length === 0) errors.du = error.detail;
+  return errors;
+}
+
+function reportView(report: AttendanceReport) {
+  const { figures } = report;
+  const query = new URLSearchParams({ du: report.from, au: report.to }).toString();
+  return {
+    report: {
+      from: report.from,
+      to: report.to,
+      timeZone: report.timeZone,
+      figures: [
+        { label: 'Permanences tenues', value: figures.permanencesHeld },
+        { label: 'Permanences annulées', value: figures.permanencesCancelled },
+        { label: 'Créneaux proposés', value: figures.slotsOffered },
+        { label: 'Créneaux réservés', value: figures.slotsBooked },
+        { label: 'Réservations et inscriptions (hors annulations)', value: figures.bookings },
+        { label: 'Présences', value: figures.attended },
+        { label: 'Absences non excusées', value: figures.noShows },
+        { label: 'Absences excusées', value: figures.excused },
+        { label: 'Taux de présence', value: figures.attendanceRate === null ? 'non calculable (aucune présence renseignée)' : percent(figures.attendanceRate) },
+        { label: 'Structures distinctes', value: figures.organisations },
+        { label: 'Nouvelles structures', value: figures.newOrganisations },
+      ],
+      byLegalForm: figures.byLegalForm,
+      byTopic: figures.byTopic,
+      byCommune: figures.byCommune,
+      workshops: figures.workshops.map((workshop) => ({ ...workshop, date: shortDate(workshop.date), cancelled: workshop.status === 'cancelled' })),
+      rows: report.rows.slice(0, ROWS_SHOWN).map((row) => ({ ...row, kind: KIND_LABELS[row.kind] ?? row.kind, date: shortDate(row.date) })),
+      rowCount: report.rows.length,
+      rowsShown: Math.min(report.rows.length, ROWS_SHOWN),
+      truncated: report.rows.length > ROWS_SHOWN,
+      csvUrl: `/staff/rapports/export.csv?${query}`,
+      xlsxUrl: `/staff/rapports/export.xlsx?${query}`,
+    },
+  };
+}
+
+/** 0.5 → "50 %" (French typography). */
+function percent(rate: number): string {
+  return new Intl.NumberFormat('fr-FR', { style: 'percent', maximumFractionDigits: 1 }).format(rate);
+}
+
+/** A local date 2026-11-26 as 26/11/2026. */
+function shortDate(date: string): string {
+  return date.split('-').reverse().join('/');
+}
