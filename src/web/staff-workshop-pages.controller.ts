@@ -1,7 +1,328 @@
-import { Controller } from '@nestjs/common';
-import { Pages } from './page.guard';
+import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { DateTime } from 'luxon';
+import type { StaffUser } from '../auth/staff-user';
+import { BookingsService } from '../bookings/bookings.service';
+import { addMonths, todayIn } from '../calendar';
+import { Clock } from '../common/clock';
+import { DomainError } from '../common/domain-error';
+import { describeCode } from '../common/problem.filter';
+import { uuidPipe } from '../common/uuid.pipe';
+import { PROGRAMME_TIME_ZONE } from '../permanences/permanences.service';
+import { CancelWorkshopDto, CreateWorkshopDto, UpdateWorkshopDto } from '../workshops/dto/workshop.dto';
+import { WorkshopsService } from '../workshops/workshops.service';
+import { checked, errorsByField, FormBody, text, validated } from './forms';
+import { Page, Pages, PageStaff, StaffPage } from './page.guard';
+import { PageContext, Views } from './views';
 
-// Placeholder: this controller's pages are being written.
+type Workshop = Awaited<ReturnType<WorkshopsService['get']>>;
+
+/** The workshop form's fields, as named in the page, in the DTO and in the API's field errors. */
+const TEXT_FIELDS = ['title', 'description', 'startsAt', 'endsAt', 'location', 'capacity', 'registrationOpensAt', 'registrationClosesAt', 'organisationLimit'] as const;
+const DATE_FIELDS = ['startsAt', 'endsAt', 'registrationOpensAt', 'registrationClosesAt'];
+type WorkshopForm = Record<(typeof TEXT_FIELDS)[number], string> & { waitlistEnabled: boolean };
+
+/** `?fait=` after a Post/Redirect/Get: a fixed message, never text from the address. */
+const DONE: Record<string, string> = {
+  cree: 'C’est fait : l’atelier est créé et publié sur la page d’accueil.',
+  modifie: 'C’est fait : l’atelier est modifié. Si sa date, son horaire ou son lieu ont changé, les personnes inscrites sont prévenues par e-mail.',
+  annule: 'C’est fait : l’atelier est annulé. Chaque personne inscrite est prévenue par e-mail, avec le motif.',
+  'inscription-annulee': 'C’est fait : l’inscription est annulée et la personne est prévenue par e-mail. Une place libérée revient à la première personne de la liste d’attente.',
+};
+
+const FIX_FIELDS = 'Certains champs sont à corriger : voyez les messages sous chacun d’eux.';
+
+/** The admin's workshop pages: the list, creating, editing and cancelling one, its registrations and waitlist. */
 @Controller('staff')
 @Pages()
-export class StaffWorkshopPagesController {}
+export class StaffWorkshopPagesController {
+  constructor(
+    private readonly views: Views,
+    private readonly workshops: WorkshopsService,
+    private readonly bookings: BookingsService,
+    private readonly clock: Clock,
+  ) {}
+
+  @Get('ateliers')
+  @StaffPage('admin')
+  async list(@Query('fait') done: unknown, @Page() page: PageContext, @Res() response: Response) {
+    const today = todayIn(PROGRAMME_TIME_ZONE, this.clock.now());
+    const listed = await this.workshops.list(addMonths(today, -3), addMonths(today, 21));
+    const now = this.clock.now().toISOString();
+    const rows = listed.map((workshop) => this.row(workshop));
+    this.views.send(
+      response,
+      'staff/workshops',
+      { coming: rows.filter((row) => row.endsAt > now), past: rows.filter((row) => row.endsAt <= now).reverse() },
+      { ...page, flash: flashOf(done) },
+      { title: 'Ateliers' },
+    );
+  }
+
+  @Get('ateliers/nouveau')
+  @StaffPage('admin')
+  newForm(@Page() page: PageContext, @Res() response: Response) {
+    this.sendNewForm(response, page, emptyForm(), {}, null);
+  }
+
+  @Post('ateliers/nouveau')
+  @StaffPage('admin')
+  async create(@Body() body: FormBody, @Page() page: PageContext, @Res() response: Response) {
+    const form = formOf(body);
+    let workshop: Workshop;
+    try {
+      const dto = await validatedWorkshop(CreateWorkshopDto, {
+        title: form.title,
+        description: form.description,
+        startsAt: toInstant(form.startsAt),
+        endsAt: toInstant(form.endsAt),
+        location: form.location,
+        capacity: toInteger(form.capacity),
+        registrationOpensAt: form.registrationOpensAt.trim() === '' ? null : toInstant(form.registrationOpensAt),
+        registrationClosesAt: form.registrationClosesAt.trim() === '' ? undefined : toInstant(form.registrationClosesAt),
+        waitlistEnabled: form.waitlistEnabled,
+        organisationLimit: form.organisationLimit.trim() === '' ? null : toInteger(form.organisationLimit),
+      });
+      workshop = await this.workshops.create(dto);
+    } catch (error) {
+      const failure = formFailure(error, ['validation_failed'], form);
+      response.status(failure.status);
+      return this.sendNewForm(response, page, form, failure.errors, failure.alert);
+    }
+    response.redirect(303, `/staff/ateliers/${workshop.id}?fait=cree`);
+  }
+
+  @Get('ateliers/:id')
+  @StaffPage('admin')
+  async show(@Param('id', uuidPipe) id: string, @Query('fait') done: unknown, @Page() page: PageContext, @Res() response: Response) {
+    const workshop = await this.workshops.get(id);
+    await this.sendWorkshop(response, { ...page, flash: flashOf(done) }, workshop, { form: formFromWorkshop(workshop) });
+  }
+
+  @Post('ateliers/:id')
+  @StaffPage('admin')
+  async update(@Param('id', uuidPipe) id: string, @Body() body: FormBody, @Page() page: PageContext, @Res() response: Response) {
+    const current = await this.workshops.get(id);
+    const form = formOf(body);
+    try {
+      const startsAt = unlessUnchanged(form.startsAt, current.startsAt);
+      const dto = await validatedWorkshop(UpdateWorkshopDto, {
+        title: form.title,
+        description: form.description,
+        startsAt,
+        endsAt: unlessUnchanged(form.endsAt, current.endsAt),
+        location: form.location,
+        capacity: toInteger(form.capacity),
+        registrationOpensAt: form.registrationOpensAt.trim() === '' ? null : unlessUnchanged(form.registrationOpensAt, current.registrationOpensAt),
+        // Blank means "at the start", as the form says: the start now in the form.
+        registrationClosesAt: form.registrationClosesAt.trim() === '' ? (isInstant(startsAt) ? startsAt : undefined) : unlessUnchanged(form.registrationClosesAt, current.registrationClosesAt),
+        waitlistEnabled: form.waitlistEnabled,
+        organisationLimit: form.organisationLimit.trim() === '' ? null : toInteger(form.organisationLimit),
+      });
+      await this.workshops.update(id, dto);
+    } catch (error) {
+      const failure = formFailure(error, ['validation_failed', 'capacity_below_confirmed', 'workshop_cancelled'], form);
+      response.status(failure.status);
+      return this.sendWorkshop(response, page, await this.workshops.get(id), { form, errors: failure.errors, alert: failure.alert });
+    }
+    response.redirect(303, `/staff/ateliers/${id}?fait=modifie`);
+  }
+
+  @Post('ateliers/:id/annuler')
+  @StaffPage('admin')
+  async cancel(@Param('id', uuidPipe) id: string, @Body() body: FormBody, @Page() page: PageContext, @Res() response: Response) {
+    const current = await this.workshops.get(id);
+    const reason = text(body, 'reason') ?? '';
+    try {
+      const dto = await validated(CancelWorkshopDto, { reason });
+      await this.workshops.cancel(id, dto.reason);
+    } catch (error) {
+      const failure = formFailure(error, ['validation_failed']);
+      response.status(failure.status);
+      return this.sendWorkshop(response, page, current, {
+        form: formFromWorkshop(current),
+        cancelReason: reason,
+        cancelError: failure.errors.reason ?? failure.alert,
+        alert: 'L’atelier n’est pas annulé : indiquez le motif, il est envoyé aux personnes inscrites.',
+      });
+    }
+    response.redirect(303, `/staff/ateliers/${id}?fait=annule`);
+  }
+
+  /** The staff cancels one registration (confirmed or waiting); a freed seat goes to the first in line. */
+  @Post('ateliers/:id/inscriptions/:bookingId/annuler')
+  @StaffPage('admin')
+  async cancelRegistration(@Param('id', uuidPipe) id: string, @Param('bookingId', uuidPipe) bookingId: string, @PageStaff() staff: StaffUser, @Res() response: Response) {
+    const registrations = await this.workshops.registrationsOf(id);
+    if (!registrations.some((registration) => registration.id === bookingId)) {
+      throw new DomainError('booking_not_found', 'Cette inscription n’existe pas, ou elle est déjà annulée.');
+    }
+    await this.bookings.cancel(bookingId, { token: null, staff });
+    response.redirect(303, `/staff/ateliers/${id}?fait=inscription-annulee`);
+  }
+
+  private sendNewForm(response: Response, page: PageContext, form: WorkshopForm, errors: Record<string, string>, alert: string | null) {
+    this.views.send(
+      response,
+      'staff/workshop-new',
+      { values: form, errors, alert, errorList: errorList(errors), action: '/staff/ateliers/nouveau', submitLabel: 'Créer l’atelier' },
+      page,
+      { title: 'Nouvel atelier', status: response.statusCode },
+    );
+  }
+
+  private async sendWorkshop(
+    response: Response,
+    page: PageContext,
+    workshop: Workshop,
+    state: { form: WorkshopForm; errors?: Record<string, string>; alert?: string | null; cancelReason?: string; cancelError?: string | null },
+  ) {
+    const registrations = (await this.workshops.registrationsOf(workshop.id)).map((registration) => ({
+      id: String(registration.id),
+      name: String(registration.attendeeName),
+      email: String(registration.attendeeEmail),
+      organisation: String(registration.organisationName),
+      createdAt: registration.createdAt as Date,
+      position: (registration.waitlistPosition as number | null) ?? null,
+      waiting: registration.status === 'waitlisted',
+    }));
+    const errors = state.errors ?? {};
+    const row = this.row(workshop);
+    this.views.send(
+      response,
+      'staff/workshop',
+      {
+        workshop: row,
+        confirmed: registrations.filter((registration) => !registration.waiting),
+        waitlist: registrations.filter((registration) => registration.waiting),
+        values: state.form,
+        errors,
+        errorList: errorList(errors),
+        alert: state.alert ?? null,
+        cancelReason: state.cancelReason ?? '',
+        cancelError: state.cancelError ?? null,
+        action: `/staff/ateliers/${workshop.id}`,
+        submitLabel: 'Enregistrer les modifications',
+        editable: workshop.status !== 'cancelled',
+      },
+      page,
+      { title: `Atelier : ${workshop.title}`, status: response.statusCode },
+    );
+  }
+
+  /** A workshop as the staff pages show it: seats taken, and its state in words. */
+  private row(workshop: Workshop) {
+    const now = this.clock.now().toISOString();
+    const cancelled = workshop.status === 'cancelled';
+    const over = workshop.endsAt <= now;
+    const state = cancelled
+      ? { label: 'Annulé', badge: 'badge-off' }
+      : over
+        ? { label: 'Terminé', badge: 'badge-off' }
+        : workshop.status === 'full'
+          ? { label: 'Complet', badge: 'badge-wait' }
+          : workshop.status === 'open'
+            ? { label: 'Inscriptions ouvertes', badge: 'badge-on' }
+            : workshop.registrationOpensAt !== null && workshop.registrationOpensAt > now
+              ? { label: 'Inscriptions pas encore ouvertes', badge: 'badge-wait' }
+              : { label: 'Inscriptions closes', badge: 'badge-off' };
+    return {
+      ...workshop,
+      confirmedCount: cancelled ? 0 : workshop.capacity - workshop.available,
+      statusLabel: state.label,
+      statusBadge: state.badge,
+      cancelled,
+      statusReason: workshop.statusReason ?? null,
+    };
+  }
+}
+
+function flashOf(done: unknown): string | null {
+  return typeof done === 'string' && Object.hasOwn(DONE, done) ? DONE[done] : null;
+}
+
+function emptyForm(): WorkshopForm {
+  return { ...(Object.fromEntries(TEXT_FIELDS.map((name) => [name, ''])) as Record<(typeof TEXT_FIELDS)[number], string>), waitlistEnabled: true };
+}
+
+/** What was posted, kept as typed to show it back. */
+function formOf(body: FormBody): WorkshopForm {
+  return { ...(Object.fromEntries(TEXT_FIELDS.map((name) => [name, text(body, name) ?? ''])) as Record<(typeof TEXT_FIELDS)[number], string>), waitlistEnabled: checked(body, 'waitlistEnabled') };
+}
+
+/** An existing workshop in the form: times in Paris wall time; a closing at the start shows blank (the default). */
+function formFromWorkshop(workshop: Workshop): WorkshopForm {
+  return {
+    title: workshop.title,
+    description: workshop.description,
+    startsAt: toLocalInput(workshop.startsAt),
+    endsAt: toLocalInput(workshop.endsAt),
+    location: workshop.location,
+    capacity: String(workshop.capacity),
+    registrationOpensAt: workshop.registrationOpensAt ? toLocalInput(workshop.registrationOpensAt) : '',
+    registrationClosesAt: workshop.registrationClosesAt === workshop.startsAt ? '' : toLocalInput(workshop.registrationClosesAt),
+    organisationLimit: workshop.organisationLimit === null ? '' : String(workshop.organisationLimit),
+    waitlistEnabled: workshop.waitlistEnabled,
+  };
+}
+
+/** An instant as `<input type="datetime-local">` shows it, in Paris wall time. */
+function toLocalInput(instant: string): string {
+  return DateTime.fromISO(instant, { zone: 'utc' }).setZone(PROGRAMME_TIME_ZONE).toFormat("yyyy-LL-dd'T'HH:mm");
+}
+
+/**
+ * A `datetime-local` value (or, from a browser without that input, `jj/mm/aaaa hh:mm`) read as Paris
+ * wall time, as the UTC instant the API takes. Anything unreadable is passed on as typed, so the
+ * DTO's own rule reports it next to the field.
+ */
+function toInstant(value: string): string {
+  const typed = value.trim();
+  const iso = DateTime.fromISO(typed, { zone: PROGRAMME_TIME_ZONE });
+  const date = iso.isValid ? iso : DateTime.fromFormat(typed.replace(/\s+/g, ' '), 'd/L/yyyy H:mm', { zone: PROGRAMME_TIME_ZONE });
+  return date.isValid ? date.toUTC().toISO()! : value;
+}
+
+function isInstant(value: string): boolean {
+  return DateTime.fromISO(value, { setZone: true }).isValid;
+}
+
+/** The existing instant when the form still shows it (to the minute), so an untouched time never counts as a change. */
+function unlessUnchanged(value: string, existing: string | null): string {
+  return existing !== null && value.trim() === toLocalInput(existing) ? existing : toInstant(value);
+}
+
+/** Whole numbers as numbers; anything else as typed, for the DTO to refuse. */
+function toInteger(value: string): number | string {
+  return /^\s*-?\d{1,9}\s*$/.test(value) ? Number(value) : value;
+}
+
+/** The DTO's rules; its message for an unreadable instant is the API's, so the form says it in its own words. */
+async function validatedWorkshop<T>(dto: new () => T, input: object): Promise<T> {
+  try {
+    return await validated(dto, input);
+  } catch (error) {
+    if (!(error instanceof DomainError) || error.code !== 'validation_failed') throw error;
+    const errors = (error.errors ?? []).map(({ field, message }) => ({ field, message: DATE_FIELDS.includes(field) ? 'Indiquez une date et une heure valides (jj/mm/aaaa hh:mm).' : message }));
+    throw new DomainError('validation_failed', error.detail, errors);
+  }
+}
+
+/** A refusal the person can act on from the form: the field errors and a summary; anything else goes to the error page. */
+function formFailure(error: unknown, codes: string[], form?: WorkshopForm): { status: number; errors: Record<string, string>; alert: string } {
+  if (!(error instanceof DomainError) || !codes.includes(error.code)) throw error;
+  const errors = Object.fromEntries(Object.entries(errorsByField(error)).map(([field, message]) => [field, readable(message)]));
+  // A blank closing means "at the start": with the end before the start, its error only repeats the end's.
+  if (form && form.registrationClosesAt.trim() === '' && errors.endsAt) delete errors.registrationClosesAt;
+  const validation = error.code === 'validation_failed';
+  return { status: validation ? 422 : describeCode(error.code).status, errors, alert: validation ? FIX_FIELDS : error.detail };
+}
+
+/** The service names fields by their API names in a few messages; the page says it in French. */
+function readable(message: string): string {
+  return message.replace(/\bstartsAt\b/g, 'le début de l’atelier').replace(/\bendsAt\b/g, 'la fin de l’atelier');
+}
+
+function errorList(errors: Record<string, string>) {
+  return Object.entries(errors).map(([field, message]) => ({ field, message }));
+}
