@@ -44,7 +44,6 @@ export function configureHttpApp(app: NestExpressApplication): INestApplication 
   app.useBodyParser('json', { limit: JSON_BODY_LIMIT, strict: true });
   app.useBodyParser('urlencoded', { limit: JSON_BODY_LIMIT, extended: false });
   app.useGlobalPipes(validationPipe());
-  app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

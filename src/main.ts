@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import type { Server } from 'node:http';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module';
@@ -23,7 +24,41 @@ async function bootstrap(): Promise<void> {
   });
   configureHttpApp(app);
   await app.listen(config.port);
+  stopGracefullyOn(['SIGTERM', 'SIGINT'], app);
   new Logger('Rendez-vous ESS').log(`Listening on ${config.publicUrl} (API documentation: ${config.publicUrl}/api/docs)`);
+}
+
+/** How long requests in flight may take to finish once a stop is asked for. */
+const DRAIN_TIMEOUT_MS = 15_000;
+
+/**
+ * On SIGTERM (or Ctrl-C): stop accepting connections, let the requests in flight finish, then close
+ * the application — the outbox round in progress completes, the database pool closes (transactions
+ * end, so their advisory and row locks are released) — and exit.
+ */
+function stopGracefullyOn(signals: NodeJS.Signals[], app: NestExpressApplication): void {
+  const logger = new Logger('Shutdown');
+  let stopping = false;
+  const stop = async (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.log(`${signal}: no new connections; finishing the requests in flight`);
+    const server = app.getHttpServer() as Server;
+    const force = setTimeout(() => {
+      logger.warn(`Requests still running after ${DRAIN_TIMEOUT_MS / 1000} s: closing their connections`);
+      server.closeAllConnections();
+    }, DRAIN_TIMEOUT_MS);
+    force.unref();
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeIdleConnections();
+    });
+    clearTimeout(force);
+    await app.close();
+    logger.log('Stopped');
+    process.exit(0);
+  };
+  for (const signal of signals) process.on(signal, (received) => void stop(received));
 }
 
 function levelsFrom(level: AppConfig['logLevel']) {

@@ -11,6 +11,8 @@ export interface ReceivedMail {
 /** A real SMTP server on a loopback port; it can be stopped and started again on the same port. */
 export class TestSmtpServer {
   readonly received: ReceivedMail[] = [];
+  /** Called with each message once received, before the server acknowledges it to the sender. */
+  onMessage: ((mail: ReceivedMail) => void) | null = null;
   private server: SMTPServer | null = null;
   port = 0;
 
@@ -26,7 +28,9 @@ export class TestSmtpServer {
           const raw = Buffer.concat(chunks).toString('utf8');
           simpleParser(raw)
             .then((parsed) => {
-              this.received.push({ raw, parsed, envelopeTo: session.envelope.rcptTo.map((to) => to.address) });
+              const mail = { raw, parsed, envelopeTo: session.envelope.rcptTo.map((to) => to.address) };
+              this.received.push(mail);
+              this.onMessage?.(mail);
               callback();
             })
             .catch(callback);
