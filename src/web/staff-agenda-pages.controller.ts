@@ -1,6 +1,5 @@
 import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { DateTime } from 'luxon';
 import { AgendaQuery } from '../agenda/agenda.controller';
 import { AgendaService } from '../agenda/agenda.service';
 import { AttendanceDto } from '../attendance/attendance.controller';
@@ -17,7 +16,7 @@ import { FeedsService } from '../feeds/feeds.service';
 import { PROGRAMME_TIME_ZONE } from '../permanences/permanences.service';
 import { errorsByField, FormBody, text, validated } from './forms';
 import { Page, Pages, PageStaff, StaffPage } from './page.guard';
-import { PageContext, Views } from './views';
+import { frenchLocalDate, PageContext, Views } from './views';
 
 type Day = Awaited<ReturnType<AgendaService['day']>>;
 type Item = Day['items'][number];
@@ -166,7 +165,7 @@ export class StaffAgendaPagesController {
         failedBookingId: failedBooking ? failedBooking.id : null,
       },
       { ...page, flash },
-      { title: day ? `Agenda du ${localDateLabel(day.date)}` : 'Agenda', status: response.statusCode },
+      { title: day ? `Agenda du ${frenchLocalDate(day.date)}` : 'Agenda', status: response.statusCode },
     );
   }
 }
@@ -188,11 +187,6 @@ async function validFilter(requested: Requested): Promise<AgendaQuery> {
 function findBooking(day: Day, id: string): Booking | null {
   for (const item of day.items) for (const booking of item.bookings) if (booking.id === id) return booking;
   return null;
-}
-
-/** As the pages' `frLocalDate` helper writes it: "jeudi 31 décembre 2026". */
-function localDateLabel(date: string): string {
-  return DateTime.fromISO(date).setLocale('fr').toFormat('cccc d LLLL yyyy');
 }
 
 function dayView(day: Day, failure: AttendanceFailure | null) {

@@ -73,6 +73,11 @@ function* filesUnder(dir: string): Generator<string> {
   }
 }
 
+/** A local date (2026-12-31) as "jeudi 31 décembre 2026". */
+export function frenchLocalDate(date: string): string {
+  return DateTime.fromISO(date).setLocale('fr').toFormat('cccc d LLLL yyyy');
+}
+
 function local(instant: unknown, zone: unknown): DateTime {
   const date = instant instanceof Date ? DateTime.fromJSDate(instant) : DateTime.fromISO(String(instant), { setZone: false });
   return date.setZone(typeof zone === 'string' ? zone : PROGRAMME_TIME_ZONE).setLocale('fr');
@@ -101,6 +106,6 @@ function registerHelpers(env: typeof Handlebars): void {
   /** "09:00" */
   env.registerHelper('frTime', (instant: unknown, zone: unknown) => local(instant, zone).toFormat('HH:mm'));
   /** A local date (2026-11-26) as "jeudi 26 novembre 2026". */
-  env.registerHelper('frLocalDate', (date: unknown) => DateTime.fromISO(String(date)).setLocale('fr').toFormat('cccc d LLLL yyyy'));
+  env.registerHelper('frLocalDate', (date: unknown) => frenchLocalDate(String(date)));
   env.registerHelper('plural', (count: unknown, one: unknown, many: unknown) => (Number(count) > 1 ? many : one));
 }

@@ -1,4 +1,5 @@
 import { Workbook } from 'exceljs';
+import type { ReportFigures } from '../../src/reports/reports.service';
 import { readFileSync } from 'node:fs';
 import type { Browser, Download, Page } from 'playwright-core';
 import { checkPage, launchBrowser, newVisitor, signIn } from '../support/browser';
@@ -11,23 +12,7 @@ const PERIOD = { du: '2026-11-01', au: '2026-12-31' };
 const PERIOD_QUERY = `du=${PERIOD.du}&au=${PERIOD.au}`;
 const API_PERIOD = `from=${PERIOD.du}&to=${PERIOD.au}`;
 
-interface Figures {
-  permanencesHeld: number;
-  permanencesCancelled: number;
-  slotsOffered: number;
-  slotsBooked: number;
-  bookings: number;
-  attended: number;
-  attendanceRate: number | null;
-  noShows: number;
-  excused: number;
-  organisations: number;
-  newOrganisations: number;
-  byLegalForm: Array<{ label: string; bookings: number; organisations: number }>;
-  byTopic: Array<{ label: string; bookings: number }>;
-  byCommune: Array<{ commune: string; bookings: number; organisations: number }>;
-  workshops: Array<{ title: string; registered: number; waitlisted: number; attended: number }>;
-}
+type Figures = ReportFigures;
 
 /** The value cell of a row whose header cell is exactly `label`, in the table `#table`. */
 function cells(page: Page, table: string, label: string) {
