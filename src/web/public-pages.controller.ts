@@ -3,6 +3,7 @@ import type { Response } from 'express';
 import { bookingOptions } from '../bookings/booking-options';
 import { BookingsService } from '../bookings/bookings.service';
 import { consentNotice } from '../bookings/consent';
+import { manageUrl } from '../bookings/manage-token';
 import { CancelBookingDto, CreateBookingDto, RescheduleBookingDto } from '../bookings/dto/create-booking.dto';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
@@ -173,6 +174,7 @@ export class PublicPagesController {
         booking,
         token,
         fresh: extra.fresh ?? false,
+        manageUrl: manageUrl(this.config.publicUrl, id, token),
         errors: extra.errors ?? {},
         active,
         canReschedule: slots.length > 0,
@@ -190,7 +192,14 @@ export class PublicPagesController {
     const sessions = await this.permanences.list();
     for (const session of sessions) {
       const slot = session.slots.find((candidate) => candidate.id === slotId);
-      if (slot) return { isWorkshop: false, title: 'Permanence de la CRESS', startsAt: slot.startsAt, endsAt: slot.endsAt, timeZone: session.timeZone, location: session.location, advisor: slot.advisor?.name ?? null, available: slot.available, note: null };
+      if (!slot) continue;
+      const closed =
+        session.status === 'cancelled'
+          ? `Cette permanence est annulée${session.statusReason ? ` (${session.statusReason})` : ''}.`
+          : slot.available === 0
+            ? 'Ce créneau n’est plus disponible : il vient d’être réservé ou il est passé.'
+            : null;
+      return { isWorkshop: false, title: 'Permanence de la CRESS', startsAt: slot.startsAt, endsAt: slot.endsAt, timeZone: session.timeZone, location: session.location, advisor: slot.advisor?.name ?? null, available: slot.available, note: null, closed };
     }
     throw new DomainError('slot_not_found', 'Ce créneau n’existe pas ou n’est plus proposé. Choisissez-en un autre sur la page d’accueil.');
   }
@@ -198,7 +207,16 @@ export class PublicPagesController {
   private async workshopTarget(workshopId: string): Promise<BookingTarget> {
     const workshop = await this.workshops.get(workshopId);
     const full = workshop.status === 'full';
+    const closed =
+      workshop.status === 'cancelled'
+        ? `Cet atelier est annulé${workshop.statusReason ? ` (${workshop.statusReason})` : ''}.`
+        : workshop.status === 'closed'
+          ? 'Les inscriptions à cet atelier ne sont pas ouvertes.'
+          : full && !workshop.waitlistEnabled
+            ? 'Cet atelier est complet.'
+            : null;
     return {
+      closed,
       isWorkshop: true,
       title: workshop.title,
       startsAt: workshop.startsAt,
@@ -207,7 +225,7 @@ export class PublicPagesController {
       location: workshop.location,
       advisor: null,
       available: workshop.available,
-      note: full ? (workshop.waitlistEnabled ? 'L’atelier est complet : votre inscription sera placée sur la liste d’attente, et vous serez prévenu(e) par e-mail si une place se libère.' : 'L’atelier est complet.') : null,
+      note: full && workshop.waitlistEnabled ? 'L’atelier est complet : votre inscription sera placée sur la liste d’attente, et vous serez prévenu(e) par e-mail si une place se libère.' : null,
     };
   }
 
@@ -226,6 +244,8 @@ interface BookingTarget {
   advisor: string | null;
   available: number;
   note: string | null;
+  /** Why it cannot be booked now (the form is then not shown); null when it can. */
+  closed: string | null;
 }
 
 /** Errors a person can act on from the form itself (as opposed to a broken link or a fault). */

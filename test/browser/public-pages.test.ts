@@ -98,6 +98,17 @@ describe('public pages in a real browser', () => {
     await page.waitForURL(/\/reservations\/[0-9a-f-]+\?token=.+&nouveau=1/);
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Votre réservation est confirmée');
     expect(await page.locator('dl.details').textContent()).toContain('Camille <b>Martin</b> (Les Amis du Quartier)');
+    // The manage link is on the confirmation page itself, to keep.
+    const confirmed = new URL(page.url());
+    expect(await page.getByLabel(/Votre lien personnel/).inputValue()).toBe(
+      `http://localhost:3000${confirmed.pathname}?token=${confirmed.searchParams.get('token')}`,
+    );
+    // The slot is taken now: its form says so instead of offering it again.
+    await page.goBack();
+    await page.reload();
+    expect(await page.getByRole('alert').textContent()).toContain('n’est plus disponible');
+    expect(await page.getByRole('button', { name: 'Confirmer ma réservation' }).count()).toBe(0);
+    await page.goForward();
     const ics = await page.getByRole('link', { name: /Ajouter à mon agenda/ }).getAttribute('href');
     const download = await api.get(ics!);
     expect(download.status).toBe(200);
