@@ -3,12 +3,23 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import cookieParser from 'cookie-parser';
 import helmet from 'helmet';
+import { isUtf8 } from 'node:buffer';
 import { findTemplatesDir } from './common/templates-dir';
 import { validationPipe } from './common/validation';
 import { AppConfig } from './config/app-config';
 
 /** Body limit for JSON requests: a booking is well under 8 KiB. */
 export const JSON_BODY_LIMIT = '64kb';
+
+/**
+ * A body declared UTF-8 (the default) whose bytes are not: body-parser would decode each bad byte to
+ * U+FFFD and the booking would be stored altered. Refused as a 400 instead (see fromBodyParserError).
+ */
+function utf8Only(_request: unknown, _response: unknown, body: Buffer, encoding: string | null): void {
+  if (/^utf-?8$/i.test(encoding ?? 'utf-8') && !isUtf8(body)) {
+    throw Object.assign(new Error('The request body is not valid UTF-8'), { status: 400, type: 'encoding.invalid' });
+  }
+}
 
 /** Everything main.ts and the tests share about how the HTTP application behaves. */
 export function configureHttpApp(app: NestExpressApplication): INestApplication {
@@ -41,8 +52,11 @@ export function configureHttpApp(app: NestExpressApplication): INestApplication 
   if (corsOrigins.length > 0) app.enableCors({ origin: corsOrigins, credentials: false, maxAge: 600 });
   app.use(cookieParser());
   app.useStaticAssets(findTemplatesDir(__dirname, 'assets', 'app.css'), { prefix: '/assets/', maxAge: '1h', index: false });
-  app.useBodyParser('json', { limit: JSON_BODY_LIMIT, strict: true });
-  app.useBodyParser('urlencoded', { limit: JSON_BODY_LIMIT, extended: false });
+  // Nest's option types leave `verify` out (it sets its own for `rawBody`, which this app does not
+  // use); body-parser receives it as it is.
+  const utf8Check = { verify: utf8Only } as object;
+  app.useBodyParser('json', { limit: JSON_BODY_LIMIT, strict: true, ...utf8Check });
+  app.useBodyParser('urlencoded', { limit: JSON_BODY_LIMIT, extended: false, ...utf8Check });
   app.useGlobalPipes(validationPipe());
   const document = SwaggerModule.createDocument(
     app,

@@ -158,6 +158,8 @@ function fromBodyParserError(error: unknown): DomainError | null {
       return new DomainError('malformed_json', 'Le corps de la requête n’est pas un JSON valide.');
     case 'entity.too.large':
       return new DomainError('payload_too_large', 'Le corps de la requête est trop volumineux.');
+    case 'encoding.invalid':
+      return new DomainError('malformed_json', 'Le corps de la requête n’est pas un texte UTF-8 valide.');
     case 'charset.unsupported':
     case 'encoding.unsupported':
       return new DomainError('unsupported_media_type', 'Envoyez le corps en JSON UTF-8, sans compression.');

@@ -16,11 +16,13 @@ export function fieldErrors(errors: ValidationError[], parent = ''): FieldError[
 /** Deeper than any request of this API; deeper input would exhaust class-transformer's recursion. */
 const MAX_DEPTH = 16;
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+/** With the `u` flag a valid surrogate pair is one code point; only a lone half is of category Cs. */
+const LONE_SURROGATE = /\p{Cs}/u;
 
 /**
  * What class-validator cannot see or survive, found without recursion: nesting deeper than
- * MAX_DEPTH, keys that class-transformer skips silently (`__proto__`, `constructor`), and NUL
- * characters, which PostgreSQL refuses in text.
+ * MAX_DEPTH, keys that class-transformer skips silently (`__proto__`, `constructor`), NUL
+ * characters, which PostgreSQL refuses in text, and lone surrogates, which UTF-8 cannot encode.
  */
 export function structuralErrors(input: unknown): FieldError[] {
   const errors: FieldError[] = [];
@@ -29,6 +31,8 @@ export function structuralErrors(input: unknown): FieldError[] {
     const { value, path, depth } = stack.pop()!;
     if (typeof value === 'string') {
       if (value.includes('\u0000')) errors.push({ field: path || 'body', message: 'Le caractère nul n’est pas accepté.' });
+      // A lone UTF-16 surrogate (JSON's "\ud800") cannot be written as UTF-8: the driver would store U+FFFD.
+      else if (LONE_SURROGATE.test(value)) errors.push({ field: path || 'body', message: 'Ce texte contient un caractère Unicode invalide.' });
       continue;
     }
     if (value === null || typeof value !== 'object') continue;
