@@ -54,6 +54,17 @@ describe(occurrenceDates.name, () => {
     ]);
   });
 
+  it('gives the union of a list of ordinal weekdays (the first Monday and the last Friday)', () => {
+    expect(occurrenceDates('FREQ=MONTHLY;BYDAY=1MO,-1FR', '2000-01-01', '2000-01-01', '2000-03-31')).toEqual([
+      '2000-01-03',
+      '2000-01-28',
+      '2000-02-07',
+      '2000-02-25',
+      '2000-03-06',
+      '2000-03-31',
+    ]);
+  });
+
   it('refuses an invalid rule or date', () => {
     expect(() => occurrenceDates('FREQ=HOURLY', '2026-01-01', '2026-01-01', '2026-01-02')).toThrow(CalendarError);
     expect(() => occurrenceDates(LAST_THURSDAY, '2026-02-30', '2026-01-01', '2026-12-31')).toThrow(CalendarError);
@@ -75,6 +86,9 @@ describe(parseRecurrenceRule.name, () => {
     ['FREQ=MONTHLY;FOO=1', /FOO/],
     ['FREQ=MONTHLY;BYDAY=XX', /BYDAY/],
     ['FREQ=MONTHLY;BYDAY=-0TH', /BYDAY/],
+    // rrule would give only the first Monday, and nothing at all for TU,1MO (found by calendar.property.spec.ts).
+    ['FREQ=MONTHLY;BYDAY=MO,1MO', /BYDAY/],
+    ['FREQ=MONTHLY;BYDAY=TU,1MO', /BYDAY/],
     ['FREQ=MONTHLY;BYMONTHDAY=40', /BYMONTHDAY/],
     ['FREQ=MONTHLY;INTERVAL=0', /INTERVAL/],
     ['FREQ=MONTHLY;INTERVAL=abc', /INTERVAL/],

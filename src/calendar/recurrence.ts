@@ -16,10 +16,13 @@ const PART_CHECKS: Record<string, (value: string) => boolean> = {
   COUNT: (v) => isIntIn(v, 1, 100000),
   // A date-only UNTIL is a floating date; a UTC instant would be compared against wall dates.
   UNTIL: (v) => /^\d{8}$/.test(v) && isLocalDate(`${v.slice(0, 4)}-${v.slice(4, 6)}-${v.slice(6)}`),
-  BYDAY: (v) => list(v, (item) => {
-    const m = BYDAY_ITEM.exec(item);
-    return m !== null && (m[1] === undefined || isSignedIntIn(m[1], 1, 53));
-  }),
+  // All ordinals (1MO,-1FR) or all plain weekdays (TU,TH): of a mix, rrule keeps only the days matching
+  // both halves (MO,1MO gives the first Monday only, TU,1MO nothing) where RFC 5545 means either.
+  BYDAY: (v) =>
+    list(v, (item) => {
+      const m = BYDAY_ITEM.exec(item);
+      return m !== null && (m[1] === undefined || isSignedIntIn(m[1], 1, 53));
+    }) && new Set(v.split(',').map((item) => BYDAY_ITEM.exec(item)![1] === undefined)).size === 1,
   BYMONTHDAY: (v) => list(v, (n) => isSignedIntIn(n, 1, 31)),
   BYYEARDAY: (v) => list(v, (n) => isSignedIntIn(n, 1, 366)),
   BYWEEKNO: (v) => list(v, (n) => isSignedIntIn(n, 1, 53)),

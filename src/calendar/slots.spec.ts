@@ -47,6 +47,26 @@ describe(sessionBounds.name, () => {
     expect(bounds.startsAt.toISOString()).toBe('2026-07-30T12:00:00.000Z');
   });
 
+  // Found by calendar.property.spec.ts: the start moved forward by the gap (03:30 summer time) came after
+  // the end (03:15) and after the 03:00 slot, and PostgreSQL refused the session (ends_at > starts_at).
+  it('starts a session whose start the spring-forward switch skips at the switch, so that it ends after it starts', () => {
+    const bounds = sessionBounds('2026-03-29', '02:30', '03:15', PARIS);
+    expect([bounds.startsAt.toISOString(), bounds.endsAt.toISOString()]).toEqual(['2026-03-29T01:00:00.000Z', '2026-03-29T01:15:00.000Z']);
+    expect(parisWallClock(bounds.startsAt)).toBe('2026-03-29 03:00');
+  });
+
+  it('keeps the slots of a session whose start the switch skips within the session', () => {
+    const bounds = sessionBounds('2026-03-29', '02:30', '05:00', PARIS);
+    const slots = slotLayout('2026-03-29', '02:30', '05:00', 30, PARIS);
+    expect(slots.map((s) => parisWallClock(s.startsAt).slice(11))).toEqual(['03:00', '03:30', '04:00', '04:30']);
+    expect(slots[0].startsAt).toEqual(bounds.startsAt);
+    expect(slots[3].endsAt).toEqual(bounds.endsAt);
+  });
+
+  it('refuses a range the spring-forward switch skips whole', () => {
+    expect(() => sessionBounds('2026-03-29', '02:15', '03:00', PARIS)).toThrow(CalendarError);
+  });
+
   it('refuses an end that is not after the start', () => {
     expect(() => sessionBounds('2026-03-26', '13:00', '13:00', PARIS)).toThrow(CalendarError);
     expect(() => sessionBounds('2026-03-26', '13:00', '09:00', PARIS)).toThrow(CalendarError);

@@ -27,12 +27,29 @@ function existingInstant(date: LocalDate, minutes: number, zone: string): Date |
   return instantToLocal(instant, zone).time === time ? instant : null;
 }
 
+/** The first instant after a wall time that a spring-forward switch skips: the switch itself. */
+function switchAfter(date: LocalDate, minutes: number, zone: string): Date {
+  for (let m = minutes + 1; m < 24 * 60; m++) {
+    const instant = existingInstant(date, m, zone);
+    if (instant !== null) return instant;
+  }
+  return wallTimeToInstant(date, minutesToWallTime(minutes), zone);
+}
+
+/**
+ * The instants of a session, its end read as wallTimeToInstant documents. A start that a spring-forward
+ * switch skips is the switch itself rather than moved forward by the gap: moved, it could fall after the
+ * end (02:30–03:15 in Paris on the night 02:00–03:00 is skipped) or after slots of the session (03:00 in
+ * 02:30–05:00). A range the switch skips whole (02:15–03:00 there) has no time and is refused.
+ */
 export function sessionBounds(date: LocalDate, startTime: WallTime, endTime: WallTime, zone: string): TimeRange {
-  minuteRange(startTime, endTime);
-  return {
-    startsAt: wallTimeToInstant(date, startTime, zone),
-    endsAt: wallTimeToInstant(date, endTime, zone),
-  };
+  const [start] = minuteRange(startTime, endTime);
+  const startsAt = existingInstant(date, start, zone) ?? switchAfter(date, start, zone);
+  const endsAt = wallTimeToInstant(date, endTime, zone);
+  if (endsAt.getTime() <= startsAt.getTime()) {
+    throw new CalendarError(`${startTime}–${endTime} does not exist on ${date} in ${zone}: a clock change skips it`);
+  }
+  return { startsAt, endsAt };
 }
 
 /**
