@@ -89,6 +89,23 @@ describe('exceptions to the permanence series', () => {
     expect([same.status, same.body.code]).toEqual([400, 'validation_failed']);
   });
 
+  it('moves a session onto the spring-forward night: a start the switch skips begins at the switch, a slot it skips whole is refused', async () => {
+    const night = await api.post('/api/permanences', { date: '2027-03-21', startTime: '02:30', endTime: '04:00', slotMinutes: 90 }, admin);
+    expect(night.status).toBe(201);
+    const moved = await api.post(`/api/permanences/${night.body.id}/move`, { date: '2027-03-28' }, admin);
+    expect(moved.status).toBe(200);
+    // 02:30 does not exist in Paris that night: the session and its slot start at the switch, 03:00 summer time.
+    expect([paris(moved.body.startsAt), paris(moved.body.endsAt)]).toEqual(['2027-03-28 03:00', '2027-03-28 04:00']);
+    expect(moved.body.slots.map((slot: { startsAt: string; endsAt: string }) => [paris(slot.startsAt), paris(slot.endsAt)])).toEqual([['2027-03-28 03:00', '2027-03-28 04:00']]);
+
+    const halves = await api.post('/api/permanences', { date: '2027-03-14', startTime: '02:30', endTime: '03:30', slotMinutes: 30 }, admin);
+    expect(halves.status).toBe(201);
+    // Its 02:30–03:00 slot would not exist at all: refused, not a 500, and nothing changed.
+    const refused = await api.post(`/api/permanences/${halves.body.id}/move`, { date: '2027-03-28' }, admin);
+    expect([refused.status, refused.body.code, refused.body.errors?.[0]?.field]).toEqual([400, 'validation_failed', 'date']);
+    expect((await api.get(`/api/permanences/${halves.body.id}`)).body.date).toBe('2027-03-14');
+  });
+
   it('adds an extra session outside the series, bookable like the others', async () => {
     const advisor = await createStaff(api, admin, 'advisor', 'Chloé Conseil');
     const response = await api.post('/api/permanences', { date: '2027-02-11', startTime: '14:00', endTime: '16:00', slotMinutes: 30, location: 'Maison de l’ESS', advisorIds: [advisor.id] }, admin);

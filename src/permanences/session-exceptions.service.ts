@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { UsersRepository } from '../auth/users.repository';
 import { AffectedBooking, BookingsRepository } from '../bookings/bookings.repository';
-import { instantToLocal, isLocalDate, sessionBounds, slotLayout, todayIn, wallTimeToInstant } from '../calendar';
+import { CalendarError, instantToLocal, isLocalDate, sessionBounds, slotLayout, todayIn } from '../calendar';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import { OutboxKind } from '../notifications/outbox-message.entity';
@@ -160,12 +160,16 @@ export class SessionExceptionsService {
   }
 
   /** The same wall-clock times as `range`, on `date`, in the session's zone. */
+  /** The same wall-clock times on `date`, placed as sessionBounds does across a clock change. */
   private shift(session: PermanenceSession, date: string, range: { startsAt: Date; endsAt: Date }) {
     const zone = session.timeZone;
-    return {
-      startsAt: wallTimeToInstant(date, instantToLocal(range.startsAt, zone).time, zone),
-      endsAt: wallTimeToInstant(date, instantToLocal(range.endsAt, zone).time, zone),
-    };
+    try {
+      return sessionBounds(date, instantToLocal(range.startsAt, zone).time, instantToLocal(range.endsAt, zone).time, zone);
+    } catch (error) {
+      if (!(error instanceof CalendarError)) throw error;
+      const message = 'Le changement d’heure de cette date supprime ces horaires : choisissez une autre date.';
+      throw new DomainError('validation_failed', message, [{ field: 'date', message }]);
+    }
   }
 
   private async checkAdvisors(advisorIds: string[], manager: EntityManager): Promise<string[]> {
