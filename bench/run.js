@@ -4,7 +4,10 @@
 // Each run gets a fresh database rvess_bench_<random> and a fresh service process; both are removed
 // at the end, also on failure and on Ctrl-C. A scenario that declares `serviceEnv` (extra environment
 // for the service, e.g. another BOOKING_HORIZON_MONTHS) gets a database and service of its own;
-// consecutive scenarios with the same (or no) serviceEnv share one. Configuration (environment):
+// consecutive scenarios with the same (or no) serviceEnv share one. A scenario may start more instances
+// of its service (ctx.startSibling: same database and environment, stopped by the same cleanups) and
+// declare `rssLimit` (bytes): a target on the peak RSS of each of its service processes.
+// Configuration (environment):
 //   BENCH_DATABASE_URL   server to create the bench database on (postgres://postgres@127.0.0.1:5432/postgres)
 //   BENCH_BOOKINGS       measured bookings through the service (4000)
 //   BENCH_WARMUP         warm-up bookings, not measured (2000: V8 needs about that many to reach steady state)
@@ -17,6 +20,10 @@
 //   BENCH_OUTBOX_POLL_MS the service's OUTBOX_POLL_MS (2000: the mail sender runs, writing .eml files; 0 turns it off)
 //   BENCH_SERVICE_ROOT   bench another checkout's build instead of this one; BENCH_VERBOSE=1 more output
 //   BENCH_NODE_ARGS      extra node options for the service, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
+// Every scenario: the resident memory (RSS) of each service process is read from /proc/<pid>/status
+// every 100 ms while the scenario runs (and the kernel's high-water mark VmHWM, reset at its start);
+// the report gives the peak and the value at the end. Targets: peak < 250 MB (10^6 bytes) per
+// instance in booking and booking-two-instances.
 // Scenario workshop-rush (every client registering for the same workshop):
 //   BENCH_RUSH_REGISTRATIONS  measured registrations on one workshop (1000), BENCH_RUSH_SEATS its seats (20)
 //   BENCH_RUSH_WARMUP    warm-up registrations on another workshop, not measured (3000: with 1000 the service
@@ -33,12 +40,24 @@
 //                        warm-up requests of each kind (1000), BENCH_AGENDA_ROUNDS alternating rounds (3)
 //   BENCH_REPORT_BOOKINGS non-cancelled bookings in the report's year (10000), BENCH_REPORT_RUNS measured
 //                        requests of each format (10), BENCH_REPORT_WARMUP warm-up requests of each format (2)
+// Scenario booking-two-instances (two service processes on one fresh database, JWT_SECRET set for both,
+// each sending mail, OUTBOX_POLL_MS=BENCH_OUTBOX_POLL_MS, to .eml files in its own DATA_DIR):
+//   BENCH_TWO_BOOKINGS   measured bookings, at BENCH_CONCURRENCY clients, request i to instance i mod 2
+//                        (BENCH_BOOKINGS ÷ 5: 800), BENCH_TWO_WARMUP warm-up bookings split the same way,
+//                        not measured (BENCH_WARMUP ÷ 5: 400). Small, because the scenario waits until every
+//                        booking's e-mail is sent: a sender sends at most 20 per OUTBOX_POLL_MS round, and
+//                        the two together sent 9.5–11 a second here (1,200 bookings: about 2 minutes).
+//   BENCH_TWO_RACES      last-seat races (5): BENCH_TWO_RACE_CLIENTS (50) bookings at once of the one seat
+//                        left on a slot, half through each instance — exactly one 201, the rest 409 slot_full
+//   BENCH_TWO_MAIL_TIMEOUT_S  how long to wait for the outbox to drain (default: twice the time at 10
+//                        messages per OUTBOX_POLL_MS per sender, plus a minute)
 const { randomBytes } = require('node:crypto');
 const { mkdtempSync, rmSync } = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { ensureBuilt, createDatabase, dropDatabase, startService, stopService, withClient } = require('./lib/service');
 const { pgbenchVersion } = require('./lib/pgbench');
+const { startRssSampler, rssTarget } = require('./lib/memory');
 const { printReport } = require('./lib/report');
 
 const SCENARIOS = [
@@ -46,6 +65,8 @@ const SCENARIOS = [
   require('./scenarios/workshop-rush'),
   require('./scenarios/public-feed'),
   require('./scenarios/staff-day'),
+  // Last: it needs a database of its own (its serviceEnv), and the others keep the stacks they had.
+  require('./scenarios/booking-two-instances'),
 ];
 
 class UsageError extends Error {}
@@ -102,6 +123,13 @@ function readOptions(argv) {
       reportBookings: intEnv('BENCH_REPORT_BOOKINGS', 10000),
       reportRuns: intEnv('BENCH_REPORT_RUNS', 10),
       reportWarmup: intEnv('BENCH_REPORT_WARMUP', 2),
+    },
+    two: {
+      bookings: intEnv('BENCH_TWO_BOOKINGS', Math.max(1, Math.round(intEnv('BENCH_BOOKINGS', 4000) / 5))),
+      warmup: intEnv('BENCH_TWO_WARMUP', Math.max(1, Math.round(intEnv('BENCH_WARMUP', 2000) / 5))),
+      races: intEnv('BENCH_TWO_RACES', 5),
+      raceClients: intEnv('BENCH_TWO_RACE_CLIENTS', 50),
+      mailTimeoutS: process.env.BENCH_TWO_MAIL_TIMEOUT_S ? intEnv('BENCH_TWO_MAIL_TIMEOUT_S', 1) : null,
     },
     poolSize: intEnv('BENCH_POOL_SIZE', 10),
     outboxPollMs: process.env.BENCH_OUTBOX_POLL_MS ?? '2000',
@@ -160,14 +188,24 @@ function serviceEnvOf(scenario, options) {
   return Object.fromEntries(Object.entries(env ?? {}).sort(([a], [b]) => a.localeCompare(b)));
 }
 
+/** A function that throws, with the service's last output, if it has exited. */
+function aliveCheck(service, what = 'the service') {
+  return () => {
+    if (service.child.exitCode !== null || service.child.signalCode !== null) throw new Error(`${what} exited during the bench:\n${service.output()}`);
+  };
+}
+
+/** Secrets a scenario's serviceEnv may hold (JWT_SECRET): not printed. */
+const shown = (key, value) => (/SECRET|PASSWORD/.test(key) ? '(set)' : value);
+
 /** A fresh database and a service on it, with `extraEnv`; close() stops the service and drops the database. */
 async function startStack({ options, admin, tmpDir, extraEnv, index }) {
   const db = await createDatabase(options.adminUrl);
   const dropDb = scopedCleanup(() => dropDatabase(options.adminUrl, db.name));
   log(`database ${db.name}`);
-  const service = await startService({
+  // Kept for startSibling: another instance gets exactly these (database, environment, node options).
+  const serviceOptions = {
     databaseUrl: db.url,
-    dataDir: path.join(tmpDir, `data-${index}`),
     env: {
       DATABASE_POOL_SIZE: String(options.poolSize),
       LOG_LEVEL: options.logLevel,
@@ -177,16 +215,17 @@ async function startStack({ options, admin, tmpDir, extraEnv, index }) {
       ...extraEnv,
     },
     nodeArgs: options.nodeArgs,
-  });
-  const stop = scopedCleanup(() => stopService(service));
-  const extra = Object.entries(extraEnv).map(([k, v]) => `, ${k}=${v}`).join('');
-  log(`service up at ${service.baseUrl} (pool ${options.poolSize}, LOG_LEVEL=${options.logLevel}${extra})`);
-  const checkAlive = () => {
-    if (service.child.exitCode !== null || service.child.signalCode !== null) throw new Error(`the service exited during the bench:\n${service.output()}`);
   };
+  const service = await startService({ ...serviceOptions, dataDir: path.join(tmpDir, `data-${index}`) });
+  const stop = scopedCleanup(() => stopService(service));
+  const extra = Object.entries(extraEnv).map(([k, v]) => `, ${k}=${shown(k, v)}`).join('');
+  log(`service up at ${service.baseUrl} (pool ${options.poolSize}, LOG_LEVEL=${options.logLevel}${extra})`);
+  const checkAlive = aliveCheck(service);
   return {
     db,
     service,
+    serviceOptions,
+    index,
     key: JSON.stringify(extraEnv),
     checkAlive,
     close: async () => {
@@ -195,6 +234,29 @@ async function startStack({ options, admin, tmpDir, extraEnv, index }) {
       await dropDb();
     },
   };
+}
+
+/**
+ * Starts another instance of the stack's service (for a scenario that needs several): the same
+ * database and environment — JWT_SECRET included, so each accepts the other's tokens — and a DATA_DIR
+ * of its own. Like the stack's service it is stopped by the cleanups (at the end, on failure, on
+ * Ctrl-C), or earlier by stop(); checkAlive() throws if it exited meanwhile.
+ */
+async function startSibling({ stack, tmpDir, name }) {
+  if (interrupted) throw new Error('interrupted');
+  let sibling = null;
+  transition = (async () => {
+    const service = await startService({ ...stack.serviceOptions, dataDir: path.join(tmpDir, `data-${stack.index}-${name.replace(/\W+/g, '-')}`) });
+    sibling = { service, stop: scopedCleanup(() => stopService(service)), checkAlive: aliveCheck(service, `the service's ${name}`) };
+  })();
+  try {
+    await transition;
+  } finally {
+    transition = null;
+  }
+  if (interrupted) throw new Error('interrupted');
+  log(`${name} up at ${sibling.service.baseUrl} (same database and environment, DATA_DIR ${sibling.service.dataDir})`);
+  return sibling;
 }
 
 async function main() {
@@ -236,7 +298,24 @@ async function main() {
     if (stack?.key !== JSON.stringify(extraEnv)) await switchStack(extraEnv);
     log(`scenario ${scenario.name}`);
     const { db, service } = stack;
-    results.push(await scenario.run({ options, db, service, admin, tmpDir, log }));
+    // Resident memory of every service process of the scenario, from its start to its end.
+    const rss = startRssSampler();
+    rss.watch(scenario.serviceLabel ?? 'service', service.child.pid);
+    const current = stack;
+    const startSiblingHere = async (name) => {
+      const sibling = await startSibling({ stack: current, tmpDir, name });
+      rss.watch(name, sibling.service.child.pid);
+      // Its RSS at the end is taken just before it is stopped.
+      const stop = async () => {
+        rss.sample();
+        await sibling.stop();
+      };
+      return { ...sibling, stop };
+    };
+    const result = await scenario.run({ options, db, service, admin, tmpDir, log, rss, startSibling: startSiblingHere });
+    result.memory = rss.stop();
+    if (scenario.rssLimit) result.targets.push(...result.memory.map((m) => rssTarget(m, scenario.rssLimit)));
+    results.push(result);
     stack.checkAlive();
   }
   await switchStack(null);

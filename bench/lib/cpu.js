@@ -1,6 +1,6 @@
 'use strict';
-// Where the CPU went during a measured phase (Linux /proc; "n/a" elsewhere): the service process,
-// this load generator, pgbench, PostgreSQL's processes, and the rest (mostly the kernel's loopback
+// Where the CPU went during a measured phase (Linux /proc; "n/a" elsewhere): the service process
+// (or processes, when a scenario runs several instances), this load generator, pgbench, PostgreSQL's processes, and the rest (mostly the kernel's loopback
 // networking, which is not charged to any process).
 const { readdirSync, readFileSync } = require('node:fs');
 const os = require('node:os');
@@ -38,10 +38,12 @@ function machineTicks() {
   return { busy: n.slice(0, 8).reduce((a, b) => a + b, 0) - idle, idle }; // user … softirq, without steal and guest
 }
 
-function snapshot(servicePid) {
+/** Ticks so far of the service (one pid, or several instances' pids, summed), this process, PostgreSQL and the machine. */
+function snapshot(servicePids) {
   try {
     const [self, children] = processTicks(process.pid);
-    return { service: processTicks(servicePid)[0], self, children, postgres: postgresTicks(), machine: machineTicks(), at: Date.now() };
+    const service = [].concat(servicePids).reduce((sum, pid) => sum + processTicks(pid)[0], 0);
+    return { service, self, children, postgres: postgresTicks(), machine: machineTicks(), at: Date.now() };
   } catch {
     return null;
   }

@@ -1,6 +1,8 @@
 'use strict';
-// The bench report: machine, per-scenario figures, targets with PASS/FAIL, and a README table.
+// The bench report: machine, per-scenario figures (with the service's resident memory), targets
+// with PASS/FAIL, and README tables.
 const os = require('node:os');
+const { mb, describeMemory } = require('./memory');
 
 function machine({ postgres, pgbench }) {
   const cpus = os.cpus();
@@ -26,7 +28,8 @@ function printReport({ options, postgres, pgbench, results }) {
   out.push(table([['Service', `pool ${options.poolSize}, LOG_LEVEL=${options.logLevel}, RATE_LIMITS=off`]]));
   let ok = true;
   for (const result of results) {
-    out.push('', `--- ${result.name} ---`, table(result.lines), '', '  Targets:');
+    const memory = (result.memory ?? []).map((m) => [`RSS (${m.label})`, describeMemory(m)]);
+    out.push('', `--- ${result.name} ---`, table([...result.lines, ...memory]), '', '  Targets:');
     for (const t of result.targets) {
       ok &&= t.pass;
       out.push(`    ${t.pass ? 'PASS' : 'FAIL'}  ${t.name}: ${t.value} (target ${t.target})`);
@@ -43,8 +46,23 @@ function printReport({ options, postgres, pgbench, results }) {
     const { header, row } = result.markdown;
     out.push(`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, `| ${row.join(' | ')} |`, '');
   }
+  out.push(...memoryTable(results));
   console.log(out.join('\n'));
   return ok;
+}
+
+/** Resident memory per scenario and process, as a README table: peak, at the end, and the target when there is one. */
+function memoryTable(results) {
+  const rows = [];
+  for (const result of results) {
+    for (const m of result.memory ?? []) {
+      const target = result.targets.find((t) => t.name === `peak RSS (${m.label})`);
+      rows.push([result.name, m.label, mb(m.peak), mb(m.last), target ? `${target.target} ${target.pass ? '✔' : '✘'}` : '—']);
+    }
+  }
+  if (!rows.length) return [];
+  const header = ['scenario', 'process', 'peak RSS', 'RSS at the end', 'target'];
+  return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`), ''];
 }
 
 function ms(value) {

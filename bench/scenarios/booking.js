@@ -218,4 +218,13 @@ async function run(ctx) {
   };
 }
 
-module.exports = { name: 'booking', description: 'POST /api/bookings on distinct free slots vs the same transaction in pgbench', run, pgbenchScript };
+module.exports = {
+  name: 'booking',
+  description: 'POST /api/bookings on distinct free slots vs the same transaction in pgbench; peak RSS of the service',
+  run,
+  // Target checked by run.js on the service's peak resident memory over the scenario.
+  rssLimit: 250e6,
+  pgbenchScript,
+  createSeats,
+  bookingBody,
+};
