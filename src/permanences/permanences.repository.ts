@@ -175,6 +175,11 @@ export class PermanencesRepository {
     return manager.findOneBy(PermanenceSession, { id });
   }
 
+  async sessionIdOfSlot(slotId: string): Promise<string | null> {
+    const rows: Array<{ session_id: string }> = await this.dataSource.query(`SELECT session_id FROM slots WHERE id = $1`, [slotId]);
+    return rows[0]?.session_id ?? null;
+  }
+
   slotsOfSessions(sessionIds: string[], manager: EntityManager = this.dataSource.manager): Promise<ListedSlot[]> {
     if (sessionIds.length === 0) return Promise.resolve([]);
     return manager.query(

@@ -33,6 +33,13 @@ export class PermanencesService {
     return this.present(session, await this.permanences.slotsOfSessions([id]));
   }
 
+  /** The session a slot belongs to, as listed (whatever its date, unlike the default listing). */
+  async ofSlot(slotId: string) {
+    const sessionId = await this.permanences.sessionIdOfSlot(slotId);
+    if (!sessionId) throw new DomainError('slot_not_found', 'Ce créneau n’existe pas ou n’est plus proposé. Choisissez-en un autre sur la page d’accueil.');
+    return this.get(sessionId);
+  }
+
   private present(session: PermanenceSession, slots: ListedSlot[]) {
     const now = this.clock.now().getTime();
     const open = session.status === 'scheduled';

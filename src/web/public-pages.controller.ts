@@ -189,19 +189,15 @@ export class PublicPagesController {
   }
 
   private async slotTarget(slotId: string): Promise<BookingTarget> {
-    const sessions = await this.permanences.list();
-    for (const session of sessions) {
-      const slot = session.slots.find((candidate) => candidate.id === slotId);
-      if (!slot) continue;
-      const closed =
-        session.status === 'cancelled'
-          ? `Cette permanence est annulée${session.statusReason ? ` (${session.statusReason})` : ''}.`
-          : slot.available === 0
-            ? 'Ce créneau n’est plus disponible : il vient d’être réservé ou il est passé.'
-            : null;
-      return { isWorkshop: false, title: 'Permanence de la CRESS', startsAt: slot.startsAt, endsAt: slot.endsAt, timeZone: session.timeZone, location: session.location, advisor: slot.advisor?.name ?? null, available: slot.available, note: null, closed };
-    }
-    throw new DomainError('slot_not_found', 'Ce créneau n’existe pas ou n’est plus proposé. Choisissez-en un autre sur la page d’accueil.');
+    const session = await this.permanences.ofSlot(slotId);
+    const slot = session.slots.find((candidate) => candidate.id === slotId)!;
+    const closed =
+      session.status === 'cancelled'
+        ? `Cette permanence est annulée${session.statusReason ? ` (${session.statusReason})` : ''}.`
+        : slot.available === 0
+          ? 'Ce créneau n’est plus disponible : il vient d’être réservé ou il est passé.'
+          : null;
+    return { isWorkshop: false, title: 'Permanence de la CRESS', startsAt: slot.startsAt, endsAt: slot.endsAt, timeZone: session.timeZone, location: session.location, advisor: slot.advisor?.name ?? null, available: slot.available, note: null, closed };
   }
 
   private async workshopTarget(workshopId: string): Promise<BookingTarget> {

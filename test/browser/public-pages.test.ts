@@ -191,6 +191,16 @@ describe('public pages in a real browser', () => {
     await second.context.close();
   });
 
+  it('offers the form of any bookable slot, also beyond the three months the home page lists', async () => {
+    const [later] = (await api.get('/api/permanences?from=2027-07-01&to=2027-07-31')).body;
+    const { context, page } = await newVisitor(browser, app.baseUrl);
+    const response = await page.goto(`/reserver/creneau/${later.slots[0].id}`);
+    expect(response?.status()).toBe(200);
+    expect(await page.locator('.card .meta').first().textContent()).toContain('jeudi 29 juillet 2027');
+    expect(await page.getByRole('button', { name: 'Confirmer ma réservation' }).count()).toBe(1);
+    await context.close();
+  });
+
   it('shows what people typed as text, never as markup', async () => {
     const { context, page } = await newVisitor(browser, app.baseUrl);
     let dialogs = 0;
