@@ -22,9 +22,12 @@ export class PageErrorFilter implements ExceptionFilter, PageErrors {
     this.render(exception, http.getRequest<Request>(), http.getResponse<Response>());
   }
 
-  /** Unknown addresses outside the API, asked for by a browser. */
+  /**
+   * Errors raised before any page controller, for a browser outside the API: an unknown address, or
+   * a form the body parser refused (too large, too many fields).
+   */
   handles(request: Request): boolean {
-    return (request.method === 'GET' || request.method === 'HEAD') && !NOT_PAGES.test(request.path) && request.accepts(['json', 'html']) === 'html';
+    return ['GET', 'HEAD', 'POST'].includes(request.method) && !NOT_PAGES.test(request.path) && request.accepts(['json', 'html']) === 'html';
   }
 
   render(exception: unknown, request: Request & { page?: PageContext }, response: Response): void {
