@@ -5,9 +5,10 @@
 //   2. integration tests on real PostgreSQL (TEST_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres),
 //      each test file in its own database, under yet another host TZ;
 //   3. the core flows again on the embedded database (PGlite).
+// The browser tests need Debian's Chromium: installed first when missing (as root with apt-get).
 // It ends with one line `N passed, N failed`.
 const { spawnSync } = require('node:child_process');
-const { mkdtempSync, readFileSync, rmSync } = require('node:fs');
+const { existsSync, mkdtempSync, readFileSync, rmSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
 
@@ -22,6 +23,23 @@ const runs = [
   { name: 'integration on PostgreSQL (TZ=Asia/Tokyo)', env: { TZ: 'Asia/Tokyo' }, args: ['--selectProjects', 'integration'] },
   { name: 'core on the embedded database (TZ=Europe/Paris)', env: { TZ: 'Europe/Paris', TEST_DATABASE: 'embedded' }, args: [...CORE_ON_EMBEDDED, '--selectProjects', 'integration'] },
 ];
+
+/**
+ * The browser tests drive Debian's Chromium. On a fresh machine where it is missing and we are root
+ * with apt-get (as on CI), it is installed; otherwise the browser tests say how to install it.
+ */
+function ensureChromium() {
+  const path = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+  if (existsSync(path)) return;
+  if (process.getuid?.() === 0 && existsSync('/usr/bin/apt-get')) {
+    console.log("Chromium is missing: installing Debian's package (apt-get install chromium)");
+    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+    spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
+    spawnSync('apt-get', ['install', '-y', '-qq', 'chromium'], { stdio: 'inherit', env });
+  }
+  if (!existsSync(path)) console.error(`The browser tests need Chromium at ${path}: apt-get install chromium, or set CHROMIUM_PATH.`);
+}
+ensureChromium();
 
 const dir = mkdtempSync(join(tmpdir(), 'rvess-jest-'));
 let passed = 0;
