@@ -36,3 +36,8 @@ export function checked(body: FormBody, name: string): boolean {
   const value = text(body, name);
   return value !== undefined && value !== 'false';
 }
+
+/** A whole number typed in a form, as a number; anything else as typed, for the DTO to refuse. */
+export function toInteger(value: string): number | string {
+  return /^\s*-?\d{1,9}\s*$/.test(value) ? Number(value) : value;
+}

@@ -1,6 +1,5 @@
 import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { DateTime } from 'luxon';
 import { UsersService } from '../auth/users.service';
 import { addMonths, todayIn } from '../calendar';
 import { Clock } from '../common/clock';
@@ -10,9 +9,9 @@ import { uuidPipe } from '../common/uuid.pipe';
 import { CancelSessionDto, CreateSessionDto, MoveSessionDto, StaffSessionDto } from '../permanences/dto/permanence.dto';
 import { PermanencesService, PROGRAMME_TIME_ZONE } from '../permanences/permanences.service';
 import { SessionExceptionsService } from '../permanences/session-exceptions.service';
-import { errorsByField, FormBody, list, text, validated } from './forms';
+import { errorsByField, FormBody, list, text, toInteger, validated } from './forms';
 import { Page, Pages, StaffPage } from './page.guard';
-import { PageContext, Views } from './views';
+import { frenchLocalDate, PageContext, Views } from './views';
 
 type Session = Awaited<ReturnType<PermanencesService['list']>>[number];
 type Action = 'cancel' | 'move' | 'staff' | 'add';
@@ -151,7 +150,7 @@ export class StaffSessionPagesController {
           advisors: advisors.map((advisor) => ({ ...advisor, checked: add?.advisorIds.includes(advisor.id) ?? false })),
           advisorsError: add?.errors.advisorIds ?? null,
         },
-        alert: failure ? { message: failure.message, where: failedSession ? `La permanence du ${longDate(failedSession.date)} n’a pas été modifiée.` : failure.action === 'add' ? 'La permanence n’a pas été ajoutée.' : null, links: errorLinks(failure, failedSession !== null) } : null,
+        alert: failure ? { message: failure.message, where: failedSession ? `La permanence du ${frenchLocalDate(failedSession.date)} n’a pas été modifiée.` : failure.action === 'add' ? 'La permanence n’a pas été ajoutée.' : null, links: errorLinks(failure, failedSession !== null) } : null,
       },
       page,
       { title: 'Permanences', status: response.statusCode },
@@ -218,10 +217,6 @@ function errorLinks(failure: Failure, listed: boolean): Array<{ href: string; me
   return failure.sessionId && listed ? [{ href: `#permanence-${failure.sessionId}`, message: 'Voir la permanence' }] : [];
 }
 
-function longDate(date: string): string {
-  return DateTime.fromISO(date).setLocale('fr').toFormat('cccc d LLLL yyyy');
-}
-
 /** The service names fields by their API names in a few messages; the page says it in French. */
 function readable(message: string): string {
   return message.replace(/\bstartTime\b/g, 'l’heure de début');
@@ -231,7 +226,3 @@ function blank(value: string): boolean {
   return value.trim() === '';
 }
 
-/** Whole numbers as numbers; anything else as typed, for the DTO to refuse. */
-function toInteger(value: string): number | string {
-  return /^\s*-?\d{1,9}\s*$/.test(value) ? Number(value) : value;
-}

@@ -11,7 +11,7 @@ import { uuidPipe } from '../common/uuid.pipe';
 import { PROGRAMME_TIME_ZONE } from '../permanences/permanences.service';
 import { CancelWorkshopDto, CreateWorkshopDto, UpdateWorkshopDto } from '../workshops/dto/workshop.dto';
 import { WorkshopsService } from '../workshops/workshops.service';
-import { checked, errorsByField, FormBody, text, validated } from './forms';
+import { checked, errorsByField, FormBody, text, toInteger, validated } from './forms';
 import { Page, Pages, PageStaff, StaffPage } from './page.guard';
 import { PageContext, Views } from './views';
 
@@ -290,11 +290,6 @@ function isInstant(value: string): boolean {
 /** The existing instant when the form still shows it (to the minute), so an untouched time never counts as a change. */
 function unlessUnchanged(value: string, existing: string | null): string {
   return existing !== null && value.trim() === toLocalInput(existing) ? existing : toInstant(value);
-}
-
-/** Whole numbers as numbers; anything else as typed, for the DTO to refuse. */
-function toInteger(value: string): number | string {
-  return /^\s*-?\d{1,9}\s*$/.test(value) ? Number(value) : value;
 }
 
 /** The DTO's rules; its message for an unreadable instant is the API's, so the form says it in its own words. */
