@@ -4,6 +4,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import cookieParser from 'cookie-parser';
 import helmet from 'helmet';
 import { isUtf8 } from 'node:buffer';
+import { RequestLoad } from './common/request-load';
 import { findTemplatesDir } from './common/templates-dir';
 import { validationPipe } from './common/validation';
 import { AppConfig } from './config/app-config';
@@ -24,6 +25,7 @@ function utf8Only(_request: unknown, _response: unknown, body: Buffer, encoding:
 /** Everything main.ts and the tests share about how the HTTP application behaves. */
 export function configureHttpApp(app: NestExpressApplication): INestApplication {
   app.disable('x-powered-by');
+  app.use(app.get(RequestLoad).middleware);
   // Express would hash every JSON answer for a weak ETag nobody revalidates; responses that need
   // one (calendar feeds) compute their own.
   app.set('etag', false);

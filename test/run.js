@@ -13,7 +13,7 @@ const { tmpdir } = require('node:os');
 const { join } = require('node:path');
 
 const jest = require.resolve('jest/bin/jest');
-const CORE_ON_EMBEDDED = ['test/permanences.test.ts', 'test/bookings.test.ts', 'test/workshops.test.ts', 'test/feeds.test.ts', 'test/agenda.test.ts', 'test/organisations.test.ts', 'test/reports.test.ts', 'test/bad-input.test.ts', 'test/personal-data.test.ts'];
+const CORE_ON_EMBEDDED = ['test/permanences.test.ts', 'test/bookings.test.ts', 'test/workshops.test.ts', 'test/feeds.test.ts', 'test/agenda.test.ts', 'test/organisations.test.ts', 'test/reports.test.ts', 'test/bad-input.test.ts', 'test/personal-data.test.ts', 'test/mail-loop.test.ts'];
 const extra = process.argv.slice(2);
 
 const runs = [

@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { performance } from 'node:perf_hooks';
 import { Clock } from '../common/clock';
+import { RequestLoad } from '../common/request-load';
 import { AppConfig } from '../config/app-config';
 import { MailComposer } from './mail-composer';
 import { Mailer } from './mailer';
@@ -18,8 +19,9 @@ const BATCHES_PER_ROUND = 1;
 const LEASE_MS = 5 * 60_000;
 
 /**
- * While this process is busy serving requests (event loop more than half used since the last
- * round), a round is skipped — at most this many in a row, so mail waits 30 s at the most.
+ * While this process is busy serving requests (requests in flight, and the event loop more than half
+ * used since the last look), a round is skipped — at most this many in a row, so mail waits 30 s at
+ * the most.
  */
 const BUSY_UTILISATION = 0.5;
 const MAX_ROUNDS_DEFERRED = 15;
@@ -48,6 +50,7 @@ export class OutboxSender implements OnApplicationBootstrap, OnApplicationShutdo
     private readonly mailer: Mailer,
     private readonly clock: Clock,
     private readonly config: AppConfig,
+    private readonly load: RequestLoad,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -79,11 +82,15 @@ export class OutboxSender implements OnApplicationBootstrap, OnApplicationShutdo
     await this.drain(BATCHES_PER_ROUND, () => this.deferred < MAX_ROUNDS_DEFERRED && this.busy());
   }
 
-  /** Whether requests kept the event loop more than half busy since the last look. */
+  /**
+   * Whether requests are waiting and kept the event loop more than half busy since the last look.
+   * Without requests in flight the loop's own work (with the embedded database, its queries run in
+   * this process) is no reason to wait.
+   */
   private busy(): boolean {
     const { utilization } = performance.eventLoopUtilization(this.utilisation);
     this.utilisation = performance.eventLoopUtilization();
-    return utilization > BUSY_UTILISATION;
+    return this.load.active > 0 && utilization > BUSY_UTILISATION;
   }
 
   async queueReminders(): Promise<number> {
