@@ -4,10 +4,13 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import cookieParser from 'cookie-parser';
 import helmet from 'helmet';
 import { isUtf8 } from 'node:buffer';
+import { answerInFront, FrontMiddleware } from './common/http-front';
 import { RequestLoad } from './common/request-load';
 import { findTemplatesDir } from './common/templates-dir';
 import { validationPipe } from './common/validation';
 import { AppConfig } from './config/app-config';
+import { FeedsService } from './feeds/feeds.service';
+import { sendCalendar } from './ical/calendar-response';
 
 /** Body limit for JSON requests: a booking is well under 8 KiB. */
 export const JSON_BODY_LIMIT = '64kb';
@@ -25,7 +28,6 @@ function utf8Only(_request: unknown, _response: unknown, body: Buffer, encoding:
 /** Everything main.ts and the tests share about how the HTTP application behaves. */
 export function configureHttpApp(app: NestExpressApplication): INestApplication {
   app.disable('x-powered-by');
-  app.use(app.get(RequestLoad).middleware);
   // Express would hash every JSON answer for a weak ETag nobody revalidates; responses that need
   // one (calendar feeds) compute their own.
   app.set('etag', false);
@@ -46,7 +48,9 @@ export function configureHttpApp(app: NestExpressApplication): INestApplication 
       strictTransportSecurity: https,
       referrerPolicy: { policy: 'no-referrer' },
     });
-  app.use(securityHeaders(["'self'"]));
+  // What every answer goes through first, including those answered in front of Express (below).
+  const front: FrontMiddleware[] = [app.get(RequestLoad).middleware, securityHeaders(["'self'"])];
+  for (const middleware of front) app.use(middleware);
   // Swagger UI styles itself inline; its scripts are still files.
   app.use('/api/docs', securityHeaders(["'self'", "'unsafe-inline'"]));
   // CORS stays closed unless CORS_ORIGINS names the sites allowed to call the API from a browser.
@@ -70,5 +74,11 @@ export function configureHttpApp(app: NestExpressApplication): INestApplication 
       .build(),
   );
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/openapi.json' });
+  // Calendar apps poll the public feed, mostly for a 304: answered ahead of Express's routing. The
+  // Nest route stays for everything else (other spellings, CORS, errors) and for the documentation.
+  const feeds = app.get(FeedsService);
+  answerInFront(app.getHttpServer(), front, [
+    { path: '/calendar/public.ics', answer: async (request, response) => sendCalendar(request, response, await feeds.publicFeed()) },
+  ]);
   return app;
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { NextFunction, Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /**
  * How many HTTP requests this process is serving right now, so that background work (the mail
@@ -14,8 +14,8 @@ export class RequestLoad {
     return this.inFlight;
   }
 
-  /** Express middleware counting each request from its start until its response is closed. */
-  readonly middleware = (_request: Request, response: Response, next: NextFunction): void => {
+  /** Middleware counting each request from its start until its response is closed. */
+  readonly middleware = (_request: IncomingMessage, response: ServerResponse, next: () => void): void => {
     this.inFlight++;
     response.once('close', () => this.inFlight--);
     next();

@@ -10,6 +10,7 @@ import { buildFeed, FeedEvent } from '../ical/ical-files';
 import { PROGRAMME_TIME_ZONE } from '../permanences/permanences.service';
 import { FeedTokens, hashFeedToken } from './feed-tokens';
 import { FeedsRepository, FeedSession, FeedSlot, FeedWorkshop } from './feeds.repository';
+import { PublicFeedChanges } from './public-feed-changes';
 
 /** Feeds reach back this far, so a subscribed calendar keeps the recent past. */
 const MONTHS_BACK = 3;
@@ -26,28 +27,30 @@ export class FeedsService {
   /** The public feed as last built, and the fingerprint of the data it was built from. */
   private cached: { key: string; file: CalendarFile } | null = null;
   /** The window, worked out once a minute, and the fingerprint query shared by concurrent requests. */
-  private current: { minute: number; window: FeedWindow; version: FreshQuery<string> } | null = null;
+  private current: { minute: number; window: FeedWindow; fingerprint: FreshQuery<string> } | null = null;
 
   constructor(
     private readonly feeds: FeedsRepository,
     private readonly tokens: FeedTokens,
     private readonly clock: Clock,
     private readonly config: AppConfig,
+    private readonly changes: PublicFeedChanges,
   ) {}
 
   /**
    * Every session (one event, cancelled ones as STATUS:CANCELLED) and workshop from three months back
-   * to the booking horizon; no personal data. Rebuilt only when a cheap fingerprint of its rows moves.
+   * to the booking horizon; no personal data. Rebuilt only when its rows changed: known from
+   * PostgreSQL's notifications when listening, else from a fingerprint of the rows.
    */
   async publicFeed(): Promise<CalendarFile> {
     const minute = Math.floor(this.clock.now().getTime() / 60_000);
     if (this.current?.minute !== minute) {
       const window = this.window();
-      const version = this.current?.window.key === window.key ? this.current.version : new FreshQuery(() => this.feeds.publicVersion(window.from, window.to));
-      this.current = { minute, window, version };
+      const fingerprint = this.current?.window.key === window.key ? this.current.fingerprint : new FreshQuery(() => this.feeds.publicVersion(window.from, window.to));
+      this.current = { minute, window, fingerprint };
     }
-    const { window, version } = this.current;
-    const key = `${window.key}|${await version.get()}`;
+    const { window, fingerprint } = this.current;
+    const key = `${window.key}|${(await this.changes.version()) ?? (await fingerprint.get())}`;
     if (this.cached?.key === key) return this.cached.file;
     const [sessions, workshops] = [await this.feeds.sessions(window.from, window.to), await this.feeds.workshops(window.from, window.to)];
     const events = [...sessions.map((session) => this.sessionEvent(session)), ...workshops.map((workshop) => this.workshopEvent(workshop))];

@@ -1,5 +1,5 @@
-import type { Request, Response } from 'express';
 import { createHash } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { FeedEvent } from './ical-files';
 
 /** A calendar file ready to serve, with what conditional requests are answered from. */
@@ -23,8 +23,9 @@ export function calendarFile(body: string, events: FeedEvent[], shared: boolean,
 /**
  * Serves a calendar file with a strong ETag and Last-Modified, and answers 304 Not Modified to
  * If-None-Match (first) or If-Modified-Since (RFC 9110 §13.2.2), so clients that poll cost little.
+ * Plain Node request and response: the public feed is also answered in front of Express (http-front.ts).
  */
-export function sendCalendar(request: Request, response: Response, file: CalendarFile): void {
+export function sendCalendar(request: IncomingMessage, response: ServerResponse, file: CalendarFile): void {
   response.setHeader('ETag', file.etag);
   response.setHeader('Last-Modified', file.lastModified.toUTCString());
   response.setHeader('Cache-Control', file.shared ? 'public, max-age=300' : 'private, no-cache');
@@ -38,10 +39,13 @@ export function sendCalendar(request: Request, response: Response, file: Calenda
           .some((tag) => tag === '*' || tag === file.etag)
       : ifModifiedSince !== undefined && Math.floor(file.lastModified.getTime() / 1000) <= Math.floor(Date.parse(ifModifiedSince) / 1000);
   if (notModified) {
-    response.status(304).end();
+    response.statusCode = 304;
+    response.end();
     return;
   }
+  response.statusCode = 200;
   response.setHeader('Content-Type', 'text/calendar; charset=utf-8');
   response.setHeader('Content-Disposition', `inline; filename="${file.filename}"`);
-  response.status(200).send(file.body);
+  response.setHeader('Content-Length', file.body.length);
+  response.end(request.method === 'HEAD' ? undefined : file.body);
 }
