@@ -40,7 +40,10 @@ const registrationsFor = (k) => (k % 4 === 0 ? 1 + ((k / 4) % 6) : 0);
 
 const countEvents = (body) => body.toString('latin1').split('BEGIN:VEVENT').length - 1;
 
-/** The fingerprint query of FeedsRepository.publicVersion (keep the two in step), timed from one client. */
+/**
+ * The fingerprint query of FeedsRepository.publicVersion (keep the two in step), timed from one client:
+ * what a poll waits for when the service is not listening for changes (see PublicFeedChanges).
+ */
 const PUBLIC_VERSION_SQL = `SELECT md5(coalesce((SELECT string_agg(id::text || ':' || xmin::text, ',' ORDER BY id) FROM permanence_sessions WHERE starts_at >= $1 AND starts_at < $2), '')
               || '|' || coalesce((SELECT string_agg(id::text || ':' || xmin::text, ',' ORDER BY id) FROM workshops WHERE starts_at >= $1 AND starts_at < $2), '')) AS version`;
 
@@ -243,7 +246,7 @@ async function run(ctx) {
       ['304 CPU use', cpu.describe(notModifiedCpu, ['service', 'loadGenerator', 'postgres', 'rest', 'idle'])],
       ['One client alone', `full p50 ${ms(fullAlone.latency.p50)}, p99 ${ms(fullAlone.latency.p99)}; 304 p50 ${ms(notModifiedAlone.latency.p50)}, p99 ${ms(notModifiedAlone.latency.p99)} (${alone} of each)`],
       ['Rebuild (one GET after an edit)', `${ms(rebuilt.ms)} (one client, new connection; not a target)`],
-      ['Fingerprint query alone', `p50 ${precise(fingerprint.p50)}, p99 ${precise(fingerprint.p99)} (publicVersion's SQL from one pg client, run on every request)`],
+      ['Fingerprint query alone', `p50 ${precise(fingerprint.p50)}, p99 ${precise(fingerprint.p99)} (publicVersion's SQL from one pg client: what each poll waited for before the service listened for changes, and still does without that connection)`],
       ['Errors', `${errors.length}${errors.length ? ` — ${describeErrors(errors)}` : ''}`],
       [
         'Invariants',
