@@ -60,6 +60,8 @@ describe('the advisors’ day: agenda and attendance', () => {
         topics: ['legal_status'],
         message: 'Passage en SCIC',
         attendance: null,
+        attendanceRecordedBy: null,
+        attendanceRecordedAt: null,
       }),
     ]);
     expect(items[1]).toMatchObject({ free: 1, bookings: [] });
@@ -103,6 +105,13 @@ describe('the advisors’ day: agenda and attendance', () => {
     expect(row).toEqual({ attendance: 'present', by: alice.id });
     const day = await api.get('/api/agenda?date=2026-12-31', alice.token);
     expect(day.body.counts).toMatchObject({ present: 1, unrecorded: 2 });
+    const shown = day.body.items.flatMap((item: { bookings: { id: string }[] }) => item.bookings).find((booking: { id: string }) => booking.id === bookings.first.id);
+    expect(shown).toMatchObject({
+      attendance: 'present',
+      attendanceNote: 'Arrivée en retard',
+      attendanceRecordedBy: { id: alice.id, name: 'Alice Conseil' },
+      attendanceRecordedAt: '2026-12-31T08:20:00.000Z',
+    });
     await at('2026-11-27T10:00:00Z');
   });
 

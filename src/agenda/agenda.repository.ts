@@ -17,6 +17,10 @@ export interface AgendaBooking {
   message: string | null;
   attendance: 'present' | 'absent' | 'excused' | null;
   attendanceNote: string | null;
+  /** As PostgreSQL writes a timestamptz in JSON (the connection's offset). */
+  attendanceRecordedAt: string | null;
+  attendanceRecordedById: string | null;
+  attendanceRecordedByName: string | null;
   waitlistPosition: number | null;
 }
 
@@ -51,7 +55,9 @@ const BOOKING_JSON = `json_build_object(
   'id', b.id, 'status', b.status, 'attendeeName', b.attendee_name, 'attendeeEmail', b.attendee_email, 'attendeePhone', b.attendee_phone,
   'organisationName', b.organisation_name, 'organisationSiret', b.organisation_siret, 'organisationLegalForm', b.organisation_legal_form,
   'organisationPostcode', b.organisation_postcode, 'topics', b.topics, 'message', b.message,
-  'attendance', b.attendance, 'attendanceNote', b.attendance_note)`;
+  'attendance', b.attendance, 'attendanceNote', b.attendance_note, 'attendanceRecordedAt', b.attendance_recorded_at,
+  'attendanceRecordedById', b.attendance_recorded_by,
+  'attendanceRecordedByName', CASE WHEN b.attendance_recorded_by IS NULL THEN NULL ELSE (SELECT r.name FROM users r WHERE r.id = b.attendance_recorded_by) END)`;
 
 /** Two queries per day: the permanence slots (one row per slot) and the workshops (bookings aggregated). */
 @Injectable()
@@ -83,7 +89,7 @@ export class AgendaRepository {
       this.dataSource,
       'agenda-workshops',
       `SELECT w.id, w.title, w.starts_at AS "startsAt", w.ends_at AS "endsAt", w.location, w.capacity, w.confirmed, w.waitlisted, w.status,
-              coalesce((SELECT json_agg(${BOOKING_JSON.replace("'attendanceNote', b.attendance_note)", "'attendanceNote', b.attendance_note, 'waitlistPosition', b.position)")} ORDER BY b.status, b.position, b.created_at)
+              coalesce((SELECT json_agg(${BOOKING_JSON.replace("'attendance', b.attendance,", "'waitlistPosition', b.position, 'attendance', b.attendance,")} ORDER BY b.status, b.position, b.created_at)
                         FROM (SELECT x.*, CASE WHEN x.status = 'waitlisted' THEN row_number() OVER (PARTITION BY x.status ORDER BY x.waitlist_seq) END AS position
                               FROM bookings x WHERE x.workshop_id = w.id AND x.status <> 'cancelled') b), '[]') AS bookings
        FROM workshops w

@@ -89,6 +89,9 @@ function booking(row: AgendaBooking) {
     message: row.message,
     attendance: row.attendance,
     attendanceNote: row.attendanceNote,
+    /** Who recorded the attendance, and when (null before it is recorded; the account may be gone). */
+    attendanceRecordedBy: row.attendanceRecordedById ? { id: row.attendanceRecordedById, name: row.attendanceRecordedByName } : null,
+    attendanceRecordedAt: row.attendanceRecordedAt ? new Date(row.attendanceRecordedAt).toISOString() : null,
   };
 }
 

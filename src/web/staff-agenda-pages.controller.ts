@@ -233,6 +233,8 @@ function bookingView(booking: Booking, failure: AttendanceFailure | null) {
     attendanceLabel: attendance?.label ?? null,
     attendanceBadge: attendance?.badge ?? null,
     attendanceNote: booking.attendanceNote,
+    recordedBy: booking.attendanceRecordedBy?.name ?? null,
+    recordedAt: booking.attendanceRecordedAt,
     note: failure ? failure.note : (booking.attendanceNote ?? ''),
     error: failure?.message ?? null,
     noteError: failure?.noteError ?? null,

@@ -162,7 +162,8 @@ describe('the advisors’ staff pages in a real browser: agenda, attendance, cal
     expect(recorded.status()).toBe(303);
     expect(new URL(page.url()).searchParams.get('date')).toBe(DAY);
     expect(await page.getByRole('status').textContent()).toBe('Présence enregistrée pour Camille Martin : présent.');
-    expect(await camille.locator('dd.attendance').textContent()).toBe('Présent — Arrivée à l’heure');
+    expect(await camille.locator('dd.attendance').textContent()).toBe('Présent — Arrivée à l’heureNotée par Alice Martin le 31/12/2026 à 09:05');
+    expect(await camille.locator('dd.attendance small.recorded').textContent()).toBe('Notée par Alice Martin le 31/12/2026 à 09:05');
     const token = await login(api, alice.email, alice.password);
     const day = await api.get(`/api/agenda?date=${DAY}`, token);
     expect(day.body.items[0].bookings[0]).toMatchObject({ id: bookings.camille.id, attendance: 'present', attendanceNote: 'Arrivée à l’heure' });
@@ -174,7 +175,7 @@ describe('the advisors’ staff pages in a real browser: agenda, attendance, cal
     const corrected = await post(page, () => camille.getByRole('button', { name: 'Absent pour Camille Martin' }).click());
     expect(corrected.status()).toBe(303);
     expect(await page.getByRole('status').textContent()).toBe('Présence enregistrée pour Camille Martin : absent.');
-    expect(await camille.locator('dd.attendance').textContent()).toBe('Absent');
+    expect(await camille.locator('dd.attendance').textContent()).toBe('AbsentNotée par Alice Martin le 31/12/2026 à 09:05');
     expect((await api.get(`/api/agenda?date=${DAY}`, token)).body.items[0].bookings[0]).toMatchObject({ attendance: 'absent', attendanceNote: null });
     expect(await page.getByRole('row', { name: /Présences/ }).textContent()).toContain('0 présent, 1 absent, 0 excusé, 1 à noter');
 
@@ -245,7 +246,7 @@ describe('the advisors’ staff pages in a real browser: agenda, attendance, cal
     const back = new URL(page.url());
     expect([back.searchParams.get('date'), back.searchParams.get('conseiller')]).toEqual([DAY, bruno.id]);
     expect(await page.getByRole('status').textContent()).toBe('Présence enregistrée pour Eve Leroy : excusé.');
-    expect(await eve.locator('dd.attendance').textContent()).toBe('Excusé');
+    expect(await eve.locator('dd.attendance').textContent()).toBe('ExcuséNotée par Administrateur le 31/12/2026 à 10:10');
     expect(await attendanceOf(bookings.eve.id)).toMatchObject({ attendance: 'excused', by: expect.any(String) });
 
     // The chosen advisor stays when moving to another day.
