@@ -1,3 +1,4 @@
+import { FeedsRepository } from '../src/feeds/feeds.repository';
 import { PublicFeedChanges } from '../src/feeds/public-feed-changes';
 import { adminToken, createWorkshop, registrationRequest } from './support/factories';
 import { client, Client } from './support/http';
@@ -99,6 +100,21 @@ describe('polling the public feed', () => {
       const registered = round + 1 - Math.floor((round + 1) / 3);
       expect(after.body).toContain(`Places restantes : ${40 - registered} sur 40.`);
       if (round % 3 === 2) expect(after.body).toContain(`Atelier renommé ${round}`);
+    }
+  });
+
+  it('builds the feed once for the polls that arrive together after a change', async () => {
+    const before = await poll(second);
+    await first.dataSource.query(`UPDATE workshops SET title = title || ' (mis à jour)' WHERE id = (SELECT id FROM workshops ORDER BY starts_at LIMIT 1)`);
+    const reads = jest.spyOn(second.app.get(FeedsRepository), 'sessions');
+    try {
+      const polls = await Promise.all(Array.from({ length: 20 }, () => poll(second, { 'if-none-match': before.headers.get('etag')! })));
+      expect(new Set(polls.map((answer) => `${answer.status} ${answer.headers.get('etag')}`))).toEqual(new Set([`200 ${polls[0].headers.get('etag')}`]));
+      expect(polls[0].headers.get('etag')).not.toBe(before.headers.get('etag'));
+      expect(polls[0].body).toContain('(mis à jour)');
+      expect(reads).toHaveBeenCalledTimes(1);
+    } finally {
+      reads.mockRestore();
     }
   });
 

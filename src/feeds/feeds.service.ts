@@ -26,6 +26,8 @@ const REFRESH_MINUTES = 60;
 export class FeedsService {
   /** The public feed as last built, and the fingerprint of the data it was built from. */
   private cached: { key: string; file: CalendarFile } | null = null;
+  /** The build in progress: the polls that find the same rows wait for it instead of building too. */
+  private building: { key: string; file: Promise<CalendarFile> } | null = null;
   /** The window, worked out once a minute, and the fingerprint query shared by concurrent requests. */
   private current: { minute: number; window: FeedWindow; fingerprint: FreshQuery<string> } | null = null;
 
@@ -52,9 +54,27 @@ export class FeedsService {
     const { window, fingerprint } = this.current;
     const key = `${window.key}|${(await this.changes.version()) ?? (await fingerprint.get())}`;
     if (this.cached?.key === key) return this.cached.file;
+    if (this.building?.key !== key) {
+      const building = { key, file: this.buildPublicFeed(window) };
+      this.building = building;
+      building.file.then(
+        (file) => {
+          if (this.building !== building) return;
+          this.cached = { key, file };
+          this.building = null;
+        },
+        () => {
+          if (this.building === building) this.building = null;
+        },
+      );
+    }
+    return this.building.file;
+  }
+
+  private async buildPublicFeed(window: FeedWindow): Promise<CalendarFile> {
     const [sessions, workshops] = [await this.feeds.sessions(window.from, window.to), await this.feeds.workshops(window.from, window.to)];
     const events = [...sessions.map((session) => this.sessionEvent(session)), ...workshops.map((workshop) => this.workshopEvent(workshop))];
-    const file = calendarFile(
+    return calendarFile(
       buildFeed(
         { name: 'CRESS — permanences et ateliers ESS', description: 'Les permanences mensuelles de la CRESS et les ateliers sur les statuts de l’ESS.', timeZone: PROGRAMME_TIME_ZONE, refreshMinutes: REFRESH_MINUTES },
         events,
@@ -63,8 +83,6 @@ export class FeedsService {
       true,
       'cress-rendez-vous-ess.ics',
     );
-    this.cached = { key, file };
-    return file;
   }
 
   /** One advisor's desk slots, with who booked them and why (no phone number), and the workshops. */
