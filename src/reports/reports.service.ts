@@ -70,15 +70,18 @@ export class ReportsService {
   async attendance(from?: string, to?: string): Promise<AttendanceReport> {
     const scope = this.scope(from, to);
     // One snapshot for every query, so that the figures and the rows describe the same bookings.
-    const data = await this.dataSource.transaction('REPEATABLE READ', async (manager) => ({
-      sessions: await this.reports.sessionTotals(scope, manager),
-      bookings: await this.reports.bookingTotals(scope, manager),
-      byLegalForm: await this.reports.byLegalForm(scope, manager),
-      byTopic: await this.reports.byTopic(scope, manager),
-      byCommune: await this.reports.byCommune(scope, manager),
-      workshops: await this.reports.workshops(scope, manager),
-      rows: await this.reports.rows(scope, manager),
-    }));
+    const data = await this.dataSource.transaction('REPEATABLE READ', async (manager) => {
+      await this.reports.selectScope(scope, manager);
+      return {
+        sessions: await this.reports.sessionTotals(scope, manager),
+        bookings: await this.reports.bookingTotals(scope, manager),
+        byLegalForm: await this.reports.byLegalForm(manager),
+        byTopic: await this.reports.byTopic(manager),
+        byCommune: await this.reports.byCommune(manager),
+        workshops: await this.reports.workshops(scope, manager),
+        rows: await this.reports.rows(manager),
+      };
+    });
     const { sessions, bookings } = data;
     const recorded = bookings.present + bookings.absent + bookings.excused;
     return {
