@@ -1,21 +1,27 @@
 import ICAL from 'ical.js';
 import { request as httpRequest } from 'node:http';
+import { gunzipSync } from 'node:zlib';
 import * as nodeIcal from 'node-ical';
 import { adminToken, bookingRequest, createStaff, createWorkshop, listSessions, login, registrationRequest } from './support/factories';
 import { client, Client } from './support/http';
 import { startTestApp, TestApp } from './support/test-app';
 
-/** A GET with exactly these headers (no Accept unless given), as a calendar client sends it. */
-function rawGet(url: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+/** A GET with exactly these headers (no Accept unless given), as a calendar client sends it; the body's bytes as they came. */
+function rawBytes(url: string, headers: Record<string, string> = {}, method = 'GET'): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; bytes: Buffer }> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest(url, { method: 'GET', headers }, (res) => {
+    const req = httpRequest(url, { method, headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, bytes: Buffer.concat(chunks) }));
     });
     req.on('error', reject);
     req.end();
   });
+}
+
+async function rawGet(url: string, headers: Record<string, string> = {}) {
+  const { bytes, ...rest } = await rawBytes(url, headers);
+  return { ...rest, body: bytes.toString('utf8') };
 }
 
 /** Both independent parsers must read the feed; ical.js gives the details. */
@@ -94,6 +100,34 @@ describe('calendar feeds', () => {
       expect(byDate.status).toBe(304);
       const stale = await rawGet(`${app.baseUrl}/calendar/public.ics`, { 'If-None-Match': '"not-the-tag"' });
       expect(stale.status).toBe(200);
+    });
+
+    it('is sent gzip-compressed, with an ETag of its own, to clients that accept it', async () => {
+      const url = `${app.baseUrl}/calendar/public.ics`;
+      const plain = await rawBytes(url);
+      expect(plain.headers['content-encoding']).toBeUndefined();
+      expect(plain.headers.vary).toBe('Accept-Encoding');
+      const gzip = await rawBytes(url, { 'Accept-Encoding': 'gzip, deflate, br' });
+      expect(gzip.status).toBe(200);
+      expect(gzip.headers['content-encoding']).toBe('gzip');
+      expect(gzip.headers.vary).toBe('Accept-Encoding');
+      expect(Number(gzip.headers['content-length'])).toBe(gzip.bytes.length);
+      expect(gzip.bytes.length).toBeLessThan(plain.bytes.length / 3);
+      expect(gunzipSync(gzip.bytes).equals(plain.bytes)).toBe(true);
+      expect(gzip.headers.etag).toMatch(/^"[A-Za-z0-9_-]{43}\.gz"$/);
+      expect(gzip.headers.etag).not.toBe(plain.headers.etag);
+      const again = await rawBytes(url, { 'Accept-Encoding': 'gzip' });
+      expect(again.bytes.equals(gzip.bytes)).toBe(true);
+      // If-None-Match is compared with the representation chosen; a weak tag matches too.
+      expect((await rawBytes(url, { 'Accept-Encoding': 'gzip', 'If-None-Match': String(gzip.headers.etag) })).status).toBe(304);
+      expect((await rawBytes(url, { 'Accept-Encoding': 'gzip', 'If-None-Match': `W/${gzip.headers.etag}` })).status).toBe(304);
+      expect((await rawBytes(url, { 'If-None-Match': String(gzip.headers.etag) })).status).toBe(200);
+      expect((await rawBytes(url, { 'Accept-Encoding': 'gzip', 'If-None-Match': String(plain.headers.etag) })).status).toBe(200);
+      const refused = await rawBytes(url, { 'Accept-Encoding': 'gzip;q=0, identity' });
+      expect(refused.headers['content-encoding']).toBeUndefined();
+      expect(refused.bytes.equals(plain.bytes)).toBe(true);
+      const head = await rawBytes(url, { 'Accept-Encoding': 'gzip' }, 'HEAD');
+      expect([head.status, head.bytes.length, head.headers['content-length']]).toEqual([200, 0, String(gzip.bytes.length)]);
     });
 
     it('changes, with a new ETag, when a seat is taken', async () => {
