@@ -11,6 +11,8 @@ export interface CalendarFile {
   /** Strong: the hash of the body. */
   etag: string;
   lastModified: Date;
+  /** Last-Modified as sent (formatted once, not on every poll). */
+  lastModifiedHttp: string;
   /** Whether shared caches may keep it (the public feed) or not (a private feed). */
   shared: boolean;
   filename: string;
@@ -24,7 +26,8 @@ const GZIP_MIN_BYTES = 1024;
 export function calendarFile(body: string, events: FeedEvent[], shared: boolean, filename: string): CalendarFile {
   const lastModified = new Date(Math.max(0, ...events.map((event) => event.stamp.getTime())));
   const bytes = Buffer.from(body, 'utf8');
-  return { body: bytes, etag: `"${createHash('sha256').update(bytes).digest('base64url')}"`, lastModified, shared, filename };
+  const etag = `"${createHash('sha256').update(bytes).digest('base64url')}"`;
+  return { body: bytes, etag, lastModified, lastModifiedHttp: lastModified.toUTCString(), shared, filename };
 }
 
 /**
@@ -36,14 +39,15 @@ export function calendarFile(body: string, events: FeedEvent[], shared: boolean,
 export function sendCalendar(request: IncomingMessage, response: ServerResponse, file: CalendarFile): void {
   const chosen = representation(request, file);
   response.setHeader('ETag', chosen.etag);
-  response.setHeader('Last-Modified', file.lastModified.toUTCString());
+  response.setHeader('Last-Modified', file.lastModifiedHttp);
   response.setHeader('Cache-Control', file.shared ? 'public, max-age=300' : 'private, no-cache');
   if (file.body.length >= GZIP_MIN_BYTES) response.setHeader('Vary', 'Accept-Encoding');
   const ifNoneMatch = request.headers['if-none-match'];
   const ifModifiedSince = request.headers['if-modified-since'];
   const notModified =
     ifNoneMatch !== undefined
-      ? ifNoneMatch
+      ? ifNoneMatch === chosen.etag ||
+        ifNoneMatch
           .split(',')
           .map((tag) => tag.trim().replace(/^W\//, ''))
           .some((tag) => tag === '*' || tag === chosen.etag)
@@ -63,7 +67,7 @@ export function sendCalendar(request: IncomingMessage, response: ServerResponse,
 
 /** The body as it is, or gzip-encoded when the client prefers that (If-None-Match compares the one chosen). */
 function representation(request: IncomingMessage, file: CalendarFile): { body: Buffer; etag: string; gzip: boolean } {
-  if (file.body.length < GZIP_MIN_BYTES || new Negotiator(request).encoding(['gzip', 'identity']) !== 'gzip') {
+  if (request.headers['accept-encoding'] === undefined || file.body.length < GZIP_MIN_BYTES || new Negotiator(request).encoding(['gzip', 'identity']) !== 'gzip') {
     return { body: file.body, etag: file.etag, gzip: false };
   }
   file.gzip ??= { body: gzipSync(file.body), etag: file.etag.replace(/"$/, '.gz"') };
