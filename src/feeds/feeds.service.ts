@@ -24,10 +24,11 @@ const REFRESH_MINUTES = 60;
 
 @Injectable()
 export class FeedsService {
-  /** The public feed as last built, and the fingerprint of the data it was built from. */
-  private cached: { key: string; file: CalendarFile } | null = null;
-  /** The build in progress: the polls that find the same rows wait for it instead of building too. */
-  private building: { key: string; file: Promise<CalendarFile> } | null = null;
+  /**
+   * The public feed as last built (or being built: the polls that find the same rows wait for that
+   * one build), and the version of the rows it is built from.
+   */
+  private cached: { key: string; file: Promise<CalendarFile> } | null = null;
   /** The window, worked out once a minute, and the fingerprint query shared by concurrent requests. */
   private current: { minute: number; window: FeedWindow; fingerprint: FreshQuery<string> } | null = null;
 
@@ -53,22 +54,15 @@ export class FeedsService {
     }
     const { window, fingerprint } = this.current;
     const key = `${window.key}|${(await this.changes.version()) ?? (await fingerprint.get())}`;
-    if (this.cached?.key === key) return this.cached.file;
-    if (this.building?.key !== key) {
-      const building = { key, file: this.buildPublicFeed(window) };
-      this.building = building;
-      building.file.then(
-        (file) => {
-          if (this.building !== building) return;
-          this.cached = { key, file };
-          this.building = null;
-        },
-        () => {
-          if (this.building === building) this.building = null;
-        },
-      );
+    if (this.cached?.key !== key) {
+      const entry = { key, file: this.buildPublicFeed(window) };
+      this.cached = entry;
+      // A build that failed is not kept: the next poll tries again.
+      entry.file.catch(() => {
+        if (this.cached === entry) this.cached = null;
+      });
     }
-    return this.building.file;
+    return this.cached.file;
   }
 
   private async buildPublicFeed(window: FeedWindow): Promise<CalendarFile> {
