@@ -51,7 +51,8 @@ export interface AgendaWorkshopRow {
   bookings: AgendaBooking[];
 }
 
-const BOOKING_JSON = `json_build_object(
+/** A booking `b` as the agenda's JSON object, with `extra` fields (`'name', expression, …`). */
+const bookingJson = (extra = '') => `json_build_object(${extra}
   'id', b.id, 'status', b.status, 'attendeeName', b.attendee_name, 'attendeeEmail', b.attendee_email, 'attendeePhone', b.attendee_phone,
   'organisationName', b.organisation_name, 'organisationSiret', b.organisation_siret, 'organisationLegalForm', b.organisation_legal_form,
   'organisationPostcode', b.organisation_postcode, 'topics', b.topics, 'message', b.message,
@@ -71,7 +72,7 @@ export class AgendaRepository {
       'agenda-slots',
       `SELECT sl.id, sl.starts_at AS "startsAt", sl.ends_at AS "endsAt", sl.capacity, sl.booked, s.id AS "sessionId",
               s.status AS "sessionStatus", s.location, u.id AS "advisorId", u.name AS "advisorName",
-              CASE WHEN b.id IS NULL THEN NULL ELSE ${BOOKING_JSON} END AS booking
+              CASE WHEN b.id IS NULL THEN NULL ELSE ${bookingJson()} END AS booking
        FROM permanence_sessions s
        JOIN slots sl ON sl.session_id = s.id
        JOIN desks d ON d.id = sl.desk_id
@@ -89,7 +90,7 @@ export class AgendaRepository {
       this.dataSource,
       'agenda-workshops',
       `SELECT w.id, w.title, w.starts_at AS "startsAt", w.ends_at AS "endsAt", w.location, w.capacity, w.confirmed, w.waitlisted, w.status,
-              coalesce((SELECT json_agg(${BOOKING_JSON.replace("'attendance', b.attendance,", "'waitlistPosition', b.position, 'attendance', b.attendance,")} ORDER BY b.status, b.position, b.created_at)
+              coalesce((SELECT json_agg(${bookingJson("'waitlistPosition', b.position,")} ORDER BY b.status, b.position, b.created_at)
                         FROM (SELECT x.*, CASE WHEN x.status = 'waitlisted' THEN row_number() OVER (PARTITION BY x.status ORDER BY x.waitlist_seq) END AS position
                               FROM bookings x WHERE x.workshop_id = w.id AND x.status <> 'cancelled') b), '[]') AS bookings
        FROM workshops w
