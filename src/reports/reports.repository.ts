@@ -45,7 +45,9 @@ export interface CommuneCount {
 export interface WorkshopFigures {
   id: string;
   title: string;
-  startsAt: Date;
+  /** Local date and time (YYYY-MM-DD, HH:mm) in the programme's zone. */
+  date: string;
+  time: string;
   status: 'scheduled' | 'cancelled';
   seats: number;
   registered: number;
@@ -53,9 +55,21 @@ export interface WorkshopFigures {
   attended: number;
 }
 
+/** What `ReportsRepository.figures` returns: the figures' parts as PostgreSQL aggregated them. */
+export interface FigureRows {
+  sessions: SessionTotals;
+  bookings: BookingTotals;
+  byLegalForm: LegalFormCount[];
+  byTopic: TopicCount[];
+  byCommune: CommuneCount[];
+  workshops: WorkshopFigures[];
+}
+
 export interface ReportRow {
   kind: 'permanence' | 'atelier';
-  startsAt: Date;
+  /** The event's local date and time (YYYY-MM-DD, HH:mm) in the programme's zone. */
+  date: string;
+  time: string;
   title: string;
   organisationName: string;
   siret: string | null;
@@ -117,102 +131,85 @@ export class ReportsRepository {
     await manager.query(`CREATE TEMP TABLE report_scoped ON COMMIT DROP AS WITH ${SCOPED} SELECT * FROM scoped`, params(scope));
   }
 
-  /** Sessions of the period by status, and the slots of those held. */
-  async sessionTotals(scope: ReportScope, manager: EntityManager): Promise<SessionTotals> {
-    const [totals] = await manager.query(
-      `SELECT count(*) FILTER (WHERE s.status = 'scheduled')::int AS held,
-              count(*) FILTER (WHERE s.status = 'cancelled')::int AS cancelled,
-              coalesce(sum(n.slots) FILTER (WHERE s.status = 'scheduled'), 0)::int AS "slotsOffered"
-       FROM permanence_sessions s
-       CROSS JOIN LATERAL (SELECT count(*) AS slots FROM slots sl WHERE sl.session_id = s.id) n
-       WHERE s.date BETWEEN $1 AND $2`,
-      [scope.fromDate, scope.toDate],
+  /**
+   * Every figure of the period in one statement (each part a JSON value), so that it is one round
+   * trip, and so that PostgreSQL computes it while the caller works on the rows (`ReportsService`).
+   * - sessions: sessions by status, and the slots of those held;
+   * - bookings: counts over the period's bookings. An organisation is new when its first
+   *   non-cancelled booking ever (by event start, over every period) is in this one; having a booking
+   *   in the period, it only needs none before it;
+   * - byLegalForm, byTopic, byCommune (the register's commune, else the postcode, else nothing known);
+   * - workshops: every workshop starting in the period, cancelled ones included, with its
+   *   non-cancelled registrations counted, and its local date and time in `timeZone`.
+   */
+  async figures(scope: ReportScope, timeZone: string, manager: EntityManager): Promise<FigureRows> {
+    const [figures] = await manager.query(
+      `SELECT
+         (SELECT json_build_object(
+                   'held', count(*) FILTER (WHERE s.status = 'scheduled'),
+                   'cancelled', count(*) FILTER (WHERE s.status = 'cancelled'),
+                   'slotsOffered', coalesce(sum(n.slots) FILTER (WHERE s.status = 'scheduled'), 0))
+          FROM permanence_sessions s
+          CROSS JOIN LATERAL (SELECT count(*) AS slots FROM slots sl WHERE sl.session_id = s.id) n
+          WHERE s.date BETWEEN $1 AND $2) AS sessions,
+         (WITH firsts AS (
+            SELECT coalesce(o.merged_into, o.id) AS org_key, min(coalesce(sl.starts_at, w.starts_at)) AS first_start
+            FROM bookings b
+            JOIN organisations o ON o.id = b.organisation_id
+            LEFT JOIN slots sl ON sl.id = b.slot_id
+            LEFT JOIN workshops w ON w.id = b.workshop_id
+            WHERE b.status <> 'cancelled' AND coalesce(o.merged_into, o.id) IN (SELECT org_key FROM report_scoped)
+            GROUP BY 1
+          )
+          SELECT json_build_object(
+                   'bookings', count(*),
+                   'slotsBooked', count(*) FILTER (WHERE kind = 'permanence' AND status = 'confirmed'),
+                   'present', count(*) FILTER (WHERE attendance = 'present'),
+                   'absent', count(*) FILTER (WHERE attendance = 'absent'),
+                   'excused', count(*) FILTER (WHERE attendance = 'excused'),
+                   'organisations', count(DISTINCT org_key),
+                   'newOrganisations', (SELECT count(*) FROM firsts WHERE first_start >= $3))
+          FROM report_scoped) AS bookings,
+         (SELECT coalesce(json_agg(x ORDER BY x.bookings DESC, x.code COLLATE "C" NULLS LAST), '[]')
+          FROM (SELECT legal_form AS code, count(*) AS bookings, count(DISTINCT org_key) AS organisations
+                FROM report_scoped GROUP BY legal_form) x) AS "byLegalForm",
+         (SELECT coalesce(json_agg(x ORDER BY x.bookings DESC, x.code COLLATE "C"), '[]')
+          FROM (SELECT t.code, count(*) AS bookings
+                FROM report_scoped s CROSS JOIN LATERAL unnest(s.topics) AS t(code) GROUP BY t.code) x) AS "byTopic",
+         (SELECT coalesce(json_agg(x ORDER BY x.bookings DESC, x.commune COLLATE "C"), '[]')
+          FROM (SELECT place AS commune, count(*) AS bookings, count(DISTINCT org_key) AS organisations
+                FROM (SELECT org_key, CASE WHEN commune IS NOT NULL THEN commune
+                                           WHEN postcode IS NOT NULL THEN 'Code postal ' || postcode
+                                           ELSE 'Non renseignée' END AS place
+                      FROM report_scoped) placed
+                GROUP BY place) x) AS "byCommune",
+         (SELECT coalesce(json_agg(x ORDER BY x.starts_at, x.id), '[]')
+          FROM (SELECT w.id, w.title, w.starts_at, to_char(w.starts_at AT TIME ZONE $5, 'YYYY-MM-DD') AS date,
+                       to_char(w.starts_at AT TIME ZONE $5, 'HH24:MI') AS time, w.status, w.capacity AS seats,
+                       count(b.id) FILTER (WHERE b.status = 'confirmed') AS registered,
+                       count(b.id) FILTER (WHERE b.status = 'waitlisted') AS waitlisted,
+                       count(b.id) FILTER (WHERE b.attendance = 'present') AS attended
+                FROM workshops w
+                LEFT JOIN bookings b ON b.workshop_id = w.id AND b.status <> 'cancelled'
+                WHERE w.starts_at >= $3 AND w.starts_at < $4
+                GROUP BY w.id) x) AS workshops`,
+      [scope.fromDate, scope.toDate, scope.fromInstant, scope.toInstant, timeZone],
     );
-    return totals;
+    return figures;
   }
 
   /**
-   * Counts over the period's bookings. An organisation is new when its first non-cancelled booking
-   * ever (by event start, over every period) is in this one; having a booking in the period, it
-   * only needs none before it.
+   * One row per non-cancelled booking of the period, in event order, with the event's local date and
+   * time in `timeZone` worked out by PostgreSQL (with luxon, once per distinct instant, it was a fifth
+   * of the report's time in Node).
    */
-  async bookingTotals(scope: ReportScope, manager: EntityManager): Promise<BookingTotals> {
-    const [totals] = await manager.query(
-      `WITH firsts AS (
-         SELECT coalesce(o.merged_into, o.id) AS org_key, min(coalesce(sl.starts_at, w.starts_at)) AS first_start
-         FROM bookings b
-         JOIN organisations o ON o.id = b.organisation_id
-         LEFT JOIN slots sl ON sl.id = b.slot_id
-         LEFT JOIN workshops w ON w.id = b.workshop_id
-         WHERE b.status <> 'cancelled' AND coalesce(o.merged_into, o.id) IN (SELECT org_key FROM report_scoped)
-         GROUP BY 1
-       )
-       SELECT count(*)::int AS bookings,
-              count(*) FILTER (WHERE kind = 'permanence' AND status = 'confirmed')::int AS "slotsBooked",
-              count(*) FILTER (WHERE attendance = 'present')::int AS present,
-              count(*) FILTER (WHERE attendance = 'absent')::int AS absent,
-              count(*) FILTER (WHERE attendance = 'excused')::int AS excused,
-              count(DISTINCT org_key)::int AS organisations,
-              (SELECT count(*) FROM firsts WHERE first_start >= $1)::int AS "newOrganisations"
-       FROM report_scoped`,
-      [scope.fromInstant],
-    );
-    return totals;
-  }
-
-  byLegalForm(manager: EntityManager): Promise<LegalFormCount[]> {
+  rows(timeZone: string, manager: EntityManager): Promise<ReportRow[]> {
     return manager.query(
-      `SELECT legal_form AS code, count(*)::int AS bookings, count(DISTINCT org_key)::int AS organisations
-       FROM report_scoped GROUP BY legal_form
-       ORDER BY bookings DESC, legal_form COLLATE "C" NULLS LAST`,
-    );
-  }
-
-  byTopic(manager: EntityManager): Promise<TopicCount[]> {
-    return manager.query(
-      `SELECT t.code, count(*)::int AS bookings
-       FROM report_scoped s CROSS JOIN LATERAL unnest(s.topics) AS t(code)
-       GROUP BY t.code
-       ORDER BY bookings DESC, t.code COLLATE "C"`,
-    );
-  }
-
-  /** The register's commune, else the postcode, else nothing known. */
-  byCommune(manager: EntityManager): Promise<CommuneCount[]> {
-    return manager.query(
-      `SELECT place AS commune, count(*)::int AS bookings, count(DISTINCT org_key)::int AS organisations
-       FROM (SELECT org_key, CASE WHEN commune IS NOT NULL THEN commune
-                                  WHEN postcode IS NOT NULL THEN 'Code postal ' || postcode
-                                  ELSE 'Non renseignée' END AS place
-             FROM report_scoped) placed
-       GROUP BY place
-       ORDER BY bookings DESC, place COLLATE "C"`,
-    );
-  }
-
-  /** Every workshop starting in the period, cancelled ones included, with its non-cancelled registrations counted. */
-  workshops(scope: ReportScope, manager: EntityManager): Promise<WorkshopFigures[]> {
-    return manager.query(
-      `SELECT w.id, w.title, w.starts_at AS "startsAt", w.status, w.capacity AS seats,
-              count(b.id) FILTER (WHERE b.status = 'confirmed')::int AS registered,
-              count(b.id) FILTER (WHERE b.status = 'waitlisted')::int AS waitlisted,
-              count(b.id) FILTER (WHERE b.attendance = 'present')::int AS attended
-       FROM workshops w
-       LEFT JOIN bookings b ON b.workshop_id = w.id AND b.status <> 'cancelled'
-       WHERE w.starts_at >= $1 AND w.starts_at < $2
-       GROUP BY w.id
-       ORDER BY w.starts_at, w.id`,
-      [scope.fromInstant, scope.toInstant],
-    );
-  }
-
-  /** One row per non-cancelled booking of the period, in event order. */
-  rows(manager: EntityManager): Promise<ReportRow[]> {
-    return manager.query(
-      `SELECT kind, event_start AS "startsAt", title, org_name AS "organisationName", siret, legal_form AS "legalForm", postcode, commune,
+      `SELECT kind, to_char(event_start AT TIME ZONE $1, 'YYYY-MM-DD') AS date, to_char(event_start AT TIME ZONE $1, 'HH24:MI') AS time, title, org_name AS "organisationName", siret, legal_form AS "legalForm", postcode, commune,
               attendee_name AS "attendeeName", attendee_email AS "attendeeEmail", topics, status, attendance
        FROM report_scoped
        ORDER BY event_start, created_at, id`,
+      [timeZone],
     );
   }
 }

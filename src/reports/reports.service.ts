@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { LEGAL_FORMS, TOPICS } from '../bookings/booking-options';
-import { addDays, addMonths, instantToLocal, todayIn, wallTimeToInstant } from '../calendar';
+import { addDays, addMonths, todayIn, wallTimeToInstant } from '../calendar';
 import { Clock } from '../common/clock';
 import { checkPeriod } from '../common/period';
 import { PROGRAMME_TIME_ZONE } from '../permanences/permanences.service';
-import { attendanceCsv, attendanceXlsx, ReportFile } from './reports.export';
-import { ReportRow, ReportScope, ReportsRepository, WorkshopFigures } from './reports.repository';
+import { attendanceCsv, AttendanceWorkbook, ReportFile } from './reports.export';
+import { FigureRows, ReportRow, ReportScope, ReportsRepository, WorkshopFigures } from './reports.repository';
 
 const MAX_RANGE_YEARS = 5;
 
@@ -15,10 +15,14 @@ const ATTENDANCE_LABELS = { present: 'présent', absent: 'absent', excused: 'exc
 const UNRECORDED = 'non renseignée';
 const UNKNOWN_LEGAL_FORM = 'Non renseignée';
 
-export interface AttendanceReport {
+/** The period a report covers, as its local dates in the programme's zone. */
+export interface ReportHeading {
   from: string;
   to: string;
   timeZone: string;
+}
+
+export interface AttendanceReport extends ReportHeading {
   figures: ReportFigures;
   rows: AttendanceRow[];
 }
@@ -69,49 +73,32 @@ export class ReportsService {
 
   async attendance(from?: string, to?: string): Promise<AttendanceReport> {
     const scope = this.scope(from, to);
-    // One snapshot for every query, so that the figures and the rows describe the same bookings.
-    const data = await this.dataSource.transaction('REPEATABLE READ', async (manager) => {
-      await this.reports.selectScope(scope, manager);
-      return {
-        sessions: await this.reports.sessionTotals(scope, manager),
-        bookings: await this.reports.bookingTotals(scope, manager),
-        byLegalForm: await this.reports.byLegalForm(manager),
-        byTopic: await this.reports.byTopic(manager),
-        byCommune: await this.reports.byCommune(manager),
-        workshops: await this.reports.workshops(scope, manager),
-        rows: await this.reports.rows(manager),
-      };
-    });
-    const { sessions, bookings } = data;
-    const recorded = bookings.present + bookings.absent + bookings.excused;
-    return {
-      from: scope.fromDate,
-      to: scope.toDate,
-      timeZone: PROGRAMME_TIME_ZONE,
-      figures: {
-        permanencesHeld: sessions.held,
-        permanencesCancelled: sessions.cancelled,
-        slotsOffered: sessions.slotsOffered,
-        slotsBooked: bookings.slotsBooked,
-        bookings: bookings.bookings,
-        attended: bookings.present,
-        attendanceRate: recorded === 0 ? null : Math.round((bookings.present / recorded) * 10_000) / 10_000,
-        noShows: bookings.absent,
-        excused: bookings.excused,
-        organisations: bookings.organisations,
-        newOrganisations: bookings.newOrganisations,
-        byLegalForm: data.byLegalForm.map((row) => ({ ...row, label: legalFormLabel(row.code) })),
-        byTopic: data.byTopic.map((row) => ({ code: row.code, label: topicLabel(row.code), bookings: row.bookings })),
-        byCommune: data.byCommune,
-        workshops: data.workshops.map(workshopFigures),
-      },
-      rows: data.rows.map(attendanceRow(localTimes())),
-    };
+    return this.inOneSnapshot(scope, async (rows, figures) => ({ ...heading(scope), figures: await figures, rows }));
   }
 
   async attendanceFile(from: string | undefined, to: string | undefined, format: 'csv' | 'xlsx'): Promise<ReportFile> {
-    const report = await this.attendance(from, to);
-    return format === 'csv' ? attendanceCsv(report) : attendanceXlsx(report);
+    if (format === 'csv') return attendanceCsv(await this.attendance(from, to));
+    const scope = this.scope(from, to);
+    return this.inOneSnapshot(scope, async (rows, figures) => {
+      const workbook = new AttendanceWorkbook(heading(scope));
+      // The rows sheet first (most of the work), while PostgreSQL computes the figures.
+      await workbook.addRows(rows);
+      return workbook.finish(await figures);
+    });
+  }
+
+  /**
+   * Runs `use` with the period's rows and its figures (still being computed: `use` may work on the
+   * rows meanwhile), inside one REPEATABLE READ transaction so that both describe the same bookings.
+   */
+  private inOneSnapshot<T>(scope: ReportScope, use: (rows: AttendanceRow[], figures: Promise<ReportFigures>) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
+      await this.reports.selectScope(scope, manager);
+      const rows = (await this.reports.rows(PROGRAMME_TIME_ZONE, manager)).map(attendanceRow);
+      const figures = this.reports.figures(scope, PROGRAMME_TIME_ZONE, manager).then(reportFigures);
+      // The transaction ends only once `figures` settled: if `use` fails first, wait for it quietly.
+      return use(rows, figures).finally(() => figures.catch(() => undefined));
+    });
   }
 
   /** [from, to] in local dates (default: the year so far), at most five years, and the instants bounding it. */
@@ -129,6 +116,31 @@ export class ReportsService {
   }
 }
 
+function heading(scope: ReportScope): ReportHeading {
+  return { from: scope.fromDate, to: scope.toDate, timeZone: PROGRAMME_TIME_ZONE };
+}
+
+function reportFigures({ sessions, bookings, byLegalForm, byTopic, byCommune, workshops }: FigureRows): ReportFigures {
+  const recorded = bookings.present + bookings.absent + bookings.excused;
+  return {
+    permanencesHeld: sessions.held,
+    permanencesCancelled: sessions.cancelled,
+    slotsOffered: sessions.slotsOffered,
+    slotsBooked: bookings.slotsBooked,
+    bookings: bookings.bookings,
+    attended: bookings.present,
+    attendanceRate: recorded === 0 ? null : Math.round((bookings.present / recorded) * 10_000) / 10_000,
+    noShows: bookings.absent,
+    excused: bookings.excused,
+    organisations: bookings.organisations,
+    newOrganisations: bookings.newOrganisations,
+    byLegalForm: byLegalForm.map((row) => ({ ...row, label: legalFormLabel(row.code) })),
+    byTopic: byTopic.map((row) => ({ code: row.code, label: topicLabel(row.code), bookings: row.bookings })),
+    byCommune,
+    workshops: workshops.map(workshopFigures),
+  };
+}
+
 function legalFormLabel(code: string | null): string {
   if (code === null) return UNKNOWN_LEGAL_FORM;
   return LEGAL_FORMS[code as keyof typeof LEGAL_FORMS] ?? code;
@@ -139,12 +151,11 @@ function topicLabel(code: string): string {
 }
 
 function workshopFigures(workshop: WorkshopFigures): ReportFigures['workshops'][number] {
-  const { date, time } = instantToLocal(new Date(workshop.startsAt), PROGRAMME_TIME_ZONE);
   return {
     id: workshop.id,
     title: workshop.title,
-    date,
-    time,
+    date: workshop.date,
+    time: workshop.time,
     status: workshop.status,
     seats: workshop.seats,
     registered: workshop.registered,
@@ -153,29 +164,11 @@ function workshopFigures(workshop: WorkshopFigures): ReportFigures['workshops'][
   };
 }
 
-/**
- * An instant's local date and time, each distinct instant worked out once: a year's rows share a few
- * thousand start times (every desk's slots start together), and luxon's zone conversion for each of
- * 10,000 rows was the largest single cost of the report.
- */
-function localTimes(): (instant: Date) => { date: string; time: string } {
-  const known = new Map<number, { date: string; time: string }>();
-  return (instant) => {
-    let local = known.get(instant.getTime());
-    if (!local) {
-      local = instantToLocal(instant, PROGRAMME_TIME_ZONE);
-      known.set(instant.getTime(), local);
-    }
-    return local;
-  };
-}
-
-const attendanceRow = (localOf: ReturnType<typeof localTimes>) => (row: ReportRow): AttendanceRow => {
-  const { date, time } = localOf(new Date(row.startsAt));
+function attendanceRow(row: ReportRow): AttendanceRow {
   return {
     kind: row.kind,
-    date,
-    time,
+    date: row.date,
+    time: row.time,
     title: row.title,
     organisation: row.organisationName,
     siret: row.siret,
@@ -188,4 +181,4 @@ const attendanceRow = (localOf: ReturnType<typeof localTimes>) => (row: ReportRo
     status: STATUS_LABELS[row.status],
     attendance: row.attendance === null ? UNRECORDED : ATTENDANCE_LABELS[row.attendance],
   };
-};
+}
