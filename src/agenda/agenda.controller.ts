@@ -1,8 +1,10 @@
-import { Controller, Get, Query } from '@nestjs/common';
+import { Controller, Get, Query, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsOptional, IsUUID } from 'class-validator';
+import type { Request, Response } from 'express';
 import { CurrentStaff, Staff } from '../auth/staff.guard';
 import type { StaffUser } from '../auth/staff-user';
+import { sendPreparedJson } from '../common/prepared-body';
 import { IsLocalDate } from '../common/validators';
 import { AgendaService } from './agenda.service';
 
@@ -26,7 +28,7 @@ export class AgendaController {
   @Get()
   @Staff('advisor', 'admin')
   @ApiOperation({ summary: 'The day’s permanence slots and workshops in time order, with their bookings and counts' })
-  day(@CurrentStaff() staff: StaffUser, @Query() query: AgendaQuery) {
-    return this.agenda.day(staff, query.date, query.advisorId);
+  async day(@CurrentStaff() staff: StaffUser, @Query() query: AgendaQuery, @Req() request: Request, @Res() response: Response): Promise<void> {
+    sendPreparedJson(request, response, await this.agenda.dayBody(staff, query.date, query.advisorId));
   }
 }

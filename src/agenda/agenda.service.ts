@@ -5,14 +5,20 @@ import { LEGAL_FORMS, LegalForm } from '../bookings/booking-options';
 import { addDays, todayIn, wallTimeToInstant } from '../calendar';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
+import { PreparedBody, preparedBody } from '../common/prepared-body';
 import { PROGRAMME_TIME_ZONE } from '../permanences/permanences.service';
 import { AgendaBooking, AgendaRepository, AgendaSlotRow, AgendaWorkshopRow } from './agenda.repository';
+
+/** Answers kept (a busy day's is 10–80 KiB): every advisor's and the whole team's, for a few days. */
+const MAX_KEPT_ANSWERS = 100;
 
 /** An advisor's day (their desks and every workshop), or for an admin anyone's day, or everybody's. */
 @Injectable()
 export class AgendaService {
   /** Each day's bounds as instants, worked out once: luxon's zone conversion was ~5 % of an agenda request. */
   private readonly bounds = new Map<string, { from: Date; to: Date }>();
+  /** Recent answers by day and advisor, oldest first (see dayBody). */
+  private readonly answers = new Map<string, { fingerprint: string; body: Promise<PreparedBody> }>();
 
   constructor(
     private readonly agenda: AgendaRepository,
@@ -22,7 +28,36 @@ export class AgendaService {
 
   async day(staff: StaffUser, date?: string, advisorId?: string) {
     const day = date ?? todayIn(PROGRAMME_TIME_ZONE, this.clock.now());
+    return this.build(day, await this.whose(staff, advisorId));
+  }
+
+  /**
+   * The day as the API's JSON body. The body of each (day, advisor) is kept with the fingerprint of
+   * the rows it was built from and given again while the fingerprint stays the same, so a request
+   * costs one small query instead of two large ones and their serialisation (and its gzip encoding
+   * is made once). The fingerprint is read on every request, after it arrived: an answer never
+   * misses a change committed before it, through this instance or any other. Requests arriving
+   * during a build wait for that build.
+   */
+  async dayBody(staff: StaffUser, date?: string, advisorId?: string): Promise<PreparedBody> {
+    const day = date ?? todayIn(PROGRAMME_TIME_ZONE, this.clock.now());
     const advisor = await this.whose(staff, advisorId);
+    const { from, to } = this.dayBounds(day);
+    const fingerprint = await this.agenda.fingerprint(day, from, to);
+    const key = JSON.stringify([day, advisor]);
+    const known = this.answers.get(key);
+    if (known?.fingerprint === fingerprint) return known.body;
+    const answer = { fingerprint, body: this.build(day, advisor).then((built) => preparedBody(JSON.stringify(built))) };
+    this.answers.delete(key);
+    if (this.answers.size >= MAX_KEPT_ANSWERS) this.answers.delete(this.answers.keys().next().value!);
+    this.answers.set(key, answer);
+    answer.body.catch(() => {
+      if (this.answers.get(key) === answer) this.answers.delete(key);
+    });
+    return answer.body;
+  }
+
+  private async build(day: string, advisor: { id: string; name: string } | null) {
     const { from, to } = this.dayBounds(day);
     const [slots, workshops] = await Promise.all([this.agenda.slots(day, advisor?.id ?? null), this.agenda.workshops(from, to)]);
     const items = [...slots.map(slotItem), ...workshops.map(workshopItem)].sort((a, b) => a.startsAt.localeCompare(b.startsAt));

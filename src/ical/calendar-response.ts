@@ -1,33 +1,20 @@
-import Negotiator from 'negotiator';
-import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { gzipSync } from 'node:zlib';
+import { GZIP_MIN_BYTES, noneMatchHas, PreparedBody, preparedBody, representation } from '../common/prepared-body';
 import { FeedEvent } from './ical-files';
 
-/** A calendar file ready to serve, with what conditional requests are answered from. */
-export interface CalendarFile {
-  /** Encoded once, not on every answer. */
-  body: Buffer;
-  /** Strong: the hash of the body. */
-  etag: string;
+/** A calendar file ready to serve (encoded once, not on every answer), with what conditional requests are answered from. */
+export interface CalendarFile extends PreparedBody {
   lastModified: Date;
   /** Last-Modified as sent (formatted once, not on every poll). */
   lastModifiedHttp: string;
   /** Whether shared caches may keep it (the public feed) or not (a private feed). */
   shared: boolean;
   filename: string;
-  /** The gzip-encoded body and its own strong ETag, made the first time a client accepts it. */
-  gzip?: { body: Buffer; etag: string };
 }
-
-/** Smaller files are always sent as they are: compressing them gains nothing worth a header. */
-const GZIP_MIN_BYTES = 1024;
 
 export function calendarFile(body: string, events: FeedEvent[], shared: boolean, filename: string): CalendarFile {
   const lastModified = new Date(Math.max(0, ...events.map((event) => event.stamp.getTime())));
-  const bytes = Buffer.from(body, 'utf8');
-  const etag = `"${createHash('sha256').update(bytes).digest('base64url')}"`;
-  return { body: bytes, etag, lastModified, lastModifiedHttp: lastModified.toUTCString(), shared, filename };
+  return { ...preparedBody(body), lastModified, lastModifiedHttp: lastModified.toUTCString(), shared, filename };
 }
 
 /**
@@ -46,11 +33,7 @@ export function sendCalendar(request: IncomingMessage, response: ServerResponse,
   const ifModifiedSince = request.headers['if-modified-since'];
   const notModified =
     ifNoneMatch !== undefined
-      ? ifNoneMatch === chosen.etag ||
-        ifNoneMatch
-          .split(',')
-          .map((tag) => tag.trim().replace(/^W\//, ''))
-          .some((tag) => tag === '*' || tag === chosen.etag)
+      ? noneMatchHas(ifNoneMatch, chosen.etag)
       : ifModifiedSince !== undefined && Math.floor(file.lastModified.getTime() / 1000) <= Math.floor(Date.parse(ifModifiedSince) / 1000);
   if (notModified) {
     response.statusCode = 304;
@@ -63,13 +46,4 @@ export function sendCalendar(request: IncomingMessage, response: ServerResponse,
   if (chosen.gzip) response.setHeader('Content-Encoding', 'gzip');
   response.setHeader('Content-Length', chosen.body.length);
   response.end(request.method === 'HEAD' ? undefined : chosen.body);
-}
-
-/** The body as it is, or gzip-encoded when the client prefers that (If-None-Match compares the one chosen). */
-function representation(request: IncomingMessage, file: CalendarFile): { body: Buffer; etag: string; gzip: boolean } {
-  if (request.headers['accept-encoding'] === undefined || file.body.length < GZIP_MIN_BYTES || new Negotiator(request).encoding(['gzip', 'identity']) !== 'gzip') {
-    return { body: file.body, etag: file.etag, gzip: false };
-  }
-  file.gzip ??= { body: gzipSync(file.body), etag: file.etag.replace(/"$/, '.gz"') };
-  return { ...file.gzip, gzip: true };
 }

@@ -1,0 +1,67 @@
+import Negotiator from 'negotiator';
+import { createHash } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { gzipSync } from 'node:zlib';
+
+/**
+ * An answer's body made once and served many times (a calendar file, an agenda): encoded, with a
+ * strong ETag, and gzip-compressed the first time a client accepts it.
+ */
+export interface PreparedBody {
+  body: Buffer;
+  /** Strong: the hash of the body. */
+  etag: string;
+  /** The gzip-encoded body and its own strong ETag, made the first time a client accepts it. */
+  gzip?: { body: Buffer; etag: string };
+}
+
+/** Smaller bodies are always sent as they are: compressing them gains nothing worth a header. */
+export const GZIP_MIN_BYTES = 1024;
+
+export function preparedBody(text: string): PreparedBody {
+  const body = Buffer.from(text, 'utf8');
+  return { body, etag: `"${createHash('sha256').update(body).digest('base64url')}"` };
+}
+
+/** The body as it is, or gzip-encoded when the client prefers that (If-None-Match compares the one chosen). */
+export function representation(request: IncomingMessage, prepared: PreparedBody): { body: Buffer; etag: string; gzip: boolean } {
+  if (request.headers['accept-encoding'] === undefined || prepared.body.length < GZIP_MIN_BYTES || new Negotiator(request).encoding(['gzip', 'identity']) !== 'gzip') {
+    return { body: prepared.body, etag: prepared.etag, gzip: false };
+  }
+  prepared.gzip ??= { body: gzipSync(prepared.body), etag: prepared.etag.replace(/"$/, '.gz"') };
+  return { ...prepared.gzip, gzip: true };
+}
+
+/** Whether If-None-Match names `etag` (RFC 9110 §13.1.2: weak comparison, or `*`). */
+export function noneMatchHas(ifNoneMatch: string, etag: string): boolean {
+  return (
+    ifNoneMatch === etag ||
+    ifNoneMatch
+      .split(',')
+      .map((tag) => tag.trim().replace(/^W\//, ''))
+      .some((tag) => tag === '*' || tag === etag)
+  );
+}
+
+/**
+ * Serves a prepared JSON body with its ETag (`Cache-Control: private, no-cache`: the browser keeps
+ * it and asks again each time), 304 Not Modified to a matching If-None-Match, gzip to clients that
+ * accept it.
+ */
+export function sendPreparedJson(request: IncomingMessage, response: ServerResponse, prepared: PreparedBody): void {
+  const chosen = representation(request, prepared);
+  response.setHeader('ETag', chosen.etag);
+  response.setHeader('Cache-Control', 'private, no-cache');
+  if (prepared.body.length >= GZIP_MIN_BYTES) response.setHeader('Vary', 'Accept-Encoding');
+  const ifNoneMatch = request.headers['if-none-match'];
+  if (ifNoneMatch !== undefined && noneMatchHas(ifNoneMatch, chosen.etag)) {
+    response.statusCode = 304;
+    response.end();
+    return;
+  }
+  response.statusCode = 200;
+  response.setHeader('Content-Type', 'application/json; charset=utf-8');
+  if (chosen.gzip) response.setHeader('Content-Encoding', 'gzip');
+  response.setHeader('Content-Length', chosen.body.length);
+  response.end(request.method === 'HEAD' ? undefined : chosen.body);
+}

@@ -1,0 +1,164 @@
+import { request as httpRequest } from 'node:http';
+import { gunzipSync } from 'node:zlib';
+import { AgendaRepository } from '../src/agenda/agenda.repository';
+import { adminToken, bookingRequest, createStaff, createWorkshop, listSessions, login, registrationRequest } from './support/factories';
+import { client, Client } from './support/http';
+import { startTestApp, TestApp } from './support/test-app';
+
+/**
+ * Each instance keeps the agenda answers it built, with a fingerprint of the rows they came from,
+ * and reads the fingerprint again on every request (src/agenda/agenda.service.ts). What must hold:
+ * nobody gets another person's answer, and no answer misses a change committed before the request —
+ * made through this instance, another one, or straight in SQL.
+ */
+const DAY = '2026-12-31';
+
+/** A GET as sent (no automatic decompression), to see the representation chosen. */
+function rawGet(app: TestApp, path: string, headers: Record<string, string>): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; bytes: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(`${app.baseUrl}${path}`, { headers }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => resolve({ status: response.statusCode!, headers: response.headers, bytes: Buffer.concat(chunks) }));
+    });
+    request.on('error', reject);
+    request.end();
+  });
+}
+
+describe('agenda answers kept between requests', () => {
+  let first: TestApp;
+  let second: TestApp;
+  let api: Client;
+  let other: Client;
+  let admin: string;
+  let alice: { id: string; email: string; password: string; token: string };
+  let bruno: { id: string; email: string; password: string; token: string };
+  let aliceSlots: Array<{ id: string }>;
+  let workshopId: string;
+  const booked: Record<string, { id: string; manageToken: string }> = {};
+
+  const agenda = async (app: TestApp, token: string, query = '') => {
+    const response = await client(app.baseUrl).get(`/api/agenda?date=${DAY}${query}`, token);
+    expect(response.status).toBe(200);
+    return response;
+  };
+  const bookingsOf = (body: { items: Array<{ bookings: Array<Record<string, unknown>> }> }) => body.items.flatMap((item) => item.bookings);
+
+  beforeAll(async () => {
+    first = await startTestApp({ now: '2026-11-27T10:00:00Z' });
+    second = await startTestApp({ now: '2026-11-27T10:00:00Z', sameDatabaseAs: first });
+    api = client(first.baseUrl);
+    other = client(second.baseUrl);
+    admin = await adminToken(api);
+    const [a, b] = [await createStaff(api, admin, 'advisor', 'Alice Conseil'), await createStaff(api, admin, 'advisor', 'Bruno Conseil')];
+    alice = { ...a, token: await login(api, a.email, a.password) };
+    bruno = { ...b, token: await login(api, b.email, b.password) };
+    const [december] = await listSessions(api, DAY, DAY);
+    const staffed = (await api.put(`/api/permanences/${december.id}/advisors`, { advisorIds: [alice.id, bruno.id] }, admin)).body;
+    aliceSlots = staffed.slots.filter((slot: { advisor: { id: string } }) => slot.advisor.id === alice.id);
+    const brunoSlots = staffed.slots.filter((slot: { advisor: { id: string } }) => slot.advisor.id === bruno.id);
+    booked.alice = (await api.post('/api/bookings', bookingRequest(aliceSlots[0].id, { attendee: { name: 'Camille', email: 'camille@asso.test' } }))).body;
+    booked.bruno = (await api.post('/api/bookings', bookingRequest(brunoSlots[0].id, { attendee: { name: 'Eve', email: 'eve@asso.test' } }))).body;
+    workshopId = (await createWorkshop(api, admin, { capacity: 2, startsAt: '2026-12-31T14:00:00+01:00', endsAt: '2026-12-31T17:30:00+01:00' })).id;
+  });
+
+  afterAll(async () => {
+    await second?.close();
+    await first?.close();
+  });
+
+  it('gives each advisor and the admin their own day, the same bytes while nothing changes', async () => {
+    for (let round = 0; round < 2; round++) {
+      const [aliceDay, brunoDay, everybody, brunoForAdmin] = await Promise.all([
+        agenda(first, alice.token),
+        agenda(first, bruno.token),
+        agenda(first, admin),
+        agenda(first, admin, `&advisorId=${bruno.id}`),
+      ]);
+      expect(aliceDay.body.advisor).toEqual({ id: alice.id, name: 'Alice Conseil' });
+      expect(bookingsOf(aliceDay.body).map((booking) => booking.id)).toEqual([booked.alice.id]);
+      expect(brunoDay.body.advisor).toEqual({ id: bruno.id, name: 'Bruno Conseil' });
+      expect(bookingsOf(brunoDay.body).map((booking) => booking.id)).toEqual([booked.bruno.id]);
+      expect(brunoForAdmin.text).toBe(brunoDay.text);
+      expect(everybody.body.advisor).toBeNull();
+      expect(new Set(bookingsOf(everybody.body).map((booking) => booking.id))).toEqual(new Set([booked.alice.id, booked.bruno.id]));
+      const again = await agenda(first, alice.token);
+      expect([again.text, again.headers.get('etag')]).toEqual([aliceDay.text, aliceDay.headers.get('etag')]);
+    }
+  });
+
+  it('never misses a change committed before the request, wherever it was made', async () => {
+    const seen = async (check: (body: any) => boolean) => {
+      // Asked of both instances, each having kept its previous answer.
+      for (const app of [first, second]) expect(check((await agenda(app, alice.token)).body)).toBe(true);
+    };
+    await Promise.all([agenda(first, alice.token), agenda(second, alice.token)]);
+
+    // A booking through the first instance.
+    booked.new = (await api.post('/api/bookings', bookingRequest(aliceSlots[1].id, { attendee: { name: 'Dominique', email: 'dominique@asso.test' } }))).body;
+    await seen((body) => bookingsOf(body).some((booking) => booking.id === booked.new.id) && body.counts.bookedSlots === 2);
+
+    // Its cancellation through the second.
+    expect((await other.post(`/api/bookings/${booked.new.id}/cancel`, {}, booked.new.manageToken)).status).toBe(200);
+    await seen((body) => !bookingsOf(body).some((booking) => booking.id === booked.new.id) && body.counts.bookedSlots === 1);
+
+    // A workshop registration (the workshop's counters and its bookings).
+    await other.post('/api/bookings', registrationRequest(workshopId, { attendee: { name: 'Farid', email: 'farid@asso.test' } }));
+    await seen((body) => body.counts.registrations === 1 && bookingsOf(body).some((booking) => (booking.attendee as { name: string }).name === 'Farid'));
+
+    // Straight in SQL, in every table the agenda reads.
+    const changes: Array<[string, string, (body: any) => boolean]> = [
+      [`UPDATE bookings SET message = 'Changé en SQL' WHERE id = '${booked.alice.id}'`, alice.token, (body) => bookingsOf(body).some((booking) => booking.message === 'Changé en SQL')],
+      [`UPDATE permanence_sessions SET location = 'Salle du conseil' WHERE date = '${DAY}'`, alice.token, (body) => body.items[0].location === 'Salle du conseil'],
+      [`UPDATE slots SET capacity = 2 WHERE id = '${aliceSlots[2].id}'`, alice.token, (body) => body.items.find((item: { id: string }) => item.id === aliceSlots[2].id).free === 2],
+      [`UPDATE workshops SET title = 'Atelier renommé' WHERE id = '${workshopId}'`, alice.token, (body) => body.items.some((item: { title?: string }) => item.title === 'Atelier renommé')],
+      [`UPDATE users SET name = 'Alice Renommée' WHERE id = '${alice.id}'`, alice.token, (body) => body.items[0].advisor.name === 'Alice Renommée'],
+      [`UPDATE desks SET advisor_id = NULL WHERE advisor_id = '${bruno.id}'`, admin, (body) => body.items.some((item: { type: string; advisor: unknown }) => item.type === 'slot' && item.advisor === null)],
+    ];
+    for (const [sql, token, check] of changes) {
+      await Promise.all([agenda(first, token), agenda(second, token)]);
+      await first.dataSource.query(sql);
+      for (const app of [first, second]) expect([sql, check((await agenda(app, token)).body)]).toEqual([sql, true]);
+    }
+  });
+
+  it('answers If-None-Match with 304 until the day changes, and gzip to clients that accept it', async () => {
+    const headers = { authorization: `Bearer ${alice.token}` };
+    const plain = await rawGet(first, `/api/agenda?date=${DAY}`, { ...headers, 'accept-encoding': 'identity' });
+    expect(plain.status).toBe(200);
+    expect(plain.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(plain.headers['cache-control']).toBe('private, no-cache');
+    expect(plain.headers.vary).toBe('Accept-Encoding');
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    const packed = await rawGet(first, `/api/agenda?date=${DAY}`, { ...headers, 'accept-encoding': 'gzip, deflate, br' });
+    expect(packed.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(packed.bytes).equals(plain.bytes)).toBe(true);
+    expect(packed.bytes.length).toBeLessThan(plain.bytes.length);
+    expect(packed.headers.etag).not.toBe(plain.headers.etag);
+
+    const etag = plain.headers.etag as string;
+    const unchanged = await rawGet(second, `/api/agenda?date=${DAY}`, { ...headers, 'accept-encoding': 'identity', 'if-none-match': etag });
+    expect([unchanged.status, unchanged.bytes.length]).toEqual([304, 0]);
+    await first.dataSource.query(`UPDATE bookings SET attendance_note = 'Note ajoutée' WHERE id = '${booked.alice.id}'`);
+    const changed = await rawGet(second, `/api/agenda?date=${DAY}`, { ...headers, 'accept-encoding': 'identity', 'if-none-match': etag });
+    expect(changed.status).toBe(200);
+    expect(changed.bytes.toString('utf8')).toContain('Note ajoutée');
+    // Another person's answer is never a match for one's own ETag.
+    const brunoWithAlicesTag = await rawGet(first, `/api/agenda?date=${DAY}`, { authorization: `Bearer ${bruno.token}`, 'accept-encoding': 'identity', 'if-none-match': changed.headers.etag as string });
+    expect(brunoWithAlicesTag.status).toBe(200);
+  });
+
+  it('builds a changed day once for simultaneous requests', async () => {
+    await first.dataSource.query(`UPDATE bookings SET message = 'Encore changé' WHERE id = '${booked.alice.id}'`);
+    const reads = jest.spyOn(second.app.get(AgendaRepository), 'slots');
+    try {
+      const answers = await Promise.all(Array.from({ length: 12 }, () => agenda(second, alice.token)));
+      expect(new Set(answers.map((answer) => answer.text)).size).toBe(1);
+      expect(answers[0].text).toContain('Encore changé');
+      expect(reads).toHaveBeenCalledTimes(1);
+    } finally {
+      reads.mockRestore();
+    }
+  });
+});
