@@ -37,7 +37,9 @@
 // Scenario staff-day (GET /api/agenda on a busy day; GET /api/reports/attendance over a year, JSON and XLSX):
 //   BENCH_STAFF_CONCURRENCY  concurrent HTTP clients for the agenda (16)
 //   BENCH_AGENDA_REQUESTS measured agenda requests of each kind, advisor and admin (3000), BENCH_AGENDA_WARMUP
-//                        warm-up requests of each kind (1000), BENCH_AGENDA_ROUNDS alternating rounds (3)
+//                        warm-up requests of each kind (1000), BENCH_AGENDA_ROUNDS alternating rounds (3),
+//                        BENCH_AGENDA_CHANGE_MS a change to one of the day's bookings every so often during
+//                        the measured rounds (1000), so that kept answers are rebuilt as in real use
 //   BENCH_REPORT_BOOKINGS non-cancelled bookings in the report's year (10000), BENCH_REPORT_RUNS measured
 //                        requests of each format (10), BENCH_REPORT_WARMUP warm-up requests of each format (2)
 // Scenario booking-two-instances (two service processes on one fresh database, JWT_SECRET set for both,
@@ -120,6 +122,7 @@ function readOptions(argv) {
       requests: intEnv('BENCH_AGENDA_REQUESTS', 3000),
       warmup: intEnv('BENCH_AGENDA_WARMUP', 1000),
       rounds: intEnv('BENCH_AGENDA_ROUNDS', 3),
+      changeMs: intEnv('BENCH_AGENDA_CHANGE_MS', 1000),
       reportBookings: intEnv('BENCH_REPORT_BOOKINGS', 10000),
       reportRuns: intEnv('BENCH_REPORT_RUNS', 10),
       reportWarmup: intEnv('BENCH_REPORT_WARMUP', 2),

@@ -8,6 +8,12 @@
 //     Every answer must be 200 and the same bytes as a first answer whose items, bookings and counts
 //     were checked against what was built (an answer that differs is parsed and checked on its own).
 //     With clients that send again as soon as answered, latency ≈ clients ÷ throughput.
+//     The service keeps each answer and checks a fingerprint of the day's rows on every request: so
+//     that answers are rebuilt as in real use, one of the day's bookings is rewritten in SQL every
+//     BENCH_AGENDA_CHANGE_MS (1000) during the measured rounds (same values, so the answers keep
+//     their bytes, but a new row version: every kept answer of the day is stale). For reference, not
+//     a target: GET /api/auth/me (signed-in staff, the smallest authenticated answer) at the same
+//     concurrency, the floor of any staff request on this machine.
 //  2. GET /api/reports/attendance over one past year holding 10,000 non-cancelled bookings (permanence
 //     slots of every weekday's session and 100 workshops; varied legal forms, topics, postcodes,
 //     communes, attendance; a few merged organisations; cancelled bookings and sessions that must not
@@ -18,6 +24,7 @@ const http = require('node:http');
 const { randomBytes } = require('node:crypto');
 const { performance } = require('node:perf_hooks');
 const { withClient, ROOT } = require('../lib/service');
+const { Client } = require('pg');
 const { request, runLoad, summarise } = require('../lib/load');
 const { login, createUser } = require('../lib/api');
 const cpu = require('../lib/cpu');
@@ -378,6 +385,36 @@ async function agendaLoad({ baseUrl, day, viewers, concurrency, total, pick, bui
   return { ...result, bad, differing };
 }
 
+/**
+ * Rewrites one of the day's bookings every `everyMs` (the next one each time) with the values it has:
+ * a new row version, so the service's kept answers of the day are stale, and the same answer bytes.
+ * Returns stop(), which resolves to the number of changes made.
+ */
+async function startChanges(databaseUrl, day, everyMs) {
+  const c = new Client({ connectionString: databaseUrl });
+  await c.connect();
+  const { rows } = await c.query(
+    `SELECT b.id FROM bookings b JOIN slots sl ON sl.id = b.slot_id JOIN permanence_sessions s ON s.id = sl.session_id WHERE s.date = $1 ORDER BY b.id`,
+    [day],
+  );
+  let made = 0;
+  let failure = null;
+  let running = Promise.resolve();
+  const timer = setInterval(() => {
+    running = c
+      .query('UPDATE bookings SET attendance_note = attendance_note WHERE id = $1', [rows[made % rows.length].id])
+      .then(() => made++)
+      .catch((error) => (failure ??= error));
+  }, everyMs);
+  return async () => {
+    clearInterval(timer);
+    await running;
+    await c.end();
+    if (failure) throw failure;
+    return made;
+  };
+}
+
 // --- report -------------------------------------------------------------------------------------
 
 async function timedGet(agent, url, headers) {
@@ -437,7 +474,7 @@ async function checkXlsx(bytes, expected) {
 
 async function run(ctx) {
   const { options, db, service, admin, log } = ctx;
-  const { concurrency, requests, warmup, rounds, reportBookings, reportRuns, reportWarmup } = options.staff;
+  const { concurrency, requests, warmup, rounds, changeMs, reportBookings, reportRuns, reportWarmup } = options.staff;
   const baseUrl = service.baseUrl;
   const problems = [];
   const tag = `sd${randomBytes(3).toString('hex')}`;
@@ -497,6 +534,8 @@ async function run(ctx) {
     if (warm.errors.length) throw new Error(`agenda warm-up failed: ${describeErrors(warm.errors)}`);
   }
   const kinds = { advisor: { pick: advisorPick, rounds: [] }, admin: { pick: adminPick, rounds: [] } };
+  const stopChanges = await startChanges(db.url, built.day, changeMs);
+  const changesStarted = performance.now();
   for (let round = 0; round < rounds; round++) {
     const count = Math.floor((requests * (round + 1)) / rounds) - Math.floor((requests * round) / rounds);
     for (const [name, kind] of Object.entries(kinds)) {
@@ -506,6 +545,15 @@ async function run(ctx) {
       kind.rounds.push({ ...r, cpu: [before, cpu.snapshot(service.child.pid)] });
     }
   }
+  const changes = { made: await stopChanges(), seconds: (performance.now() - changesStarted) / 1000 };
+  // For reference: the smallest authenticated answer, as the advisors in turn, at the same concurrency.
+  log(`floor: ${requests} GET /api/auth/me, ${concurrency} clients…`);
+  const floor = await runLoad({
+    concurrency,
+    total: requests,
+    make: (i) => ({ url: `${baseUrl}/api/auth/me`, headers: viewers[advisorPick(i)].headers, raw: true }),
+    onResponse: () => undefined,
+  });
   // For comparison, one client alone: the latency of a request that does not queue behind others.
   const alone = Math.min(500, requests);
   log(`agenda, one client: ${alone} advisor + ${alone} admin GETs…`);
@@ -589,7 +637,7 @@ async function run(ctx) {
   }
 
   // ---- The report.
-  const agendaErrors = [...agenda.advisor.errors, ...agenda.admin.errors];
+  const agendaErrors = [...agenda.advisor.errors, ...agenda.admin.errors, ...floor.errors];
   const errors = [...agendaErrors, ...reportErrors];
   const ok = problems.length === 0;
   const latency = (l) => `p50 ${ms(l.p50)}, p90 ${ms(l.p90)}, p99 ${ms(l.p99)}, max ${ms(l.max)} (mean ${ms(l.mean)})`;
@@ -622,9 +670,14 @@ async function run(ctx) {
         `${built.day}: ${ADVISORS} desks × ${SLOTS_PER_DESK} slots (${built.slotBookings} booked) + ${DAY_WORKSHOPS} workshops × (${DAY_CONFIRMED} confirmed + ${DAY_WAITLISTED} waitlisted); ` +
           `answer ${kib(sizes.advisor)} (an advisor: ${SLOTS_PER_DESK + DAY_WORKSHOPS} items), ${kib(sizes.admin)} (admin, every desk: ${ADVISORS * SLOTS_PER_DESK + DAY_WORKSHOPS} items)`,
       ],
-      ['Agenda requests', `${requests} as the ${ADVISORS} advisors in turn + ${requests} as an admin (+${warmup} + ${warmup} warm-up), ${concurrency} concurrent clients, keep-alive, ${rounds} alternating rounds; then one client alone`],
+      [
+        'Agenda requests',
+        `${requests} as the ${ADVISORS} advisors in turn + ${requests} as an admin (+${warmup} + ${warmup} warm-up), ${concurrency} concurrent clients, keep-alive, ${rounds} alternating rounds ` +
+          `with ${changes.made} changes to the day's bookings (one every ${changeMs} ms); then one client alone`,
+      ],
       ...agendaLine('advisor'),
       ...agendaLine('admin'),
+      ['Floor: GET /api/auth/me', `${floor.rate.toFixed(0)} answers/s, ${latency(floor.latency)} (${requests} GETs as the advisors, ${concurrency} clients; not a target)`],
       [
         'Report period',
         `${period.from} – ${period.to}: ${expected.bookings} bookings (${expected.slotsBooked} permanence, ${expected.registrations} workshop of which ${expected.waitlisted} waitlisted; ` +
