@@ -81,7 +81,7 @@ export class AuthService implements OnApplicationBootstrap {
     } catch {
       throw new DomainError('unauthenticated', 'Session expirée ou jeton invalide : reconnectez-vous.');
     }
-    const user = typeof claims.sub === 'string' && isUuid(claims.sub) ? await this.users.byId(claims.sub) : null;
+    const user = typeof claims.sub === 'string' && isUuid(claims.sub) ? await this.users.signedIn(claims.sub) : null;
     // A deactivated account, or one whose tokens were revoked, loses access at once.
     if (!user || !user.active || user.tokenVersion !== claims.ver) {
       throw new DomainError('unauthenticated', 'Session expirée ou jeton invalide : reconnectez-vous.');
@@ -90,7 +90,7 @@ export class AuthService implements OnApplicationBootstrap {
   }
 }
 
-export function toStaffUser(user: User): StaffUser {
+export function toStaffUser(user: Pick<User, 'id' | 'email' | 'name' | 'role'>): StaffUser {
   return { id: user.id, email: user.email, name: user.name, role: user.role };
 }
 

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { preparedQuery } from '../database/sql';
 import { Role, User } from './user.entity';
 
 @Injectable()
@@ -8,6 +9,20 @@ export class UsersRepository {
 
   byId(id: string, manager: EntityManager = this.dataSource.manager): Promise<User | null> {
     return manager.findOneBy(User, { id });
+  }
+
+  /**
+   * What checking a signed-in request needs of its account, as a named statement: it runs on every
+   * staff request (through TypeORM's findOneBy it cost about a tenth of a small request's time).
+   */
+  async signedIn(id: string): Promise<Pick<User, 'id' | 'email' | 'name' | 'role' | 'active' | 'tokenVersion'> | null> {
+    const [user] = await preparedQuery<Pick<User, 'id' | 'email' | 'name' | 'role' | 'active' | 'tokenVersion'>>(
+      this.dataSource,
+      'signed-in-user',
+      'SELECT id, email, name, role, active, token_version AS "tokenVersion" FROM users WHERE id = $1',
+      [id],
+    );
+    return user ?? null;
   }
 
   /** With the password hash, for login only. */
