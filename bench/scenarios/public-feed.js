@@ -4,12 +4,15 @@
 // workshops spread over them (some with registrations, so their descriptions differ). Measured at
 // 32 keep-alive clients: full answers (no conditional header) and 304s (If-None-Match: the ETag).
 // Every full answer must be the same bytes with every event in SQL; every 304 empty. Also the time
-// of one rebuild: a workshop is edited, and the next GET builds the feed again.
+// of one rebuild: a workshop is edited, and the next GET builds the feed again. For reference (not
+// a target): the same two answers, byte for byte, from a bare node:http server (lib/bare-server.js)
+// driven by the same generator at the same concurrency — the machine's own floor for them.
 const http = require('node:http');
 const { performance } = require('node:perf_hooks');
 const { withClient } = require('../lib/service');
 const { request, runLoad, summarise } = require('../lib/load');
 const { login } = require('../lib/api');
+const { startBareServer, replayable } = require('../lib/bare-server');
 const cpu = require('../lib/cpu');
 const { ms, describeErrors } = require('../lib/report');
 
@@ -73,7 +76,7 @@ async function one(baseUrl, options = {}) {
 }
 
 async function run(ctx) {
-  const { options, db, service, admin, log } = ctx;
+  const { options, db, service, admin, tmpDir, log } = ctx;
   const { horizonMonths, workshops: workshopCount, requests, warmup, concurrency } = options.feed;
   const baseUrl = service.baseUrl;
   const problems = [];
@@ -221,7 +224,24 @@ async function run(ctx) {
 
   const fingerprint = await timeFingerprint(db.url, horizonMonths);
 
-  const errors = [...full.errors, ...notModified.errors, ...fullAlone.errors, ...notModifiedAlone.errors];
+  // The machine's floor for the same answers.
+  log(`floor: the same answers from a bare node:http server, ${requests} of each, ${concurrency} clients…`);
+  const sample304 = await one(baseUrl, { headers: { 'if-none-match': etag } });
+  const bare = await startBareServer(tmpDir, {
+    '': { status: 200, headers: replayable(cached.headers), body: reference },
+    [etag]: { status: 304, headers: replayable(sample304.headers) },
+  });
+  let floor;
+  try {
+    floor = {
+      full: await runLoad({ concurrency, total: requests, make: () => ({ url: `${bare.baseUrl}${PATH}`, raw: true }) }),
+      notModified: await runLoad({ concurrency, total: requests, make: () => ({ url: `${bare.baseUrl}${PATH}`, headers: { 'if-none-match': etag }, raw: true, expect: 304 }) }),
+    };
+  } finally {
+    await bare.stop();
+  }
+
+  const errors = [...full.errors, ...notModified.errors, ...fullAlone.errors, ...notModifiedAlone.errors, ...floor.full.errors, ...floor.notModified.errors];
   const ok = problems.length === 0;
   const size = `${(reference.length / 1024).toFixed(0)} KiB`;
   const mbps = (full.rate * reference.length) / 2 ** 20;
@@ -245,6 +265,11 @@ async function run(ctx) {
       ['304 latency', latency(notModified.latency)],
       ['304 CPU use', cpu.describe(notModifiedCpu, ['service', 'loadGenerator', 'postgres', 'rest', 'idle'])],
       ['One client alone', `full p50 ${ms(fullAlone.latency.p50)}, p99 ${ms(fullAlone.latency.p99)}; 304 p50 ${ms(notModifiedAlone.latency.p50)}, p99 ${ms(notModifiedAlone.latency.p99)} (${alone} of each)`],
+      [
+        'Floor: bare node:http server',
+        `same bytes, same generator, ${concurrency} clients: full p50 ${ms(floor.full.latency.p50)}, p99 ${ms(floor.full.latency.p99)} (${floor.full.rate.toFixed(0)}/s); ` +
+          `304 p50 ${ms(floor.notModified.latency.p50)}, p99 ${ms(floor.notModified.latency.p99)} (${floor.notModified.rate.toFixed(0)}/s) — not a target: what the machine allows`,
+      ],
       ['Rebuild (one GET after an edit)', `${ms(rebuilt.ms)} (one client, new connection; not a target)`],
       ['Fingerprint query alone', `p50 ${precise(fingerprint.p50)}, p99 ${precise(fingerprint.p99)} (publicVersion's SQL from one pg client: what each poll waited for before the service listened for changes, and still does without that connection)`],
       ['Errors', `${errors.length}${errors.length ? ` — ${describeErrors(errors)}` : ''}`],
