@@ -96,8 +96,13 @@ export class ReportsService {
       await this.reports.selectScope(scope, manager);
       const rows = (await this.reports.rows(PROGRAMME_TIME_ZONE, manager)).map(attendanceRow);
       const figures = this.reports.figures(scope, PROGRAMME_TIME_ZONE, manager).then(reportFigures);
-      // The transaction ends only once `figures` settled: if `use` fails first, wait for it quietly.
-      return use(rows, figures).finally(() => figures.catch(() => undefined));
+      // `use` awaits it later, across turns of the event loop: a failure meanwhile is not unhandled.
+      const settled = figures.then(
+        () => undefined,
+        () => undefined,
+      );
+      // The transaction ends only once `figures` settled, also when `use` fails first.
+      return use(rows, figures).finally(() => settled);
     });
   }
 
