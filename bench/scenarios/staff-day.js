@@ -535,7 +535,6 @@ async function run(ctx) {
   }
   const kinds = { advisor: { pick: advisorPick, rounds: [] }, admin: { pick: adminPick, rounds: [] } };
   const stopChanges = await startChanges(db.url, built.day, changeMs);
-  const changesStarted = performance.now();
   for (let round = 0; round < rounds; round++) {
     const count = Math.floor((requests * (round + 1)) / rounds) - Math.floor((requests * round) / rounds);
     for (const [name, kind] of Object.entries(kinds)) {
@@ -545,14 +544,13 @@ async function run(ctx) {
       kind.rounds.push({ ...r, cpu: [before, cpu.snapshot(service.child.pid)] });
     }
   }
-  const changes = { made: await stopChanges(), seconds: (performance.now() - changesStarted) / 1000 };
+  const changesMade = await stopChanges();
   // For reference: the smallest authenticated answer, as the advisors in turn, at the same concurrency.
   log(`floor: ${requests} GET /api/auth/me, ${concurrency} clients…`);
   const floor = await runLoad({
     concurrency,
     total: requests,
     make: (i) => ({ url: `${baseUrl}/api/auth/me`, headers: viewers[advisorPick(i)].headers, raw: true }),
-    onResponse: () => undefined,
   });
   // For comparison, one client alone: the latency of a request that does not queue behind others.
   const alone = Math.min(500, requests);
@@ -673,7 +671,7 @@ async function run(ctx) {
       [
         'Agenda requests',
         `${requests} as the ${ADVISORS} advisors in turn + ${requests} as an admin (+${warmup} + ${warmup} warm-up), ${concurrency} concurrent clients, keep-alive, ${rounds} alternating rounds ` +
-          `with ${changes.made} changes to the day's bookings (one every ${changeMs} ms); then one client alone`,
+          `with ${changesMade} changes to the day's bookings (one every ${changeMs} ms); then one client alone`,
       ],
       ...agendaLine('advisor'),
       ...agendaLine('admin'),
