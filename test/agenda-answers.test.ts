@@ -6,8 +6,8 @@ import { client, Client } from './support/http';
 import { startTestApp, TestApp } from './support/test-app';
 
 /**
- * Each instance keeps the agenda answers it built, with a fingerprint of the rows they came from,
- * and reads the fingerprint again on every request (src/agenda/agenda.service.ts). What must hold:
+ * Each instance keeps the day's rows with their fingerprint, and the answers it made from them, and
+ * reads the fingerprint again on every request (src/agenda/agenda.service.ts). What must hold:
  * nobody gets another person's answer, and no answer misses a change committed before the request —
  * made through this instance, another one, or straight in SQL.
  */
@@ -149,13 +149,26 @@ describe('agenda answers kept between requests', () => {
     expect(brunoWithAlicesTag.status).toBe(200);
   });
 
-  it('builds a changed day once for simultaneous requests', async () => {
+  it('reads a changed day once for every simultaneous request, each person still getting their own answer', async () => {
     await first.dataSource.query(`UPDATE bookings SET message = 'Encore changé' WHERE id = '${booked.alice.id}'`);
     const reads = jest.spyOn(second.app.get(AgendaRepository), 'slots');
     try {
-      const answers = await Promise.all(Array.from({ length: 12 }, () => agenda(second, alice.token)));
-      expect(new Set(answers.map((answer) => answer.text)).size).toBe(1);
+      const viewers = [alice.token, bruno.token, admin];
+      const answers = await Promise.all(Array.from({ length: 12 }, (_, i) => agenda(second, viewers[i % 3])));
+      for (const [k, token] of viewers.entries()) {
+        const own = answers.filter((_, i) => i % 3 === k);
+        expect(new Set(own.map((answer) => answer.text)).size).toBe(1);
+        // What a request made alone now gives (kept or not): the same bytes.
+        expect((await agenda(first, token)).text).toBe(own[0].text);
+      }
       expect(answers[0].text).toContain('Encore changé');
+      expect(answers[1].text).not.toContain('Encore changé');
+      const slotBookings = (body: { items: Array<{ type: string; bookings: Array<{ id: string }> }> }) =>
+        new Set(body.items.filter((item) => item.type === 'slot').flatMap((item) => item.bookings.map((booking) => booking.id)));
+      expect(slotBookings(answers[0].body)).toEqual(new Set([booked.alice.id]));
+      // Bruno left his desk in an earlier test: his day has the workshops and no slot.
+      expect(answers[1].body.items.filter((item: { type: string }) => item.type === 'slot')).toEqual([]);
+      expect(slotBookings(answers[2].body)).toEqual(new Set([booked.alice.id, booked.bruno.id]));
       expect(reads).toHaveBeenCalledTimes(1);
     } finally {
       reads.mockRestore();

@@ -29,6 +29,6 @@ export class AgendaController {
   @Staff('advisor', 'admin')
   @ApiOperation({ summary: 'The day’s permanence slots and workshops in time order, with their bookings and counts' })
   async day(@CurrentStaff() staff: StaffUser, @Query() query: AgendaQuery, @Req() request: Request, @Res() response: Response): Promise<void> {
-    sendPreparedJson(request, response, await this.agenda.dayBody(staff, query.date, query.advisorId));
+    await sendPreparedJson(request, response, await this.agenda.dayBody(staff, query.date, query.advisorId));
   }
 }

@@ -61,15 +61,15 @@ const bookingJson = (extra = '') => `json_build_object(${extra}
   'attendanceRecordedByName', CASE WHEN b.attendance_recorded_by IS NULL THEN NULL ELSE (SELECT r.name FROM users r WHERE r.id = b.attendance_recorded_by) END)`;
 
 /**
- * Two queries per day: the permanence slots (one row per slot) and the workshops (bookings
- * aggregated); and a fingerprint of every row they read.
+ * Two queries per day: the permanence slots of every desk (one row per slot) and the workshops
+ * (bookings aggregated); and a fingerprint of every row they read.
  */
 @Injectable()
 export class AgendaRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** The day's slots, of one advisor's desks or of every desk. */
-  slots(date: string, advisorId: string | null): Promise<AgendaSlotRow[]> {
+  /** The day's slots, of every desk. */
+  slots(date: string): Promise<AgendaSlotRow[]> {
     return preparedQuery(
       this.dataSource,
       'agenda-slots',
@@ -81,9 +81,9 @@ export class AgendaRepository {
        JOIN desks d ON d.id = sl.desk_id
        LEFT JOIN users u ON u.id = d.advisor_id
        LEFT JOIN bookings b ON b.slot_id = sl.id AND b.status = 'confirmed'
-       WHERE s.date = $1 AND ($2::uuid IS NULL OR d.advisor_id = $2)
+       WHERE s.date = $1
        ORDER BY sl.starts_at, d.position, b.created_at`,
-      [date, advisorId],
+      [date],
     );
   }
 

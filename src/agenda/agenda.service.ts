@@ -11,14 +11,24 @@ import { AgendaBooking, AgendaRepository, AgendaSlotRow, AgendaWorkshopRow } fro
 
 /** Answers kept (a busy day's is 10–80 KiB): every advisor's and the whole team's, for a few days. */
 const MAX_KEPT_ANSWERS = 100;
+/** Days whose rows are kept (each answer of a day is made from them). */
+const MAX_KEPT_DAYS = 31;
+
+/** Everything a day's agenda is made from: every desk's slots and the day's workshops. */
+interface DayRows {
+  slots: AgendaSlotRow[];
+  workshops: AgendaWorkshopRow[];
+}
 
 /** An advisor's day (their desks and every workshop), or for an admin anyone's day, or everybody's. */
 @Injectable()
 export class AgendaService {
   /** Each day's bounds as instants, worked out once: luxon's zone conversion was ~5 % of an agenda request. */
   private readonly bounds = new Map<string, { from: Date; to: Date }>();
-  /** Recent answers by day and advisor, oldest first (see dayBody). */
-  private readonly answers = new Map<string, { fingerprint: string; body: Promise<PreparedBody> }>();
+  /** Recent days' rows with the fingerprint they were read at, oldest first (see rowsOf). */
+  private readonly days = new Map<string, { fingerprint: string; rows: Promise<DayRows> }>();
+  /** Recent answers by day and advisor, with the rows they were made from, oldest first (see dayBody). */
+  private readonly answers = new Map<string, { rows: DayRows; body: PreparedBody }>();
 
   constructor(
     private readonly agenda: AgendaRepository,
@@ -28,60 +38,47 @@ export class AgendaService {
 
   async day(staff: StaffUser, date?: string, advisorId?: string) {
     const day = date ?? todayIn(PROGRAMME_TIME_ZONE, this.clock.now());
-    return this.build(day, await this.whose(staff, advisorId));
+    const advisor = await this.whose(staff, advisorId);
+    return assemble(day, advisor, await this.rowsOf(day));
   }
 
   /**
-   * The day as the API's JSON body. The body of each (day, advisor) is kept with the fingerprint of
-   * the rows it was built from and given again while the fingerprint stays the same, so a request
-   * costs one small query instead of two large ones and their serialisation (and its gzip encoding
-   * is made once). The fingerprint is read on every request, after it arrived: an answer never
-   * misses a change committed before it, through this instance or any other. Requests arriving
-   * during a build wait for that build.
+   * The day as the API's JSON body, kept with the rows it was made from and given again while they
+   * are the day's current rows (see rowsOf): a request then costs one small query instead of the
+   * day's queries and a serialisation (and its gzip encoding is made once).
    */
   async dayBody(staff: StaffUser, date?: string, advisorId?: string): Promise<PreparedBody> {
     const day = date ?? todayIn(PROGRAMME_TIME_ZONE, this.clock.now());
     const advisor = await this.whose(staff, advisorId);
-    const { from, to } = this.dayBounds(day);
-    const fingerprint = await this.agenda.fingerprint(day, from, to);
+    const rows = await this.rowsOf(day);
     const key = JSON.stringify([day, advisor]);
     const known = this.answers.get(key);
-    if (known?.fingerprint === fingerprint) return known.body;
-    const answer = { fingerprint, body: this.build(day, advisor).then((built) => preparedBody(JSON.stringify(built))) };
-    this.answers.delete(key);
-    if (this.answers.size >= MAX_KEPT_ANSWERS) this.answers.delete(this.answers.keys().next().value!);
-    this.answers.set(key, answer);
-    answer.body.catch(() => {
-      if (this.answers.get(key) === answer) this.answers.delete(key);
-    });
-    return answer.body;
+    if (known?.rows === rows) return known.body;
+    const body = preparedBody(JSON.stringify(assemble(day, advisor, rows)));
+    keep(this.answers, key, { rows, body }, MAX_KEPT_ANSWERS);
+    return body;
   }
 
-  private async build(day: string, advisor: { id: string; name: string } | null) {
+  /**
+   * The day's rows, read once for every desk and shared by every answer of the day (an advisor's is
+   * the part of their desks): after a change, the ten advisors' and the admin's answers are made
+   * from one read. They are kept with the fingerprint of the rows (AgendaRepository.fingerprint),
+   * which is read on every call, after it was made: what it returns never misses a change committed
+   * before the call, through this instance or any other. Simultaneous calls after a change share
+   * one read.
+   */
+  private async rowsOf(day: string): Promise<DayRows> {
     const { from, to } = this.dayBounds(day);
-    const [slots, workshops] = await Promise.all([this.agenda.slots(day, advisor?.id ?? null), this.agenda.workshops(from, to)]);
-    const items = [...slots.map(slotItem), ...workshops.map(workshopItem)].sort((a, b) => a.startsAt.localeCompare(b.startsAt));
-    const bookings = [...slots.flatMap((slot) => (slot.booking ? [slot.booking] : [])), ...workshops.flatMap((workshop) => workshop.bookings.filter((booking) => booking.status === 'confirmed'))];
-    const open = slots.filter((slot) => slot.sessionStatus === 'scheduled');
-    return {
-      date: day,
-      timeZone: PROGRAMME_TIME_ZONE,
-      advisor,
-      items,
-      counts: {
-        slots: open.length,
-        bookedSlots: open.filter((slot) => slot.booked > 0).length,
-        freeSlots: open.filter((slot) => slot.booked < slot.capacity).length,
-        workshops: workshops.length,
-        registrations: workshops.reduce((sum, workshop) => sum + workshop.confirmed, 0),
-        waitlisted: workshops.reduce((sum, workshop) => sum + workshop.waitlisted, 0),
-        bookings: bookings.length,
-        present: bookings.filter((booking) => booking.attendance === 'present').length,
-        absent: bookings.filter((booking) => booking.attendance === 'absent').length,
-        excused: bookings.filter((booking) => booking.attendance === 'excused').length,
-        unrecorded: bookings.filter((booking) => booking.attendance === null).length,
-      },
-    };
+    const fingerprint = await this.agenda.fingerprint(day, from, to);
+    const known = this.days.get(day);
+    if (known?.fingerprint === fingerprint) return known.rows;
+    const entry = { fingerprint, rows: Promise.all([this.agenda.slots(day), this.agenda.workshops(from, to)]).then(([slots, workshops]) => ({ slots, workshops })) };
+    keep(this.days, day, entry, MAX_KEPT_DAYS);
+    // A read that failed is not kept: the next request reads again.
+    entry.rows.catch(() => {
+      if (this.days.get(day) === entry) this.days.delete(day);
+    });
+    return entry.rows;
   }
 
   private dayBounds(day: string): { from: Date; to: Date } {
@@ -105,6 +102,41 @@ export class AgendaService {
     if (!user) throw new DomainError('user_not_found', 'Aucun compte ne porte cet identifiant.');
     return { id: user.id, name: user.name };
   }
+}
+
+/** The day's agenda for `advisor` (their desks and every workshop), or for everybody (null), from its rows. */
+function assemble(day: string, advisor: { id: string; name: string } | null, rows: DayRows) {
+  const slots = advisor ? rows.slots.filter((slot) => slot.advisorId === advisor.id) : rows.slots;
+  const { workshops } = rows;
+  const items = [...slots.map(slotItem), ...workshops.map(workshopItem)].sort((a, b) => a.startsAt.localeCompare(b.startsAt));
+  const bookings = [...slots.flatMap((slot) => (slot.booking ? [slot.booking] : [])), ...workshops.flatMap((workshop) => workshop.bookings.filter((booking) => booking.status === 'confirmed'))];
+  const open = slots.filter((slot) => slot.sessionStatus === 'scheduled');
+  return {
+    date: day,
+    timeZone: PROGRAMME_TIME_ZONE,
+    advisor,
+    items,
+    counts: {
+      slots: open.length,
+      bookedSlots: open.filter((slot) => slot.booked > 0).length,
+      freeSlots: open.filter((slot) => slot.booked < slot.capacity).length,
+      workshops: workshops.length,
+      registrations: workshops.reduce((sum, workshop) => sum + workshop.confirmed, 0),
+      waitlisted: workshops.reduce((sum, workshop) => sum + workshop.waitlisted, 0),
+      bookings: bookings.length,
+      present: bookings.filter((booking) => booking.attendance === 'present').length,
+      absent: bookings.filter((booking) => booking.attendance === 'absent').length,
+      excused: bookings.filter((booking) => booking.attendance === 'excused').length,
+      unrecorded: bookings.filter((booking) => booking.attendance === null).length,
+    },
+  };
+}
+
+/** Puts `value` last in `map` (the newest), dropping the oldest entry when `max` are kept. */
+function keep<K, V>(map: Map<K, V>, key: K, value: V, max: number): void {
+  map.delete(key);
+  if (map.size >= max) map.delete(map.keys().next().value!);
+  map.set(key, value);
 }
 
 function booking(row: AgendaBooking) {
