@@ -42,7 +42,7 @@ export class BookingsController {
   @ApiQuery({ name: 'token', required: false })
   @ApiOperation({ summary: 'The booking’s calendar file, consistent with its invites' })
   async calendarFile(@Param('id', uuidPipe) id: string, @Access() access: BookingAccess, @Req() request: Request, @Res() response: Response) {
-    sendCalendar(request, response, await this.bookings.calendarFile(id, access));
+    await sendCalendar(request, response, await this.bookings.calendarFile(id, access));
   }
 
   @Post('bookings/:id/cancel')

@@ -15,14 +15,14 @@ export class FeedsController {
   @ApiProduces('text/calendar')
   @ApiOperation({ summary: 'Every permanence and workshop, from three months back to the booking horizon; no personal data' })
   async publicFeed(@Req() request: Request, @Res() response: Response) {
-    sendCalendar(request, response, await this.feeds.publicFeed());
+    await sendCalendar(request, response, await this.feeds.publicFeed());
   }
 
   @Get('calendar/advisors/:token.ics')
   @ApiProduces('text/calendar')
   @ApiOperation({ summary: 'One advisor’s desk slots with their bookings, and the workshops (private link)' })
   async advisorFeed(@Param('token') token: string, @Req() request: Request, @Res() response: Response) {
-    sendCalendar(request, response, await this.feeds.advisorFeed(token));
+    await sendCalendar(request, response, await this.feeds.advisorFeed(token));
   }
 
   @Get('api/auth/me/feed')

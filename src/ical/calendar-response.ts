@@ -23,8 +23,8 @@ export function calendarFile(body: string, events: FeedEvent[], shared: boolean,
  * Clients that accept gzip (calendar services do) get the body compressed, with an ETag of its own.
  * Plain Node request and response: the public feed is also answered in front of Express (http-front.ts).
  */
-export function sendCalendar(request: IncomingMessage, response: ServerResponse, file: CalendarFile): void {
-  const chosen = representation(request, file);
+export async function sendCalendar(request: IncomingMessage, response: ServerResponse, file: CalendarFile): Promise<void> {
+  const chosen = await representation(request, file);
   response.setHeader('ETag', chosen.etag);
   response.setHeader('Last-Modified', file.lastModifiedHttp);
   response.setHeader('Cache-Control', file.shared ? 'public, max-age=300' : 'private, no-cache');
