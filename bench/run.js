@@ -32,10 +32,14 @@
 // Scenario public-feed (GET /calendar/public.ics, full answers and 304s):
 //   BENCH_FEED_HORIZON_MONTHS  the service's BOOKING_HORIZON_MONTHS (120: ten years of monthly sessions)
 //   BENCH_FEED_WORKSHOPS workshops spread over the horizon (200), BENCH_FEED_REQUESTS measured requests
-//                        of each kind (3000), BENCH_FEED_WARMUP warm-up requests of each kind (1000)
+//                        of each kind (20000: at 3000 the 304s took a quarter of a second, and their
+//                        median moved by half a millisecond from run to run), BENCH_FEED_WARMUP warm-up
+//                        requests of each kind (5000)
 //   BENCH_FEED_CONCURRENCY  concurrent HTTP clients (BENCH_CONCURRENCY)
 // Scenario staff-day (GET /api/agenda on a busy day; GET /api/reports/attendance over a year, JSON and XLSX):
-//   BENCH_STAFF_CONCURRENCY  concurrent HTTP clients for the agenda (16)
+//   BENCH_AGENDA_RATE    the target's measure: agenda requests arriving at this many a second, evenly,
+//                        whatever the pace of the answers (200), BENCH_AGENDA_RATE_REQUESTS how many (6000)
+//   BENCH_STAFF_CONCURRENCY  concurrent HTTP clients for the agenda at capacity (16)
 //   BENCH_AGENDA_REQUESTS measured agenda requests of each kind, advisor and admin (3000), BENCH_AGENDA_WARMUP
 //                        warm-up requests of each kind (1000), BENCH_AGENDA_ROUNDS alternating rounds (3),
 //                        BENCH_AGENDA_CHANGE_MS a change to one of the day's bookings every so often during
@@ -113,8 +117,8 @@ function readOptions(argv) {
     feed: {
       horizonMonths: intEnv('BENCH_FEED_HORIZON_MONTHS', 120),
       workshops: intEnv('BENCH_FEED_WORKSHOPS', 200),
-      requests: intEnv('BENCH_FEED_REQUESTS', 3000),
-      warmup: intEnv('BENCH_FEED_WARMUP', 1000),
+      requests: intEnv('BENCH_FEED_REQUESTS', 20000),
+      warmup: intEnv('BENCH_FEED_WARMUP', 5000),
       concurrency: intEnv('BENCH_FEED_CONCURRENCY', concurrency),
     },
     staff: {
@@ -123,6 +127,8 @@ function readOptions(argv) {
       warmup: intEnv('BENCH_AGENDA_WARMUP', 1000),
       rounds: intEnv('BENCH_AGENDA_ROUNDS', 3),
       changeMs: intEnv('BENCH_AGENDA_CHANGE_MS', 1000),
+      openRate: intEnv('BENCH_AGENDA_RATE', 200),
+      openRequests: intEnv('BENCH_AGENDA_RATE_REQUESTS', 6000),
       reportBookings: intEnv('BENCH_REPORT_BOOKINGS', 10000),
       reportRuns: intEnv('BENCH_REPORT_RUNS', 10),
       reportWarmup: intEnv('BENCH_REPORT_WARMUP', 2),
