@@ -38,7 +38,8 @@
 //   BENCH_FEED_CONCURRENCY  concurrent HTTP clients (BENCH_CONCURRENCY)
 // Scenario staff-day (GET /api/agenda on a busy day; GET /api/reports/attendance over a year, JSON and XLSX):
 //   BENCH_AGENDA_RATE    the target's measure: agenda requests arriving at this many a second, evenly,
-//                        whatever the pace of the answers (200), BENCH_AGENDA_RATE_REQUESTS how many (6000)
+//                        whatever the pace of the answers (200), BENCH_AGENDA_RATE_REQUESTS how many (6000),
+//                        after a lead-in of 2 s at that rate, not timed
 //   BENCH_STAFF_CONCURRENCY  concurrent HTTP clients for the agenda at capacity (16)
 //   BENCH_AGENDA_REQUESTS measured agenda requests of each kind, advisor and admin (3000), BENCH_AGENDA_WARMUP
 //                        warm-up requests of each kind (1000), BENCH_AGENDA_ROUNDS alternating rounds (3),

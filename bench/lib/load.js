@@ -97,17 +97,20 @@ async function runLoad({ concurrency, total, make, onResponse }) {
  * sent when due whether or not earlier ones were answered, each on a connection of its own while
  * others are busy (`Pool`, up to `connections`). Its latency runs from when it was due, not from
  * when it left: a late send (the generator or the machine falling behind) counts as waiting, as it
- * does for the person asking (no coordinated omission). Same result as runLoad, plus `lateMs`, the
- * largest delay between due and sent.
+ * does for the person asking (no coordinated omission). The first `lead` requests (indexes 0 to
+ * lead − 1) are the lead-in at the same rate, checked but not timed, so that the measure starts at
+ * that rate's steady state and not in the wake of whatever ran before; `latencies[k]` is request
+ * lead + k. Same result as runLoad, plus `lateMs`, the largest delay between due and sent.
  */
-async function runOpenLoop({ rate, total, make, onResponse, connections = 64 }) {
+async function runOpenLoop({ rate, total, lead = 0, make, onResponse, connections = 64 }) {
+  const count = lead + total;
   const pools = new Map();
   const poolOf = (origin) => {
     let pool = pools.get(origin);
     if (!pool) pools.set(origin, (pool = new Pool(origin, { connections, pipelining: 1, keepAliveTimeout: 60_000 })));
     return pool;
   };
-  const latencies = new Float64Array(total);
+  const latencies = new Float64Array(count);
   const errors = [];
   const pending = [];
   let lateMs = 0;
@@ -128,16 +131,17 @@ async function runOpenLoop({ rate, total, make, onResponse, connections = 64 }) 
       },
     );
   };
-  for (let i = 0; i < total; ) {
+  for (let i = 0; i < count; ) {
     const now = performance.now();
     // Every request due by now leaves now; then sleep until the next one is due.
-    for (; i < total && started + (i * 1000) / rate <= now; i++) pending.push(fire(i, started + (i * 1000) / rate));
-    if (i < total) await new Promise((resolve) => setTimeout(resolve, Math.max(0, started + (i * 1000) / rate - performance.now())));
+    for (; i < count && started + (i * 1000) / rate <= now; i++) pending.push(fire(i, started + (i * 1000) / rate));
+    if (i < count) await new Promise((resolve) => setTimeout(resolve, Math.max(0, started + (i * 1000) / rate - performance.now())));
   }
   await Promise.all(pending);
   const elapsedMs = performance.now() - started;
   await Promise.all([...pools.values()].map((pool) => pool.destroy()));
-  return { total, elapsedMs, rate: (total * 1000) / elapsedMs, latencies, latency: summarise(latencies), errors, lateMs };
+  const measured = latencies.subarray(lead);
+  return { total, elapsedMs, rate: (count * 1000) / elapsedMs, latencies: measured, latency: summarise(measured), errors, lateMs };
 }
 
 /**
