@@ -81,7 +81,8 @@ describe('two instances on one database', () => {
     const [{ n: after }] = await one.dataSource.query(`SELECT count(*)::int AS n FROM permanence_sessions`);
     // From 2027-11-27 to 2028-03-10: the last Thursdays of December, January and February.
     expect(after - before).toBe(3);
-    expect(created.filter((n) => typeof n === 'number').reduce((sum: number, n) => sum + (n as number), 0)).toBe(3);
+    // Whichever of the four calls takes the lock first generates them; the others find nothing to do.
+    expect(created.reduce((sum: number, n) => sum + (n ?? Number.NaN), 0)).toBe(3);
     const [{ n: duplicates }] = await one.dataSource.query(
       `SELECT count(*)::int AS n FROM (SELECT series_id, occurrence_date FROM permanence_sessions GROUP BY 1, 2 HAVING count(*) > 1) d`,
     );

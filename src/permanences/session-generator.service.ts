@@ -43,12 +43,14 @@ export class SessionGenerator implements OnApplicationBootstrap {
     await this.extendHorizon();
   }
 
+  /** The nightly run: how many sessions it generated, or null when it failed (logged; the next night tries again). */
   @Cron('0 15 3 * * *', { name: 'extend-permanence-horizon', timeZone: 'Europe/Paris' })
-  async daily(): Promise<void> {
+  async daily(): Promise<number | null> {
     try {
-      await this.extendHorizon();
+      return await this.extendHorizon();
     } catch (error) {
       this.logger.error(`Extending the permanence horizon failed: ${(error as Error).message}`);
+      return null;
     }
   }
 
