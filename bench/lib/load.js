@@ -67,6 +67,7 @@ async function runLoad({ concurrency, total, make, onResponse }) {
   const latencies = new Float64Array(total);
   const errors = [];
   let next = 0;
+  const outcome = recorder(latencies, errors, onResponse);
   const started = performance.now();
   async function loop(slot) {
     for (let i = next++; i < total; i = next++) {
@@ -75,21 +76,31 @@ async function runLoad({ concurrency, total, make, onResponse }) {
       const own = clientOf(origin);
       own[slot] ??= new Client(origin, { pipelining: 1, keepAliveTimeout: 60_000 });
       const t0 = performance.now();
-      try {
-        const res = await send(own[slot], path, options);
-        latencies[i] = performance.now() - t0;
-        if (res.status !== expect) errors.push({ i, status: res.status, body: String(res.body.slice(0, 300)) });
-        if (onResponse) onResponse(i, res);
-      } catch (error) {
-        latencies[i] = performance.now() - t0;
-        errors.push({ i, status: 'network', body: String(error && error.message) });
-      }
+      await send(own[slot], path, options).then(...outcome(i, t0, expect));
     }
   }
   await Promise.all(Array.from({ length: concurrency }, (_, slot) => loop(slot)));
   const elapsedMs = performance.now() - started;
   await Promise.all([...clients.values()].flat().map((client) => client && client.destroy()));
   return { total, elapsedMs, rate: (total * 1000) / elapsedMs, latencies, latency: summarise(latencies), errors };
+}
+
+/**
+ * What becomes of request i timed from `since`: the two callbacks of its promise, taking its latency
+ * and, for an unexpected status or a network error, an error; `onResponse` sees every answer.
+ */
+function recorder(latencies, errors, onResponse) {
+  return (i, since, expect) => [
+    (res) => {
+      latencies[i] = performance.now() - since;
+      if (res.status !== expect) errors.push({ i, status: res.status, body: String(res.body.slice(0, 300)) });
+      if (onResponse) onResponse(i, res);
+    },
+    (error) => {
+      latencies[i] = performance.now() - since;
+      errors.push({ i, status: 'network', body: String(error && error.message) });
+    },
+  ];
 }
 
 /**
@@ -112,6 +123,7 @@ async function runOpenLoop({ rate, total, lead = 0, make, onResponse, connection
   };
   const latencies = new Float64Array(count);
   const errors = [];
+  const outcome = recorder(latencies, errors, onResponse);
   const pending = [];
   let lateMs = 0;
   const started = performance.now();
@@ -119,17 +131,7 @@ async function runOpenLoop({ rate, total, lead = 0, make, onResponse, connection
     const { url, expect = 200, ...options } = make(i);
     const { origin, path } = target(url);
     lateMs = Math.max(lateMs, performance.now() - due);
-    return send(poolOf(origin), path, options).then(
-      (res) => {
-        latencies[i] = performance.now() - due;
-        if (res.status !== expect) errors.push({ i, status: res.status, body: String(res.body.slice(0, 300)) });
-        if (onResponse) onResponse(i, res);
-      },
-      (error) => {
-        latencies[i] = performance.now() - due;
-        errors.push({ i, status: 'network', body: String(error && error.message) });
-      },
-    );
+    return send(poolOf(origin), path, options).then(...outcome(i, due, expect));
   };
   for (let i = 0; i < count; ) {
     const now = performance.now();
