@@ -559,7 +559,6 @@ async function run(ctx) {
   // accepting gzip as browsers do.
   const openPick = (i) => (i % (ADVISORS + 2) < ADVISORS ? i % (ADVISORS + 2) : adminViewer);
   log(`agenda at ${openRate} requests/s: ${openRequests} GETs as the advisors and the admin, after ${openRate * 2} at that rate not timed…`);
-  const openBefore = cpu.snapshot(service.child.pid);
   const gzipAgent = new http.Agent({ keepAlive: false });
   for (const viewer of viewers) {
     // As browsers ask (Accept-Encoding: gzip): the gzip bytes, checked once to hold the reference.
@@ -571,6 +570,7 @@ async function run(ctx) {
   }
   gzipAgent.destroy();
   const lead = openRate * 2;
+  const openBefore = cpu.snapshot(service.child.pid);
   const open = await agendaLoad({ baseUrl, day: built.day, viewers, rate: openRate, lead, total: openRequests, pick: openPick, built, gzip: true });
   open.cpu = cpu.usage([openBefore, cpu.snapshot(service.child.pid)]);
   const changesMade = await stopChanges();
