@@ -106,12 +106,13 @@ export class AgendaRepository {
   /**
    * A fingerprint of the rows a day's agenda is built from — the day's sessions, desks, slots and
    * their bookings, the workshops starting in [from, to) and their registrations, and the staff
-   * accounts (advisors' and recorders' names): the row version (`xmin`) of every row. A statement
-   * sees one snapshot, and a row version added since an earlier snapshot carries the id of a
-   * transaction that snapshot did not see, so any insert, update or delete changes the list (a plan
-   * that reads the rows in another order only costs one needless rebuild). It moves whenever any
-   * agenda of that day can have changed, whoever changed it. About 0.6 ms in PostgreSQL for a busy
-   * day (with each row's id and the lists sorted: 0.9 ms).
+   * accounts (advisors' and recorders' names): the id and row version (`xmin`) of every row, in id
+   * order. A statement sees one snapshot, and a row version added since an earlier snapshot carries
+   * the id of a transaction that snapshot did not see, so any insert, update or delete changes the
+   * list; sorted, it does not depend on the plan (each pooled connection may plan the named
+   * statement its own way). It moves whenever any agenda of that day can have changed, whoever
+   * changed it. About 0.9 ms in PostgreSQL for a busy day; read when a change was notified (or on
+   * every request when not listening: see AgendaService.rowsOf).
    */
   async fingerprint(date: string, from: Date, to: Date): Promise<string> {
     const [row] = await preparedQuery<{ fingerprint: string }>(
@@ -121,13 +122,13 @@ export class AgendaRepository {
             day_slots AS (SELECT sl.id, sl.xmin FROM slots sl JOIN day_sessions s ON s.id = sl.session_id),
             day_workshops AS (SELECT id, xmin FROM workshops WHERE starts_at >= $2 AND starts_at < $3)
        SELECT md5(concat_ws('|',
-                (SELECT string_agg(xmin::text, ',') FROM day_sessions),
-                (SELECT string_agg(d.xmin::text, ',') FROM desks d JOIN day_sessions s ON s.id = d.session_id),
-                (SELECT string_agg(xmin::text, ',') FROM day_slots),
-                (SELECT string_agg(b.xmin::text, ',') FROM bookings b JOIN day_slots sl ON sl.id = b.slot_id),
-                (SELECT string_agg(xmin::text, ',') FROM day_workshops),
-                (SELECT string_agg(b.xmin::text, ',') FROM bookings b JOIN day_workshops w ON w.id = b.workshop_id),
-                (SELECT string_agg(xmin::text, ',') FROM users))) AS fingerprint`,
+                (SELECT string_agg(id || ':' || xmin, ',' ORDER BY id) FROM day_sessions),
+                (SELECT string_agg(d.id || ':' || d.xmin, ',' ORDER BY d.id) FROM desks d JOIN day_sessions s ON s.id = d.session_id),
+                (SELECT string_agg(id || ':' || xmin, ',' ORDER BY id) FROM day_slots),
+                (SELECT string_agg(b.id || ':' || b.xmin, ',' ORDER BY b.id) FROM bookings b JOIN day_slots sl ON sl.id = b.slot_id),
+                (SELECT string_agg(id || ':' || xmin, ',' ORDER BY id) FROM day_workshops),
+                (SELECT string_agg(b.id || ':' || b.xmin, ',' ORDER BY b.id) FROM bookings b JOIN day_workshops w ON w.id = b.workshop_id),
+                (SELECT string_agg(id || ':' || xmin, ',' ORDER BY id) FROM users))) AS fingerprint`,
       [date, from, to],
     );
     return row.fingerprint;
