@@ -3,11 +3,16 @@ import { JwtService } from '@nestjs/jwt';
 import { AppConfig } from '../config/app-config';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
+import { keep } from '../common/keep';
 import { RATE_LIMITS, RateLimitStore } from '../common/rate-limits';
+import { DatabaseChanges } from '../database/database-changes';
 import { hashPassword, verifyPassword } from './passwords';
 import { AccessTokenClaims, StaffUser } from './staff-user';
 import { User } from './user.entity';
-import { UsersRepository } from './users.repository';
+import { SignedInAccount, UsersRepository } from './users.repository';
+
+/** Accounts kept for checking signed-in requests (staff are a few dozen). */
+const MAX_KEPT_ACCOUNTS = 1_000;
 
 export interface LoginResult {
   accessToken: string;
@@ -18,6 +23,8 @@ export interface LoginResult {
 @Injectable()
 export class AuthService implements OnApplicationBootstrap {
   private readonly logger = new Logger(AuthService.name);
+  /** Accounts as read for signed-in requests, with the version of channel `staff_accounts` they were read at (see account). */
+  private readonly accounts = new Map<string, { version: string; account: SignedInAccount }>();
 
   constructor(
     private readonly users: UsersRepository,
@@ -25,6 +32,7 @@ export class AuthService implements OnApplicationBootstrap {
     private readonly config: AppConfig,
     private readonly clock: Clock,
     private readonly rateLimits: RateLimitStore,
+    private readonly changes: DatabaseChanges,
   ) {}
 
   /** The first admin comes from ADMIN_EMAIL / ADMIN_PASSWORD; an existing account is left as it is. */
@@ -81,12 +89,28 @@ export class AuthService implements OnApplicationBootstrap {
     } catch {
       throw new DomainError('unauthenticated', 'Session expirée ou jeton invalide : reconnectez-vous.');
     }
-    const user = typeof claims.sub === 'string' && isUuid(claims.sub) ? await this.users.signedIn(claims.sub) : null;
+    const user = typeof claims.sub === 'string' && isUuid(claims.sub) ? await this.account(claims.sub) : null;
     // A deactivated account, or one whose tokens were revoked, loses access at once.
     if (!user || !user.active || user.tokenVersion !== claims.ver) {
       throw new DomainError('unauthenticated', 'Session expirée ou jeton invalide : reconnectez-vous.');
     }
     return toStaffUser(user);
+  }
+
+  /**
+   * The account as of the call or later: kept with the version of channel `staff_accounts`
+   * (DatabaseChanges) taken before it was read, and read again once the version moved (any account
+   * changed, on any instance) or when it is unknown (not listening). A deactivation or a revocation
+   * committed before a request is seen by that request.
+   */
+  private async account(id: string): Promise<SignedInAccount | null> {
+    const version = await this.changes.version('staff_accounts');
+    const kept = this.accounts.get(id);
+    if (version !== null && kept?.version === version) return kept.account;
+    const account = await this.users.signedIn(id);
+    if (version !== null && account) keep(this.accounts, id, { version, account }, MAX_KEPT_ACCOUNTS);
+    else this.accounts.delete(id);
+    return account;
   }
 }
 

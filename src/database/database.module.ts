@@ -2,6 +2,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { Global, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../config/app-config';
+import { DatabaseChanges } from './database-changes';
 import { dataSourceOptions, embeddedDirFor, initializeDataSource, openEmbedded } from './data-source';
 
 export const EMBEDDED_DATABASE = Symbol('EMBEDDED_DATABASE');
@@ -31,7 +32,11 @@ class EmbeddedDatabaseModule implements OnApplicationShutdown {
   }
 }
 
-/** The TypeORM data source: PostgreSQL from DATABASE_URL, or the embedded database; migrated at start. */
+/**
+ * The TypeORM data source: PostgreSQL from DATABASE_URL, or the embedded database; migrated at start.
+ * And what changed in it, for every module (DatabaseChanges).
+ */
+@Global()
 @Module({
   imports: [
     TypeOrmModule.forRootAsync({
@@ -45,5 +50,7 @@ class EmbeddedDatabaseModule implements OnApplicationShutdown {
       dataSourceFactory: async (options) => initializeDataSource(options!),
     }),
   ],
+  providers: [DatabaseChanges],
+  exports: [DatabaseChanges],
 })
 export class DatabaseModule {}
