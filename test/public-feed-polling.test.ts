@@ -1,5 +1,5 @@
 import { FeedsRepository } from '../src/feeds/feeds.repository';
-import { DatabaseChanges } from '../src/database/database-changes';
+import { PublicFeedChanges } from '../src/feeds/public-feed-changes';
 import { adminToken, createWorkshop, registrationRequest } from './support/factories';
 import { client, Client } from './support/http';
 import { startTestApp, TestApp } from './support/test-app';
@@ -8,12 +8,12 @@ import { until } from './support/until';
 /**
  * Calendar apps poll the public feed, mostly for a 304. It is answered ahead of Express's routing
  * (src/common/http-front.ts), and each instance learns that the feed's rows changed from PostgreSQL's
- * notifications (src/database/database-changes.ts) instead of a fingerprint query on every poll.
+ * notifications (src/feeds/public-feed-changes.ts) instead of a fingerprint query on every poll.
  * What must hold: the same answers as the application's own, and never a 304 for a feed that changed
  * before the poll was sent — whichever instance (or whatever else) changed it.
  */
 const FEED = '/calendar/public.ics';
-const LISTENER = 'rendez-vous-ess (changes)';
+const LISTENER = 'rendez-vous-ess (public feed changes)';
 const SECURITY_HEADERS = ['content-security-policy', 'x-content-type-options', 'x-frame-options', 'referrer-policy', 'cross-origin-resource-policy', 'cross-origin-opener-policy'];
 
 async function poll(app: TestApp, headers: Record<string, string> = {}, method = 'GET') {
@@ -113,14 +113,14 @@ describe('polling the public feed', () => {
   });
 
   it('knows from notifications whether the rows changed, and listens again after losing its connection', async () => {
-    const changes = second.app.get(DatabaseChanges);
-    await until(async () => (await changes.version('public_feed')) !== null, 'listening');
-    const quiet = await changes.version('public_feed');
-    expect(await changes.version('public_feed')).toBe(quiet);
+    const changes = second.app.get(PublicFeedChanges);
+    await until(async () => (await changes.version()) !== null, 'listening');
+    const quiet = await changes.version();
+    expect(await changes.version()).toBe(quiet);
     await first.dataSource.query(`UPDATE permanence_sessions SET location = location WHERE starts_at > now() AND id = (SELECT id FROM permanence_sessions ORDER BY starts_at LIMIT 1)`);
-    const moved = await changes.version('public_feed');
+    const moved = await changes.version();
     expect(moved).not.toBe(quiet);
-    expect(await changes.version('public_feed')).toBe(moved);
+    expect(await changes.version()).toBe(moved);
 
     const etag = (await poll(second)).headers.get('etag')!;
     const killed = await first.dataSource.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1`, [LISTENER]);
@@ -131,7 +131,7 @@ describe('polling the public feed', () => {
     expect(during.status).toBe(200);
     expect(during.body).toContain('Atelier pendant la coupure');
     await until(async () => (await listeners()) === 2, 'listening again on both instances');
-    await until(async () => (await changes.version('public_feed')) !== null, 'giving versions again');
+    await until(async () => (await changes.version()) !== null, 'giving versions again');
     await api.patch(`/api/workshops/${workshop.id}`, { title: 'Atelier après la coupure' }, admin);
     const after = await poll(second, { 'if-none-match': during.headers.get('etag')! });
     expect(after.status).toBe(200);

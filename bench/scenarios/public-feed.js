@@ -45,7 +45,7 @@ const countEvents = (body) => body.toString('latin1').split('BEGIN:VEVENT').leng
 
 /**
  * The fingerprint query of FeedsRepository.publicVersion (keep the two in step), timed from one client:
- * what a poll waits for when the service is not listening for changes (see DatabaseChanges).
+ * what a poll waits for when the service is not listening for changes (see PublicFeedChanges).
  */
 const PUBLIC_VERSION_SQL = `SELECT md5(coalesce((SELECT string_agg(id::text || ':' || xmin::text, ',' ORDER BY id) FROM permanence_sessions WHERE starts_at >= $1 AND starts_at < $2), '')
               || '|' || coalesce((SELECT string_agg(id::text || ':' || xmin::text, ',' ORDER BY id) FROM workshops WHERE starts_at >= $1 AND starts_at < $2), '')) AS version`;

@@ -7,7 +7,7 @@ import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import { keep } from '../common/keep';
 import { PreparedBody, preparedBody } from '../common/prepared-body';
-import { DatabaseChanges } from '../database/database-changes';
+import { DatabaseSnapshot } from '../database/database-snapshot';
 import { PROGRAMME_TIME_ZONE } from '../permanences/permanences.service';
 import { AgendaBooking, AgendaRepository, AgendaSlotRow, AgendaWorkshopRow } from './agenda.repository';
 
@@ -27,8 +27,8 @@ interface DayRows {
 export class AgendaService {
   /** Each day's bounds as instants, worked out once: luxon's zone conversion was ~5 % of an agenda request. */
   private readonly bounds = new Map<string, { from: Date; to: Date }>();
-  /** Recent days' rows with the fingerprint and the version they were read at, oldest first (see rowsOf). */
-  private readonly days = new Map<string, { fingerprint: string; version: string | null; rows: Promise<DayRows> }>();
+  /** Recent days' rows with the fingerprint and the database snapshot they were read at, oldest first (see rowsOf). */
+  private readonly days = new Map<string, { fingerprint: string; snapshot: string; rows: Promise<DayRows> }>();
   /** Recent answers by day and advisor, with the rows they were made from, oldest first (see dayBody). */
   private readonly answers = new Map<string, { rows: DayRows; body: PreparedBody }>();
 
@@ -36,7 +36,7 @@ export class AgendaService {
     private readonly agenda: AgendaRepository,
     private readonly users: UsersRepository,
     private readonly clock: Clock,
-    private readonly changes: DatabaseChanges,
+    private readonly snapshots: DatabaseSnapshot,
   ) {}
 
   async day(staff: StaffUser, date?: string, advisorId?: string) {
@@ -47,9 +47,9 @@ export class AgendaService {
 
   /**
    * The day as the API's JSON body, kept with the rows it was made from and given again while they
-   * are the day's current rows (see rowsOf): a request then costs no query of the day's (a round
-   * trip on the listening connection, or one small query) instead of the day's queries and a
-   * serialisation (and its gzip encoding is made once).
+   * are the day's current rows (see rowsOf): a request then costs no query of the day's (one
+   * trivial statement, shared) instead of the day's queries and a serialisation (and its gzip
+   * encoding is made once).
    */
   async dayBody(staff: StaffUser, date?: string, advisorId?: string): Promise<PreparedBody> {
     const day = date ?? todayIn(PROGRAMME_TIME_ZONE, this.clock.now());
@@ -67,24 +67,24 @@ export class AgendaService {
    * The day's rows, read once for every desk and shared by every answer of the day (an advisor's is
    * the part of their desks): after a change, the ten advisors' and the admin's answers are made
    * from one read. They are kept with the fingerprint of the rows (AgendaRepository.fingerprint) and
-   * the version of channel `staff_day` (DatabaseChanges), both taken after the call was made: what it
-   * returns never misses a change committed before the call, through this instance or any other.
-   * While the version stays the same, nothing is queried; when it moved (a change to any day, or the
-   * listening connection is new) or is unknown (not listening), the fingerprint is read again and the
-   * rows only if it differs. Simultaneous calls after a change share one read.
+   * the database's snapshot (DatabaseSnapshot), both taken after the call was made: what it returns
+   * never misses a change committed before the call, through this instance or any other. While the
+   * snapshot stays the same (nothing was committed anywhere), nothing else is queried; when it moved,
+   * the fingerprint is read again, and the rows only if it differs. Simultaneous calls after a change
+   * share one read.
    */
   private async rowsOf(day: string): Promise<DayRows> {
     const { from, to } = this.dayBounds(day);
     // Taken before the fingerprint and the rows are read, so the rows are at least as new as it.
-    const version = await this.changes.version('staff_day');
+    const snapshot = await this.snapshots.current();
     const known = this.days.get(day);
-    if (version !== null && known?.version === version) return known.rows;
+    if (known?.snapshot === snapshot) return known.rows;
     const fingerprint = await this.agenda.fingerprint(day, from, to);
     if (known?.fingerprint === fingerprint) {
-      known.version = version;
+      known.snapshot = snapshot;
       return known.rows;
     }
-    const entry = { fingerprint, version, rows: Promise.all([this.agenda.slots(day), this.agenda.workshops(from, to)]).then(([slots, workshops]) => ({ slots, workshops })) };
+    const entry = { fingerprint, snapshot, rows: Promise.all([this.agenda.slots(day), this.agenda.workshops(from, to)]).then(([slots, workshops]) => ({ slots, workshops })) };
     keep(this.days, day, entry, MAX_KEPT_DAYS);
     // A read that failed is not kept: the next request reads again.
     entry.rows.catch(() => {

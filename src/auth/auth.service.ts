@@ -5,7 +5,7 @@ import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import { keep } from '../common/keep';
 import { RATE_LIMITS, RateLimitStore } from '../common/rate-limits';
-import { DatabaseChanges } from '../database/database-changes';
+import { DatabaseSnapshot } from '../database/database-snapshot';
 import { hashPassword, verifyPassword } from './passwords';
 import { AccessTokenClaims, StaffUser } from './staff-user';
 import { User } from './user.entity';
@@ -23,8 +23,8 @@ export interface LoginResult {
 @Injectable()
 export class AuthService implements OnApplicationBootstrap {
   private readonly logger = new Logger(AuthService.name);
-  /** Accounts as read for signed-in requests, with the version of channel `staff_accounts` they were read at (see account). */
-  private readonly accounts = new Map<string, { version: string; account: SignedInAccount }>();
+  /** Accounts as read for signed-in requests, with the database snapshot they were read at (see account). */
+  private readonly accounts = new Map<string, { snapshot: string; account: SignedInAccount }>();
 
   constructor(
     private readonly users: UsersRepository,
@@ -32,7 +32,7 @@ export class AuthService implements OnApplicationBootstrap {
     private readonly config: AppConfig,
     private readonly clock: Clock,
     private readonly rateLimits: RateLimitStore,
-    private readonly changes: DatabaseChanges,
+    private readonly snapshots: DatabaseSnapshot,
   ) {}
 
   /** The first admin comes from ADMIN_EMAIL / ADMIN_PASSWORD; an existing account is left as it is. */
@@ -98,17 +98,16 @@ export class AuthService implements OnApplicationBootstrap {
   }
 
   /**
-   * The account as of the call or later: kept with the version of channel `staff_accounts`
-   * (DatabaseChanges) taken before it was read, and read again once the version moved (any account
-   * changed, on any instance) or when it is unknown (not listening). A deactivation or a revocation
-   * committed before a request is seen by that request.
+   * The account as of the call or later: kept with the database's snapshot (DatabaseSnapshot) taken
+   * before it was read, and read again once anything was committed since, anywhere. A deactivation
+   * or a revocation committed before a request is seen by that request, on every instance.
    */
   private async account(id: string): Promise<SignedInAccount | null> {
-    const version = await this.changes.version('staff_accounts');
+    const snapshot = await this.snapshots.current();
     const kept = this.accounts.get(id);
-    if (version !== null && kept?.version === version) return kept.account;
+    if (kept?.snapshot === snapshot) return kept.account;
     const account = await this.users.signedIn(id);
-    if (version !== null && account) keep(this.accounts, id, { version, account }, MAX_KEPT_ACCOUNTS);
+    if (account) keep(this.accounts, id, { snapshot, account }, MAX_KEPT_ACCOUNTS);
     else this.accounts.delete(id);
     return account;
   }

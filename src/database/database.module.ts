@@ -2,7 +2,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { Global, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../config/app-config';
-import { DatabaseChanges } from './database-changes';
+import { DatabaseSnapshot } from './database-snapshot';
 import { dataSourceOptions, embeddedDirFor, initializeDataSource, openEmbedded } from './data-source';
 
 export const EMBEDDED_DATABASE = Symbol('EMBEDDED_DATABASE');
@@ -34,7 +34,7 @@ class EmbeddedDatabaseModule implements OnApplicationShutdown {
 
 /**
  * The TypeORM data source: PostgreSQL from DATABASE_URL, or the embedded database; migrated at start.
- * And what changed in it, for every module (DatabaseChanges).
+ * And whether anything was committed since (DatabaseSnapshot), for every module.
  */
 @Global()
 @Module({
@@ -50,7 +50,7 @@ class EmbeddedDatabaseModule implements OnApplicationShutdown {
       dataSourceFactory: async (options) => initializeDataSource(options!),
     }),
   ],
-  providers: [DatabaseChanges],
-  exports: [DatabaseChanges],
+  providers: [DatabaseSnapshot],
+  exports: [DatabaseSnapshot],
 })
 export class DatabaseModule {}

@@ -4,11 +4,12 @@ import { FeedTokens } from './feed-tokens';
 import { FeedsController } from './feeds.controller';
 import { FeedsRepository } from './feeds.repository';
 import { FeedsService } from './feeds.service';
+import { PublicFeedChanges } from './public-feed-changes';
 
 @Module({
   imports: [AuthModule],
   controllers: [FeedsController],
-  providers: [FeedsService, FeedsRepository, FeedTokens],
+  providers: [FeedsService, FeedsRepository, FeedTokens, PublicFeedChanges],
   exports: [FeedsService],
 })
 export class FeedsModule {}

@@ -5,12 +5,12 @@ import { Clock } from '../common/clock';
 import { FreshQuery } from '../common/fresh-query';
 import { DomainError } from '../common/domain-error';
 import { AppConfig } from '../config/app-config';
-import { DatabaseChanges } from '../database/database-changes';
 import { CalendarFile, calendarFile } from '../ical/calendar-response';
 import { buildFeed, FeedEvent } from '../ical/ical-files';
 import { PROGRAMME_TIME_ZONE } from '../permanences/permanences.service';
 import { FeedTokens, hashFeedToken } from './feed-tokens';
 import { FeedsRepository, FeedSession, FeedSlot, FeedWorkshop } from './feeds.repository';
+import { PublicFeedChanges } from './public-feed-changes';
 
 /** Feeds reach back this far, so a subscribed calendar keeps the recent past. */
 const MONTHS_BACK = 3;
@@ -37,7 +37,7 @@ export class FeedsService {
     private readonly tokens: FeedTokens,
     private readonly clock: Clock,
     private readonly config: AppConfig,
-    private readonly changes: DatabaseChanges,
+    private readonly changes: PublicFeedChanges,
   ) {}
 
   /**
@@ -53,7 +53,7 @@ export class FeedsService {
       this.current = { minute, window, fingerprint };
     }
     const { window, fingerprint } = this.current;
-    const key = `${window.key}|${(await this.changes.version('public_feed')) ?? (await fingerprint.get())}`;
+    const key = `${window.key}|${(await this.changes.version()) ?? (await fingerprint.get())}`;
     if (this.cached?.key !== key) {
       const entry = { key, file: this.buildPublicFeed(window) };
       this.cached = entry;
