@@ -14,8 +14,9 @@
 //     just before and leave their garbage behind).
 //     At capacity, not a target: BENCH_STAFF_CONCURRENCY (16) clients sending again as soon as
 //     answered, where latency ≈ clients ÷ throughput.
-//     The service keeps each day's rows and answers and checks a fingerprint of the day's rows on
-//     every request: so that answers are rebuilt as in real use, one of the day's bookings is
+//     The service keeps each day's rows and answers (and staff accounts) while nothing was committed,
+//     and checks a fingerprint of the day's rows when something was: so that answers are rebuilt and
+//     accounts read again as in real use, one of the day's bookings is
 //     rewritten in SQL every BENCH_AGENDA_CHANGE_MS (1000) during the measured rounds and the open
 //     loop (same values, so the answers keep their bytes, but a new row version: every kept answer
 //     of the day is stale). For reference, not a target: GET /api/auth/me (signed-in staff, the
