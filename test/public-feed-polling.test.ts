@@ -3,7 +3,6 @@ import { PublicFeedChanges } from '../src/feeds/public-feed-changes';
 import { adminToken, createWorkshop, registrationRequest } from './support/factories';
 import { client, Client } from './support/http';
 import { startTestApp, TestApp } from './support/test-app';
-import { until } from './support/until';
 
 /**
  * Calendar apps poll the public feed, mostly for a 304. It is answered ahead of Express's routing
@@ -44,6 +43,14 @@ describe('polling the public feed', () => {
 
   const listeners = async () =>
     (await first.dataSource.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1`, [LISTENER]))[0].n as number;
+
+  async function until(condition: () => Promise<boolean>, what: string) {
+    for (const started = Date.now(); Date.now() - started < 15_000; ) {
+      if (await condition()) return;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`still not ${what} after 15 s`);
+  }
 
   it('carries the same headers as the application’s other answers, for GET, HEAD and a query string', async () => {
     const feed = await poll(first);
