@@ -111,8 +111,8 @@ export class AgendaRepository {
    * the id of a transaction that snapshot did not see, so any insert, update or delete changes the
    * list; sorted, it does not depend on the plan (each pooled connection may plan the named
    * statement its own way). It moves whenever any agenda of that day can have changed, whoever
-   * changed it. About 0.9 ms in PostgreSQL for a busy day; read when a change was notified (or on
-   * every request when not listening: see AgendaService.rowsOf).
+   * changed it. About 0.9 ms in PostgreSQL for a busy day; read only when the database's snapshot
+   * moved since the day's rows were kept (see AgendaService.rowsOf).
    */
   async fingerprint(date: string, from: Date, to: Date): Promise<string> {
     const [row] = await preparedQuery<{ fingerprint: string }>(
