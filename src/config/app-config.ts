@@ -35,6 +35,27 @@ export class AppConfig {
   /** Origins allowed to call the API from a browser (CORS); empty: none, the default. */
   corsOrigins: string[];
   logLevel: LogLevelName;
+  /** Who runs the programme: named in pages, e-mails, calendar files and the privacy notice. */
+  identity: ProgrammeIdentity;
+}
+
+/**
+ * The CRESS and the metropolis as people read them. Nothing in templates names them literally:
+ * they come from here (later from the settings an admin edits).
+ */
+export interface ProgrammeIdentity {
+  /** Short name used in sentences ("la CRESS Auvergne-Rhône-Alpes"). */
+  name: string;
+  /** Legal name of the controller of personal data (GDPR art. 13). */
+  legalName: string;
+  /** Postal address, one line. */
+  address: string;
+  /** Where people write with questions. */
+  contactEmail: string;
+  /** Where people exercise their personal-data rights. */
+  privacyEmail: string;
+  /** The metropolis that funds the programme and receives its figures. */
+  metropolisName: string;
 }
 
 export class ConfigError extends Error {}
@@ -82,6 +103,14 @@ export function loadConfig(env: Env = readProcessEnv()): AppConfig {
         return origin;
       }),
     logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'log'),
+    identity: {
+      name: read.string('CRESS_NAME', 'CRESS Auvergne-Rhône-Alpes'),
+      legalName: read.string('CRESS_LEGAL_NAME', 'Chambre régionale de l’économie sociale et solidaire Auvergne-Rhône-Alpes'),
+      address: read.string('CRESS_ADDRESS', 'adresse postale à renseigner (CRESS_ADDRESS)'),
+      contactEmail: read.email('CRESS_CONTACT_EMAIL', 'contact@cress.example'),
+      privacyEmail: read.email('CRESS_PRIVACY_EMAIL', 'donnees-personnelles@cress.example'),
+      metropolisName: read.string('METROPOLIS_NAME', 'Saint-Étienne Métropole'),
+    },
   };
   if ((config.adminEmail === null) !== (config.adminPassword === null)) {
     throw new ConfigError('ADMIN_EMAIL and ADMIN_PASSWORD go together: set both or neither');
