@@ -20,6 +20,7 @@
 //   BENCH_OUTBOX_POLL_MS the service's OUTBOX_POLL_MS (2000: the mail sender runs, writing .eml files; 0 turns it off)
 //   BENCH_SERVICE_ROOT   bench another checkout's build instead of this one; BENCH_VERBOSE=1 more output
 //   BENCH_NODE_ARGS      extra node options for the service, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
+// Each completed run is also written as JSON to bench/results/<date>-<scenarios>.json (see bench/README.md).
 // Every scenario: the resident memory (RSS) of each service process is read from /proc/<pid>/status
 // every 100 ms while the scenario runs (and the kernel's high-water mark VmHWM, reset at its start);
 // the report gives the peak and the value at the end. Targets: peak < 250 MB (10^6 bytes) per
@@ -65,7 +66,7 @@ const path = require('node:path');
 const { ensureBuilt, createDatabase, dropDatabase, startService, stopService, withClient } = require('./lib/service');
 const { pgbenchVersion } = require('./lib/pgbench');
 const { startRssSampler, rssTarget } = require('./lib/memory');
-const { printReport } = require('./lib/report');
+const { printReport, writeResults } = require('./lib/report');
 
 const SCENARIOS = [
   require('./scenarios/booking'),
@@ -330,7 +331,9 @@ async function main() {
   }
   await switchStack(null);
 
-  const ok = printReport({ options, postgres, pgbench, results });
+  const date = new Date();
+  const ok = printReport({ options, postgres, pgbench, results, date });
+  log(`results written to ${path.relative(process.cwd(), writeResults({ options, postgres, pgbench, results, date }))}`);
   return ok ? 0 : 1;
 }
 
