@@ -123,6 +123,7 @@ describe('who reaches a booking, and what may be kept of the answers', () => {
       for (const [path, token] of [
         ['/staff/agenda?date=2026-12-31', alice],
         ['/staff/rapports', viewer],
+        ['/staff/rapports/export.csv?du=2026-12-01&au=2026-12-31', viewer],
         ['/staff/organisations', admin],
         ['/staff/flux', alice],
       ] as const) {
