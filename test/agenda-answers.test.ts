@@ -132,7 +132,7 @@ describe('agenda answers kept between requests', () => {
     const plain = await rawGet(first, `/api/agenda?date=${DAY}`, { ...headers, 'accept-encoding': 'identity' });
     expect(plain.status).toBe(200);
     expect(plain.headers['content-type']).toBe('application/json; charset=utf-8');
-    expect(plain.headers['cache-control']).toBe('private, no-cache');
+    expect(plain.headers['cache-control']).toBe('no-store');
     expect(plain.headers.vary).toBe('Accept-Encoding');
     expect(plain.headers['content-encoding']).toBeUndefined();
     const packed = await rawGet(first, `/api/agenda?date=${DAY}`, { ...headers, 'accept-encoding': 'gzip, deflate, br' });

@@ -88,6 +88,25 @@ describe('the register of organisations', () => {
     expect([self.status, self.body.code]).toEqual([400, 'validation_failed']);
   });
 
+  it('shows the metropolis an entry and its history without anyone’s name, e-mail or phone; admins keep them', async () => {
+    const first = await book({ name: 'Tiers-lieu du Pilat', postcode: '42410' }, { name: 'Zoé Vernay', email: 'zoe@pilat.test' });
+    await api.post('/api/bookings', bookingRequest(slots[next++], { organisation: { name: 'Tiers-lieu du Pilat', postcode: '42410' }, attendee: { name: 'Yanis Fort', email: 'yanis@pilat.test', phone: '0477000000' } }));
+    const id = await organisationOf(first.id);
+    const viewer = await createStaff(api, admin, 'viewer');
+    const seen = await api.get(`/api/organisations/${id}`, await login(api, viewer.email, viewer.password));
+    expect(seen.status).toBe(200);
+    expect(seen.body).toMatchObject({ id, name: 'Tiers-lieu du Pilat', postcode: '42410', permanenceBookings: 2 });
+    expect(seen.body).not.toHaveProperty('contacts');
+    expect(seen.body.bookings).toHaveLength(2);
+    for (const booking of seen.body.bookings) expect(Object.keys(booking).sort()).toEqual(['attendance', 'id', 'kind', 'startsAt', 'status', 'title', 'topics']);
+    for (const text of ['Zoé', 'zoe@pilat.test', 'Yanis', 'yanis@pilat.test', '0477000000']) expect(seen.text).not.toContain(text);
+
+    const full = (await api.get(`/api/organisations/${id}`, admin)).body;
+    expect(full.contacts.map((contact: { email: string }) => contact.email).sort()).toEqual(['yanis@pilat.test', 'zoe@pilat.test']);
+    expect(full.contacts.find((contact: { email: string }) => contact.email === 'yanis@pilat.test').phone).toBe('0477000000');
+    expect(full.bookings.map((booking: { attendeeName: string }) => booking.attendeeName).sort()).toEqual(['Yanis Fort', 'Zoé Vernay']);
+  });
+
   it('shows the register to admins and the metropolis (read-only), not to advisors', async () => {
     const viewer = await createStaff(api, admin, 'viewer');
     const viewerToken = await login(api, viewer.email, viewer.password);

@@ -20,6 +20,8 @@ describe('the attendance report for the metropolis', () => {
   let admin: string;
   let viewer: { email: string; password: string };
   let advisor: { email: string; password: string };
+  /** Julie's booking at the first slot (09:00–10:00) of the permanence of 25 February 2027. */
+  let february: { id: string };
 
   /** Moves the clock, and signs the admin in again (tokens last 8 hours). */
   async function at(instant: string): Promise<void> {
@@ -87,7 +89,7 @@ describe('the attendance report for the metropolis', () => {
     );
     // A duplicate of Coop A without its SIRET, merged into it below.
     await book(bookingRequest(january[2].id, { ...person('Iris', 'iris@coop-a.test'), organisation: { name: 'Coop A', legalForm: 'cooperative', postcode: '42000' }, topics: ['regional_support'] }));
-    await book(bookingRequest(on('2027-02-25').slots[0].id, { ...person('Julie', 'julie@coop-a.test'), organisation: coopA }));
+    february = await book(bookingRequest(on('2027-02-25').slots[0].id, { ...person('Julie', 'julie@coop-a.test'), organisation: coopA }));
 
     const workshop = await createWorkshop(api, admin, { title: 'Atelier statuts', capacity: 2, startsAt: '2026-12-10T14:00:00+01:00', endsAt: '2026-12-10T17:00:00+01:00' });
     const w1 = await book(registrationRequest(workshop.id, { ...person('Inès Moreau', 'ines@entraide.test'), organisation: entraide, topics: ['legal_status', 'essaimage'] }));
@@ -129,6 +131,7 @@ describe('the attendance report for the metropolis', () => {
     expect([response.body.from, response.body.to, response.body.timeZone]).toEqual(['2026-11-01', '2027-01-31', 'Europe/Paris']);
     expect(response.body.figures).toEqual({
       permanencesHeld: 2,
+      permanencesScheduled: 0,
       permanencesCancelled: 1,
       slotsOffered: 12,
       slotsBooked: 6,
@@ -137,6 +140,8 @@ describe('the attendance report for the metropolis', () => {
       attendanceRate: 0.5,
       noShows: 2,
       excused: 1,
+      // Farid (26 November) and Iris (28 January); Karim waits for a seat, so has no attendance to note.
+      attendanceUnrecorded: 2,
       organisations: 6,
       newOrganisations: 5,
       byLegalForm: [
@@ -204,6 +209,7 @@ describe('the attendance report for the metropolis', () => {
     expect([response.body.from, response.body.to]).toEqual(['2027-01-01', '2027-02-10']);
     expect(response.body.figures).toMatchObject({
       permanencesHeld: 1,
+      permanencesScheduled: 0,
       permanencesCancelled: 0,
       slotsOffered: 4,
       slotsBooked: 2,
@@ -212,6 +218,7 @@ describe('the attendance report for the metropolis', () => {
       attendanceRate: 1,
       noShows: 0,
       excused: 0,
+      attendanceUnrecorded: 1,
       organisations: 2,
       newOrganisations: 1,
       workshops: [],
@@ -219,9 +226,20 @@ describe('the attendance report for the metropolis', () => {
     expect(response.body.rows.map((row: { attendeeName: string }) => row.attendeeName)).toEqual(['Hugo Petit', 'Iris']);
   });
 
-  it('gives no attendance rate when no attendance was recorded', async () => {
+  it('counts a permanence still to come as scheduled, not held, and gives no attendance rate before any is recorded', async () => {
     const response = await api.get('/api/reports/attendance?from=2027-02-01&to=2027-02-28', admin);
-    expect(response.body.figures).toMatchObject({ permanencesHeld: 1, slotsBooked: 1, bookings: 1, attendanceRate: null, organisations: 1, newOrganisations: 0 });
+    expect(response.body.figures).toMatchObject({
+      permanencesHeld: 0,
+      permanencesScheduled: 1,
+      slotsOffered: 4,
+      slotsBooked: 1,
+      bookings: 1,
+      attended: 0,
+      attendanceRate: null,
+      attendanceUnrecorded: 0,
+      organisations: 1,
+      newOrganisations: 0,
+    });
   });
 
   it('is for admins and viewers only', async () => {
@@ -262,7 +280,7 @@ describe('the attendance report for the metropolis', () => {
   });
 
   it('exports a workbook with the figures and the rows', async () => {
-    const response = await download(`/api/reports/attendance?${RANGE}&format=xlsx`, await login(api, viewer.email, viewer.password));
+    const response = await download(`/api/reports/attendance?${RANGE}&format=xlsx`, admin);
     expect([response.status, response.headers.get('content-type')]).toEqual([200, XLSX]);
     expect(response.headers.get('content-disposition')).toBe('attachment; filename="rapport-2026-11-01-2027-01-31.xlsx"');
     const workbook = new Workbook();
@@ -278,6 +296,8 @@ describe('the attendance report for the metropolis', () => {
       return value;
     };
     expect(valueOf('Permanences tenues')).toBe(2);
+    expect(valueOf('Permanences à venir ou en cours')).toBe(0);
+    expect(valueOf('Présences non renseignées (rendez-vous passés)')).toBe(2);
     expect(valueOf('Créneaux proposés')).toBe(12);
     expect(valueOf('Taux de présence')).toBe(0.5);
     expect(valueOf('Nouvelles structures')).toBe(5);
@@ -295,5 +315,49 @@ describe('the attendance report for the metropolis', () => {
     ]);
     // Text typed by the public stays text, never a formula.
     expect(rows.getRow(5).getCell(10).value).toBe('=1+1 Farid');
+  });
+  it('gives the metropolis’ viewer the figures and rows without any attendee’s name or e-mail, in JSON, CSV and XLSX', async () => {
+    const full = (await api.get(`/api/reports/attendance?${RANGE}`, admin)).body;
+    const people: string[] = full.rows.flatMap((row: { attendeeName: string; attendeeEmail: string }) => [row.attendeeName, row.attendeeEmail]);
+    expect(people).toContain('camille@coop-a.test');
+    const token = await login(api, viewer.email, viewer.password);
+
+    const json = await api.get(`/api/reports/attendance?${RANGE}`, token);
+    expect(json.status).toBe(200);
+    expect(json.body.figures).toEqual(full.figures);
+    const strip = ({ attendeeName: _name, attendeeEmail: _email, ...row }: Record<string, unknown>) => row;
+    expect(json.body.rows).toEqual(full.rows.map(strip));
+    for (const text of people) expect(json.text).not.toContain(text);
+
+    const csv = (await download(`/api/reports/attendance?${RANGE}&format=csv`, token)).bytes.toString('utf8').slice(1);
+    expect(csv.split('\r\n')[0]).toBe('Type;Date;Heure;Intitulé;Structure;SIRET;Forme juridique;Code postal;Commune;Thématiques;Statut;Présence');
+    expect(csv.split('\r\n')).toHaveLength(1 + 9 + 1);
+    for (const text of people) expect(csv).not.toContain(text);
+
+    const workbook = new Workbook();
+    await workbook.xlsx.load((await download(`/api/reports/attendance?${RANGE}&format=xlsx`, token)).bytes as unknown as ArrayBuffer);
+    const sheet = workbook.getWorksheet('Rendez-vous')!;
+    expect((sheet.getRow(1).values as unknown[]).slice(1)).toEqual(['Type', 'Date', 'Heure', 'Intitulé', 'Structure', 'SIRET', 'Forme juridique', 'Code postal', 'Commune', 'Thématiques', 'Statut', 'Présence']);
+    expect(sheet.rowCount).toBe(1 + 9);
+    const cellsText: string[] = [];
+    for (const each of workbook.worksheets) each.eachRow((row) => row.eachCell((cell) => void cellsText.push(String(cell.value))));
+    for (const text of people) expect(cellsText).not.toContain(text);
+  });
+
+  it('counts attendance once the event has ended, and a permanence as held once the session has ended', async () => {
+    const figures = async () => (await api.get('/api/reports/attendance?from=2027-02-01&to=2027-02-28', admin)).body.figures;
+    try {
+      // 09:30 in Paris: Julie's slot (09:00–10:00) has started; her attendance can be noted, but the slot is not over.
+      await at('2027-02-25T08:30:00Z');
+      await attend(february.id, 'present');
+      expect(await figures()).toMatchObject({ permanencesHeld: 0, permanencesScheduled: 1, attended: 0, attendanceRate: null, attendanceUnrecorded: 0 });
+      // 10:30: her slot is over, the session (until 13:00) is not.
+      await at('2027-02-25T09:30:00Z');
+      expect(await figures()).toMatchObject({ permanencesHeld: 0, permanencesScheduled: 1, attended: 1, attendanceRate: 1, attendanceUnrecorded: 0 });
+      await at('2027-02-25T12:00:00Z');
+      expect(await figures()).toMatchObject({ permanencesHeld: 1, permanencesScheduled: 0, attended: 1, attendanceRate: 1 });
+    } finally {
+      await at('2027-02-10T10:00:00Z');
+    }
   });
 });

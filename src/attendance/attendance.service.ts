@@ -15,7 +15,8 @@ export class AttendanceService {
 
   /**
    * Records (or corrects) attendance once the event has started, keeping who and when. Only confirmed
-   * bookings take attendance; an advisor records it for their own desk's slots and for workshops.
+   * bookings take attendance; an advisor records it for their own desk's slots and for workshops
+   * (the same reach as in bookings.service.ts:authorise).
    */
   async record(id: string, staff: StaffUser, status: AttendanceStatus, note: string | null) {
     const view = await this.bookings.view(id);

@@ -13,3 +13,12 @@ export interface AccessTokenClaims {
   role: Role;
   ver: number;
 }
+
+/**
+ * Whether a staff member may see who the attendees are (names, e-mails, phones). The metropolis'
+ * viewer gets figures and organisations only: the booking forms and the privacy notice promise it
+ * anonymous figures.
+ */
+export function seesAttendees(staff: Pick<StaffUser, 'role'>): boolean {
+  return staff.role !== 'viewer';
+}

@@ -3,6 +3,7 @@ import { ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { sendCalendar } from '../ical/calendar-response';
 import { OptionalStaff } from '../auth/staff.guard';
+import { PersonalData } from '../common/no-store';
 import { BookingRateLimit } from '../common/rate-limits';
 import { uuidPipe } from '../common/uuid.pipe';
 import { bookingOptions } from './booking-options';
@@ -23,6 +24,7 @@ export class BookingsController {
   }
 
   @Post('bookings')
+  @PersonalData()
   @BookingRateLimit()
   @ApiOperation({ summary: 'Book a permanence slot; the response carries the manage token, once' })
   book(@Body() dto: CreateBookingDto) {
@@ -30,6 +32,7 @@ export class BookingsController {
   }
 
   @Get('bookings/:id')
+  @PersonalData()
   @OptionalStaff()
   @ApiQuery({ name: 'token', required: false, description: 'manage token (or Authorization: Bearer <token>)' })
   get(@Param('id', uuidPipe) id: string, @Access() access: BookingAccess) {
@@ -47,6 +50,7 @@ export class BookingsController {
 
   @Post('bookings/:id/cancel')
   @HttpCode(200)
+  @PersonalData()
   @OptionalStaff()
   @ApiQuery({ name: 'token', required: false })
   cancel(@Param('id', uuidPipe) id: string, @Access() access: BookingAccess, @Body() dto: CancelBookingDto) {
@@ -55,6 +59,7 @@ export class BookingsController {
 
   @Post('bookings/:id/reschedule')
   @HttpCode(200)
+  @PersonalData()
   @OptionalStaff()
   @ApiQuery({ name: 'token', required: false })
   reschedule(@Param('id', uuidPipe) id: string, @Access() access: BookingAccess, @Body() dto: RescheduleBookingDto) {

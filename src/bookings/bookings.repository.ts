@@ -188,6 +188,15 @@ export class BookingsRepository {
     return manager.createQueryBuilder(Booking, 'b').addSelect('b.manageTokenHash').where('b.id = :id', { id }).getOne();
   }
 
+  /** The advisor on duty at the slot's desk (null for a desk nobody holds). */
+  async deskAdvisorId(slotId: string, manager: EntityManager = this.dataSource.manager): Promise<string | null> {
+    const [row]: Array<{ advisorId: string | null }> = await manager.query(
+      `SELECT d.advisor_id AS "advisorId" FROM slots sl JOIN desks d ON d.id = sl.desk_id WHERE sl.id = $1`,
+      [slotId],
+    );
+    return row?.advisorId ?? null;
+  }
+
   lock(id: string, manager: EntityManager): Promise<Booking | null> {
     return manager.createQueryBuilder(Booking, 'b').where('b.id = :id', { id }).setLock('pessimistic_write').getOne();
   }

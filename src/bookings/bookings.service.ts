@@ -115,18 +115,17 @@ export class BookingsService {
   }
 
   async get(id: string, access: BookingAccess) {
-    const booking = await this.bookings.withTokenHash(id);
-    this.authorise(booking, access, ['admin', 'advisor']);
+    await this.authorise(await this.bookings.withTokenHash(id), access, ['admin', 'advisor']);
     return this.present((await this.bookings.view(id))!);
   }
 
   /**
    * The booking's own calendar file (METHOD:PUBLISH, to import): the same UID, SEQUENCE and times as
    * its invites; a cancelled booking's file says STATUS:CANCELLED. A waitlisted booking has no event yet.
+   * Only the attendee's file carries the manage link: with it, staff could act as the attendee.
    */
   async calendarFile(id: string, access: BookingAccess): Promise<CalendarFile> {
-    const booking = await this.bookings.withTokenHash(id);
-    this.authorise(booking, access, ['admin', 'advisor']);
+    const booking = await this.authorise(await this.bookings.withTokenHash(id), access, ['admin', 'advisor']);
     const view = (await this.bookings.view(id))!;
     if (booking.status === 'waitlisted') throw new DomainError('booking_waitlisted', 'Vous êtes sur la liste d’attente : l’événement sera à ajouter une fois une place attribuée.');
     const title = view.workshop?.title ?? 'Permanence de la CRESS';
@@ -137,7 +136,9 @@ export class BookingsService {
       endsAt: view.endsAt,
       timeZone: view.timeZone,
       summary: title,
-      description: [view.advisor ? `Avec ${view.advisor.name}.` : null, `Gérer votre rendez-vous : ${this.manageUrl(id, this.tokens.issue(id).token)}`].filter(Boolean).join('\n'),
+      description: [view.advisor ? `Avec ${view.advisor.name}.` : null, access.staff ? null : `Gérer votre rendez-vous : ${this.manageUrl(id, this.tokens.issue(id).token)}`]
+        .filter(Boolean)
+        .join('\n'),
       location: view.location,
       cancelled: booking.status === 'cancelled',
       stamp: booking.updatedAt,
@@ -151,8 +152,7 @@ export class BookingsService {
    * gives the seat to the first person waiting; a waitlisted person cancelling leaves the waitlist.
    */
   async cancel(id: string, access: BookingAccess, reason?: string) {
-    const found = await this.bookings.withTokenHash(id);
-    this.authorise(found, access, ['admin', 'advisor']);
+    const found = await this.authorise(await this.bookings.withTokenHash(id), access, ['admin', 'advisor']);
     const by = access.staff ? 'staff' : 'attendee';
     if (found.workshopId) await this.waitlist.leave(found, by, reason ?? null);
     else await this.cancelSlotBooking(found, by, reason ?? null);
@@ -176,8 +176,7 @@ export class BookingsService {
 
   /** Moves a slot booking to another slot atomically: the old seat is freed only if the new one is taken. */
   async reschedule(id: string, access: BookingAccess, slotId: string) {
-    const found = await this.bookings.withTokenHash(id);
-    this.authorise(found, access, ['admin']);
+    const found = await this.authorise(await this.bookings.withTokenHash(id), access, ['admin']);
     if (found.workshopId) throw new DomainError('not_reschedulable', 'Une inscription à un atelier ne se déplace pas : annulez-la et inscrivez-vous à un autre atelier.');
     if (found.slotId === slotId) throw new DomainError('same_slot', 'La réservation est déjà sur ce créneau.');
     await this.dataSource.transaction(async (manager) => {
@@ -225,17 +224,25 @@ export class BookingsService {
     return booking;
   }
 
-  /** The manage token, or staff with one of `roles`. Unknown booking and wrong token look the same. */
-  private authorise(booking: Booking | null, access: BookingAccess, roles: StaffUser['role'][]): asserts booking is Booking {
+  /**
+   * The manage token, or staff with one of `roles`: an admin for any booking, an advisor for a
+   * workshop's or their own desk's (as for attendance, attendance.service.ts). Unknown booking and
+   * wrong token look the same.
+   */
+  private async authorise(booking: Booking | null, access: BookingAccess, roles: StaffUser['role'][]): Promise<Booking> {
     if (access.staff && roles.includes(access.staff.role)) {
       if (!booking) throw new DomainError('booking_not_found', 'Réservation introuvable.');
-      return;
+      if (access.staff.role === 'advisor' && booking.slotId !== null && (await this.bookings.deskAdvisorId(booking.slotId)) !== access.staff.id) {
+        throw new DomainError('forbidden', 'Ce rendez-vous est à un autre bureau que le vôtre.');
+      }
+      return booking;
     }
     if (access.staff) throw new DomainError('forbidden', 'Votre rôle ne permet pas cette action.');
     if (access.token === null) throw new DomainError('token_required', 'Le lien de gestion de la réservation (jeton) est requis.');
     if (!booking || !manageTokenMatches(booking.manageTokenHash, access.token)) {
       throw new DomainError('booking_not_found', 'Réservation introuvable, ou lien de gestion invalide.');
     }
+    return booking;
   }
 
   private advisorNotice(kind: 'advisor_slot_booked' | 'advisor_slot_cancelled', slot: LockedSlot, bookingId: string): OutboxEntry[] {

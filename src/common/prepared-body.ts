@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
+import { NO_STORE } from './no-store';
 
 const gzipAsync = promisify(gzip);
 
@@ -58,14 +59,14 @@ export function noneMatchHas(ifNoneMatch: string, etag: string): boolean {
 }
 
 /**
- * Serves a prepared JSON body with its ETag (`Cache-Control: private, no-cache`: the browser keeps
- * it and asks again each time), 304 Not Modified to a matching If-None-Match, gzip to clients that
- * accept it.
+ * Serves a prepared JSON body with its ETag, 304 Not Modified to a matching If-None-Match, gzip to
+ * clients that accept it. `Cache-Control: no-store`: it names people (the agenda), so no cache keeps
+ * it; a client that keeps its own copy may still ask with If-None-Match.
  */
 export async function sendPreparedJson(request: IncomingMessage, response: ServerResponse, prepared: PreparedBody): Promise<void> {
   const chosen = await representation(request, prepared);
   response.setHeader('ETag', chosen.etag);
-  response.setHeader('Cache-Control', 'private, no-cache');
+  response.setHeader('Cache-Control', NO_STORE);
   if (prepared.body.length >= GZIP_MIN_BYTES) response.setHeader('Vary', 'Accept-Encoding');
   const ifNoneMatch = request.headers['if-none-match'];
   if (ifNoneMatch !== undefined && noneMatchHas(ifNoneMatch, chosen.etag)) {

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Staff } from '../auth/staff.guard';
+import { CurrentStaff, Staff } from '../auth/staff.guard';
+import type { StaffUser } from '../auth/staff-user';
 import { uuidPipe } from '../common/uuid.pipe';
 import { ListOrganisationsQuery, MergeOrganisationDto, UpdateOrganisationDto } from './dto/organisation.dto';
 import { OrganisationsService } from './organisations.service';
@@ -19,8 +20,9 @@ export class OrganisationsController {
 
   @Get(':id')
   @Staff('admin', 'viewer')
-  get(@Param('id', uuidPipe) id: string) {
-    return this.organisations.get(id);
+  @ApiOperation({ summary: 'An entry and its history; admins also get its contact people and who came (a viewer never does)' })
+  get(@Param('id', uuidPipe) id: string, @CurrentStaff() staff: StaffUser) {
+    return this.organisations.get(id, staff);
   }
 
   @Patch(':id')

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { seesAttendees, StaffUser } from '../auth/staff-user';
 import { LEGAL_FORMS, LegalForm, TOPICS, Topic } from '../bookings/booking-options';
 import { DomainError } from '../common/domain-error';
 import { UpdateOrganisationDto } from './dto/organisation.dto';
@@ -16,22 +17,32 @@ export class OrganisationsService {
     return (await this.organisations.list(search || null, limit, offset)).map(present);
   }
 
-  /** The entry with its contact people and every booking and registration, topics and attendance included. */
-  async get(id: string) {
-    const organisation = await this.find(id);
-    const [contacts, history] = [await this.organisations.contacts(id), await this.organisations.history(id)];
-    return {
-      ...present(organisation),
-      contacts,
-      bookings: history.map((row) => ({ ...row, topics: (row.topics as string[]).map((topic) => ({ code: topic, label: TOPICS[topic as Topic] ?? topic })) })),
-    };
+  /**
+   * The entry with every booking and registration, topics and attendance included; for whoever sees
+   * attendees, also its contact people and who came each time.
+   */
+  async get(id: string, staff: StaffUser) {
+    return this.detail(id, seesAttendees(staff));
   }
 
+  private async detail(id: string, withAttendees: boolean) {
+    const organisation = await this.find(id);
+    const history = await this.organisations.history(id);
+    const bookings = history.map(({ attendeeName, ...row }) => ({
+      ...row,
+      ...(withAttendees ? { attendeeName } : {}),
+      topics: (row.topics as string[]).map((topic) => ({ code: topic, label: TOPICS[topic as Topic] ?? topic })),
+    }));
+    if (!withAttendees) return { ...present(organisation), bookings };
+    return { ...present(organisation), contacts: await this.organisations.contacts(id), bookings };
+  }
+
+  /** An admin's correction; the answer is the entry in full. */
   async update(id: string, dto: UpdateOrganisationDto) {
     const organisation = await this.find(id);
     if (organisation.mergedInto) throw new DomainError('organisation_merged', 'Cette fiche a été fusionnée dans une autre : corrigez celle-ci.');
     await this.organisations.update(id, { ...dto });
-    return this.get(id);
+    return this.detail(id, true);
   }
 
   /**
@@ -50,7 +61,7 @@ export class OrganisationsService {
       if (source.mergedInto || target.mergedInto) throw new DomainError('organisation_merged', 'L’une des deux fiches a déjà été fusionnée.');
       await this.organisations.merge(id, into, manager);
     });
-    return this.get(into);
+    return this.detail(into, true);
   }
 
   private async find(id: string): Promise<OrganisationRow> {

@@ -1,6 +1,7 @@
 import { Controller, Get, Query, StreamableFile } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { Staff } from '../auth/staff.guard';
+import { CurrentStaff, Staff } from '../auth/staff.guard';
+import type { StaffUser } from '../auth/staff-user';
 import { AttendanceReportQuery } from './dto/attendance-report.query';
 import { ReportsService } from './reports.service';
 
@@ -12,10 +13,10 @@ export class ReportsController {
   @Get('attendance')
   @Staff('admin', 'viewer')
   @ApiProduces('application/json', 'text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-  @ApiOperation({ summary: 'Permanences, workshops and attendance over a period: the figures and one row per booking (JSON, CSV or XLSX)' })
-  async attendance(@Query() query: AttendanceReportQuery) {
-    if (!query.format || query.format === 'json') return this.reports.attendance(query.from, query.to);
-    const file = await this.reports.attendanceFile(query.from, query.to, query.format);
+  @ApiOperation({ summary: 'Permanences, workshops and attendance over a period: the figures and one row per booking (JSON, CSV or XLSX); a viewer’s rows name no attendee' })
+  async attendance(@Query() query: AttendanceReportQuery, @CurrentStaff() staff: StaffUser) {
+    if (!query.format || query.format === 'json') return this.reports.attendance(staff, query.from, query.to);
+    const file = await this.reports.attendanceFile(staff, query.from, query.to, query.format);
     return new StreamableFile(file.content, { type: file.contentType, disposition: `attachment; filename="${file.filename}"`, length: file.content.length });
   }
 }

@@ -30,11 +30,19 @@ const ROW_COLUMNS: ReadonlyArray<{ key: keyof AttendanceRow; header: string; wid
   { key: 'attendance', header: 'Présence', width: 16 },
 ];
 
+/** The columns naming the attendee, left out for whoever does not see attendees. */
+const ATTENDEE_COLUMNS: ReadonlyArray<keyof AttendanceRow> = ['attendeeName', 'attendeeEmail'];
+
+function rowColumns(withAttendees: boolean): typeof ROW_COLUMNS {
+  return withAttendees ? ROW_COLUMNS : ROW_COLUMNS.filter(({ key }) => !ATTENDEE_COLUMNS.includes(key));
+}
+
 type CountFigure = { [K in keyof ReportFigures]: ReportFigures[K] extends number | null ? K : never }[keyof ReportFigures];
 
 /** The figures of the "Synthèse" sheet, in order. */
 const FIGURE_LABELS: ReadonlyArray<[CountFigure, string]> = [
   ['permanencesHeld', 'Permanences tenues'],
+  ['permanencesScheduled', 'Permanences à venir ou en cours'],
   ['permanencesCancelled', 'Permanences annulées'],
   ['slotsOffered', 'Créneaux proposés'],
   ['slotsBooked', 'Créneaux réservés'],
@@ -43,6 +51,7 @@ const FIGURE_LABELS: ReadonlyArray<[CountFigure, string]> = [
   ['noShows', 'Absences non excusées'],
   ['excused', 'Absences excusées'],
   ['attendanceRate', 'Taux de présence'],
+  ['attendanceUnrecorded', 'Présences non renseignées (rendez-vous passés)'],
   ['organisations', 'Structures distinctes'],
   ['newOrganisations', 'Nouvelles structures'],
 ];
@@ -52,14 +61,14 @@ const FIGURE_LABELS: ReadonlyArray<[CountFigure, string]> = [
  * CRLF line ends (RFC 4180). Fields starting with = + - @ are prefixed with a quote so that a name
  * typed by the public cannot become a formula.
  */
-export function attendanceCsv(report: AttendanceReport): ReportFile {
+export function attendanceCsv(report: AttendanceReport, withAttendees: boolean): ReportFile {
   const csv = stringify(report.rows, {
     bom: true,
     delimiter: ';',
     record_delimiter: '\r\n',
     header: true,
     escape_formulas: true,
-    columns: ROW_COLUMNS.map(({ key, header }) => ({ key, header })),
+    columns: rowColumns(withAttendees).map(({ key, header }) => ({ key, header })),
   });
   return { content: Buffer.from(csv, 'utf8'), contentType: 'text/csv; charset=utf-8', filename: `rapport-${report.from}-${report.to}.csv` };
 }
@@ -78,8 +87,13 @@ export class AttendanceWorkbook {
   private readonly workbook: InstanceType<typeof stream.xlsx.WorkbookWriter>;
   private readonly summary: Worksheet;
   private readonly rows: Worksheet;
+  private readonly columns: typeof ROW_COLUMNS;
 
-  constructor(private readonly heading: ReportHeading) {
+  constructor(
+    private readonly heading: ReportHeading,
+    withAttendees: boolean,
+  ) {
+    this.columns = rowColumns(withAttendees);
     const output = new PassThrough();
     output.on('data', (chunk: Buffer) => this.chunks.push(chunk));
     this.workbook = new stream.xlsx.WorkbookWriter({
@@ -96,9 +110,9 @@ export class AttendanceWorkbook {
   /** Writes the rows sheet, yielding to the event loop every ROWS_PER_TURN rows (other requests go on). */
   async addRows(rows: AttendanceRow[]): Promise<void> {
     const sheet = this.rows;
-    sheet.columns = ROW_COLUMNS.map(({ key, header, width }) => ({ key, header, width }));
+    sheet.columns = this.columns.map(({ key, header, width }) => ({ key, header, width }));
     sheet.getRow(1).font = { bold: true };
-    sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: ROW_COLUMNS.length } };
+    sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: this.columns.length } };
     // One style object for every cell of the rows: exceljs remembers the style id of an object it has
     // seen, so the 140,000 cells of a year cost one style lookup instead of one each (half the time of
     // the whole workbook). They have no style of their own; the header row keeps its bold font.

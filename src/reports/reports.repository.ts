@@ -11,6 +11,7 @@ export interface ReportScope {
 
 export interface SessionTotals {
   held: number;
+  scheduled: number;
   cancelled: number;
   slotsOffered: number;
 }
@@ -18,9 +19,12 @@ export interface SessionTotals {
 export interface BookingTotals {
   bookings: number;
   slotsBooked: number;
+  /** Attendance of the bookings whose event has ended. */
   present: number;
   absent: number;
   excused: number;
+  /** Confirmed bookings whose event has ended with no attendance recorded. */
+  unrecorded: number;
   organisations: number;
   newOrganisations: number;
 }
@@ -93,7 +97,7 @@ const SCOPED = `
   in_range AS (
     SELECT b.id, b.status, b.attendance, b.topics, b.created_at, b.organisation_id, b.organisation_name, b.organisation_siret,
            b.organisation_legal_form, b.organisation_postcode, b.attendee_name, b.attendee_email,
-           'permanence' AS kind, sl.starts_at AS event_start, coalesce(ps.name, 'Permanence') AS title
+           'permanence' AS kind, sl.starts_at AS event_start, sl.ends_at AS event_end, coalesce(ps.name, 'Permanence') AS title
     FROM permanence_sessions s
     JOIN slots sl ON sl.session_id = s.id
     JOIN bookings b ON b.slot_id = sl.id
@@ -102,7 +106,7 @@ const SCOPED = `
     UNION ALL
     SELECT b.id, b.status, b.attendance, b.topics, b.created_at, b.organisation_id, b.organisation_name, b.organisation_siret,
            b.organisation_legal_form, b.organisation_postcode, b.attendee_name, b.attendee_email,
-           'atelier', w.starts_at, w.title
+           'atelier', w.starts_at, w.ends_at, w.title
     FROM workshops w
     JOIN bookings b ON b.workshop_id = w.id
     WHERE w.starts_at >= $3 AND w.starts_at < $4 AND b.status <> 'cancelled'
@@ -134,19 +138,22 @@ export class ReportsRepository {
   /**
    * Every figure of the period in one statement (each part a JSON value), so that it is one round
    * trip, and so that PostgreSQL computes it while the caller works on the rows (`ReportsService`).
-   * - sessions: sessions by status, and the slots of those held;
-   * - bookings: counts over the period's bookings. An organisation is new when its first
+   * - sessions: sessions by status, a scheduled one being held once it has ended at `now` (and to
+   *   come before), and the slots of the scheduled ones;
+   * - bookings: counts over the period's bookings; attendance only over those whose event has ended
+   *   at `now` (it can be noted from the start, but a session is only over at its end). An organisation is new when its first
    *   non-cancelled booking ever (by event start, over every period) is in this one; having a booking
    *   in the period, it only needs none before it;
    * - byLegalForm, byTopic, byCommune (the register's commune, else the postcode, else nothing known);
    * - workshops: every workshop starting in the period, cancelled ones included, with its
    *   non-cancelled registrations counted, and its local date and time in `timeZone`.
    */
-  async figures(scope: ReportScope, timeZone: string, manager: EntityManager): Promise<FigureRows> {
+  async figures(scope: ReportScope, timeZone: string, now: Date, manager: EntityManager): Promise<FigureRows> {
     const [figures] = await manager.query(
       `SELECT
          (SELECT json_build_object(
-                   'held', count(*) FILTER (WHERE s.status = 'scheduled'),
+                   'held', count(*) FILTER (WHERE s.status = 'scheduled' AND s.ends_at <= $6),
+                   'scheduled', count(*) FILTER (WHERE s.status = 'scheduled' AND s.ends_at > $6),
                    'cancelled', count(*) FILTER (WHERE s.status = 'cancelled'),
                    'slotsOffered', coalesce(sum(n.slots) FILTER (WHERE s.status = 'scheduled'), 0))
           FROM permanence_sessions s
@@ -164,9 +171,10 @@ export class ReportsRepository {
           SELECT json_build_object(
                    'bookings', count(*),
                    'slotsBooked', count(*) FILTER (WHERE kind = 'permanence' AND status = 'confirmed'),
-                   'present', count(*) FILTER (WHERE attendance = 'present'),
-                   'absent', count(*) FILTER (WHERE attendance = 'absent'),
-                   'excused', count(*) FILTER (WHERE attendance = 'excused'),
+                   'present', count(*) FILTER (WHERE attendance = 'present' AND event_end <= $6),
+                   'absent', count(*) FILTER (WHERE attendance = 'absent' AND event_end <= $6),
+                   'excused', count(*) FILTER (WHERE attendance = 'excused' AND event_end <= $6),
+                   'unrecorded', count(*) FILTER (WHERE attendance IS NULL AND status = 'confirmed' AND event_end <= $6),
                    'organisations', count(DISTINCT org_key),
                    'newOrganisations', (SELECT count(*) FROM firsts WHERE first_start >= $3))
           FROM report_scoped) AS bookings,
@@ -193,7 +201,7 @@ export class ReportsRepository {
                 LEFT JOIN bookings b ON b.workshop_id = w.id AND b.status <> 'cancelled'
                 WHERE w.starts_at >= $3 AND w.starts_at < $4
                 GROUP BY w.id) x) AS workshops`,
-      [scope.fromDate, scope.toDate, scope.fromInstant, scope.toInstant, timeZone],
+      [scope.fromDate, scope.toDate, scope.fromInstant, scope.toInstant, timeZone, now],
     );
     return figures;
   }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { seesAttendees, StaffUser } from '../auth/staff-user';
 import { LEGAL_FORMS, TOPICS } from '../bookings/booking-options';
 import { addDays, addMonths, todayIn, wallTimeToInstant } from '../calendar';
 import { Clock } from '../common/clock';
@@ -28,15 +29,21 @@ export interface AttendanceReport extends ReportHeading {
 }
 
 export interface ReportFigures {
+  /** Scheduled sessions that have ended. */
   permanencesHeld: number;
+  /** Scheduled sessions not ended yet (to come, or under way). */
+  permanencesScheduled: number;
   permanencesCancelled: number;
   slotsOffered: number;
   slotsBooked: number;
   bookings: number;
   attended: number;
+  /** Present over recorded attendance, for the bookings whose event has ended; null when none is recorded. */
   attendanceRate: number | null;
   noShows: number;
   excused: number;
+  /** Confirmed bookings whose event has ended and whose attendance is not recorded yet. */
+  attendanceUnrecorded: number;
   organisations: number;
   newOrganisations: number;
   byLegalForm: Array<{ code: string | null; label: string; bookings: number; organisations: number }>;
@@ -55,8 +62,9 @@ export interface AttendanceRow {
   legalForm: string | null;
   postcode: string | null;
   commune: string | null;
-  attendeeName: string;
-  attendeeEmail: string;
+  /** Absent for whoever does not see attendees (`seesAttendees`). */
+  attendeeName?: string;
+  attendeeEmail?: string;
   topics: string;
   status: string;
   attendance: string;
@@ -71,16 +79,17 @@ export class ReportsService {
     private readonly clock: Clock,
   ) {}
 
-  async attendance(from?: string, to?: string): Promise<AttendanceReport> {
+  /** The report as `staff` may read it: a viewer's rows name no attendee. */
+  async attendance(staff: StaffUser, from?: string, to?: string): Promise<AttendanceReport> {
     const scope = this.scope(from, to);
-    return this.inOneSnapshot(scope, async (rows, figures) => ({ ...heading(scope), figures: await figures, rows }));
+    return this.inOneSnapshot(scope, staff, async (rows, figures) => ({ ...heading(scope), figures: await figures, rows }));
   }
 
-  async attendanceFile(from: string | undefined, to: string | undefined, format: 'csv' | 'xlsx'): Promise<ReportFile> {
-    if (format === 'csv') return attendanceCsv(await this.attendance(from, to));
+  async attendanceFile(staff: StaffUser, from: string | undefined, to: string | undefined, format: 'csv' | 'xlsx'): Promise<ReportFile> {
+    if (format === 'csv') return attendanceCsv(await this.attendance(staff, from, to), seesAttendees(staff));
     const scope = this.scope(from, to);
-    return this.inOneSnapshot(scope, async (rows, figures) => {
-      const workbook = new AttendanceWorkbook(heading(scope));
+    return this.inOneSnapshot(scope, staff, async (rows, figures) => {
+      const workbook = new AttendanceWorkbook(heading(scope), seesAttendees(staff));
       // The rows sheet first (most of the work), while PostgreSQL computes the figures.
       await workbook.addRows(rows);
       return workbook.finish(await figures);
@@ -91,11 +100,13 @@ export class ReportsService {
    * Runs `use` with the period's rows and its figures (still being computed: `use` may work on the
    * rows meanwhile), inside one REPEATABLE READ transaction so that both describe the same bookings.
    */
-  private inOneSnapshot<T>(scope: ReportScope, use: (rows: AttendanceRow[], figures: Promise<ReportFigures>) => Promise<T>): Promise<T> {
+  private inOneSnapshot<T>(scope: ReportScope, staff: StaffUser, use: (rows: AttendanceRow[], figures: Promise<ReportFigures>) => Promise<T>): Promise<T> {
+    const withAttendees = seesAttendees(staff);
+    const now = this.clock.now();
     return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
       await this.reports.selectScope(scope, manager);
-      const rows = (await this.reports.rows(PROGRAMME_TIME_ZONE, manager)).map(attendanceRow);
-      const figures = this.reports.figures(scope, PROGRAMME_TIME_ZONE, manager).then(reportFigures);
+      const rows = (await this.reports.rows(PROGRAMME_TIME_ZONE, manager)).map((row) => attendanceRow(row, withAttendees));
+      const figures = this.reports.figures(scope, PROGRAMME_TIME_ZONE, now, manager).then(reportFigures);
       // `use` awaits it later, across turns of the event loop: a failure meanwhile is not unhandled.
       const settled = figures.then(
         () => undefined,
@@ -129,6 +140,7 @@ function reportFigures({ sessions, bookings, byLegalForm, byTopic, byCommune, wo
   const recorded = bookings.present + bookings.absent + bookings.excused;
   return {
     permanencesHeld: sessions.held,
+    permanencesScheduled: sessions.scheduled,
     permanencesCancelled: sessions.cancelled,
     slotsOffered: sessions.slotsOffered,
     slotsBooked: bookings.slotsBooked,
@@ -137,6 +149,7 @@ function reportFigures({ sessions, bookings, byLegalForm, byTopic, byCommune, wo
     attendanceRate: recorded === 0 ? null : Math.round((bookings.present / recorded) * 10_000) / 10_000,
     noShows: bookings.absent,
     excused: bookings.excused,
+    attendanceUnrecorded: bookings.unrecorded,
     organisations: bookings.organisations,
     newOrganisations: bookings.newOrganisations,
     byLegalForm: byLegalForm.map((row) => ({ ...row, label: legalFormLabel(row.code) })),
@@ -169,7 +182,7 @@ function workshopFigures(workshop: WorkshopFigures): ReportFigures['workshops'][
   };
 }
 
-function attendanceRow(row: ReportRow): AttendanceRow {
+function attendanceRow(row: ReportRow, withAttendees: boolean): AttendanceRow {
   return {
     kind: row.kind,
     date: row.date,
@@ -180,8 +193,7 @@ function attendanceRow(row: ReportRow): AttendanceRow {
     legalForm: row.legalForm === null ? null : legalFormLabel(row.legalForm),
     postcode: row.postcode,
     commune: row.commune,
-    attendeeName: row.attendeeName,
-    attendeeEmail: row.attendeeEmail,
+    ...(withAttendees ? { attendeeName: row.attendeeName, attendeeEmail: row.attendeeEmail } : {}),
     topics: row.topics.map(topicLabel).join(', '),
     status: STATUS_LABELS[row.status],
     attendance: row.attendance === null ? UNRECORDED : ATTENDANCE_LABELS[row.attendance],

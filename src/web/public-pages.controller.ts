@@ -7,6 +7,7 @@ import { manageUrl } from '../bookings/manage-token';
 import { CancelBookingDto, CreateBookingDto, RescheduleBookingDto } from '../bookings/dto/create-booking.dto';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
+import { PersonalData } from '../common/no-store';
 import { BookingRateLimit } from '../common/rate-limits';
 import { uuidPipe } from '../common/uuid.pipe';
 import { AppConfig } from '../config/app-config';
@@ -84,6 +85,7 @@ export class PublicPagesController {
 
   /** The e-mailed link: the booking, and what its holder can do with it. `nouveau` marks the confirmation. */
   @Get('reservations/:id')
+  @PersonalData()
   async manage(@Param('id', uuidPipe) id: string, @Query() query: Record<string, unknown>, @Page() page: PageContext, @Res() response: Response) {
     const token = typeof query.token === 'string' ? query.token : '';
     const done = query.fait === 'annulation' ? 'C’est fait : votre réservation est annulée. Un e-mail vous le confirme.' : query.fait === 'deplacement' ? 'C’est fait : votre rendez-vous est déplacé. Un e-mail vous le confirme, avec l’invitation mise à jour.' : null;
@@ -91,6 +93,7 @@ export class PublicPagesController {
   }
 
   @Post('reservations/:id/annuler')
+  @PersonalData()
   async cancel(@Param('id', uuidPipe) id: string, @Body() body: FormBody, @Page() page: PageContext, @Res() response: Response) {
     const token = text(body, 'token') ?? '';
     try {
@@ -104,6 +107,7 @@ export class PublicPagesController {
   }
 
   @Post('reservations/:id/deplacer')
+  @PersonalData()
   async reschedule(@Param('id', uuidPipe) id: string, @Body() body: FormBody, @Page() page: PageContext, @Res() response: Response) {
     const token = text(body, 'token') ?? '';
     try {

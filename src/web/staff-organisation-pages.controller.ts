@@ -1,12 +1,13 @@
 import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
+import type { StaffUser } from '../auth/staff-user';
 import { bookingOptions } from '../bookings/booking-options';
 import { DomainError } from '../common/domain-error';
 import { uuidPipe } from '../common/uuid.pipe';
 import { ListOrganisationsQuery, MergeOrganisationDto, UpdateOrganisationDto } from '../organisations/dto/organisation.dto';
 import { OrganisationsService } from '../organisations/organisations.service';
 import { errorsByField, FormBody, text, validated } from './forms';
-import { Page, Pages, StaffPage } from './page.guard';
+import { Page, Pages, PageStaff, StaffPage } from './page.guard';
 import { PageContext, Views } from './views';
 
 type Organisation = Awaited<ReturnType<OrganisationsService['get']>>;
@@ -35,7 +36,10 @@ interface DetailOptions {
   search?: string;
 }
 
-/** The register of organisations, for admins: search, an entry and its history, corrections, merging a duplicate. */
+/**
+ * The register of organisations: search, an entry and its history for admins and the metropolis'
+ * viewer (who sees no contact person nor who came); corrections and merging a duplicate for admins.
+ */
 @Controller('staff')
 @Pages()
 export class StaffOrganisationPagesController {
@@ -45,7 +49,7 @@ export class StaffOrganisationPagesController {
   ) {}
 
   @Get('organisations')
-  @StaffPage('admin')
+  @StaffPage('admin', 'viewer')
   async list(@Query() query: Record<string, unknown>, @Page() page: PageContext, @Res() response: Response) {
     const q = typeof query.q === 'string' ? query.q : '';
     const pageNumber = typeof query.page === 'string' && /^[1-9]\d{0,5}$/.test(query.page) ? Number(query.page) : 1;
@@ -67,15 +71,15 @@ export class StaffOrganisationPagesController {
   }
 
   @Get('organisations/:id')
-  @StaffPage('admin')
-  async detail(@Param('id', uuidPipe) id: string, @Query() query: Record<string, unknown>, @Page() page: PageContext, @Res() response: Response) {
+  @StaffPage('admin', 'viewer')
+  async detail(@Param('id', uuidPipe) id: string, @Query() query: Record<string, unknown>, @Page() page: PageContext, @PageStaff() staff: StaffUser, @Res() response: Response) {
     const flash = typeof query.fait === 'string' ? (DONE[query.fait] ?? null) : null;
-    await this.sendDetail(response, { ...page, flash }, id, { search: typeof query.cible === 'string' ? query.cible : '' });
+    await this.sendDetail(response, { ...page, flash }, staff, id, { search: typeof query.cible === 'string' ? query.cible : '' });
   }
 
   @Post('organisations/:id')
   @StaffPage('admin')
-  async correct(@Param('id', uuidPipe) id: string, @Body() body: FormBody, @Page() page: PageContext, @Res() response: Response) {
+  async correct(@Param('id', uuidPipe) id: string, @Body() body: FormBody, @Page() page: PageContext, @PageStaff() staff: StaffUser, @Res() response: Response) {
     const values = Object.fromEntries(FIELDS.map((name) => [name, text(body, name) ?? '']));
     try {
       const dto = await validated(UpdateOrganisationDto, {
@@ -92,7 +96,7 @@ export class StaffOrganisationPagesController {
       if (!(error instanceof DomainError) || !['validation_failed', 'organisation_merged'].includes(error.code)) throw error;
       const invalid = error.code === 'validation_failed';
       response.status(422);
-      return this.sendDetail(response, page, id, {
+      return this.sendDetail(response, page, staff, id, {
         values,
         errors: invalid ? errorsByField(error) : {},
         alert: invalid ? 'La fiche n’est pas corrigée : voyez les messages sous les champs à revoir.' : error.detail,
@@ -103,7 +107,7 @@ export class StaffOrganisationPagesController {
 
   @Post('organisations/:id/fusionner')
   @StaffPage('admin')
-  async merge(@Param('id', uuidPipe) id: string, @Body() body: FormBody, @Page() page: PageContext, @Res() response: Response) {
+  async merge(@Param('id', uuidPipe) id: string, @Body() body: FormBody, @Page() page: PageContext, @PageStaff() staff: StaffUser, @Res() response: Response) {
     const search = text(body, 'cible') ?? '';
     let into: string;
     try {
@@ -111,7 +115,7 @@ export class StaffOrganisationPagesController {
     } catch (error) {
       if (!(error instanceof DomainError) || error.code !== 'validation_failed') throw error;
       response.status(422);
-      return this.sendDetail(response, page, id, { search, errors: { into: 'Choisissez dans la liste la fiche à conserver.' } });
+      return this.sendDetail(response, page, staff, id, { search, errors: { into: 'Choisissez dans la liste la fiche à conserver.' } });
     }
     try {
       await this.organisations.merge(id, into);
@@ -119,17 +123,18 @@ export class StaffOrganisationPagesController {
       if (!(error instanceof DomainError) || !['validation_failed', 'organisation_merged', 'organisation_not_found'].includes(error.code)) throw error;
       response.status(422);
       // A missing source entry is found missing again by the page itself (404).
-      return this.sendDetail(response, page, id, { search, errors: { into: errorsByField(error).into ?? error.detail } });
+      return this.sendDetail(response, page, staff, id, { search, errors: { into: errorsByField(error).into ?? error.detail } });
     }
     response.redirect(303, `/staff/organisations/${into}?fait=fusion`);
   }
 
-  private async sendDetail(response: Response, page: PageContext, id: string, options: DetailOptions) {
-    const organisation = await this.organisations.get(id);
+  private async sendDetail(response: Response, page: PageContext, staff: StaffUser, id: string, options: DetailOptions) {
+    const organisation = await this.organisations.get(id, staff);
+    const editable = staff.role === 'admin' && !organisation.mergedInto;
     const errors = { ...options.errors };
     const search = (options.search ?? '').trim();
     let candidates: object[] = [];
-    if (search !== '' && !organisation.mergedInto) {
+    if (search !== '' && editable) {
       try {
         const dto = await validated(ListOrganisationsQuery, { q: search });
         candidates = (await this.organisations.list(dto.q, CANDIDATES + 1, 0)).filter((entry) => entry.id !== id).slice(0, CANDIDATES);
@@ -143,8 +148,10 @@ export class StaffOrganisationPagesController {
       'staff/organisation',
       {
         organisation: organisationView(organisation),
-        contacts: organisation.contacts.map((contact) => ({ ...contact, lastBookingAt: new Date(contact.lastBookingAt).toISOString() })),
+        contacts: 'contacts' in organisation ? organisation.contacts.map((contact) => ({ ...contact, lastBookingAt: new Date(contact.lastBookingAt).toISOString() })) : null,
         history: organisation.bookings.map(historyRow),
+        withAttendees: 'contacts' in organisation,
+        editable,
         values: options.values ?? formValues(organisation),
         errors,
         alert: options.alert ?? null,
@@ -184,7 +191,8 @@ function formValues(organisation: Organisation): Record<string, string> {
 }
 
 function organisationView(organisation: Organisation) {
-  const { contacts: _contacts, bookings: _bookings, ...entry } = organisation;
+  const { bookings: _bookings, ...entry } = organisation;
+  delete (entry as { contacts?: unknown }).contacts;
   return {
     ...entry,
     esusText: organisation.esusApproved === null ? 'Non renseigné' : organisation.esusApproved ? 'Oui' : 'Non',
@@ -200,7 +208,7 @@ function historyRow(booking: Organisation['bookings'][number]) {
     startsAt: new Date(row.startsAt as string | Date).toISOString(),
     kind: row.kind === 'workshop' ? 'Atelier' : 'Permanence',
     title: String(row.title),
-    attendeeName: String(row.attendeeName),
+    attendeeName: row.attendeeName === undefined ? null : String(row.attendeeName),
     status: status.label,
     badge: status.badge,
     topics: row.topics.map((topic) => topic.label).join(', '),

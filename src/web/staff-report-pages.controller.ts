@@ -1,10 +1,11 @@
 import { Controller, Get, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
+import { seesAttendees, StaffUser } from '../auth/staff-user';
 import { DomainError } from '../common/domain-error';
 import { AttendanceReportQuery } from '../reports/dto/attendance-report.query';
 import { AttendanceReport, ReportsService } from '../reports/reports.service';
 import { errorsByField, validated } from './forms';
-import { Page, Pages, StaffPage } from './page.guard';
+import { Page, Pages, PageStaff, StaffPage } from './page.guard';
 import { PageContext, Views } from './views';
 
 /** How many booking rows the page shows; the files hold them all. */
@@ -28,12 +29,12 @@ export class StaffReportPagesController {
 
   @Get('rapports')
   @StaffPage('admin', 'viewer')
-  async report(@Query() query: Record<string, unknown>, @Page() page: PageContext, @Res() response: Response) {
+  async report(@Query() query: Record<string, unknown>, @Page() page: PageContext, @PageStaff() staff: StaffUser, @Res() response: Response) {
     const period: Period = { du: query.du, au: query.au };
     let report: AttendanceReport;
     try {
       const dto = await validated(AttendanceReportQuery, periodInput(period));
-      report = await this.reports.attendance(dto.from, dto.to);
+      report = await this.reports.attendance(staff, dto.from, dto.to);
     } catch (error) {
       if (!(error instanceof DomainError) || !isPeriodError(error)) throw error;
       const values = { du: typeof period.du === 'string' ? period.du : '', au: typeof period.au === 'string' ? period.au : '' };
@@ -45,27 +46,27 @@ export class StaffReportPagesController {
         { title: 'Rapport de fréquentation', status: 422 },
       );
     }
-    this.views.send(response, 'staff/reports', { ...reportView(report), values: { du: report.from, au: report.to }, errors: {}, alert: null }, page, { title: 'Rapport de fréquentation' });
+    this.views.send(response, 'staff/reports', { ...reportView(report, seesAttendees(staff)), values: { du: report.from, au: report.to }, errors: {}, alert: null }, page, { title: 'Rapport de fréquentation' });
   }
 
   @Get('rapports/export.csv')
   @StaffPage('admin', 'viewer')
-  async csv(@Query() query: Record<string, unknown>, @Res() response: Response) {
-    await this.sendFile(response, { du: query.du, au: query.au }, 'csv');
+  async csv(@Query() query: Record<string, unknown>, @PageStaff() staff: StaffUser, @Res() response: Response) {
+    await this.sendFile(response, staff, { du: query.du, au: query.au }, 'csv');
   }
 
   @Get('rapports/export.xlsx')
   @StaffPage('admin', 'viewer')
-  async xlsx(@Query() query: Record<string, unknown>, @Res() response: Response) {
-    await this.sendFile(response, { du: query.du, au: query.au }, 'xlsx');
+  async xlsx(@Query() query: Record<string, unknown>, @PageStaff() staff: StaffUser, @Res() response: Response) {
+    await this.sendFile(response, staff, { du: query.du, au: query.au }, 'xlsx');
   }
 
   /** The file of the period, as the API sends it; a bad period goes back to the page, which explains it. */
-  private async sendFile(response: Response, period: Period, format: 'csv' | 'xlsx') {
+  private async sendFile(response: Response, staff: StaffUser, period: Period, format: 'csv' | 'xlsx') {
     let file: Awaited<ReturnType<ReportsService['attendanceFile']>>;
     try {
       const dto = await validated(AttendanceReportQuery, periodInput(period));
-      file = await this.reports.attendanceFile(dto.from, dto.to, format);
+      file = await this.reports.attendanceFile(staff, dto.from, dto.to, format);
     } catch (error) {
       if (!(error instanceof DomainError) || !isPeriodError(error)) throw error;
       const back = new URLSearchParams();
@@ -79,8 +80,6 @@ export class StaffReportPagesController {
         'Content-Type': file.contentType,
         'Content-Disposition': `attachment; filename="${file.filename}"`,
         'Content-Length': String(file.content.length),
-        // Names and e-mail addresses: not for shared caches.
-        'Cache-Control': 'private, no-store',
       })
       .end(file.content);
   }
@@ -112,7 +111,7 @@ function periodErrors(error: DomainError): Record<string, string> {
   return errors;
 }
 
-function reportView(report: AttendanceReport) {
+function reportView(report: AttendanceReport, withAttendees: boolean) {
   const { figures } = report;
   const query = new URLSearchParams({ du: report.from, au: report.to }).toString();
   return {
@@ -122,6 +121,7 @@ function reportView(report: AttendanceReport) {
       timeZone: report.timeZone,
       figures: [
         { label: 'Permanences tenues', value: figures.permanencesHeld },
+        { label: 'Permanences à venir ou en cours', value: figures.permanencesScheduled },
         { label: 'Permanences annulées', value: figures.permanencesCancelled },
         { label: 'Créneaux proposés', value: figures.slotsOffered },
         { label: 'Créneaux réservés', value: figures.slotsBooked },
@@ -130,6 +130,7 @@ function reportView(report: AttendanceReport) {
         { label: 'Absences non excusées', value: figures.noShows },
         { label: 'Absences excusées', value: figures.excused },
         { label: 'Taux de présence', value: figures.attendanceRate === null ? 'non calculable (aucune présence renseignée)' : percent(figures.attendanceRate) },
+        { label: 'Présences non renseignées (rendez-vous passés)', value: figures.attendanceUnrecorded },
         { label: 'Structures distinctes', value: figures.organisations },
         { label: 'Nouvelles structures', value: figures.newOrganisations },
       ],
@@ -138,6 +139,7 @@ function reportView(report: AttendanceReport) {
       byCommune: figures.byCommune,
       workshops: figures.workshops.map((workshop) => ({ ...workshop, date: shortDate(workshop.date), cancelled: workshop.status === 'cancelled' })),
       rows: report.rows.slice(0, ROWS_SHOWN).map((row) => ({ ...row, kind: KIND_LABELS[row.kind] ?? row.kind, date: shortDate(row.date) })),
+      withAttendees,
       rowCount: report.rows.length,
       rowsShown: Math.min(report.rows.length, ROWS_SHOWN),
       truncated: report.rows.length > ROWS_SHOWN,

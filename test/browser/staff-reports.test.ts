@@ -57,7 +57,7 @@ describe('staff pages: reports and register of organisations, in a real browser'
     if (!found) throw new Error(`no organisation named ${name}`);
     return (await api.get(`/api/organisations/${found.id}`, admin)).body;
   }
-  async function apiReport(query = API_PERIOD): Promise<{ from: string; to: string; figures: Figures; rows: Array<{ attendeeName: string }> }> {
+  async function apiReport(query = API_PERIOD): Promise<{ from: string; to: string; figures: Figures; rows: Array<{ attendeeName: string; attendeeEmail: string }> }> {
     const response = await api.get(`/api/reports/attendance?${query}`, admin);
     expect(response.status).toBe(200);
     return response.body;
@@ -132,6 +132,7 @@ describe('staff pages: reports and register of organisations, in a real browser'
     expect(await page.getByLabel('Au', { exact: true }).inputValue()).toBe(PERIOD.au);
     const shown = async (label: string) => (await cells(page, 'chiffres', label).textContent())?.trim();
     expect(await shown('Permanences tenues')).toBe(String(figures.permanencesHeld));
+    expect(await shown('Permanences à venir ou en cours')).toBe(String(figures.permanencesScheduled));
     expect(await shown('Permanences annulées')).toBe(String(figures.permanencesCancelled));
     expect(await shown('Créneaux proposés')).toBe(String(figures.slotsOffered));
     expect(await shown('Créneaux réservés')).toBe(String(figures.slotsBooked));
@@ -142,6 +143,7 @@ describe('staff pages: reports and register of organisations, in a real browser'
     expect(await shown('Structures distinctes')).toBe(String(figures.organisations));
     expect(await shown('Nouvelles structures')).toBe(String(figures.newOrganisations));
     expect(await shown('Taux de présence')).toMatch(/^40\s%$/u);
+    expect(await shown('Présences non renseignées (rendez-vous passés)')).toBe(String(figures.attendanceUnrecorded));
 
     for (const row of figures.byLegalForm) {
       expect(await cells(page, 'par-forme', row.label).allTextContents()).toEqual([String(row.bookings), String(row.organisations)]);
@@ -250,28 +252,69 @@ describe('staff pages: reports and register of organisations, in a real browser'
     await context.close();
   });
 
-  it('lets the metropolis’ viewer open the reports, not the register (403 page, nothing merged)', async () => {
+  it('shows the metropolis’ viewer the report and its files without any attendee’s name or e-mail', async () => {
     const { context, page } = await newVisitor(browser, app.baseUrl);
     await signIn(page, viewer.email, viewer.password);
     expect(new URL(page.url()).pathname).toBe('/staff/rapports');
+    await page.goto(`/staff/rapports?${PERIOD_QUERY}`);
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Rapport de fréquentation');
-    expect(await page.getByRole('link', { name: 'Structures' }).count()).toBe(0);
-    expect(await page.getByRole('link', { name: 'Télécharger le tableau CSV' }).count()).toBe(1);
+    const report = await apiReport();
+    const people = report.rows.flatMap((row) => [row.attendeeName, row.attendeeEmail]);
+    expect(people).toContain('Camille Martin');
+    expect(await page.locator('#rendez-vous tbody tr').count()).toBe(report.rows.length);
+    expect(await page.locator('#rendez-vous thead th').allTextContents()).toEqual(['Date', 'Rendez-vous', 'Structure', 'Commune', 'Thématiques', 'Statut', 'Présence']);
+    const html = await page.content();
+    for (const text of people) expect(html).not.toContain(text);
     await checkPage(page, 'staff-reports-viewer');
+
+    const [csv] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Télécharger le tableau CSV' }).click()]);
+    const csvText = (await bytesOf(csv)).toString('utf8').slice(1);
+    expect(csvText.split('\r\n')[0]).toBe('Type;Date;Heure;Intitulé;Structure;SIRET;Forme juridique;Code postal;Commune;Thématiques;Statut;Présence');
+    expect(csvText.split('\r\n')).toHaveLength(1 + report.rows.length + 1);
+    for (const text of people) expect(csvText).not.toContain(text);
+
+    const [xlsx] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Télécharger le classeur Excel (XLSX)' }).click()]);
+    const workbook = new Workbook();
+    await workbook.xlsx.load((await bytesOf(xlsx)) as unknown as ArrayBuffer);
+    expect(workbook.getWorksheet('Rendez-vous')!.rowCount).toBe(1 + report.rows.length);
+    const cellsText: string[] = [];
+    for (const sheet of workbook.worksheets) sheet.eachRow((row) => row.eachCell((cell) => void cellsText.push(String(cell.value))));
+    expect(cellsText).toContain('Entraide Loire');
+    for (const text of people) expect(cellsText).not.toContain(text);
+    await context.close();
+  });
+
+  it('shows the metropolis’ viewer the register and an entry’s history, with no contact person nor who came, and no form', async () => {
+    const { context, page } = await newVisitor(browser, app.baseUrl);
+    await signIn(page, viewer.email, viewer.password);
     const csrf = await page.locator('input[name=_csrf]').first().inputValue();
+    await page.getByRole('link', { name: 'Structures' }).click();
+    await page.waitForURL((url) => url.pathname === '/staff/organisations');
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Registre des structures');
+    const names = (await page.locator('#structures tbody th').allTextContents()).map((name) => name.trim());
+    expect(names).toEqual(((await api.get('/api/organisations', admin)).body as Array<{ name: string }>).map((organisation) => organisation.name));
+    await checkPage(page, 'staff-organisations-viewer');
 
-    const list = await page.goto('/staff/organisations');
-    expect(list?.status()).toBe(403);
-    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Action impossible');
-    expect(await page.getByRole('alert').textContent()).toContain('Votre rôle ne permet pas');
-    expect(await page.locator('#structures').count()).toBe(0);
-    await checkPage(page, 'staff-organisations-forbidden');
+    const organisation = await entry('Entraide Loire');
+    const detail = await page.goto(`/staff/organisations/${organisation.id}`);
+    expect(detail?.status()).toBe(200);
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Entraide Loire');
+    expect(await page.locator('#historique tbody tr').count()).toBe(2);
+    expect(await page.locator('#historique thead th').allTextContents()).toEqual(['Date', 'Type', 'Intitulé', 'Thématiques', 'État', 'Présence']);
+    expect(await page.locator('#contacts').count()).toBe(0);
+    const html = await page.content();
+    for (const text of ['Eve Blanc', 'eve@entraide.test', 'Inès Moreau', 'ines@entraide.test']) expect(html).not.toContain(text);
+    expect(await page.getByRole('button', { name: 'Enregistrer les corrections' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Chercher la fiche à conserver' }).count()).toBe(0);
+    await checkPage(page, 'staff-organisation-viewer');
 
+    // Read-only: the forms' routes refuse a viewer, and nothing is merged.
     const [duplicate, kept] = [await entry('Coop Alpha Saint-Étienne'), await entry('Coop Alpha')];
-    expect((await page.goto(`/staff/organisations/${duplicate.id}`))?.status()).toBe(403);
     const merge = await page.request.post(`/staff/organisations/${duplicate.id}/fusionner`, { form: { _csrf: csrf, into: kept.id }, maxRedirects: 0 });
     expect(merge.status()).toBe(403);
-    expect((await entry('Coop Alpha Saint-Étienne')).mergedInto).toBeNull();
+    const correct = await page.request.post(`/staff/organisations/${duplicate.id}`, { form: { _csrf: csrf, name: 'Renommée' }, maxRedirects: 0 });
+    expect(correct.status()).toBe(403);
+    expect(await entry('Coop Alpha Saint-Étienne')).toMatchObject({ name: 'Coop Alpha Saint-Étienne', mergedInto: null });
     await context.close();
   });
 
