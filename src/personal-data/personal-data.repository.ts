@@ -122,6 +122,7 @@ export class PersonalDataRepository {
 
   async forgetCounters(email: string, manager: EntityManager): Promise<void> {
     const address = email.trim().toLowerCase();
-    await manager.query(`DELETE FROM rate_limits WHERE key = ANY($1)`, [[`booking-email:${address}`, `login-failures:${address}`]]);
+    // The login lock's key is lower-cased by PostgreSQL (AuthService.login).
+    await manager.query(`DELETE FROM rate_limits WHERE key = ANY($1) OR key = 'login-failures:' || lower($2::text)`, [[`booking-email:${address}`, `login-failures:${address}`], email]);
   }
 }
