@@ -114,4 +114,37 @@ describe('booking with an Idempotency-Key', () => {
     expect([late.status, late.body.code, late.body.manageToken]).toEqual([409, 'already_booked', undefined]);
     app.clock.set(new Date('2026-11-27T10:00:00Z'));
   });
+
+  it('makes the booking form carry a key of its own, so the form sent twice books once', async () => {
+    const [, later] = await listSessions(api);
+    const slot = later.slots[1];
+    const form = await fetch(`${app.baseUrl}/reserver/creneau/${slot.id}`, { headers: { accept: 'text/html' } });
+    const cookie = form.headers.getSetCookie().find((setCookie) => setCookie.startsWith('rv_csrf='))!.split(';')[0];
+    const html = await form.text();
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(html)?.[1];
+    const key = /name="idempotencyKey" value="([^"]+)"/.exec(html)?.[1];
+    expect(key).toMatch(/^[0-9a-f-]{36}$/);
+    const fields = new URLSearchParams({
+      _csrf: csrf!,
+      idempotencyKey: key!,
+      'attendee.name': 'Double clic',
+      'attendee.email': 'double-clic@asso.test',
+      'organisation.name': 'Association du double clic',
+      consent: 'on',
+    });
+    const send = () =>
+      fetch(`${app.baseUrl}/reserver/creneau/${slot.id}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html', cookie },
+        body: fields,
+        redirect: 'manual',
+      });
+    const first = await send();
+    const second = await send();
+    expect([first.status, second.status]).toEqual([303, 303]);
+    expect(second.headers.get('location')?.replace('&nouveau=1', '')).toBe(first.headers.get('location')?.replace('&nouveau=1', ''));
+    expect(await written('double-clic@asso.test')).toEqual({ bookings: 1, messages: 1 });
+    const fresh = await (await fetch(`${app.baseUrl}/reserver/creneau/${slot.id}`, { headers: { accept: 'text/html' } })).text();
+    expect(/name="idempotencyKey" value="([^"]+)"/.exec(fresh)?.[1]).not.toBe(key);
+  });
 });
