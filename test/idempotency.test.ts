@@ -147,4 +147,16 @@ describe('booking with an Idempotency-Key', () => {
     const fresh = await (await fetch(`${app.baseUrl}/reserver/creneau/${slot.id}`, { headers: { accept: 'text/html' } })).text();
     expect(/name="idempotencyKey" value="([^"]+)"/.exec(fresh)?.[1]).not.toBe(key);
   });
+
+  it('forgets the keys of an address whose personal data is erased: the request no longer replays the booking', async () => {
+    const [, later] = await listSessions(api);
+    const body = bookingRequest(later.slots[2].id, { attendee: { name: 'Effacée', email: 'effacee@asso.test' } });
+    const key = randomUUID();
+    const first = await book(body, key);
+    expect(first.status).toBe(201);
+    expect((await api.post('/api/personal-data/erase', { email: 'effacee@asso.test' }, await adminToken(api))).status).toBe(200);
+    expect((await app.dataSource.query(`SELECT count(*)::int AS n FROM idempotency_keys WHERE booking_id = $1`, [first.body.id]))[0].n).toBe(0);
+    const after = await book(body, key);
+    expect(after.body.id).not.toBe(first.body.id);
+  });
 });
