@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { bookingRequest, listSessions } from './support/factories';
 import { client, Client } from './support/http';
 import { TcpProxy } from './support/tcp-proxy';
@@ -91,5 +92,34 @@ describe('PostgreSQL going away under the service', () => {
       `SELECT count(*)::int AS n FROM slots s WHERE s.booked <> (SELECT count(*) FROM bookings b WHERE b.slot_id = s.id AND b.status = 'confirmed')`,
     );
     expect(drift[0].n).toBe(0);
+  });
+
+  it('keeps a booking whose acknowledgement was lost after the commit, and hands it, with its manage token, to the retry with the same Idempotency-Key', async () => {
+    expect(await eventually(async () => (await api.get('/health')).status === 200)).toBe(true);
+    const sessions = await listSessions(api);
+    const slot = sessions[1].slots[0];
+    const body = bookingRequest(slot.id, { attendee: { name: 'Coupée après le commit', email: 'apres-commit@asso.test' } });
+    const headers = { 'idempotency-key': `"${randomUUID()}"` };
+
+    const cut = proxy.cutAfterCommitOf('INSERT INTO bookings');
+    const first = await api.request('POST', '/api/bookings', { body, headers });
+    await cut;
+    expect([first.status, first.body.code]).toEqual([503, 'service_unavailable']);
+    const stored: Array<{ id: string }> = await direct.dataSource.query(`SELECT id FROM bookings WHERE attendee_email = 'apres-commit@asso.test'`);
+    expect(stored).toHaveLength(1);
+
+    await proxy.up();
+    expect(await eventually(async () => (await api.get('/health')).status === 200)).toBe(true);
+    const retry = await api.request('POST', '/api/bookings', { body, headers });
+    expect([retry.status, retry.body.id, retry.body.status]).toEqual([201, stored[0].id, 'confirmed']);
+    expect((await api.get(`/api/bookings/${retry.body.id}`, retry.body.manageToken)).status).toBe(200);
+
+    // Whoever knows only the e-mail and the slot gets no manage token.
+    const withoutKey = await api.post('/api/bookings', body);
+    expect([withoutKey.status, withoutKey.body.code, withoutKey.body.manageToken]).toEqual([409, 'already_booked', undefined]);
+    const again = await direct.dataSource.query(`SELECT count(*)::int AS n FROM bookings WHERE attendee_email = 'apres-commit@asso.test'`);
+    expect(again[0].n).toBe(1);
+    const confirmations = await direct.dataSource.query(`SELECT count(*)::int AS n FROM outbox_messages WHERE booking_id = $1 AND kind = 'booking_confirmed'`, [stored[0].id]);
+    expect(confirmations[0].n).toBe(1);
   });
 });

@@ -74,6 +74,31 @@ describe('rate limits (RATE_LIMITS=on), counted in the database', () => {
     expect(allowed.status).toBe(200);
   });
 
+  it('checks at most five of sixty wrong passwords sent at once, then refuses the right one while locked', async () => {
+    // From sixty addresses (behind the trusted proxy), so the per-IP limit plays no part.
+    const from = (i: number) => ({ 'x-forwarded-for': `198.51.100.${i + 1}` });
+    const guesses = await Promise.all(
+      Array.from({ length: 60 }, (_, i) => api.request('POST', '/api/auth/login', { body: { email: ADMIN.email, password: `guess-${i}` }, headers: from(i) })),
+    );
+    const statuses = guesses.map((response) => response.status);
+    expect(statuses.filter((status) => status === 401).length).toBeLessThanOrEqual(5);
+    expect(statuses.filter((status) => status !== 401 && status !== 429)).toEqual([]);
+    const right = await api2.request('POST', '/api/auth/login', { body: { email: ADMIN.email, password: ADMIN.password }, headers: from(60) });
+    expect([right.status, right.body.code]).toEqual([429, 'too_many_requests']);
+  });
+
+  it('counts every spelling that finds the account against one lock (U+0130 is lower-cased as PostgreSQL does)', async () => {
+    const admin = (await api.post('/api/auth/login', { email: ADMIN.email, password: ADMIN.password })).body.accessToken;
+    const created = await api.post('/api/users', { email: 'tim@cress.test', name: 'Tim', role: 'advisor', password: 'tim-password-123' }, admin);
+    expect(created.status).toBe(201);
+    const [{ same }] = await app.dataSource.query(`SELECT lower('tİm@cress.test') = 'tim@cress.test' AS same`);
+    expect(same).toBe(true); // the lookup finds Tim's account by this spelling
+    for (let i = 0; i < 5; i += 1) expect((await api.post('/api/auth/login', { email: 'tİm@cress.test', password: `wrong-${i}` })).status).toBe(401);
+    for (const email of ['tim@cress.test', 'tİm@cress.test', 'TIM@cress.test']) {
+      expect((await api.post('/api/auth/login', { email, password: 'tim-password-123' })).status).toBe(429);
+    }
+  });
+
   it('a successful login clears the failures', async () => {
     for (let i = 0; i < 4; i += 1) expect((await api.post('/api/auth/login', { email: ADMIN.email, password: 'wrong' })).status).toBe(401);
     expect((await api.post('/api/auth/login', { email: ADMIN.email, password: ADMIN.password })).status).toBe(200);

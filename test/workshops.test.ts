@@ -36,6 +36,17 @@ describe('statute workshops', () => {
     expect(list.body.map((listedWorkshop: WorkshopView) => listedWorkshop.id)).toEqual([workshop.id]);
   });
 
+  it('accepts RFC 3339 instants with six or nine fraction digits, as Python, PostgreSQL and Go write them', async () => {
+    const response = await api.post(
+      '/api/workshops',
+      { title: 'x', startsAt: '2027-01-21T09:00:00.123456+01:00', endsAt: '2027-01-21T11:30:00.987654321Z', location: 'x', capacity: 5 },
+      admin,
+    );
+    expect([response.status, response.body.startsAt, response.body.endsAt]).toEqual([201, '2027-01-21T08:00:00.123Z', '2027-01-21T11:30:00.987Z']);
+    const moved = await api.patch(`/api/workshops/${response.body.id}`, { registrationClosesAt: '2027-01-20T18:00:00.000000Z' }, admin);
+    expect([moved.status, moved.body.registrationClosesAt]).toEqual([200, '2027-01-20T18:00:00.000Z']);
+  });
+
   it('refuses incoherent workshop dates with field errors', async () => {
     const response = await api.post(
       '/api/workshops',

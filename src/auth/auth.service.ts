@@ -52,24 +52,22 @@ export class AuthService implements OnApplicationBootstrap {
   }
 
   /**
-   * Five wrong passwords for one address within 15 minutes lock it for 15 minutes, whether an
-   * account exists or not (so the lock tells nothing about which addresses are accounts).
+   * Five attempts for one address within 15 minutes, then it is locked for 15 minutes, whether an
+   * account exists or not (so the lock tells nothing about which addresses are accounts); a successful
+   * login clears the count. The attempt is counted, in one statement, before the password is checked:
+   * counted after, parallel guesses all passed the check before the first failure was written.
    */
   async login(email: string, password: string): Promise<LoginResult> {
-    const lockKey = `login-failures:${email.trim().toLowerCase()}`;
-    const locked = await this.rateLimits.blockedUntil(lockKey);
-    if (locked) {
-      const minutes = Math.max(1, Math.ceil((locked.getTime() - this.clock.now().getTime()) / 60_000));
+    const lockKey = `login-failures:${await this.users.lookupKey(email)}`;
+    const { limit, ttl, blockDuration } = RATE_LIMITS.loginFailuresPerEmail;
+    const { blockedUntil } = await this.rateLimits.hit(lockKey, limit, ttl, blockDuration);
+    if (blockedUntil) {
+      const minutes = Math.max(1, Math.ceil((blockedUntil.getTime() - this.clock.now().getTime()) / 60_000));
       throw new DomainError('too_many_requests', `Trop de tentatives de connexion : ce compte est verrouillé pendant ${minutes} min.`);
     }
     const user = await this.users.withPasswordByEmail(email);
     const valid = await verifyPassword(user?.passwordHash ?? null, password);
-    if (!user || !valid || !user.active) {
-      const { limit, ttl, blockDuration } = RATE_LIMITS.loginFailuresPerEmail;
-      // The store blocks once hits exceed its limit: the fifth failure is the one that locks.
-      await this.rateLimits.hit(lockKey, limit - 1, ttl, blockDuration);
-      throw new DomainError('invalid_credentials', 'Adresse e-mail ou mot de passe incorrect.');
-    }
+    if (!user || !valid || !user.active) throw new DomainError('invalid_credentials', 'Adresse e-mail ou mot de passe incorrect.');
     await this.rateLimits.reset(lockKey);
     const now = Math.floor(this.clock.now().getTime() / 1000);
     const exp = now + this.config.jwtTtlSeconds;

@@ -28,7 +28,17 @@ export class UsersRepository {
     return user ?? null;
   }
 
-  /** With the password hash, for login only. */
+  /**
+   * An address as withPasswordByEmail matches it: lower() in PostgreSQL, whose case mapping follows
+   * the database's locale and differs from JavaScript's (`İ`, U+0130, is `i` in C.UTF-8 but `i̇` in
+   * toLowerCase), so the login lock keyed by it covers every spelling that finds the account.
+   */
+  async lookupKey(email: string): Promise<string> {
+    const [row] = (await this.dataSource.query('SELECT lower($1::text) AS key', [email])) as Array<{ key: string }>;
+    return row.key;
+  }
+
+  /** With the password hash, for login only; lookupKey is the same normalisation. */
   withPasswordByEmail(email: string): Promise<User | null> {
     return this.dataSource.manager
       .createQueryBuilder(User, 'user')

@@ -1,5 +1,5 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
-import { ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
+import { ApiHeader, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { sendCalendar } from '../ical/calendar-response';
 import { OptionalStaff } from '../auth/staff.guard';
@@ -26,9 +26,10 @@ export class BookingsController {
   @Post('bookings')
   @PersonalData()
   @BookingRateLimit()
-  @ApiOperation({ summary: 'Book a permanence slot; the response carries the manage token, once' })
-  book(@Body() dto: CreateBookingDto) {
-    return this.bookings.book(dto);
+  @ApiOperation({ summary: 'Book a permanence slot; the response carries the manage token, once (and in the replays of its Idempotency-Key)' })
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: '16 to 255 visible ASCII characters (a UUID), bare or as a quoted string; the same key and body within 24 h answer with the first booking, another body gets 422' })
+  book(@Body() dto: CreateBookingDto, @Headers('idempotency-key') idempotencyKey?: string) {
+    return this.bookings.book(dto, idempotencyKey);
   }
 
   @Get('bookings/:id')

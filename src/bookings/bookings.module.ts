@@ -4,6 +4,7 @@ import { NotificationsModule } from '../notifications/notifications.module';
 import { BookingsController } from './bookings.controller';
 import { BookingsRepository } from './bookings.repository';
 import { BookingsService } from './bookings.service';
+import { IdempotencyRepository } from './idempotency.repository';
 import { ManageTokens } from './manage-token';
 import { WaitlistRepository } from './waitlist.repository';
 import { WaitlistService } from './waitlist.service';
@@ -11,7 +12,7 @@ import { WaitlistService } from './waitlist.service';
 @Module({
   imports: [AuthModule, NotificationsModule],
   controllers: [BookingsController],
-  providers: [BookingsService, BookingsRepository, WaitlistService, WaitlistRepository, ManageTokens],
-  exports: [BookingsService, BookingsRepository, WaitlistService, WaitlistRepository, ManageTokens],
+  providers: [BookingsService, BookingsRepository, WaitlistService, WaitlistRepository, ManageTokens, IdempotencyRepository],
+  exports: [BookingsService, BookingsRepository, WaitlistService, WaitlistRepository, ManageTokens, IdempotencyRepository],
 })
 export class BookingsModule {}

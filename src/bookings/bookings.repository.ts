@@ -3,6 +3,8 @@ import { DataSource, EntityManager } from 'typeorm';
 import { updateReturning } from '../database/sql';
 import { OutboxKind } from '../notifications/outbox-message.entity';
 import { Booking, BookingAttention } from './booking.entity';
+import { IdempotencyClaim } from './idempotency';
+import { idempotencyParameters, recordIdempotencyKey } from './idempotency.repository';
 
 /** A slot as the booking engine sees it, read under the slot's row lock. */
 export interface LockedSlot {
@@ -159,9 +161,10 @@ export class BookingsRepository {
    * row, and re-checks `bookable`, the count and the start on the row it waited for), insert the
    * booking, and record the messages it causes. No row when there is no seat to take; a second active
    * booking of the same e-mail on the slot violates `bookings_slot_email_key`, i.e. `already_booked`.
+   * With an idempotency claim, the key is recorded by the same statement (see recordIdempotencyKey).
    */
-  async book(booking: NewBooking, attendeeKind: OutboxKind, advisorKind: OutboxKind, now: Date, manager: EntityManager = this.dataSource.manager): Promise<BookedSeat | null> {
-    const [row]: BookedSeat[] = await manager.query(
+  async book(booking: NewBooking, attendeeKind: OutboxKind, advisorKind: OutboxKind, now: Date, claim: IdempotencyClaim | null): Promise<BookedSeat | null> {
+    const [row]: BookedSeat[] = await this.dataSource.query(
       `WITH seat AS (
          UPDATE slots sl SET booked = sl.booked + 1
          FROM desks d JOIN permanence_sessions s ON s.id = d.session_id LEFT JOIN users u ON u.id = d.advisor_id
@@ -176,9 +179,11 @@ export class BookingsRepository {
          SELECT m.kind, m.recipient, booking.id, '{}', 0, $16, $16
          FROM booking, seat, LATERAL (VALUES ($17::text, $4::text), ($18::text, seat."advisorEmail")) AS m(kind, recipient)
          WHERE m.recipient IS NOT NULL
+       ), idempotency AS (
+         ${recordIdempotencyKey('booking')}
        )
        SELECT seat.*, booking.created_at AS "createdAt" FROM seat, booking`,
-      [booking.id, booking.slotId, ...newBookingValues(booking), now, attendeeKind, advisorKind],
+      [booking.id, booking.slotId, ...newBookingValues(booking), now, attendeeKind, advisorKind, ...idempotencyParameters(claim)],
     );
     return row ?? null;
   }

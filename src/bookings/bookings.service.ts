@@ -12,6 +12,8 @@ import { Booking } from './booking.entity';
 import { CONSENT_VERSION } from './consent';
 import { BookingsRepository, BookingView, LockedSlot, NewBooking, SessionState } from './bookings.repository';
 import { CreateBookingDto } from './dto/create-booking.dto';
+import { IdempotencyClaim, idempotencyClaim, parseIdempotencyKey } from './idempotency';
+import { IdempotencyRepository } from './idempotency.repository';
 import { ManageTokens, manageTokenMatches, manageUrl } from './manage-token';
 import { WaitlistService } from './waitlist.service';
 
@@ -25,14 +27,20 @@ export class BookingsService {
     private readonly dataSource: DataSource,
     private readonly bookings: BookingsRepository,
     private readonly waitlist: WaitlistService,
+    private readonly idempotency: IdempotencyRepository,
     private readonly tokens: ManageTokens,
     private readonly outbox: OutboxRepository,
     private readonly clock: Clock,
     private readonly config: AppConfig,
   ) {}
 
-  /** A slot (`slotId`) or a workshop (`workshopId`); the manage token is in this response only. */
-  async book(dto: CreateBookingDto) {
+  /**
+   * A slot (`slotId`) or a workshop (`workshopId`); the manage token is in this response only, and in
+   * its replays: with an `Idempotency-Key`, the same key and the same request within 24 hours answer
+   * with the booking the first one made (its current state) instead of booking again; the key with
+   * another request is refused. A request that failed stored nothing, so its retry is tried afresh.
+   */
+  async book(dto: CreateBookingDto, idempotencyKey?: string) {
     if ((dto.slotId === undefined) === (dto.workshopId === undefined)) {
       const message = 'Indiquez soit slotId (un créneau de permanence), soit workshopId (un atelier).';
       throw new DomainError('validation_failed', message, [
@@ -40,6 +48,9 @@ export class BookingsService {
         { field: 'workshopId', message },
       ]);
     }
+    const claim = idempotencyKey === undefined ? null : idempotencyClaim(parseIdempotencyKey(idempotencyKey), dto, this.clock.now());
+    const replayed = claim && (await this.replay(claim));
+    if (replayed) return replayed;
     const id = randomUUID();
     const { token, hash } = this.tokens.issue(id);
     const booking: NewBooking = {
@@ -59,8 +70,31 @@ export class BookingsService {
       manageTokenHash: hash,
       icalUid: `${id}@rendez-vous-ess`,
     };
-    const view = dto.workshopId ? await this.registerForWorkshop(booking, dto.workshopId) : await this.bookSlot(booking, dto.slotId!);
+    let view: BookingView;
+    try {
+      view = dto.workshopId ? await this.registerForWorkshop(booking, dto.workshopId, claim) : await this.bookSlot(booking, dto.slotId!, claim);
+    } catch (error) {
+      // The same key sent again while the first request was running: that one has committed by now
+      // (the slot or workshop lock, or the key's own unique index, made this one wait for it).
+      const concurrent = claim && (await this.replay(claim).catch((lookup) => (lookup instanceof DomainError ? Promise.reject(lookup) : null)));
+      if (concurrent) return concurrent;
+      throw error;
+    }
     return { ...this.present(view), manageToken: token, manageUrl: this.manageUrl(id, token) };
+  }
+
+  /** The booking a key made, with its manage token, when the key is stored for this very request. */
+  private async replay(claim: IdempotencyClaim) {
+    const stored = await this.idempotency.find(claim.keyHash, this.clock.now());
+    if (!stored) return null;
+    if (!stored.requestHash.equals(claim.requestHash)) {
+      throw new DomainError('idempotency_key_reused', 'Cette clé d’idempotence a déjà servi pour une autre demande : créez-en une nouvelle pour chaque réservation.', [
+        { field: 'Idempotency-Key', message: 'Déjà utilisée pour une autre demande.' },
+      ]);
+    }
+    const view = (await this.bookings.view(stored.bookingId))!;
+    const { token } = this.tokens.issue(stored.bookingId);
+    return { ...this.present(view), manageToken: token, manageUrl: this.manageUrl(stored.bookingId, token) };
   }
 
   /**
@@ -68,8 +102,8 @@ export class BookingsService {
    * its slots (`bookable`), so a booking that waited for the slot lock sees the cancellation. The
    * answer is built from what the statement returned, without reading the booking again.
    */
-  private async bookSlot(booking: NewBooking, slotId: string): Promise<BookingView> {
-    const seat = await this.bookings.book(booking, 'booking_confirmed', 'advisor_slot_booked', booking.consentAt);
+  private async bookSlot(booking: NewBooking, slotId: string, claim: IdempotencyClaim | null): Promise<BookingView> {
+    const seat = await this.bookings.book(booking, 'booking_confirmed', 'advisor_slot_booked', booking.consentAt, claim);
     if (!seat) throw await this.whyNoSeat(slotId, booking.attendeeEmail);
     return {
       booking: created(booking, { status: 'confirmed', createdAt: seat.createdAt }),
@@ -84,8 +118,8 @@ export class BookingsService {
     };
   }
 
-  private async registerForWorkshop(booking: NewBooking, workshopId: string): Promise<BookingView> {
-    const registration = await this.waitlist.register(booking, workshopId);
+  private async registerForWorkshop(booking: NewBooking, workshopId: string, claim: IdempotencyClaim | null): Promise<BookingView> {
+    const registration = await this.waitlist.register(booking, workshopId, claim);
     const status = registration.outcome === 'waitlisted' ? 'waitlisted' : 'confirmed';
     return {
       booking: created({ ...booking, slotId: null }, { status, createdAt: registration.createdAt!, workshopId }),

@@ -4,6 +4,8 @@ import { updateReturning } from '../database/sql';
 import { OutboxKind } from '../notifications/outbox-message.entity';
 import { Workshop } from '../workshops/workshop.entity';
 import { NEW_BOOKING_COLUMNS, NEW_BOOKING_PARAMETERS, NewBooking, newBookingValues } from './bookings.repository';
+import { IdempotencyClaim } from './idempotency';
+import { idempotencyParameters, recordIdempotencyKey } from './idempotency.repository';
 import { Seats } from './waitlist-rules';
 
 export type RegistrationOutcome =
@@ -46,9 +48,10 @@ export class WaitlistRepository {
 
   /**
    * One round trip: `take_workshop_seat` (migration 1764300000000) decides under the workshop's row
-   * lock and counts the seat or the place in line; the booking and its message are inserted with it.
+   * lock and counts the seat or the place in line; the booking, its message and its idempotency key
+   * (see recordIdempotencyKey) are inserted with it.
    */
-  async register(booking: NewBooking, workshopId: string, now: Date, kinds: Record<'confirmed' | 'waitlisted', OutboxKind>): Promise<Registration> {
+  async register(booking: NewBooking, workshopId: string, now: Date, kinds: Record<'confirmed' | 'waitlisted', OutboxKind>, claim: IdempotencyClaim | null): Promise<Registration> {
     const [row]: Registration[] = await this.dataSource.query(
       `WITH seat AS (
          SELECT * FROM take_workshop_seat($2, $16, $4, $7, $6)
@@ -60,11 +63,13 @@ export class WaitlistRepository {
        ), message AS (
          INSERT INTO outbox_messages (kind, recipient, booking_id, payload, ical_sequence, available_at, created_at)
          SELECT CASE booking.status WHEN 'confirmed' THEN $17 ELSE $18 END, $4, booking.id, '{}', 0, $16, $16 FROM booking
+       ), idempotency AS (
+         ${recordIdempotencyKey('booking')}
        )
        SELECT seat.outcome, seat.waitlist_position AS "waitlistPosition", booking.created_at AS "createdAt",
               w.title, w.starts_at AS "startsAt", w.ends_at AS "endsAt", w.time_zone AS "timeZone", w.location
        FROM seat LEFT JOIN booking ON true LEFT JOIN workshops w ON w.id = $2`,
-      [booking.id, workshopId, ...newBookingValues(booking), now, kinds.confirmed, kinds.waitlisted],
+      [booking.id, workshopId, ...newBookingValues(booking), now, kinds.confirmed, kinds.waitlisted, ...idempotencyParameters(claim)],
     );
     return row;
   }

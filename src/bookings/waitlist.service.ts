@@ -7,6 +7,7 @@ import { OutboxRepository } from '../notifications/outbox.repository';
 import { Workshop } from '../workshops/workshop.entity';
 import { Booking, CancelledBy } from './booking.entity';
 import { BookingsRepository, NewBooking } from './bookings.repository';
+import { IdempotencyClaim } from './idempotency';
 import { afterCapacityChange, afterLeaving } from './waitlist-rules';
 import { Registration, Touched, WaitlistRepository } from './waitlist.repository';
 
@@ -33,9 +34,9 @@ export class WaitlistService {
   ) {}
 
   /** `confirmed` while seats remain, then `waitlisted` at the end of the line (or 409 without a waitlist). */
-  async register(booking: NewBooking, workshopId: string): Promise<Registration> {
+  async register(booking: NewBooking, workshopId: string, claim: IdempotencyClaim | null): Promise<Registration> {
     const registration = await this.rush.run(workshopId, () =>
-      this.waitlist.register(booking, workshopId, this.clock.now(), { confirmed: 'workshop_confirmed', waitlisted: 'workshop_waitlisted' }),
+      this.waitlist.register(booking, workshopId, this.clock.now(), { confirmed: 'workshop_confirmed', waitlisted: 'workshop_waitlisted' }, claim),
     );
     if (registration.outcome !== 'confirmed' && registration.outcome !== 'waitlisted') throw refusal(registration.outcome);
     return registration;

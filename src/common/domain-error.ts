@@ -21,6 +21,7 @@ export const ERROR_CODES = [
   'slot_full',
   'workshop_full',
   'already_booked',
+  'idempotency_key_reused',
   'slot_in_past',
   'session_cancelled',
   'session_in_past',

@@ -49,6 +49,8 @@ export function describeCode(code: ErrorCode): { status: number; title: string }
       return { status: 409, title: 'Already booked' };
     case 'workshop_full':
       return { status: 409, title: 'Workshop full' };
+    case 'idempotency_key_reused':
+      return { status: 422, title: 'Idempotency key reused for another request' };
     case 'organisation_limit_reached':
       return { status: 409, title: 'Organisation limit reached' };
     case 'email_taken':
@@ -208,6 +210,8 @@ function fromDatabaseError(error: QueryFailedError): DomainError {
       return new DomainError('slot_full', 'Ce créneau est complet.');
     case 'users_email_key':
       return new DomainError('email_taken', 'Un compte existe déjà avec cette adresse e-mail.');
+    case 'idempotency_keys_pkey':
+      return new DomainError('conflict', 'Une demande avec cette clé d’idempotence est en cours : réessayez dans un instant.');
   }
   if (driverError.code === '40001' || driverError.code === '40P01') {
     return new DomainError('conflict', 'La demande est entrée en conflit avec une autre ; réessayez.');

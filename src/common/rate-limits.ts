@@ -19,7 +19,7 @@ export const RATE_LIMITS = {
   bookingPerEmail: { limit: 10, ttl: 60 * MINUTE, blockDuration: 30 * MINUTE },
   /** Login attempts from one IP address. */
   loginPerIp: { limit: 20, ttl: 15 * MINUTE, blockDuration: 15 * MINUTE },
-  /** Failed logins for one account: the fifth locks it for 15 minutes (see AuthService). */
+  /** Login attempts for one address, counted before the password is checked (see AuthService.login). */
   loginFailuresPerEmail: { limit: 5, ttl: 15 * MINUTE, blockDuration: 15 * MINUTE },
 } as const;
 
@@ -59,14 +59,6 @@ export class RateLimitStore {
       [key, now, ttlMs, limit, blockMs],
     )) as Array<{ hits: number; window_ends_at: Date; blocked_until: Date | null }>;
     return { hits: row.hits, windowEndsAt: row.window_ends_at, blockedUntil: row.blocked_until };
-  }
-
-  /** When `key` is blocked, until when; otherwise null. */
-  async blockedUntil(key: string): Promise<Date | null> {
-    const rows = (await this.dataSource.query(`SELECT blocked_until FROM rate_limits WHERE key = $1 AND blocked_until > $2`, [key, this.clock.now()])) as Array<{
-      blocked_until: Date;
-    }>;
-    return rows[0]?.blocked_until ?? null;
   }
 
   async reset(key: string): Promise<void> {

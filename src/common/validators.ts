@@ -31,7 +31,14 @@ export function IsWallTime(options?: ValidationOptions) {
     });
 }
 
-const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
+// RFC 3339 §5.6: `time-secfrac = "." 1*DIGIT`, any number of digits (Python, PostgreSQL and Go send 6 or 9),
+// and ABNF literals are case-insensitive, so `t` and `z` are valid too. V8's Date.parse keeps the first three digits.
+const INSTANT = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:\d{2})$/;
+
+/** An RFC 3339 date and time with its offset, naming a real calendar date. */
+export function isInstant(value: unknown): value is string {
+  return typeof value === 'string' && INSTANT.test(value) && !Number.isNaN(Date.parse(value)) && isLocalDate(value.slice(0, 10));
+}
 
 /**
  * An instant: RFC 3339 date and time with its offset (`Z` or `+01:00`). A time without an offset
@@ -44,6 +51,6 @@ export function IsInstant(options?: ValidationOptions) {
       target: target.constructor,
       propertyName,
       options: { message: 'Date et heure attendues avec leur fuseau, par exemple 2027-03-18T09:00:00+01:00.', ...options },
-      validator: { validate: (value: unknown) => typeof value === 'string' && INSTANT.test(value) && !Number.isNaN(Date.parse(value)) && isLocalDate(value.slice(0, 10)) },
+      validator: { validate: isInstant },
     });
 }

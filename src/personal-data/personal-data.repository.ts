@@ -108,6 +108,8 @@ export class PersonalDataRepository {
        ), messages AS (
          UPDATE outbox_messages m SET recipient = '${ANONYMOUS_RECIPIENT}', payload = '{}', last_error = NULL
          FROM target t WHERE m.booking_id = t.id AND lower(m.recipient) = lower(t.attendee_email)
+       ), idempotency_keys AS (
+         DELETE FROM idempotency_keys k USING target t WHERE k.booking_id = t.id
        )
        UPDATE bookings b
        SET attendee_name = '${ANONYMOUS_NAME}', attendee_email = 'anonyme-' || b.id || '@anonyme.invalid',
@@ -122,6 +124,7 @@ export class PersonalDataRepository {
 
   async forgetCounters(email: string, manager: EntityManager): Promise<void> {
     const address = email.trim().toLowerCase();
-    await manager.query(`DELETE FROM rate_limits WHERE key = ANY($1)`, [[`booking-email:${address}`, `login-failures:${address}`]]);
+    // The login lock's key is lower-cased by PostgreSQL (AuthService.login).
+    await manager.query(`DELETE FROM rate_limits WHERE key = ANY($1) OR key = 'login-failures:' || lower($2::text)`, [[`booking-email:${address}`, `login-failures:${address}`], email]);
   }
 }

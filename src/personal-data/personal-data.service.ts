@@ -3,6 +3,7 @@ import { Cron } from '@nestjs/schedule';
 import { DataSource } from 'typeorm';
 import type { StaffUser } from '../auth/staff-user';
 import { BookingsService } from '../bookings/bookings.service';
+import { IdempotencyRepository } from '../bookings/idempotency.repository';
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import { PersonalDataRepository } from './personal-data.repository';
@@ -21,12 +22,16 @@ export class PersonalDataService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly repository: PersonalDataRepository,
+    private readonly idempotencyKeys: IdempotencyRepository,
     private readonly bookings: BookingsService,
     private readonly clock: Clock,
     private readonly config: AppConfig,
   ) {}
 
-  /** Every booking whose event ended more than RETENTION_MONTHS ago, in batches; returns how many. */
+  /**
+   * Every booking whose event ended more than RETENTION_MONTHS ago, in batches; returns how many.
+   * The same nightly run deletes the bookings' expired idempotency keys.
+   */
   @Cron('0 30 4 * * *', { name: 'anonymise-expired-bookings', timeZone: 'Europe/Paris' })
   async anonymiseExpired(): Promise<number> {
     const now = this.clock.now();
@@ -39,6 +44,8 @@ export class PersonalDataService {
       if (done < BATCH) break;
     }
     if (total > 0) this.logger.log(`Anonymised the contact data of ${total} booking(s) past the ${this.config.retentionMonths}-month retention period`);
+    const keys = await this.idempotencyKeys.purgeExpired(now);
+    if (keys > 0) this.logger.log(`Deleted ${keys} idempotency key(s) past their 24 hours`);
     return total;
   }
 

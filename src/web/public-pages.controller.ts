@@ -1,4 +1,5 @@
 import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import type { Response } from 'express';
 import { bookingOptions } from '../bookings/booking-options';
 import { BookingsService } from '../bookings/bookings.service';
@@ -137,7 +138,7 @@ export class PublicPagesController {
         message: text(body, 'message'),
         consent: checked(body, 'consent') ? true : undefined,
       });
-      const booking = await this.bookings.book(dto);
+      const booking = await this.bookings.book(dto, text(body, 'idempotencyKey') || undefined);
       response.redirect(303, `/reservations/${booking.id}?token=${encodeURIComponent(booking.manageToken)}&nouveau=1`);
     } catch (error) {
       if (!(error instanceof DomainError) || !isFormError(error)) throw error;
@@ -145,7 +146,9 @@ export class PublicPagesController {
       const errors = error.code === 'validation_failed' ? errorsByField(error) : {};
       const alert = error.code === 'validation_failed' ? 'Certains champs sont à corriger : voyez les messages sous chacun d’eux.' : error.detail;
       response.status(status);
-      this.sendBookingForm(response, page, await describe().catch(() => null), values, errors, alert);
+      // The same form sent again keeps its key; one whose key already booked other details gets a new one.
+      const idempotencyKey = error.code === 'idempotency_key_reused' ? undefined : text(body, 'idempotencyKey');
+      this.sendBookingForm(response, page, await describe().catch(() => null), { ...values, idempotencyKey }, errors, alert);
     }
   }
 
@@ -155,7 +158,7 @@ export class PublicPagesController {
     this.views.send(
       response,
       'book',
-      { target, values, errors, alert: alert ?? null, topics: options.topics, legalForms: options.legalForms, consent: this.consent(), errorList: Object.entries(errors).map(([field, message]) => ({ field, message })) },
+      { target, values, idempotencyKey: (values as { idempotencyKey?: string }).idempotencyKey || randomUUID(), errors, alert: alert ?? null, topics: options.topics, legalForms: options.legalForms, consent: this.consent(), errorList: Object.entries(errors).map(([field, message]) => ({ field, message })) },
       page,
       { title: target.isWorkshop ? `Inscription : ${target.title}` : 'Réserver un créneau de permanence', status: response.statusCode },
     );

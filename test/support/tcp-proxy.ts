@@ -1,6 +1,9 @@
 import { createServer, Server, Socket } from 'node:net';
 import { AddressInfo } from 'node:net';
 
+/** PostgreSQL's ReadyForQuery message, idle (`Z`, length 5, `I`): the previous statement is over and committed. */
+const READY_FOR_QUERY = Buffer.from([0x5a, 0, 0, 0, 5, 0x49]);
+
 /**
  * A TCP relay between the service and PostgreSQL that a test can cut: `down()` drops every open
  * connection at once and refuses new ones, as a restarting server does; `up()` relays again.
@@ -8,6 +11,7 @@ import { AddressInfo } from 'node:net';
 export class TcpProxy {
   private server: Server | null = null;
   private readonly sockets = new Set<Socket>();
+  private plannedCut: { marker: Buffer; resolve: () => void } | null = null;
   port = 0;
 
   constructor(
@@ -24,8 +28,27 @@ export class TcpProxy {
         socket.on('error', () => undefined);
       }
       upstream.connect(this.targetPort, this.targetHost, () => {
-        client.pipe(upstream);
-        upstream.pipe(client);
+        let cut: { seen: Buffer; resolve: () => void } | null = null;
+        client.on('data', (chunk: Buffer) => {
+          upstream.write(chunk);
+          const planned = this.plannedCut;
+          if (planned && !cut && chunk.includes(planned.marker)) {
+            this.plannedCut = null;
+            cut = { seen: Buffer.alloc(0), resolve: planned.resolve };
+          }
+        });
+        upstream.on('data', (chunk: Buffer) => {
+          if (!cut) {
+            client.write(chunk);
+            return;
+          }
+          // The answer is held back; once PostgreSQL says ReadyForQuery, the statement has committed.
+          cut.seen = Buffer.concat([cut.seen, chunk]);
+          if (cut.seen.includes(READY_FOR_QUERY)) {
+            const { resolve } = cut;
+            void this.down().then(resolve);
+          }
+        });
       });
       client.on('close', () => upstream.destroy());
       upstream.on('close', () => client.destroy());
@@ -37,6 +60,17 @@ export class TcpProxy {
     this.port = (server.address() as AddressInfo).port;
     this.server = server;
     return this;
+  }
+
+  /**
+   * Once a message containing `marker` goes to PostgreSQL, lets PostgreSQL execute and commit it but
+   * never relays its answer: when PostgreSQL is ready for the next query, the relay goes `down()`, as a
+   * connection lost between the commit and its acknowledgement. Resolves then.
+   */
+  cutAfterCommitOf(marker: string): Promise<void> {
+    return new Promise((resolve) => {
+      this.plannedCut = { marker: Buffer.from(marker, 'utf8'), resolve };
+    });
   }
 
   async down(): Promise<void> {
