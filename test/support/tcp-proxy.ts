@@ -1,13 +1,23 @@
 import { createServer, Server, Socket } from 'node:net';
 import { AddressInfo } from 'node:net';
 
+interface Pair {
+  client: Socket;
+  upstream: Socket;
+  connected: boolean;
+}
+
 /**
  * A TCP relay between the service and PostgreSQL that a test can cut: `down()` drops every open
  * connection at once and refuses new ones, as a restarting server does; `up()` relays again.
+ * `freeze()` stops relaying without closing anything, as a network cut or a hung server does (no
+ * reset, no answer: new connections are accepted and left waiting too); `thaw()` relays again.
  */
 export class TcpProxy {
   private server: Server | null = null;
   private readonly sockets = new Set<Socket>();
+  private readonly pairs = new Set<Pair>();
+  private frozen = false;
   port = 0;
 
   constructor(
@@ -18,16 +28,22 @@ export class TcpProxy {
   async up(): Promise<this> {
     const server = createServer((client) => {
       const upstream = new Socket();
+      const pair: Pair = { client, upstream, connected: false };
+      this.pairs.add(pair);
       for (const socket of [client, upstream]) {
         this.sockets.add(socket);
         socket.on('close', () => this.sockets.delete(socket));
         socket.on('error', () => undefined);
       }
+      if (this.frozen) client.pause();
       upstream.connect(this.targetPort, this.targetHost, () => {
-        client.pipe(upstream);
-        upstream.pipe(client);
+        pair.connected = true;
+        if (!this.frozen) this.relay(pair);
       });
-      client.on('close', () => upstream.destroy());
+      client.on('close', () => {
+        this.pairs.delete(pair);
+        upstream.destroy();
+      });
       upstream.on('close', () => client.destroy());
     });
     await new Promise<void>((resolve, reject) => {
@@ -44,5 +60,25 @@ export class TcpProxy {
     this.server = null;
     for (const socket of this.sockets) socket.destroy();
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  freeze(): void {
+    this.frozen = true;
+    for (const { client, upstream } of this.pairs) {
+      client.unpipe(upstream);
+      upstream.unpipe(client);
+      client.pause();
+      upstream.pause();
+    }
+  }
+
+  thaw(): void {
+    this.frozen = false;
+    for (const pair of this.pairs) if (pair.connected) this.relay(pair);
+  }
+
+  private relay({ client, upstream }: Pair): void {
+    client.pipe(upstream);
+    upstream.pipe(client);
   }
 }
