@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { bookingRequest } from './support/factories';
 import { runServiceUntilExit, ServiceProcess, startEmbeddedServiceProcess } from './support/service-process';
 
-jest.setTimeout(180_000);
+// Each embedded start migrates a new database in WebAssembly: tens of seconds on a busy machine.
+jest.setTimeout(300_000);
 
 async function freePort(): Promise<number> {
   const server = createServer();

@@ -46,7 +46,6 @@ const KEEPALIVE_DELAY_MS = 10_000;
  * the lost query. Closed, it fails them at once and the pool discards it.
  */
 export class BoundedClient extends Client {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   override query(...args: any[]): any {
     const result: unknown = (super.query as (...parameters: unknown[]) => unknown)(...args);
     if (result instanceof Promise) {
