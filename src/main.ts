@@ -49,7 +49,8 @@ function holdDataDir(dataDir: string): void {
     if (!(error instanceof DataDirInUseError)) throw error;
     console.error(
       `DATA_DIR ${dataDir} is in use by process ${error.holderPid} (its embedded database is open there): ` +
-        `stop that process first, or give this one another DATA_DIR (or a DATABASE_URL)`,
+        `stop that process first, or give this one another DATA_DIR (or a DATABASE_URL); ` +
+        `if process ${error.holderPid} is not Rendez-vous ESS, delete ${error.lockFile}`,
     );
     process.exit(1);
   }
