@@ -1,10 +1,12 @@
 import { Logger } from '@nestjs/common';
 import type { Server } from 'node:http';
+import { createServer } from 'node:net';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module';
 import { MaskingLogger } from './common/mask';
 import { AppConfig, ConfigError, loadConfig } from './config/app-config';
+import { DataDirInUseError, lockDataDir } from './database/data-dir-lock';
 import { configureHttpApp } from './http-app';
 
 async function bootstrap(): Promise<void> {
@@ -18,14 +20,54 @@ async function bootstrap(): Promise<void> {
     }
     throw error;
   }
+  if (!config.databaseUrl) holdDataDir(config.dataDir);
+  // Before anything starts: a port in use would otherwise surface after the database is open and
+  // "successfully started" is logged.
+  if (await portInUse(config.port)) refusePort(config.port);
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forConfig(config), {
     bodyParser: false,
     logger: new MaskingLogger({ logLevels: levelsFrom(config.logLevel) }),
   });
   configureHttpApp(app);
-  await app.listen(config.port);
+  try {
+    await app.listen(config.port);
+  } catch (error) {
+    // Taken between the check and now.
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    await app.close();
+    refusePort(config.port);
+  }
   stopGracefullyOn(['SIGTERM', 'SIGINT'], app);
   new Logger('Rendez-vous ESS').log(`Listening on ${config.publicUrl} (API documentation: ${config.publicUrl}/api/docs)`);
+}
+
+/** The embedded database is this process's alone: a second process on the same DATA_DIR stops here. */
+function holdDataDir(dataDir: string): void {
+  try {
+    lockDataDir(dataDir);
+  } catch (error) {
+    if (!(error instanceof DataDirInUseError)) throw error;
+    console.error(
+      `DATA_DIR ${dataDir} is in use by process ${error.holderPid} (its embedded database is open there): ` +
+        `stop that process first, or give this one another DATA_DIR (or a DATABASE_URL); ` +
+        `if process ${error.holderPid} is not Rendez-vous ESS, delete ${error.lockFile}`,
+    );
+    process.exit(1);
+  }
+}
+
+function portInUse(port: number): Promise<boolean> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', (error: NodeJS.ErrnoException) => (error.code === 'EADDRINUSE' ? resolve(true) : reject(error)));
+    // Same address as app.listen(port): every interface.
+    probe.listen(port, () => probe.close(() => resolve(false)));
+  });
+}
+
+function refusePort(port: number): never {
+  console.error(`PORT ${port} is already in use by another process: stop it, or set PORT to a free port`);
+  process.exit(1);
 }
 
 /** How long requests in flight may take to finish once a stop is asked for. */

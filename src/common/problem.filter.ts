@@ -220,7 +220,8 @@ function fromDatabaseError(error: QueryFailedError): DomainError {
   if (['22P02', '22007', '22008', '22021'].includes(driverError.code ?? '')) {
     return new DomainError('validation_failed', 'Une valeur de la requête est invalide.');
   }
-  if (driverError.code?.startsWith('08') || driverError.code === '57P01' || driverError.code === '57P03') {
+  // 57014: statement_timeout (or a cancel); 25P03: idle_in_transaction_session_timeout.
+  if (driverError.code?.startsWith('08') || ['57P01', '57P03', '57014', '25P03'].includes(driverError.code ?? '')) {
     return new DomainError('service_unavailable', 'Le service est momentanément indisponible. Réessayez dans un instant.');
   }
   return new DomainError('internal_error', 'Une erreur inattendue est survenue.');
@@ -231,7 +232,8 @@ const CONNECTION_CODES = new Set([
   // PostgreSQL: shutting down, crashed, starting; connection exceptions (class 08).
   '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006',
 ]);
-const CONNECTION_MESSAGES = /Connection terminated|connection error|timeout exceeded when trying to connect|Client was closed|Connection ended|the database system is (starting up|shutting down)/i;
+const CONNECTION_MESSAGES =
+  /Connection terminated|connection error|timeout exceeded when trying to connect|Client was closed|Connection ended|Query read timeout|the database system is (starting up|shutting down)/i;
 
 /** The database could not be reached or dropped the connection: the request may be retried. */
 function isConnectionError(exception: unknown): boolean {

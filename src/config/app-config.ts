@@ -14,6 +14,8 @@ export class AppConfig {
   /** Unset: the embedded PGlite database under `dataDir`. */
   databaseUrl: string | null;
   databasePoolSize: number;
+  /** Bounds on every PostgreSQL connection, so a database that does not answer fails requests fast. */
+  databaseTimeouts: DatabaseTimeouts;
   dataDir: string;
   /** Overrides where the embedded database lives (tests use `memory://`); null means `DATA_DIR/pglite`. */
   embeddedDatabaseDir: string | null;
@@ -58,6 +60,16 @@ export interface ProgrammeIdentity {
   metropolisName: string;
 }
 
+/** In milliseconds. Not applied to the embedded database (in-process) nor to migrations. */
+export interface DatabaseTimeouts {
+  /** Opening a connection, or waiting for one from the pool. */
+  connectMs: number;
+  /** PostgreSQL's statement_timeout; the client itself gives up on an answer 1 s later. */
+  statementMs: number;
+  /** PostgreSQL's idle_in_transaction_session_timeout: a transaction left open by a vanished client ends. */
+  idleInTransactionMs: number;
+}
+
 export class ConfigError extends Error {}
 
 type Env = Record<string, string | undefined>;
@@ -79,6 +91,11 @@ export function loadConfig(env: Env = readProcessEnv()): AppConfig {
     publicUrl: read.url('PUBLIC_URL', `http://localhost:${port}`).replace(/\/+$/, ''),
     databaseUrl: read.optionalUrl('DATABASE_URL', ['postgres:', 'postgresql:']),
     databasePoolSize: read.int('DATABASE_POOL_SIZE', 10, 1, 200),
+    databaseTimeouts: {
+      connectMs: read.int('DATABASE_CONNECT_TIMEOUT_MS', 5_000, 100, 600_000),
+      statementMs: read.int('DATABASE_STATEMENT_TIMEOUT_MS', 5_000, 100, 3_600_000),
+      idleInTransactionMs: read.int('DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS', 10_000, 100, 3_600_000),
+    },
     dataDir,
     embeddedDatabaseDir: null,
     smtpUrl: read.optionalUrl('SMTP_URL', ['smtp:', 'smtps:']),

@@ -43,11 +43,15 @@ class EmbeddedDatabaseModule implements OnApplicationShutdown {
       imports: [EmbeddedDatabaseModule],
       inject: [AppConfig, EMBEDDED_DATABASE],
       useFactory: (config: AppConfig, pglite: PGlite | null) => ({
-        ...(pglite ? dataSourceOptions({ pglite }) : dataSourceOptions({ url: config.databaseUrl!, poolSize: config.databasePoolSize })),
+        ...(pglite
+          ? dataSourceOptions({ pglite })
+          : dataSourceOptions({ url: config.databaseUrl!, poolSize: config.databasePoolSize, timeouts: config.databaseTimeouts })),
         retryAttempts: 2,
         retryDelay: 1000,
       }),
-      dataSourceFactory: async (options) => initializeDataSource(options!),
+      // Migrations (and waiting for another instance's) may take longer than a request's bound.
+      dataSourceFactory: async (options) =>
+        'url' in options! && options.url ? initializeDataSource(options, dataSourceOptions({ url: options.url, poolSize: 2 })) : initializeDataSource(options!),
     }),
   ],
   providers: [DatabaseSnapshot],

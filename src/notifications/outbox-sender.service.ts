@@ -17,6 +17,9 @@ const BATCH = 20;
 const BATCHES_PER_ROUND = 1;
 /** Long enough for one batch; a sender that dies keeps its messages no longer than this. */
 const LEASE_MS = 5 * 60_000;
+/** Recording a sent message is retried at these intervals (the last one repeats), well within its lease. */
+const RECORD_SENT_DELAYS_MS = [250, 500, 1_000, 2_000, 5_000];
+const RECORD_SENT_FOR_MS = LEASE_MS / 2;
 
 /**
  * While this process is busy serving requests (requests in flight, and the event loop more than half
@@ -43,6 +46,7 @@ export class OutboxSender implements OnApplicationBootstrap, OnApplicationShutdo
   private running: Promise<unknown> | null = null;
   private utilisation = performance.eventLoopUtilization();
   private deferred = 0;
+  private stopping = false;
 
   constructor(
     private readonly outbox: OutboxDeliveryRepository,
@@ -58,6 +62,7 @@ export class OutboxSender implements OnApplicationBootstrap, OnApplicationShutdo
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.stopping = true;
     if (this.timer) clearInterval(this.timer);
     await this.running;
     this.mailer.close();
@@ -121,8 +126,6 @@ export class OutboxSender implements OnApplicationBootstrap, OnApplicationShutdo
   private async deliver(detail: MessageDetail): Promise<boolean> {
     try {
       await this.mailer.send(this.composer.compose(detail));
-      await this.outbox.markSent(detail.id, this.clock.now());
-      return true;
     } catch (error) {
       const reason = (error as Error).message;
       const retryAt = detail.attempts >= MAX_ATTEMPTS ? null : new Date(this.clock.now().getTime() + retryDelayMs(detail.attempts));
@@ -130,6 +133,32 @@ export class OutboxSender implements OnApplicationBootstrap, OnApplicationShutdo
       if (retryAt) this.logger.warn(`Message ${detail.id} (${detail.kind}) not sent, try ${detail.attempts} of ${MAX_ATTEMPTS}: ${reason}`);
       else this.logger.error(`Message ${detail.id} (${detail.kind}) failed for good after ${detail.attempts} tries: ${reason}`);
       return false;
+    }
+    await this.recordSent(detail);
+    return true;
+  }
+
+  /**
+   * The message is with the mail server: whatever happens now, it must not be sent again. A database
+   * that blips is asked again, while the message's lease lasts; if it never answers, the round stops
+   * (sending more would only make more messages whose sending cannot be recorded) and the message
+   * goes again once its lease has run out, with the same Message-ID.
+   */
+  private async recordSent(detail: MessageDetail): Promise<void> {
+    const giveUpAt = Date.now() + RECORD_SENT_FOR_MS;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.outbox.markSent(detail.id, this.clock.now());
+        if (attempt > 0) this.logger.log(`Message ${detail.id} (${detail.kind}) recorded as sent after ${attempt + 1} tries`);
+        return;
+      } catch (error) {
+        const delay = RECORD_SENT_DELAYS_MS[Math.min(attempt, RECORD_SENT_DELAYS_MS.length - 1)];
+        if (this.stopping || Date.now() + delay > giveUpAt) {
+          throw new Error(`message ${detail.id} was sent but cannot be recorded as sent (${(error as Error).message}); it will be sent again after its lease`);
+        }
+        this.logger.warn(`Message ${detail.id} (${detail.kind}) sent, recording it failed (${(error as Error).message}): trying again`);
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
     }
   }
 }
