@@ -176,7 +176,7 @@ export class PublicPagesController {
     const confirmation: Confirmation = {
       heading: waiting ? 'Quitter la liste d’attente ?' : 'Annuler votre réservation ?',
       details: [
-        { label: 'Rendez-vous', value: what },
+        { label: waiting ? 'Liste d’attente' : 'Réservation', value: what },
         { label: 'Date', value: `${frenchInstant(booking.startsAt, booking.timeZone)}` },
         { label: 'Au nom de', value: `${booking.attendee.name} (${booking.organisation.name})` },
         ...(reason.trim() ? [{ label: 'Motif', value: reason.trim() }] : []),
@@ -191,7 +191,7 @@ export class PublicPagesController {
       ],
       confirmLabel: waiting ? 'Oui, quitter la liste d’attente' : 'Oui, annuler ma réservation',
       backUrl: manage,
-      backLabel: 'Non, garder ma réservation',
+      backLabel: waiting ? 'Non, rester sur la liste d’attente' : 'Non, garder ma réservation',
     };
     this.views.send(response, 'confirm', confirmation, page, { title: confirmation.heading.replace(/ \?$/, '') });
   }

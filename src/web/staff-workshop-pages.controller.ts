@@ -310,7 +310,8 @@ async function validatedWorkshop<T>(dto: new () => T, input: object): Promise<T>
     return await validated(dto, input);
   } catch (error) {
     if (!(error instanceof DomainError) || error.code !== 'validation_failed') throw error;
-    const errors = (error.errors ?? []).map(({ field, message }) => ({ field, message: DATE_FIELDS.includes(field) ? 'Indiquez une date et une heure valides (jj/mm/aaaa hh:mm).' : message }));
+    const unreadable = (field: string, message: string) => DATE_FIELDS.includes(field) && message.startsWith('Date et heure attendues');
+    const errors = (error.errors ?? []).map(({ field, message }) => ({ field, message: unreadable(field, message) ? 'Indiquez une date et une heure valides (jj/mm/aaaa hh:mm).' : message }));
     throw new DomainError('validation_failed', error.detail, errors);
   }
 }
