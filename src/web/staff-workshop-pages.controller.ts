@@ -231,7 +231,9 @@ export class StaffWorkshopPagesController {
       ? { label: 'Annulé', badge: 'badge-off' }
       : over
         ? { label: 'Terminé', badge: 'badge-off' }
-        : workshop.status === 'full'
+        : workshop.startsAt <= now
+          ? { label: 'En cours', badge: 'badge-wait' }
+          : workshop.status === 'full'
           ? { label: 'Complet', badge: 'badge-wait' }
           : workshop.status === 'open'
             ? { label: 'Inscriptions ouvertes', badge: 'badge-on' }

@@ -113,6 +113,10 @@ describe('French wording of the pages, as a French user reads them', () => {
       const consent = (await page.locator('label[for="f-consent"]').textContent()) ?? '';
       expect(consent).toContain('pour organiser mon inscription à l’atelier');
       expect(consent).not.toContain('rendez-vous');
+      // The staff list says the workshop is under way, not that its registrations are closed.
+      await signIn(page, ADMIN.email, ADMIN.password);
+      await page.goto('/staff/ateliers');
+      expect(await page.getByRole('row', { name: /Atelier du matin/ }).locator('.badge').textContent()).toBe('En cours');
       await context.close();
 
       // The page answers what the API answers for the same refusal: 422 registration_closed, not 409.
