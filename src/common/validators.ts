@@ -54,3 +54,27 @@ export function IsInstant(options?: ValidationOptions) {
       validator: { validate: isInstant },
     });
 }
+
+/**
+ * An instant in a given order with another field of the same object (`'>'`: after it). Checked only
+ * when both are readable instants: a missing or malformed one is reported by its own rules, so a
+ * form gets every error in one answer rather than this one after the others are fixed.
+ */
+export function IsInstantOrdered(relation: '<' | '<=' | '>', other: (object: Record<string, unknown>) => unknown, options: ValidationOptions & { message: string }) {
+  return (target: object, propertyName: string) =>
+    registerDecorator({
+      name: 'isInstantOrdered',
+      target: target.constructor,
+      propertyName,
+      options,
+      validator: {
+        validate: (value: unknown, args) => {
+          const than = other(args?.object as Record<string, unknown>);
+          if (typeof value !== 'string' || typeof than !== 'string' || !INSTANT.test(value) || !INSTANT.test(than)) return true;
+          const [a, b] = [Date.parse(value), Date.parse(than)];
+          if (Number.isNaN(a) || Number.isNaN(b)) return true;
+          return relation === '<' ? a < b : relation === '<=' ? a <= b : a > b;
+        },
+      },
+    });
+}

@@ -4,7 +4,7 @@ import { UsersRepository } from '../auth/users.repository';
 import { AffectedBooking, BookingsRepository } from '../bookings/bookings.repository';
 import { CalendarError, instantToLocal, isLocalDate, sessionBounds, slotLayout, todayIn } from '../calendar';
 import { Clock } from '../common/clock';
-import { DomainError } from '../common/domain-error';
+import { DomainError, FieldError } from '../common/domain-error';
 import { OutboxKind } from '../notifications/outbox-message.entity';
 import { OutboxEntry, OutboxRepository } from '../notifications/outbox.repository';
 import { CreateSessionDto } from './dto/permanence.dto';
@@ -14,6 +14,8 @@ import { PermanencesService } from './permanences.service';
 import { wall, wallRange } from './wall-time';
 
 /** An admin's exceptions to the series: cancel, move, add a session, staff it with advisors. */
+const PAST_DATE: FieldError = { field: 'date', message: 'Choisissez aujourd’hui ou une date à venir.' };
+
 @Injectable()
 export class SessionExceptionsService {
   constructor(
@@ -68,16 +70,18 @@ export class SessionExceptionsService {
     const id = await this.dataSource.transaction(async (manager) => {
       const series = await this.permanences.defaultSeries(manager);
       const zone = series?.timeZone ?? 'Europe/Paris';
-      this.requireNotPast(dto.date, zone);
       const start = dto.startTime ?? wall(series?.startTime ?? '09:00');
       const end = dto.endTime ?? wall(series?.endTime ?? '13:00');
-      if (end <= start) {
-        throw new DomainError('validation_failed', 'L’heure de fin doit suivre l’heure de début.', [{ field: 'endTime', message: 'Doit être après startTime.' }]);
-      }
       const slotMinutes = dto.slotMinutes ?? series?.slotMinutes ?? 60;
-      const layout = slotLayout(dto.date, start, end, slotMinutes, zone);
-      if (layout.length === 0) {
-        throw new DomainError('validation_failed', 'La plage horaire ne contient aucun créneau entier.', [{ field: 'slotMinutes', message: 'Plus long que la permanence.' }]);
+      // Every check before the first refusal, so the form shows all its errors at once.
+      const errors: FieldError[] = [];
+      if (this.isPast(dto.date, zone)) errors.push(PAST_DATE);
+      if (end <= start) errors.push({ field: 'endTime', message: 'Doit être après startTime.' });
+      const layout = end > start ? slotLayout(dto.date, start, end, slotMinutes, zone) : [];
+      if (end > start && layout.length === 0) errors.push({ field: 'slotMinutes', message: 'Plus long que la permanence.' });
+      if (errors.length > 0) {
+        const detail = errors.length > 1 ? 'Certains champs sont invalides.' : errors[0] === PAST_DATE ? 'La date est passée.' : errors[0].field === 'endTime' ? 'L’heure de fin doit suivre l’heure de début.' : 'La plage horaire ne contient aucun créneau entier.';
+        throw new DomainError('validation_failed', detail, errors);
       }
       const capacity = series?.slotCapacity ?? 1;
       const sessionId = await this.permanences.insertSession(
@@ -154,9 +158,11 @@ export class SessionExceptionsService {
   }
 
   private requireNotPast(date: string, zone: string): void {
-    if (!isLocalDate(date) || date < todayIn(zone, this.clock.now())) {
-      throw new DomainError('validation_failed', 'La date est passée.', [{ field: 'date', message: 'Choisissez aujourd’hui ou une date à venir.' }]);
-    }
+    if (this.isPast(date, zone)) throw new DomainError('validation_failed', 'La date est passée.', [PAST_DATE]);
+  }
+
+  private isPast(date: string, zone: string): boolean {
+    return !isLocalDate(date) || date < todayIn(zone, this.clock.now());
   }
 
   /** The same wall-clock times as `range`, on `date`, in the session's zone. */

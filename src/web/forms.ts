@@ -1,5 +1,6 @@
 import type { Type } from '@nestjs/common';
-import { DomainError } from '../common/domain-error';
+import { DomainError, ErrorCode } from '../common/domain-error';
+import { describeCode } from '../common/problem.filter';
 import { validationPipe } from '../common/validation';
 
 const pipe = validationPipe();
@@ -40,4 +41,59 @@ export function checked(body: FormBody, name: string): boolean {
 /** A whole number typed in a form, as a number; anything else as typed, for the DTO to refuse. */
 export function toInteger(value: string): number | string {
   return /^\s*-?\d{1,9}\s*$/.test(value) ? Number(value) : value;
+}
+
+/** What the person sees when a form is refused: the status, the message under each field, and a summary. */
+export interface FormFailure {
+  code: ErrorCode;
+  status: number;
+  errors: Record<string, string>;
+  alert: string;
+}
+
+export const FIX_FIELDS = 'Certains champs sont à corriger : voyez les messages sous chacun d’eux.';
+
+/**
+ * A refusal the person can act on from the form (`codes`), in the API's terms: the status the API
+ * gives the same code (`ProblemFilter`'s table), except that a sent form whose fields are refused is
+ * 422 on every page (the API's 400 is for a request no form can produce). Anything else is
+ * rethrown, for the error page.
+ */
+export function formFailure(error: unknown, codes: readonly ErrorCode[]): FormFailure {
+  if (!(error instanceof DomainError) || !codes.includes(error.code)) throw error;
+  const validation = error.code === 'validation_failed';
+  const errors = Object.fromEntries(Object.entries(errorsByField(error)).map(([field, message]) => [field, PAGE_WORDING[message] ?? message]));
+  return { code: error.code, status: validation ? 422 : describeCode(error.code).status, errors, alert: validation ? FIX_FIELDS : error.detail };
+}
+
+/** API messages that name a machine format, as a person filling a page reads them. */
+const PAGE_WORDING: Record<string, string> = {
+  'Date attendue au format AAAA-MM-JJ.': 'Indiquez une date valide, par exemple 31/12/2026.',
+};
+
+/**
+ * A date typed in a page, as the API's `YYYY-MM-DD`: date inputs send that already; a browser without
+ * them lets people type 31/12/2026 (or 31-12-2026, 31.12.2026). Anything else is passed on as typed,
+ * for the DTO to refuse next to the field.
+ */
+export function toLocalDate(value: string): string {
+  const match = /^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$/.exec(value);
+  return match ? `${match[3]}-${match[2].padStart(2, '0')}-${match[1].padStart(2, '0')}` : value.trim();
+}
+
+/** The second step of an action that cannot be undone: the form was sent again from its confirmation page. */
+export function confirmed(body: FormBody): boolean {
+  return text(body, 'confirme') === 'oui';
+}
+
+/** The model of `confirm.hbs`: what is about to happen, the same form again with `confirme=oui`, and the way back. */
+export interface Confirmation {
+  heading: string;
+  details: Array<{ label: string; value: string }>;
+  warning: string;
+  action: string;
+  fields: Array<{ name: string; value: string }>;
+  confirmLabel: string;
+  backUrl: string;
+  backLabel: string;
 }

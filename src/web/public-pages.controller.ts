@@ -1,22 +1,24 @@
 import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Response } from 'express';
+import { DateTime } from 'luxon';
 import { bookingOptions } from '../bookings/booking-options';
 import { BookingsService } from '../bookings/bookings.service';
 import { consentNotice } from '../bookings/consent';
 import { manageUrl } from '../bookings/manage-token';
 import { CancelBookingDto, CreateBookingDto, RescheduleBookingDto } from '../bookings/dto/create-booking.dto';
 import { Clock } from '../common/clock';
-import { DomainError } from '../common/domain-error';
+import { DomainError, ErrorCode } from '../common/domain-error';
 import { PersonalData } from '../common/no-store';
 import { BookingRateLimit } from '../common/rate-limits';
 import { uuidPipe } from '../common/uuid.pipe';
 import { AppConfig } from '../config/app-config';
 import { PermanencesService } from '../permanences/permanences.service';
 import { WorkshopsService } from '../workshops/workshops.service';
-import { checked, errorsByField, FormBody, list, text, validated } from './forms';
+import { SeriesService } from '../permanences/series.service';
+import { checked, Confirmation, confirmed, formFailure, FormBody, list, text, validated } from './forms';
 import { Page, Pages } from './page.guard';
-import { PageContext, Views } from './views';
+import { frenchHour, frenchLocalDate, PageContext, Views } from './views';
 
 type Session = Awaited<ReturnType<PermanencesService['list']>>[number];
 type Workshop = Awaited<ReturnType<WorkshopsService['list']>>[number];
@@ -32,6 +34,7 @@ export class PublicPagesController {
     private readonly views: Views,
     private readonly permanences: PermanencesService,
     private readonly workshops: WorkshopsService,
+    private readonly series: SeriesService,
     private readonly bookings: BookingsService,
     private readonly config: AppConfig,
     private readonly clock: Clock,
@@ -39,22 +42,30 @@ export class PublicPagesController {
 
   @Get()
   async home(@Page() page: PageContext, @Res() response: Response) {
-    const [sessions, workshops] = await Promise.all([this.permanences.list(), this.workshops.list()]);
+    const [sessions, workshops, series] = await Promise.all([this.permanences.list(), this.workshops.list(), this.series.list()]);
     const now = this.clock.now().toISOString();
+    const usual = series.find((candidate) => candidate.isDefault) ?? null;
     const feedUrl = `${this.config.publicUrl}/calendar/public.ics`;
     this.views.send(
       response,
       'home',
       {
         sessions: sessions.filter((session) => session.endsAt > now).map(sessionView),
-        workshops: workshops.filter((workshop) => workshop.endsAt > now).map(workshopView),
+        workshops: workshops.filter((workshop) => workshop.endsAt > now).map((workshop) => workshopView(workshop, now)),
+        series: usual ? { when: usual.rule.includes('BYDAY=-1TH') ? 'le dernier jeudi du mois' : 'chaque mois', from: frenchHour(usual.startTime), to: frenchHour(usual.endTime) } : null,
         feedUrl,
         webcalUrl: feedUrl.replace(/^https?:/, 'webcal:'),
         googleUrl: `https://calendar.google.com/calendar/render?cid=${encodeURIComponent(feedUrl.replace(/^https?:/, 'webcal:'))}`,
       },
       page,
-      { title: 'Rendez-vous ESS – permanences et ateliers de la CRESS' },
+      { title: 'Permanences et ateliers' },
     );
+  }
+
+  /** Browsers and tools that ask for the old-style icon get the SVG the layout links to. */
+  @Get('favicon.ico')
+  favicon(@Res() response: Response) {
+    response.redirect(301, '/assets/favicon.svg');
   }
 
   @Get('donnees-personnelles')
@@ -93,16 +104,19 @@ export class PublicPagesController {
     await this.sendManagePage(response, { ...page, flash: done }, id, token, { fresh: query.nouveau === '1' });
   }
 
+  /** Cancelling cannot be undone: the manage page's form leads to a confirmation page, whose form (`confirme=oui`) cancels. */
   @Post('reservations/:id/annuler')
   @PersonalData()
   async cancel(@Param('id', uuidPipe) id: string, @Body() body: FormBody, @Page() page: PageContext, @Res() response: Response) {
     const token = text(body, 'token') ?? '';
+    const reason = text(body, 'reason') ?? '';
     try {
-      const dto = await validated(CancelBookingDto, { reason: text(body, 'reason') });
+      const dto = await validated(CancelBookingDto, { reason });
+      if (!confirmed(body)) return await this.sendCancelConfirmation(response, page, id, token, reason);
       await this.bookings.cancel(id, { token, staff: null }, dto.reason);
     } catch (error) {
-      if (!(error instanceof DomainError) || error.code !== 'validation_failed') throw error;
-      return this.sendManagePage(response.status(422), page, id, token, { errors: errorsByField(error) });
+      const failure = formFailure(error, ['validation_failed']);
+      return this.sendManagePage(response.status(failure.status), page, id, token, { errors: failure.errors });
     }
     response.redirect(303, `/reservations/${id}?token=${encodeURIComponent(token)}&fait=annulation`);
   }
@@ -115,9 +129,9 @@ export class PublicPagesController {
       const dto = await validated(RescheduleBookingDto, { slotId: text(body, 'slotId') });
       await this.bookings.reschedule(id, { token, staff: null }, dto.slotId);
     } catch (error) {
-      if (!(error instanceof DomainError) || !isFormError(error)) throw error;
-      const errors = error.code === 'validation_failed' ? { slotId: 'Choisissez un nouveau créneau.' } : { slotId: error.detail };
-      return this.sendManagePage(response.status(error.code === 'validation_failed' ? 422 : 409), page, id, token, { errors });
+      const failure = formFailure(error, RESCHEDULE_ERRORS);
+      const errors = failure.code === 'validation_failed' ? { slotId: 'Choisissez un nouveau créneau.' } : { slotId: failure.alert };
+      return this.sendManagePage(response.status(failure.status), page, id, token, { errors });
     }
     response.redirect(303, `/reservations/${id}?token=${encodeURIComponent(token)}&fait=deplacement`);
   }
@@ -141,14 +155,18 @@ export class PublicPagesController {
       const booking = await this.bookings.book(dto, text(body, 'idempotencyKey') || undefined);
       response.redirect(303, `/reservations/${booking.id}?token=${encodeURIComponent(booking.manageToken)}&nouveau=1`);
     } catch (error) {
-      if (!(error instanceof DomainError) || !isFormError(error)) throw error;
-      const status = error.code === 'validation_failed' ? 422 : error.code.endsWith('_not_found') ? 404 : 409;
-      const errors = error.code === 'validation_failed' ? errorsByField(error) : {};
-      const alert = error.code === 'validation_failed' ? 'Certains champs sont à corriger : voyez les messages sous chacun d’eux.' : error.detail;
-      response.status(status);
+      const failure = formFailure(error, BOOKING_ERRORS);
+      response.status(failure.status);
       // The same form sent again keeps its key; one whose key already booked other details gets a new one.
-      const idempotencyKey = error.code === 'idempotency_key_reused' ? undefined : text(body, 'idempotencyKey');
-      this.sendBookingForm(response, page, await describe().catch(() => null), { ...values, idempotencyKey }, errors, alert);
+      const idempotencyKey = failure.code === 'idempotency_key_reused' ? undefined : text(body, 'idempotencyKey');
+      this.sendBookingForm(
+        response,
+        page,
+        await describe().catch(() => null),
+        { ...values, idempotencyKey },
+        failure.code === 'validation_failed' ? failure.errors : {},
+        failure.alert,
+      );
     }
   }
 
@@ -162,6 +180,34 @@ export class PublicPagesController {
       page,
       { title: target.isWorkshop ? `Inscription : ${target.title}` : 'Réserver un créneau de permanence', status: response.statusCode },
     );
+  }
+
+  private async sendCancelConfirmation(response: Response, page: PageContext, id: string, token: string, reason: string) {
+    const booking = await this.bookings.get(id, { token, staff: null });
+    const manage = `/reservations/${id}?token=${encodeURIComponent(token)}`;
+    const waiting = booking.status === 'waitlisted';
+    const what = booking.workshopTitle ? `Atelier « ${booking.workshopTitle} »` : `Permanence de la ${this.config.identity.name}`;
+    const confirmation: Confirmation = {
+      heading: waiting ? 'Quitter la liste d’attente ?' : 'Annuler votre réservation ?',
+      details: [
+        { label: waiting ? 'Liste d’attente' : 'Réservation', value: what },
+        { label: 'Date', value: `${frenchInstant(booking.startsAt, booking.timeZone)}` },
+        { label: 'Au nom de', value: `${booking.attendee.name} (${booking.organisation.name})` },
+        ...(reason.trim() ? [{ label: 'Motif', value: reason.trim() }] : []),
+      ],
+      warning: waiting
+        ? 'Votre place sur la liste d’attente sera perdue : pour revenir, il faudra vous inscrire à nouveau, en dernière position.'
+        : 'L’annulation est définitive : la place sera proposée à d’autres personnes. Un e-mail vous la confirmera.',
+      action: `/reservations/${id}/annuler`,
+      fields: [
+        { name: 'token', value: token },
+        { name: 'reason', value: reason },
+      ],
+      confirmLabel: waiting ? 'Oui, quitter la liste d’attente' : 'Oui, annuler ma réservation',
+      backUrl: manage,
+      backLabel: waiting ? 'Non, rester sur la liste d’attente' : 'Non, garder ma réservation',
+    };
+    this.views.send(response, 'confirm', confirmation, page, { title: confirmation.heading.replace(/ \?$/, '') });
   }
 
   private async sendManagePage(response: Response, page: PageContext, id: string, token: string, extra: { fresh?: boolean; errors?: Record<string, string> }) {
@@ -204,7 +250,7 @@ export class PublicPagesController {
         : slot.available === 0
           ? 'Ce créneau n’est plus disponible : il vient d’être réservé ou il est passé.'
           : null;
-    return { isWorkshop: false, title: 'Permanence de la CRESS', startsAt: slot.startsAt, endsAt: slot.endsAt, timeZone: session.timeZone, location: session.location, advisor: slot.advisor?.name ?? null, available: slot.available, note: null, closed };
+    return { isWorkshop: false, title: `Permanence de la ${this.config.identity.name}`, startsAt: slot.startsAt, endsAt: slot.endsAt, timeZone: session.timeZone, location: session.location, advisor: slot.advisor?.name ?? null, available: slot.available, note: null, closed };
   }
 
   private async workshopTarget(workshopId: string): Promise<BookingTarget> {
@@ -214,7 +260,7 @@ export class PublicPagesController {
       workshop.status === 'cancelled'
         ? `Cet atelier est annulé${workshop.statusReason ? ` (${workshop.statusReason})` : ''}.`
         : workshop.status === 'closed'
-          ? 'Les inscriptions à cet atelier ne sont pas ouvertes.'
+          ? registrationWording(workshop, this.clock.now().toISOString())
           : full && !workshop.waitlistEnabled
             ? 'Cet atelier est complet.'
             : null;
@@ -251,9 +297,30 @@ interface BookingTarget {
   closed: string | null;
 }
 
-/** Errors a person can act on from the form itself (as opposed to a broken link or a fault). */
-function isFormError(error: DomainError): boolean {
-  return !['booking_not_found', 'token_required', 'forbidden', 'internal_error', 'service_unavailable'].includes(error.code);
+/** What booking can be refused for, told on the form itself (a broken link or a fault gets the error page). */
+const BOOKING_ERRORS: ErrorCode[] = [
+  'validation_failed', 'slot_not_found', 'workshop_not_found', 'slot_full', 'workshop_full', 'already_booked', 'slot_in_past',
+  'session_cancelled', 'session_in_past', 'workshop_cancelled', 'registration_not_open', 'registration_closed', 'organisation_limit_reached', 'conflict',
+  'idempotency_key_reused',
+];
+/** What moving a booking can be refused for, told next to the choice of slot. */
+const RESCHEDULE_ERRORS: ErrorCode[] = [
+  'validation_failed', 'slot_not_found', 'slot_full', 'already_booked', 'slot_in_past', 'session_cancelled', 'session_in_past', 'booking_cancelled',
+  'booking_waitlisted', 'not_reschedulable', 'same_slot', 'conflict',
+];
+
+/** A workshop whose registration is not open: not yet (with when it opens), or no longer. */
+function registrationWording(workshop: Workshop, now: string): string {
+  if (workshop.registrationOpensAt !== null && workshop.registrationOpensAt > now) {
+    return `Les inscriptions ouvriront le ${frenchInstant(workshop.registrationOpensAt, workshop.timeZone)}.`;
+  }
+  return 'Les inscriptions sont closes.';
+}
+
+/** "jeudi 14 janvier 2027 à 9 h" */
+function frenchInstant(instant: string, zone: string): string {
+  const local = DateTime.fromISO(instant, { zone });
+  return `${frenchLocalDate(local.toISODate()!)} à ${frenchHour(local.toFormat('HH:mm'))}`;
 }
 
 function sessionView(session: Session) {
@@ -269,6 +336,6 @@ function sessionView(session: Session) {
   return { ...session, open, free, desks: [...advisors.values()] };
 }
 
-function workshopView(workshop: Workshop) {
-  return { ...workshop, isOpen: workshop.status === 'open', isFull: workshop.status === 'full', isClosed: workshop.status === 'closed', isCancelled: workshop.status === 'cancelled' };
+function workshopView(workshop: Workshop, now: string) {
+  return { ...workshop, registration: workshop.status === 'closed' ? registrationWording(workshop, now) : null, isOpen: workshop.status === 'open', isFull: workshop.status === 'full', isClosed: workshop.status === 'closed', isCancelled: workshop.status === 'cancelled' };
 }

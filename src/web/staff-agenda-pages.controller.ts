@@ -10,11 +10,10 @@ import { TOPICS, Topic } from '../bookings/booking-options';
 import { addDays, todayIn } from '../calendar';
 import { Clock } from '../common/clock';
 import { DomainError, ErrorCode } from '../common/domain-error';
-import { describeCode } from '../common/problem.filter';
 import { uuidPipe } from '../common/uuid.pipe';
 import { FeedsService } from '../feeds/feeds.service';
 import { PROGRAMME_TIME_ZONE } from '../permanences/permanences.service';
-import { errorsByField, FormBody, text, validated } from './forms';
+import { formFailure, FormBody, text, toLocalDate, validated } from './forms';
 import { Page, Pages, PageStaff, StaffPage } from './page.guard';
 import { frenchLocalDate, PageContext, Views } from './views';
 
@@ -78,12 +77,10 @@ export class StaffAgendaPagesController {
       const dto = await validated(AttendanceDto, { status: text(body, 'status'), note });
       await this.attendance.record(bookingId, staff, dto.status, dto.note ?? null);
     } catch (error) {
-      if (!(error instanceof DomainError) || !ATTENDANCE_ERRORS.includes(error.code)) throw error;
-      const fields = error.code === 'validation_failed' ? errorsByField(error) : {};
-      const message =
-        error.code === 'validation_failed' ? (fields.note ?? 'Choisissez Présent, Absent ou Excusé.') : error.detail;
-      const status = error.code === 'validation_failed' ? 422 : describeCode(error.code).status;
-      response.status(status);
+      const refused = formFailure(error, ATTENDANCE_ERRORS);
+      const fields = refused.code === 'validation_failed' ? refused.errors : {};
+      const message = refused.code === 'validation_failed' ? (fields.note ?? 'Choisissez Présent, Absent ou Excusé.') : refused.alert;
+      response.status(refused.status);
       return this.sendAgenda(response, page, staff, requested, { failure: { bookingId, message, noteError: fields.note ?? null, note } });
     }
     const filter = await validFilter(requested);
@@ -119,15 +116,15 @@ export class StaffAgendaPagesController {
     let alert: string | null = null;
     let advisorId = '';
     try {
-      const filter = await validated(AgendaQuery, { date: requested.date.trim() || undefined, advisorId: requested.conseiller.trim() || undefined });
+      const filter = await validated(AgendaQuery, { date: toLocalDate(requested.date) || undefined, advisorId: requested.conseiller.trim() || undefined });
       day = await this.agenda.day(staff, filter.date, filter.advisorId);
       advisorId = isAdmin ? (filter.advisorId ?? '') : '';
     } catch (error) {
-      if (!(error instanceof DomainError) || !AGENDA_ERRORS.includes(error.code)) throw error;
-      const fields = errorsByField(error);
+      const refused = formFailure(error, AGENDA_ERRORS);
+      const fields = refused.errors;
       errors = Object.fromEntries(Object.entries({ date: fields.date, conseiller: fields.advisorId }).filter(([, message]) => message !== undefined)) as Record<string, string>;
-      alert = error.code === 'validation_failed' ? 'Cette journée ne peut pas être affichée : corrigez le champ signalé.' : error.detail;
-      if (!extra.failure) response.status(error.code === 'validation_failed' ? 400 : describeCode(error.code).status);
+      alert = refused.code === 'validation_failed' ? 'Cette journée ne peut pas être affichée : corrigez le champ signalé.' : refused.alert;
+      if (!extra.failure) response.status(refused.status);
     }
     const failure = extra.failure ?? null;
     const failedBooking = failure && day ? findBooking(day, failure.bookingId) : null;
@@ -177,7 +174,7 @@ function requestedIn(input: FormBody): Requested {
 /** The day and desk to go back to after a form; anything invalid falls back to the default (today, own desk). */
 async function validFilter(requested: Requested): Promise<AgendaQuery> {
   try {
-    return await validated(AgendaQuery, { date: requested.date.trim() || undefined, advisorId: requested.conseiller.trim() || undefined });
+    return await validated(AgendaQuery, { date: toLocalDate(requested.date) || undefined, advisorId: requested.conseiller.trim() || undefined });
   } catch (error) {
     if (error instanceof DomainError && error.code === 'validation_failed') return {};
     throw error;

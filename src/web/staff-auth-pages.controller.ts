@@ -3,9 +3,8 @@ import type { Response } from 'express';
 import { AuthService } from '../auth/auth.service';
 import { LoginDto } from '../auth/dto/login.dto';
 import type { StaffUser } from '../auth/staff-user';
-import { DomainError } from '../common/domain-error';
 import { LoginRateLimit } from '../common/rate-limits';
-import { errorsByField, FormBody, text, validated } from './forms';
+import { formFailure, FormBody, text, validated } from './forms';
 import { Page, Pages, PageStaff, StaffPage } from './page.guard';
 import { PageContext, Views } from './views';
 import { WebSession } from './web-session';
@@ -43,10 +42,10 @@ export class StaffAuthPagesController {
       this.session.startSession(response, result.accessToken);
       response.redirect(303, next ?? landingOf(result.user));
     } catch (error) {
-      if (!(error instanceof DomainError) || !['validation_failed', 'invalid_credentials', 'too_many_requests'].includes(error.code)) throw error;
-      const errors = error.code === 'validation_failed' ? errorsByField(error) : {};
-      const alert = error.code === 'validation_failed' ? 'Vérifiez l’adresse e-mail et le mot de passe.' : error.detail;
-      response.status(error.code === 'validation_failed' ? 422 : error.code === 'invalid_credentials' ? 401 : 429);
+      const failure = formFailure(error, ['validation_failed', 'invalid_credentials', 'too_many_requests']);
+      const errors = failure.code === 'validation_failed' ? failure.errors : {};
+      const alert = failure.code === 'validation_failed' ? 'Vérifiez l’adresse e-mail et le mot de passe.' : failure.alert;
+      response.status(failure.status);
       this.views.send(response, 'staff/login', { next: next ?? '', values: { email }, errors, alert }, page, { title: 'Connexion de l’équipe', status: response.statusCode });
     }
   }

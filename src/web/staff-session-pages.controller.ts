@@ -1,17 +1,17 @@
 import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
+import { DateTime } from 'luxon';
 import { UsersService } from '../auth/users.service';
 import { addMonths, todayIn } from '../calendar';
 import { Clock } from '../common/clock';
-import { DomainError } from '../common/domain-error';
-import { describeCode } from '../common/problem.filter';
+import { ErrorCode } from '../common/domain-error';
 import { uuidPipe } from '../common/uuid.pipe';
 import { CancelSessionDto, CreateSessionDto, MoveSessionDto, StaffSessionDto } from '../permanences/dto/permanence.dto';
 import { PermanencesService, PROGRAMME_TIME_ZONE } from '../permanences/permanences.service';
 import { SessionExceptionsService } from '../permanences/session-exceptions.service';
-import { errorsByField, FormBody, list, text, toInteger, validated } from './forms';
+import { Confirmation, confirmed, formFailure, FormBody, list, text, toInteger, toLocalDate, validated } from './forms';
 import { Page, Pages, StaffPage } from './page.guard';
-import { frenchLocalDate, PageContext, Views } from './views';
+import { frenchHour, frenchLocalDate, PageContext, Views } from './views';
 
 type Session = Awaited<ReturnType<PermanencesService['list']>>[number];
 type Action = 'cancel' | 'move' | 'staff' | 'add';
@@ -25,7 +25,7 @@ const DONE: Record<string, string> = {
 };
 
 /** Refusals shown on the page itself; anything else (an unknown session, a fault) gets the error page. */
-const FORM_ERRORS = ['validation_failed', 'session_in_past', 'session_cancelled', 'desk_has_bookings', 'advisor_invalid'];
+const FORM_ERRORS: ErrorCode[] = ['validation_failed', 'session_in_past', 'session_cancelled', 'desk_has_bookings', 'advisor_invalid'];
 
 /** What failed, to show it next to the form it came from, with what was typed. */
 interface Failure {
@@ -64,7 +64,7 @@ export class StaffSessionPagesController {
     let id: string;
     try {
       const dto = await validated(CreateSessionDto, {
-        date: values.date.trim(),
+        date: toLocalDate(values.date),
         startTime: blank(values.startTime) ? undefined : values.startTime.trim(),
         endTime: blank(values.endTime) ? undefined : values.endTime.trim(),
         slotMinutes: blank(values.slotMinutes) ? undefined : toInteger(values.slotMinutes),
@@ -84,6 +84,11 @@ export class StaffSessionPagesController {
     const values = { reason: text(body, 'reason') ?? '' };
     try {
       const dto = await validated(CancelSessionDto, values);
+      if (!confirmed(body)) {
+        const session = await this.permanences.get(id);
+        const confirmation = cancelConfirmation(session, dto.reason);
+        return this.views.send(response, 'confirm', confirmation, page, { title: `Annuler la permanence du ${frenchLocalDate(session.date)}` });
+      }
       await this.exceptions.cancel(id, dto.reason);
     } catch (error) {
       return this.refused(response, page, error, { action: 'cancel', sessionId: id, values, advisorIds: [] });
@@ -96,7 +101,7 @@ export class StaffSessionPagesController {
   async move(@Param('id', uuidPipe) id: string, @Body() body: FormBody, @Page() page: PageContext, @Res() response: Response) {
     const values = { date: text(body, 'date') ?? '', reason: text(body, 'reason') ?? '' };
     try {
-      const dto = await validated(MoveSessionDto, { date: values.date.trim(), reason: blank(values.reason) ? undefined : values.reason });
+      const dto = await validated(MoveSessionDto, { date: toLocalDate(values.date), reason: blank(values.reason) ? undefined : values.reason });
       await this.exceptions.move(id, dto.date, dto.reason);
     } catch (error) {
       return this.refused(response, page, error, { action: 'move', sessionId: id, values, advisorIds: [] });
@@ -118,12 +123,10 @@ export class StaffSessionPagesController {
   }
 
   private async refused(response: Response, page: PageContext, error: unknown, failed: Omit<Failure, 'errors' | 'message'>) {
-    if (!(error instanceof DomainError) || !FORM_ERRORS.includes(error.code)) throw error;
-    const validation = error.code === 'validation_failed';
-    response.status(validation ? 422 : describeCode(error.code).status);
-    const message = validation ? 'Certains champs sont à corriger : voyez les messages sous chacun d’eux.' : error.detail;
-    const errors = Object.fromEntries(Object.entries(errorsByField(error)).map(([field, message]) => [field, readable(message)]));
-    await this.sendPage(response, page, { ...failed, errors, message });
+    const failure = formFailure(error, FORM_ERRORS);
+    response.status(failure.status);
+    const errors = Object.fromEntries(Object.entries(failure.errors).map(([field, message]) => [field, readable(message)]));
+    await this.sendPage(response, page, { ...failed, errors, message: failure.alert });
   }
 
   private async sendPage(response: Response, page: PageContext, failure: Failure | null) {
@@ -220,6 +223,26 @@ function errorLinks(failure: Failure, listed: boolean): Array<{ href: string; me
 /** The service names fields by their API names in a few messages; the page says it in French. */
 function readable(message: string): string {
   return message.replace(/\bstartTime\b/g, 'l’heure de début');
+}
+
+function cancelConfirmation(session: Session, reason: string): Confirmation {
+  const booked = session.slots.reduce((sum, slot) => sum + slot.capacity - slot.available, 0);
+  const time = (instant: string) => frenchHour(DateTime.fromISO(instant, { zone: session.timeZone }).toFormat('HH:mm'));
+  return {
+    heading: `Annuler la permanence du ${frenchLocalDate(session.date)} ?`,
+    details: [
+      { label: 'Horaire', value: `${time(session.startsAt)} – ${time(session.endsAt)}` },
+      { label: 'Lieu', value: session.location },
+      { label: 'Réservations', value: booked === 0 ? 'aucune' : `${booked} ${booked > 1 ? 'rendez-vous réservés' : 'rendez-vous réservé'}` },
+      { label: 'Motif envoyé', value: reason },
+    ],
+    warning: 'L’annulation est définitive : toutes les réservations de cette permanence sont annulées, et chaque personne ainsi que son conseiller·ère reçoivent un e-mail avec ce motif.',
+    action: `/staff/permanences/${session.id}/annuler`,
+    fields: [{ name: 'reason', value: reason }],
+    confirmLabel: 'Oui, annuler la permanence',
+    backUrl: `/staff/permanences#permanence-${session.id}`,
+    backLabel: 'Non, revenir aux permanences',
+  };
 }
 
 function blank(value: string): boolean {

@@ -5,15 +5,14 @@ import type { StaffUser } from '../auth/staff-user';
 import { BookingsService } from '../bookings/bookings.service';
 import { addMonths, todayIn } from '../calendar';
 import { Clock } from '../common/clock';
-import { DomainError } from '../common/domain-error';
-import { describeCode } from '../common/problem.filter';
+import { DomainError, ErrorCode } from '../common/domain-error';
 import { uuidPipe } from '../common/uuid.pipe';
 import { PROGRAMME_TIME_ZONE } from '../permanences/permanences.service';
 import { CancelWorkshopDto, CreateWorkshopDto, UpdateWorkshopDto } from '../workshops/dto/workshop.dto';
 import { WorkshopsService } from '../workshops/workshops.service';
-import { checked, errorsByField, FormBody, text, toInteger, validated } from './forms';
+import { checked, Confirmation, confirmed, formFailure as refusal, FormBody, text, toInteger, validated } from './forms';
 import { Page, Pages, PageStaff, StaffPage } from './page.guard';
-import { PageContext, Views } from './views';
+import { frenchHour, frenchLocalDate, PageContext, Views } from './views';
 
 type Workshop = Awaited<ReturnType<WorkshopsService['get']>>;
 
@@ -29,8 +28,6 @@ const DONE: Record<string, string> = {
   annule: 'C’est fait : l’atelier est annulé. Chaque personne inscrite est prévenue par e-mail, avec le motif.',
   'inscription-annulee': 'C’est fait : l’inscription est annulée et la personne est prévenue par e-mail. Une place libérée revient à la première personne de la liste d’attente.',
 };
-
-const FIX_FIELDS = 'Certains champs sont à corriger : voyez les messages sous chacun d’eux.';
 
 /** The admin's workshop pages: the list, creating, editing and cancelling one, its registrations and waitlist. */
 @Controller('staff')
@@ -135,6 +132,9 @@ export class StaffWorkshopPagesController {
     const reason = text(body, 'reason') ?? '';
     try {
       const dto = await validated(CancelWorkshopDto, { reason });
+      if (!confirmed(body)) {
+        return this.views.send(response, 'confirm', cancelWorkshopConfirmation(current, dto.reason), page, { title: `Annuler l’atelier « ${current.title} »` });
+      }
       await this.workshops.cancel(id, dto.reason);
     } catch (error) {
       const failure = formFailure(error, ['validation_failed']);
@@ -152,10 +152,22 @@ export class StaffWorkshopPagesController {
   /** The staff cancels one registration (confirmed or waiting); a freed seat goes to the first in line. */
   @Post('ateliers/:id/inscriptions/:bookingId/annuler')
   @StaffPage('admin')
-  async cancelRegistration(@Param('id', uuidPipe) id: string, @Param('bookingId', uuidPipe) bookingId: string, @PageStaff() staff: StaffUser, @Res() response: Response) {
-    const registrations = await this.workshops.registrationsOf(id);
-    if (!registrations.some((registration) => registration.id === bookingId)) {
+  async cancelRegistration(
+    @Param('id', uuidPipe) id: string,
+    @Param('bookingId', uuidPipe) bookingId: string,
+    @Body() body: FormBody,
+    @PageStaff() staff: StaffUser,
+    @Page() page: PageContext,
+    @Res() response: Response,
+  ) {
+    const registration = (await this.workshops.registrationsOf(id)).find((candidate) => candidate.id === bookingId);
+    if (!registration) {
       throw new DomainError('booking_not_found', 'Cette inscription n’existe pas, ou elle est déjà annulée.');
+    }
+    if (!confirmed(body)) {
+      const workshop = await this.workshops.get(id);
+      const confirmation = cancelRegistrationConfirmation(workshop, { id: bookingId, name: String(registration.attendeeName), organisation: String(registration.organisationName), waiting: registration.status === 'waitlisted' });
+      return this.views.send(response, 'confirm', confirmation, page, { title: confirmation.heading.replace(/ \?$/, '') });
     }
     await this.bookings.cancel(bookingId, { token: null, staff });
     response.redirect(303, `/staff/ateliers/${id}?fait=inscription-annulee`);
@@ -219,7 +231,9 @@ export class StaffWorkshopPagesController {
       ? { label: 'Annulé', badge: 'badge-off' }
       : over
         ? { label: 'Terminé', badge: 'badge-off' }
-        : workshop.status === 'full'
+        : workshop.startsAt <= now
+          ? { label: 'En cours', badge: 'badge-wait' }
+          : workshop.status === 'full'
           ? { label: 'Complet', badge: 'badge-wait' }
           : workshop.status === 'open'
             ? { label: 'Inscriptions ouvertes', badge: 'badge-on' }
@@ -298,19 +312,63 @@ async function validatedWorkshop<T>(dto: new () => T, input: object): Promise<T>
     return await validated(dto, input);
   } catch (error) {
     if (!(error instanceof DomainError) || error.code !== 'validation_failed') throw error;
-    const errors = (error.errors ?? []).map(({ field, message }) => ({ field, message: DATE_FIELDS.includes(field) ? 'Indiquez une date et une heure valides (jj/mm/aaaa hh:mm).' : message }));
+    const unreadable = (field: string, message: string) => DATE_FIELDS.includes(field) && message.startsWith('Date et heure attendues');
+    const errors = (error.errors ?? []).map(({ field, message }) => ({ field, message: unreadable(field, message) ? 'Indiquez une date et une heure valides (jj/mm/aaaa hh:mm).' : message }));
     throw new DomainError('validation_failed', error.detail, errors);
   }
 }
 
-/** A refusal the person can act on from the form: the field errors and a summary; anything else goes to the error page. */
-function formFailure(error: unknown, codes: string[], form?: WorkshopForm): { status: number; errors: Record<string, string>; alert: string } {
-  if (!(error instanceof DomainError) || !codes.includes(error.code)) throw error;
-  const errors = Object.fromEntries(Object.entries(errorsByField(error)).map(([field, message]) => [field, readable(message)]));
+/** The shared form refusal (src/web/forms.ts), with the field messages in the page's words. */
+function formFailure(error: unknown, codes: ErrorCode[], form?: WorkshopForm): { status: number; errors: Record<string, string>; alert: string } {
+  const failure = refusal(error, codes);
+  const errors = Object.fromEntries(Object.entries(failure.errors).map(([field, message]) => [field, readable(message)]));
   // A blank closing means "at the start": with the end before the start, its error only repeats the end's.
   if (form && form.registrationClosesAt.trim() === '' && errors.endsAt) delete errors.registrationClosesAt;
-  const validation = error.code === 'validation_failed';
-  return { status: validation ? 422 : describeCode(error.code).status, errors, alert: validation ? FIX_FIELDS : error.detail };
+  return { status: failure.status, errors, alert: failure.alert };
+}
+
+/** "jeudi 14 janvier 2027, 9 h – 12 h" */
+function when(workshop: Workshop): string {
+  const local = (instant: string) => DateTime.fromISO(instant, { zone: workshop.timeZone });
+  const start = local(workshop.startsAt);
+  return `${frenchLocalDate(start.toISODate()!)}, ${frenchHour(start.toFormat('HH:mm'))} – ${frenchHour(local(workshop.endsAt).toFormat('HH:mm'))}`;
+}
+
+function cancelWorkshopConfirmation(workshop: Workshop, reason: string): Confirmation {
+  const registered = workshop.capacity - workshop.available;
+  return {
+    heading: `Annuler l’atelier « ${workshop.title} » ?`,
+    details: [
+      { label: 'Date', value: when(workshop) },
+      { label: 'Inscriptions', value: `${registered} ${registered > 1 ? 'personnes inscrites' : 'personne inscrite'}, ${workshop.waitlisted} en liste d’attente` },
+      { label: 'Motif envoyé', value: reason },
+    ],
+    warning: 'L’annulation est définitive : toutes les inscriptions sont annulées et chaque personne reçoit un e-mail avec ce motif.',
+    action: `/staff/ateliers/${workshop.id}/annuler`,
+    fields: [{ name: 'reason', value: reason }],
+    confirmLabel: 'Oui, annuler l’atelier',
+    backUrl: `/staff/ateliers/${workshop.id}`,
+    backLabel: 'Non, revenir à l’atelier',
+  };
+}
+
+function cancelRegistrationConfirmation(workshop: Workshop, registration: { id: string; name: string; organisation: string; waiting: boolean }): Confirmation {
+  return {
+    heading: registration.waiting ? `Retirer ${registration.name} de la liste d’attente ?` : `Annuler l’inscription de ${registration.name} ?`,
+    details: [
+      { label: 'Atelier', value: workshop.title },
+      { label: 'Date', value: when(workshop) },
+      { label: 'Personne', value: `${registration.name} (${registration.organisation})` },
+    ],
+    warning: registration.waiting
+      ? 'La personne perd sa place sur la liste d’attente et en est prévenue par e-mail.'
+      : 'L’annulation est définitive : la personne en est prévenue par e-mail, et la place libérée revient à la première personne de la liste d’attente.',
+    action: `/staff/ateliers/${workshop.id}/inscriptions/${registration.id}/annuler`,
+    fields: [],
+    confirmLabel: registration.waiting ? 'Oui, retirer de la liste d’attente' : 'Oui, annuler l’inscription',
+    backUrl: `/staff/ateliers/${workshop.id}`,
+    backLabel: 'Non, revenir à l’atelier',
+  };
 }
 
 /** The service names fields by their API names in a few messages; the page says it in French. */

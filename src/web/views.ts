@@ -19,6 +19,7 @@ import { join, relative } from 'node:path';
 import type { StaffUser } from '../auth/staff-user';
 import { PROGRAMME_TIME_ZONE } from '../permanences/permanences.service';
 import { findTemplatesDir } from '../common/templates-dir';
+import { AppConfig, ProgrammeIdentity } from '../config/app-config';
 
 export interface PageContext {
   csrfToken: string;
@@ -39,7 +40,10 @@ export class Views {
   private readonly pages = new Map<string, Template>();
   private readonly layout: Template;
 
-  constructor() {
+  private readonly identity: ProgrammeIdentity;
+
+  constructor(config: AppConfig) {
+    this.identity = config.identity;
     const dir = findTemplatesDir(__dirname, 'pages', 'layout.hbs');
     registerHelpers(this.env);
     const compile = (path: string) => this.env.compile(readFileSync(path, 'utf8'), { strict: true, preventIndent: true });
@@ -55,7 +59,7 @@ export class Views {
   html(name: string, model: object, context: PageContext, options: PageOptions): string {
     const page = this.pages.get(name);
     if (!page) throw new Error(`Page template missing: templates/pages/${name}.hbs`);
-    const data = { errors: {}, values: {}, ...model, ...context, flash: context.flash ?? null, staff: context.staff, title: options.title };
+    const data = { errors: {}, values: {}, ...model, ...context, flash: context.flash ?? null, staff: context.staff, title: options.title, identity: this.identity };
     const body = page(data);
     return this.layout({ ...data, body, isAdmin: context.staff?.role === 'admin', isViewer: context.staff?.role === 'viewer' });
   }
@@ -73,9 +77,20 @@ function* filesUnder(dir: string): Generator<string> {
   }
 }
 
-/** A local date (2026-12-31) as "jeudi 31 décembre 2026". */
+/** A local date (2026-12-31) as "jeudi 31 décembre 2026"; the first of the month is "1er" in French. */
 export function frenchLocalDate(date: string): string {
-  return DateTime.fromISO(date).setLocale('fr').toFormat('cccc d LLLL yyyy');
+  return longDate(DateTime.fromISO(date));
+}
+
+function longDate(date: DateTime): string {
+  const day = date.day === 1 ? '1er' : String(date.day);
+  return `${date.setLocale('fr').toFormat('cccc')} ${day} ${date.setLocale('fr').toFormat('LLLL yyyy')}`;
+}
+
+/** A wall time (09:00, 09:30) as French write it: "9 h", "9 h 30". */
+export function frenchHour(time: string): string {
+  const [hours, minutes] = time.split(':');
+  return `${Number(hours)} h${minutes && minutes !== '00' ? ` ${minutes}` : ''}`;
 }
 
 function local(instant: unknown, zone: unknown): DateTime {
@@ -100,7 +115,7 @@ function registerHelpers(env: typeof Handlebars): void {
   );
   env.registerHelper('fieldId', (name: unknown) => `f-${String(name).replace(/[^a-zA-Z0-9_-]/g, '-')}`);
   /** "jeudi 26 novembre 2026" */
-  env.registerHelper('frDate', (instant: unknown, zone: unknown) => local(instant, zone).toFormat('cccc d LLLL yyyy'));
+  env.registerHelper('frDate', (instant: unknown, zone: unknown) => longDate(local(instant, zone)));
   /** "26/11/2026" */
   env.registerHelper('frShortDate', (instant: unknown, zone: unknown) => local(instant, zone).toFormat('dd/LL/yyyy'));
   /** "09:00" */

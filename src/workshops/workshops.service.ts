@@ -38,9 +38,6 @@ export class WorkshopsService {
 
   async create(dto: CreateWorkshopDto) {
     const startsAt = new Date(dto.startsAt);
-    if (startsAt.getTime() <= this.clock.now().getTime()) {
-      throw new DomainError('validation_failed', 'Un atelier se crée dans le futur.', [{ field: 'startsAt', message: 'Doit être dans le futur.' }]);
-    }
     const values = {
       title: dto.title,
       description: dto.description ?? '',
@@ -58,7 +55,9 @@ export class WorkshopsService {
       status: 'scheduled' as const,
       cancelReason: null,
     };
-    checkTimes(values);
+    // One answer with every error: a start in the past and times out of order together.
+    const past: FieldError[] = startsAt.getTime() <= this.clock.now().getTime() ? [{ field: 'startsAt', message: 'Doit être dans le futur.' }] : [];
+    checkTimes(values, past);
     return this.get(await this.workshops.insert(values));
   }
 
@@ -143,12 +142,12 @@ export class WorkshopsService {
 }
 
 /** The end follows the start; registration closes no later than the end, and opens before it closes. */
-function checkTimes(times: { startsAt: Date; endsAt: Date; registrationOpensAt: Date | null; registrationClosesAt: Date }): void {
-  const errors: FieldError[] = [];
+function checkTimes(times: { startsAt: Date; endsAt: Date; registrationOpensAt: Date | null; registrationClosesAt: Date }, found: FieldError[] = []): void {
+  const errors: FieldError[] = [...found];
   if (times.endsAt <= times.startsAt) errors.push({ field: 'endsAt', message: 'Doit être après startsAt.' });
   if (times.registrationClosesAt > times.endsAt) errors.push({ field: 'registrationClosesAt', message: 'Doit être au plus tard à la fin de l’atelier.' });
   if (times.registrationOpensAt && times.registrationOpensAt >= times.registrationClosesAt) {
     errors.push({ field: 'registrationOpensAt', message: 'Doit être avant la clôture des inscriptions.' });
   }
-  if (errors.length > 0) throw new DomainError('validation_failed', 'Les dates de l’atelier sont incohérentes.', errors);
+  if (errors.length > 0) throw new DomainError('validation_failed', found.length > 0 && errors.length === found.length ? 'Un atelier se crée dans le futur.' : 'Les dates de l’atelier sont incohérentes.', errors);
 }

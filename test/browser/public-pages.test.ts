@@ -88,7 +88,7 @@ describe('public pages in a real browser', () => {
     await page.getByLabel('SIRET').fill('12345678901234');
     await page.getByLabel('Évolution des statuts').check();
     await page.getByRole('button', { name: 'Confirmer ma réservation' }).click();
-    expect(await page.locator('#f-organisation-siret-error').textContent()).toContain('SIRET invalide');
+    expect(await page.locator('#f-organisation-siret-error').textContent()).toContain('Ce numéro SIRET n’existe pas');
     expect(await page.getByLabel('Nom et prénom').inputValue()).toBe('Camille <b>Martin</b>');
     expect(await page.getByLabel('Évolution des statuts').isChecked()).toBe(true);
     await page.getByLabel('SIRET').fill('');
@@ -127,7 +127,16 @@ describe('public pages in a real browser', () => {
     await other.page.goto(link);
     expect(await other.page.getByRole('heading', { level: 1 }).textContent()).toBe('Votre réservation');
     await checkPage(other.page, 'manage');
+    // Cancelling asks first, on a page of its own; saying no keeps the booking.
     await other.page.getByRole('button', { name: 'Annuler ma réservation' }).click();
+    await other.page.waitForURL(/\/annuler$/);
+    expect(await other.page.getByRole('heading', { level: 1 }).textContent()).toBe('Annuler votre réservation ?');
+    await checkPage(other.page, 'manage-cancel-confirm');
+    await other.page.getByRole('link', { name: 'Non, garder ma réservation' }).click();
+    await other.page.waitForURL(/\/reservations\/[0-9a-f-]+\?token=/);
+    expect(await other.page.locator('dl.details').textContent()).toContain('Confirmée');
+    await other.page.getByRole('button', { name: 'Annuler ma réservation' }).click();
+    await other.page.getByRole('button', { name: 'Oui, annuler ma réservation' }).click();
     await other.page.waitForURL(/fait=annulation/);
     expect(await other.page.getByRole('status').first().textContent()).toContain('votre réservation est annulée');
     expect(await other.page.locator('dl.details').textContent()).toContain('Annulée');
@@ -182,6 +191,7 @@ describe('public pages in a real browser', () => {
 
     // The confirmed person leaves; the one waiting gets the seat, and is told by e-mail.
     await first.page.getByRole('button', { name: 'Annuler ma réservation' }).click();
+    await first.page.getByRole('button', { name: 'Oui, annuler ma réservation' }).click();
     await first.page.waitForURL(/fait=annulation/);
     await second.page.reload();
     expect(await second.page.locator('dl.details').textContent()).toContain('Confirmée');

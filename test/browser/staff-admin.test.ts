@@ -156,8 +156,12 @@ describe('admin pages for workshops and permanences, in a real browser', () => {
     expect((await api.get(`/api/workshops/${id}`)).body.capacity).toBe(3);
     await checkPage(page, 'staff-workshop-capacity-error');
 
-    // The staff cancels a confirmed registration: the first person waiting takes the seat.
-    expect(await submit(page, page.getByRole('button', { name: 'Annuler l’inscription de Hugo Blanc' }))).toBe(303);
+    // The staff cancels a confirmed registration, after a confirmation page: the first person waiting takes the seat.
+    expect(await submit(page, page.getByRole('button', { name: 'Annuler l’inscription de Hugo Blanc' }))).toBe(200);
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Annuler l’inscription de Hugo Blanc ?');
+    expect((await api.get(`/api/workshops/${id}`)).body.available).toBe(0);
+    await checkPage(page, 'staff-registration-cancel-confirm');
+    expect(await submit(page, page.getByRole('button', { name: 'Oui, annuler l’inscription' }))).toBe(303);
     await page.waitForURL(/\?fait=inscription-annulee$/);
     expect(await page.getByRole('table', { name: 'Confirmées (3)' }).locator('tbody th').allTextContents()).toEqual(['Awa Diallo', 'Inès Morel', 'Jules Roux']);
     expect(await page.getByRole('table', { name: 'Liste d’attente (1)' }).locator('tbody tr').first().textContent()).toMatch(/^\s*1\s*Karim Saïd/);
@@ -175,7 +179,11 @@ describe('admin pages for workshops and permanences, in a real browser', () => {
     expect((await api.get(`/api/workshops/${id}`)).body.status).not.toBe('cancelled');
     await checkPage(page, 'staff-workshop-cancel-error');
     await page.getByLabel('Motif de l’annulation').fill('Intervenante indisponible');
-    expect(await submit(page, page.getByRole('button', { name: 'Annuler l’atelier' }))).toBe(303);
+    expect(await submit(page, page.getByRole('button', { name: 'Annuler l’atelier' }))).toBe(200);
+    expect(await page.locator('dl.details').textContent()).toContain('Intervenante indisponible');
+    expect((await api.get(`/api/workshops/${id}`)).body.status).not.toBe('cancelled');
+    await checkPage(page, 'staff-workshop-cancel-confirm');
+    expect(await submit(page, page.getByRole('button', { name: 'Oui, annuler l’atelier' }))).toBe(303);
     await page.waitForURL(/\?fait=annule$/);
     expect(await page.getByRole('status').textContent()).toContain('l’atelier est annulé');
     expect(await page.locator('dl.details').textContent()).toContain('Intervenante indisponible');
@@ -217,7 +225,11 @@ describe('admin pages for workshops and permanences, in a real browser', () => {
     expect((await sessionOn('2026-12-31')).status).toBe('scheduled');
     await checkPage(page, 'staff-sessions-cancel-error');
     await card.getByLabel('Motif de l’annulation').fill('Conseillère indisponible');
-    expect(await submit(page, card.getByRole('button', { name: 'Annuler la permanence du jeudi 31 décembre 2026' }))).toBe(303);
+    expect(await submit(page, card.getByRole('button', { name: 'Annuler la permanence du jeudi 31 décembre 2026' }))).toBe(200);
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Annuler la permanence du jeudi 31 décembre 2026 ?');
+    expect((await sessionOn('2026-12-31')).status).toBe('scheduled');
+    await checkPage(page, 'staff-session-cancel-confirm');
+    expect(await submit(page, page.getByRole('button', { name: 'Oui, annuler la permanence' }))).toBe(303);
     await page.waitForURL(/\/staff\/permanences\?fait=annulee/);
     expect(await page.getByRole('status').textContent()).toContain('la permanence est annulée');
     expect(await page.locator(`#permanence-${december.id}`).textContent()).toContain('Cette permanence est annulée : Conseillère indisponible.');

@@ -129,6 +129,9 @@ describe('the advisors’ staff pages in a real browser: agenda, attendance, cal
     expect(await camille.getByRole('heading', { level: 4 }).textContent()).toBe('Camille Martin — Coop des Lilas');
     const details = await camille.locator('dl').textContent();
     for (const shown of ['camille@asso.test', 'Coopérative (SCOP, SCIC, CAE…)', '42000', 'Évolution des statuts', 'Nous envisageons de passer en SCIC.', 'Confirmé', 'Pas encore notée']) expect(details).toContain(shown);
+    // The legal form's label has its own parenthesis: none is added around it.
+    expect(details).toContain('Coop des Lilas · Coopérative (SCOP, SCIC, CAE…) · 42000');
+    expect(details).not.toContain('))');
     // Only their own desk: Bruno's booking is not there; the workshop's registrations are.
     expect(await page.getByText('Eve Leroy').count()).toBe(0);
     expect(await page.locator(`#reservation-${bookings.farid.id} h4`).textContent()).toMatch(/^Farid Benali — Association [0-9a-f]{8}$/);
@@ -191,9 +194,9 @@ describe('the advisors’ staff pages in a real browser: agenda, attendance, cal
     const { context, page } = await signedIn(alice);
     expect(await h1(page)).toBe('Agenda du jeudi 31 décembre 2026');
 
-    await page.getByRole('link', { name: 'Jour suivant : vendredi 1 janvier 2027' }).click();
+    await page.getByRole('link', { name: 'Jour suivant : vendredi 1er janvier 2027' }).click();
     await page.waitForURL(/date=2027-01-01/);
-    expect(await h1(page)).toBe('Agenda du vendredi 1 janvier 2027');
+    expect(await h1(page)).toBe('Agenda du vendredi 1er janvier 2027');
     expect(await page.getByText('Aucun créneau de permanence ni atelier ce jour-là.').isVisible()).toBe(true);
     await page.getByRole('link', { name: 'Jour précédent : jeudi 31 décembre 2026' }).click();
     await page.waitForURL(/date=2026-12-31/);
@@ -206,10 +209,11 @@ describe('the advisors’ staff pages in a real browser: agenda, attendance, cal
     expect(await h1(page)).toBe('Agenda du jeudi 31 décembre 2026');
 
     const wrong = await page.goto('/staff/agenda?date=2026-12-32');
-    expect(wrong?.status()).toBe(400);
+    // The status every page gives a refused form (src/web/forms.ts), and the date as people write it.
+    expect(wrong?.status()).toBe(422);
     expect(await page.getByRole('alert').isVisible()).toBe(true);
-    expect(await page.locator('#f-date-error').textContent()).toBe('Date attendue au format AAAA-MM-JJ.');
-    expect(await page.getByRole('alert').getByRole('link', { name: 'Date attendue au format AAAA-MM-JJ.' }).getAttribute('href')).toBe('#f-date');
+    expect(await page.locator('#f-date-error').textContent()).toBe('Indiquez une date valide, par exemple 31/12/2026.');
+    expect(await page.getByRole('alert').getByRole('link', { name: 'Indiquez une date valide, par exemple 31/12/2026.' }).getAttribute('href')).toBe('#f-date');
     expect(await page.getByLabel('Date').getAttribute('aria-invalid')).toBe('true');
     expect(await page.getByRole('link', { name: 'Aujourd’hui' }).getAttribute('href')).toBe('/staff/agenda');
     await checkPage(page, 'staff-agenda-invalid-date');

@@ -127,7 +127,7 @@ describe('staff pages: reports and register of organisations, in a real browser'
     expect(figures).toMatchObject({ bookings: 6, attended: 2, noShows: 2, excused: 1, attendanceRate: 0.4, organisations: 5 });
 
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Rapport de fréquentation');
-    expect(await page.locator('.lead').textContent()).toContain('Du dimanche 1 novembre 2026 au jeudi 31 décembre 2026');
+    expect(await page.locator('.lead').textContent()).toContain('Du dimanche 1er novembre 2026 au jeudi 31 décembre 2026');
     expect(await page.getByLabel('Du', { exact: true }).inputValue()).toBe(PERIOD.du);
     expect(await page.getByLabel('Au', { exact: true }).inputValue()).toBe(PERIOD.au);
     const shown = async (label: string) => (await cells(page, 'chiffres', label).textContent())?.trim();
@@ -384,7 +384,7 @@ describe('staff pages: reports and register of organisations, in a real browser'
     const [refused] = await Promise.all([page.waitForResponse((response) => response.request().method() === 'POST'), page.getByRole('button', { name: 'Enregistrer les corrections' }).click()]);
     expect(refused.status()).toBe(422);
     await page.waitForLoadState();
-    expect(await page.locator('#f-siret-error').textContent()).toContain('SIRET invalide');
+    expect(await page.locator('#f-siret-error').textContent()).toContain('Ce numéro SIRET n’existe pas');
     expect(await page.locator('#f-postcode-error').textContent()).toBe('Code postal invalide (5 chiffres).');
     expect(await page.getByLabel('SIRET').getAttribute('aria-invalid')).toBe('true');
     expect(await page.getByLabel(/Nom de la structure/).inputValue()).toBe('Entraide Loire Forez');

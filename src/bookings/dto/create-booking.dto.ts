@@ -18,6 +18,7 @@ import {
   Validate,
   ValidateIf,
   ValidateNested,
+  ValidationArguments,
   ValidatorConstraint,
   ValidatorConstraintInterface,
 } from 'class-validator';
@@ -32,8 +33,11 @@ export class SiretConstraint implements ValidatorConstraintInterface {
     return typeof value === 'string' && isValidSiret(value);
   }
 
-  defaultMessage(): string {
-    return 'SIRET invalide : 14 chiffres dont la clé de contrôle (Luhn) doit être juste.';
+  defaultMessage(args?: ValidationArguments): string {
+    const digits = typeof args?.value === 'string' ? args.value : '';
+    return /^\d{14}$/.test(digits)
+      ? 'Ce numéro SIRET n’existe pas : un chiffre est sans doute mal recopié. Vérifiez-le sur l’avis de situation SIRENE ou laissez le champ vide.'
+      : 'Le SIRET compte 14 chiffres (les espaces sont acceptés).';
   }
 }
 

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
-import { IsInstant, IsLocalDate, trim } from '../../common/validators';
+import { IsInstant, IsInstantOrdered, IsLocalDate, trim } from '../../common/validators';
 
 const TITLE = { message: 'Le titre doit faire de 1 à 200 caractères.' };
 const DESCRIPTION = { message: 'La description ne doit pas dépasser 4 000 caractères.' };
@@ -30,7 +30,9 @@ export class CreateWorkshopDto {
   @IsInstant()
   startsAt: string;
 
+  // also in workshops.service.ts:checkTimes, for an update that changes one bound only
   @ApiProperty({ example: '2027-03-18T12:30:00+01:00' })
+  @IsInstantOrdered('>', (workshop) => workshop.startsAt, { message: 'Doit être après startsAt.' })
   @IsInstant()
   endsAt: string;
 
@@ -49,11 +51,13 @@ export class CreateWorkshopDto {
 
   @ApiPropertyOptional({ description: 'registration opens (default: at once)', nullable: true })
   @ValidateIf((_, value) => value !== null && value !== undefined)
+  @IsInstantOrdered('<', (workshop) => workshop.registrationClosesAt ?? workshop.startsAt, { message: 'Doit être avant la clôture des inscriptions.' })
   @IsInstant()
   registrationOpensAt?: string | null;
 
   @ApiPropertyOptional({ description: 'registration closes (default: at the start)' })
   @IsOptional()
+  @IsInstantOrdered('<=', (workshop) => workshop.endsAt, { message: 'Doit être au plus tard à la fin de l’atelier.' })
   @IsInstant()
   registrationClosesAt?: string;
 
