@@ -226,7 +226,7 @@ export class PublicPagesController {
   }
 
   private consent() {
-    return consentNotice({ retentionMonths: this.config.retentionMonths, contactEmail: this.config.organizerEmail });
+    return consentNotice({ identity: this.config.identity, retentionMonths: this.config.retentionMonths });
   }
 }
 

@@ -1,7 +1,8 @@
 import type { Browser, Page } from 'playwright-core';
 import { OutboxSender } from '../../src/notifications/outbox-sender.service';
 import { checkPage, launchBrowser, newVisitor } from '../support/browser';
-import { adminToken, createWorkshop } from '../support/factories';
+import { CONSENT_VERSION } from '../../src/bookings/consent';
+import { adminToken, createWorkshop, listSessions } from '../support/factories';
 import { client, Client } from '../support/http';
 import { TestSmtpServer } from '../support/smtp';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -24,6 +25,16 @@ async function fillBooking(page: Page, person: { name: string; email: string; or
   await page.getByLabel(/J’accepte que la CRESS/).check();
 }
 
+/** The programme's identity and retention as configured: the privacy notice must say these, not literals. */
+const IDENTITY = {
+  CRESS_NAME: 'CRESS Loire-Essai',
+  CRESS_LEGAL_NAME: 'Chambre régionale de l’économie sociale et solidaire Loire-Essai',
+  CRESS_ADDRESS: '12 rue des Essais, 42000 Saint-Étienne',
+  CRESS_PRIVACY_EMAIL: 'dpo@cress-essai.test',
+  METROPOLIS_NAME: 'Métropole d’Essai',
+  RETENTION_MONTHS: '18',
+};
+
 describe('public pages in a real browser', () => {
   let app: TestApp;
   let api: Client;
@@ -33,7 +44,7 @@ describe('public pages in a real browser', () => {
 
   beforeAll(async () => {
     smtp = await new TestSmtpServer().start();
-    app = await startTestApp({ env: { SMTP_URL: smtp.url } });
+    app = await startTestApp({ env: { SMTP_URL: smtp.url, ...IDENTITY } });
     api = client(app.baseUrl);
     sender = app.app.get(OutboxSender);
     browser = await launchBrowser();
@@ -243,6 +254,52 @@ describe('public pages in a real browser', () => {
     const broken = await page.goto('/reservations/00000000-0000-4000-8000-000000000000?token=nope');
     expect(broken?.status()).toBe(404);
     expect(await page.getByRole('alert').textContent()).toContain('lien de gestion invalide');
+    await context.close();
+  });
+
+  it('tells on the personal-data page who is responsible, why, who sees what, for how long, and how to use one’s rights', async () => {
+    const { context, page } = await newVisitor(browser, app.baseUrl);
+    await page.goto('/');
+    await page.getByRole('navigation', { name: 'Navigation principale' }).getByRole('link', { name: 'Données personnelles' }).click();
+    await page.waitForURL(/\/donnees-personnelles$/);
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Vos données personnelles');
+    const first = await page.locator('main > p').first().textContent();
+    expect(first).toContain('la CRESS Loire-Essai enregistre les informations que vous donnez');
+    expect(first).not.toContain('J’accepte');
+    expect(await page.getByRole('heading', { level: 2 }).allTextContents()).toEqual([
+      'Qui est responsable de vos données',
+      'Ce que nous enregistrons',
+      'Pourquoi, et sur quelle base',
+      'Qui les voit',
+      'Combien de temps',
+      'Vos droits',
+      'Comment exercer vos droits',
+    ]);
+    const section = (title: string) => page.getByRole('region', { name: title });
+    expect(await section('Qui est responsable de vos données').textContent()).toContain(
+      'Chambre régionale de l’économie sociale et solidaire Loire-Essai (CRESS Loire-Essai), 12 rue des Essais, 42000 Saint-Étienne',
+    );
+    expect(await section('Pourquoi, et sur quelle base').textContent()).toContain('votre consentement');
+    const recipients = await section('Qui les voit').textContent();
+    expect(recipients).toContain('(Métropole d’Essai) reçoit des chiffres');
+    expect(recipients).toContain('Elle ne reçoit jamais votre nom, votre adresse e-mail ni votre téléphone');
+    expect(recipients).toContain('Le ou la conseiller·ère de la CRESS Loire-Essai qui vous reçoit');
+    expect(await section('Combien de temps').textContent()).toContain('effacés 18 mois après la date du rendez-vous');
+    const rights = await section('Vos droits').getByRole('listitem').allTextContents();
+    for (const right of ['accéder', 'rectifier', 'effacer', 'opposer']) expect(rights.some((item) => item.includes(right))).toBe(true);
+    const how = section('Comment exercer vos droits');
+    expect(await how.getByRole('link', { name: 'Écrire à dpo@cress-essai.test' }).getAttribute('href')).toBe('mailto:dpo@cress-essai.test');
+    expect(await how.getByRole('link', { name: /réclamation à la CNIL/ }).getAttribute('href')).toMatch(/^https:\/\/www\.cnil\.fr\//);
+    expect(await page.locator('main').textContent()).toContain(`Version de ce texte : ${CONSENT_VERSION}`);
+    await checkPage(page, 'privacy');
+
+    // The booking form's short version names the same address and leads to the page.
+    const [session] = await listSessions(api, '2027-04-29', '2027-04-29');
+    await page.goto(`/reserver/creneau/${session.slots[0].id}`);
+    const consent = page.getByRole('group', { name: 'Vos données personnelles' });
+    expect(await consent.textContent()).toContain('dpo@cress-essai.test');
+    expect(await consent.textContent()).toContain('effacées 18 mois après');
+    expect(await consent.getByRole('link', { name: /Tout savoir sur vos données/ }).getAttribute('href')).toBe('/donnees-personnelles');
     await context.close();
   });
 });
