@@ -1,4 +1,5 @@
 import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
+import { isUUID } from 'class-validator';
 import type { Response } from 'express';
 import { bookingOptions } from '../bookings/booking-options';
 import { BookingsService } from '../bookings/bookings.service';
@@ -10,7 +11,7 @@ import { DomainError } from '../common/domain-error';
 import { BookingRateLimit } from '../common/rate-limits';
 import { uuidPipe } from '../common/uuid.pipe';
 import { AppConfig } from '../config/app-config';
-import { PermanencesService } from '../permanences/permanences.service';
+import { ListedSession, PermanencesService } from '../permanences/permanences.service';
 import { WorkshopsService } from '../workshops/workshops.service';
 import { checked, errorsByField, FormBody, list, text, validated } from './forms';
 import { Page, Pages } from './page.guard';
@@ -70,10 +71,15 @@ export class PublicPagesController {
     this.sendBookingForm(response, page, await this.workshopTarget(workshopId), {}, {});
   }
 
+  /** The form of a slot; once that slot was taken, it also offers other free times, chosen as `slotId`. */
   @Post('reserver/creneau/:slotId')
   @BookingRateLimit()
   async bookSlot(@Param('slotId', uuidPipe) slotId: string, @Body() body: FormBody, @Page() page: PageContext, @Res() response: Response) {
-    await this.book(response, page, body, { slotId }, () => this.slotTarget(slotId));
+    const chosen = text(body, 'slotId') ?? slotId;
+    await this.book(response, page, body, { slotId: chosen }, (offerOthers) => {
+      const described = isUUID(chosen) ? chosen : slotId;
+      return offerOthers ? this.slotTargetOrElse(described) : this.slotTarget(described);
+    });
   }
 
   @Post('reserver/atelier/:workshopId')
@@ -117,8 +123,9 @@ export class PublicPagesController {
     response.redirect(303, `/reservations/${id}?token=${encodeURIComponent(token)}&fait=deplacement`);
   }
 
-  private async book(response: Response, page: PageContext, body: FormBody, target: { slotId?: string; workshopId?: string }, describe: () => Promise<BookingTarget>) {
-    const values = Object.fromEntries([...BOOKING_FIELDS.map((name) => [name, text(body, name) ?? '']), ['topics', list(body, 'topics')], ['consent', checked(body, 'consent')]]);
+  /** `describe(offerOthers)` tells what was being booked, after a refusal; `offerOthers`: when it can no longer be booked, with other times to choose. */
+  private async book(response: Response, page: PageContext, body: FormBody, target: { slotId?: string; workshopId?: string }, describe: (offerOthers: boolean) => Promise<BookingTarget>) {
+    const values = Object.fromEntries([...BOOKING_FIELDS.map((name) => [name, text(body, name) ?? '']), ['topics', list(body, 'topics')], ['consent', checked(body, 'consent')], ['slotId', text(body, 'slotId') ?? '']]);
     try {
       const dto = await validated(CreateBookingDto, {
         ...target,
@@ -139,9 +146,16 @@ export class PublicPagesController {
       if (!(error instanceof DomainError) || !isFormError(error)) throw error;
       const status = error.code === 'validation_failed' ? 422 : error.code.endsWith('_not_found') ? 404 : 409;
       const errors = error.code === 'validation_failed' ? errorsByField(error) : {};
-      const alert = error.code === 'validation_failed' ? 'Certains champs sont à corriger : voyez les messages sous chacun d’eux.' : error.detail;
+      // Someone who already holds this very slot is told so, not offered another one.
+      const target = await describe(error.code !== 'already_booked').catch(() => null);
+      let alert = error.code === 'validation_failed' ? 'Certains champs sont à corriger : voyez les messages sous chacun d’eux.' : error.detail;
+      if (target?.alternatives.length) {
+        errors.slotId = 'Choisissez un autre horaire.';
+        const why = error.code === 'slot_full' ? 'Ce créneau vient d’être réservé par quelqu’un d’autre.' : error.detail;
+        if (error.code !== 'validation_failed') alert = `${why} Ce que vous avez saisi est gardé : choisissez un autre horaire ci-dessous, puis confirmez.`;
+      }
       response.status(status);
-      this.sendBookingForm(response, page, await describe().catch(() => null), values, errors, alert);
+      this.sendBookingForm(response, page, target, values, errors, alert);
     }
   }
 
@@ -197,7 +211,16 @@ export class PublicPagesController {
         : slot.available === 0
           ? 'Ce créneau n’est plus disponible : il vient d’être réservé ou il est passé.'
           : null;
-    return { isWorkshop: false, title: 'Permanence de la CRESS', startsAt: slot.startsAt, endsAt: slot.endsAt, timeZone: session.timeZone, location: session.location, advisor: slot.advisor?.name ?? null, available: slot.available, note: null, closed };
+    return { isWorkshop: false, title: 'Permanence de la CRESS', startsAt: slot.startsAt, endsAt: slot.endsAt, timeZone: session.timeZone, location: session.location, advisor: slot.advisor?.name ?? null, available: slot.available, note: null, closed, alternatives: [] };
+  }
+
+  /** A slot that can no longer be booked, with the other free times of its day and of the next session to choose from instead. */
+  private async slotTargetOrElse(slotId: string): Promise<BookingTarget> {
+    const target = await this.slotTarget(slotId);
+    if (!target.closed) return target;
+    const { sameDay, nextSession } = await this.permanences.freeAround(slotId);
+    const alternatives = [...sameDay.map((session) => alternativeDay(session, true)), ...(nextSession ? [alternativeDay(nextSession, false)] : [])];
+    return alternatives.length > 0 ? { ...target, closed: null, taken: true, alternatives } : target;
   }
 
   private async workshopTarget(workshopId: string): Promise<BookingTarget> {
@@ -222,6 +245,7 @@ export class PublicPagesController {
       advisor: null,
       available: workshop.available,
       note: full && workshop.waitlistEnabled ? 'L’atelier est complet : votre inscription sera placée sur la liste d’attente, et vous serez prévenu(e) par e-mail si une place se libère.' : null,
+      alternatives: [],
     };
   }
 
@@ -242,6 +266,16 @@ interface BookingTarget {
   note: string | null;
   /** Why it cannot be booked now (the form is then not shown); null when it can. */
   closed: string | null;
+  /** Set when the slot can no longer be booked but other free times are offered on its form instead. */
+  taken?: boolean;
+  alternatives: AlternativeDay[];
+}
+
+type AlternativeDay = ReturnType<typeof alternativeDay>;
+
+/** A session's free slots as radio choices of the booking form. */
+function alternativeDay(session: ListedSession, sameDay: boolean) {
+  return { sameDay, date: session.date, location: session.location, timeZone: session.timeZone, slots: session.slots.map((slot) => ({ id: slot.id, startsAt: slot.startsAt, endsAt: slot.endsAt, advisor: slot.advisor?.name ?? null })) };
 }
 
 /** Errors a person can act on from the form itself (as opposed to a broken link or a fault). */
