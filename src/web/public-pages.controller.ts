@@ -71,11 +71,14 @@ export class PublicPagesController {
     this.sendBookingForm(response, page, await this.workshopTarget(workshopId), {}, {});
   }
 
-  /** The form of a slot; once that slot was taken, it also offers other free times, chosen as `slotId`. */
+  /** The form of a slot; once that slot was taken, it also offers other free times, chosen as `autreCreneau`. */
   @Post('reserver/creneau/:slotId')
   @BookingRateLimit()
   async bookSlot(@Param('slotId', uuidPipe) slotId: string, @Body() body: FormBody, @Page() page: PageContext, @Res() response: Response) {
-    const chosen = text(body, 'slotId') ?? slotId;
+    const other = text(body, 'autreCreneau');
+    // The choice is offered on the form of an existing slot: an unknown address stays a 404 whatever the fields say.
+    if (other !== undefined) await this.permanences.ofSlot(slotId);
+    const chosen = other ?? slotId;
     await this.book(response, page, body, { slotId: chosen }, (offerOthers) => {
       const described = isUUID(chosen) ? chosen : slotId;
       return offerOthers ? this.slotTargetOrElse(described) : this.slotTarget(described);
@@ -125,7 +128,7 @@ export class PublicPagesController {
 
   /** `describe(offerOthers)` tells what was being booked, after a refusal; `offerOthers`: when it can no longer be booked, with other times to choose. */
   private async book(response: Response, page: PageContext, body: FormBody, target: { slotId?: string; workshopId?: string }, describe: (offerOthers: boolean) => Promise<BookingTarget>) {
-    const values = Object.fromEntries([...BOOKING_FIELDS.map((name) => [name, text(body, name) ?? '']), ['topics', list(body, 'topics')], ['consent', checked(body, 'consent')], ['slotId', text(body, 'slotId') ?? '']]);
+    const values = Object.fromEntries([...BOOKING_FIELDS.map((name) => [name, text(body, name) ?? '']), ['topics', list(body, 'topics')], ['consent', checked(body, 'consent')], ['autreCreneau', text(body, 'autreCreneau') ?? '']]);
     try {
       const dto = await validated(CreateBookingDto, {
         ...target,
