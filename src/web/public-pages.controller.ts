@@ -214,7 +214,7 @@ export class PublicPagesController {
         : slot.available === 0
           ? 'Ce créneau n’est plus disponible : il vient d’être réservé ou il est passé.'
           : null;
-    return { isWorkshop: false, title: 'Permanence de la CRESS', startsAt: slot.startsAt, endsAt: slot.endsAt, timeZone: session.timeZone, location: session.location, advisor: slot.advisor?.name ?? null, available: slot.available, note: null, closed, alternatives: [] };
+    return { isWorkshop: false, title: 'Permanence de la CRESS', startsAt: slot.startsAt, endsAt: slot.endsAt, timeZone: session.timeZone, location: session.location, advisor: slot.advisor?.name ?? null, available: slot.available, note: null, closed, taken: false, alternatives: [] };
   }
 
   /** A slot that can no longer be booked, with the other free times of its day and of the next session to choose from instead. */
@@ -248,6 +248,7 @@ export class PublicPagesController {
       advisor: null,
       available: workshop.available,
       note: full && workshop.waitlistEnabled ? 'L’atelier est complet : votre inscription sera placée sur la liste d’attente, et vous serez prévenu(e) par e-mail si une place se libère.' : null,
+      taken: false,
       alternatives: [],
     };
   }
@@ -269,8 +270,8 @@ interface BookingTarget {
   note: string | null;
   /** Why it cannot be booked now (the form is then not shown); null when it can. */
   closed: string | null;
-  /** Set when the slot can no longer be booked but other free times are offered on its form instead. */
-  taken?: boolean;
+  /** The slot can no longer be booked, but other free times are offered on its form instead. */
+  taken: boolean;
   alternatives: AlternativeDay[];
 }
 
