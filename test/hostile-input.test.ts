@@ -896,6 +896,11 @@ const PAGE_FORMS: Case[] = [
     expected: { page: 404 },
   },
   {
+    name: 'the booking form of an unknown slot with another free time chosen (offered only on a taken slot’s form)',
+    request: (context) => pagePost(context, `/reserver/creneau/${randomUUID()}`, [...bookingFields(), ['autreCreneau', context.slotId]]),
+    expected: { page: 404 },
+  },
+  {
     name: 'the booking form with __proto__ and constructor fields',
     request: (context) => pagePost(context, `/reserver/creneau/${context.slotId}`, [...bookingFields(), ['__proto__', 'x'], ['constructor', 'y']]),
     expected: { page: 400 },

@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import { client, Client } from './support/http';
-import { listSessions } from './support/factories';
+import { PermanencesService } from '../src/permanences/permanences.service';
+import { adminToken, bookingRequest, listSessions } from './support/factories';
 import { startTestApp, TestApp } from './support/test-app';
 
 /** The last Thursday of each month from `from`, computed independently of the service. */
@@ -87,6 +88,28 @@ describe('permanence calendar', () => {
       const [session] = await listSessions(api, '2026-12-31', '2026-12-31');
       expect(session.slots.map((slot) => slot.available)).toEqual([0, 0, 1, 1]);
       app.clock.set('2026-11-27T10:00:00Z');
+    });
+
+    it('offers, instead of a slot that can no longer be booked, the free slots left that day and those of the next session with any', async () => {
+      const permanences = app.app.get(PermanencesService);
+      const ids = async (date: string) => (await listSessions(api, date, date))[0].slots.map((slot) => slot.id);
+      const [december, january, february, march] = [await ids('2026-12-31'), await ids('2027-01-28'), await ids('2027-02-25'), await ids('2027-03-25')];
+      for (const slotId of [december[0], december[1], ...january]) expect((await api.post('/api/bookings', bookingRequest(slotId))).status).toBe(201);
+      const around = async (slotId: string) => {
+        const { sameDay, nextSession } = await permanences.freeAround(slotId);
+        return { sameDay: sameDay.map((session) => session.slots.map((slot) => slot.id)), nextSession: nextSession?.slots.map((slot) => slot.id) ?? null };
+      };
+      // January is full: the next session with a free time is February's.
+      expect(await around(december[0])).toEqual({ sameDay: [[december[2], december[3]]], nextSession: february });
+      // 11:30 in Paris: the 11:00 slot has begun and is no longer offered.
+      app.clock.set('2026-12-31T10:30:00Z');
+      expect(await around(december[0])).toEqual({ sameDay: [[december[3]]], nextSession: february });
+      app.clock.set('2026-11-27T10:00:00Z');
+      // A cancelled session offers nothing, neither as the same day nor as the next one.
+      const [februarySession] = await listSessions(api, '2027-02-25', '2027-02-25');
+      expect((await api.post(`/api/permanences/${februarySession.id}/cancel`, { reason: 'Salle indisponible' }, await adminToken(api))).status).toBe(200);
+      expect(await around(february[0])).toEqual({ sameDay: [], nextSession: march });
+      expect(await around(december[0])).toEqual({ sameDay: [[december[2], december[3]]], nextSession: march });
     });
   });
 

@@ -28,8 +28,13 @@ export class AttendanceService {
       throw new DomainError('attendance_not_applicable', 'Seule une réservation confirmée a une présence à noter (pas une inscription en liste d’attente ni une réservation annulée).');
     }
     const now = this.clock.now();
-    if (view.startsAt.getTime() > now.getTime()) throw new DomainError('event_not_started', 'La présence se note une fois le rendez-vous commencé.');
+    if (!this.hasStarted(view.startsAt, now)) throw new DomainError('event_not_started', 'La présence se note une fois le rendez-vous commencé.');
     await this.bookings.update(id, { attendance: status, attendanceNote: note, attendanceRecordedBy: staff.id, attendanceRecordedAt: now }, this.bookings.manager);
     return { id, attendance: status, attendanceNote: note, recordedBy: { id: staff.id, name: staff.name }, recordedAt: now.toISOString() };
+  }
+
+  /** Whether an event starting at `startsAt` takes attendance yet (the agenda page offers its buttons from then on). */
+  hasStarted(startsAt: Date | string, now: Date = this.clock.now()): boolean {
+    return new Date(startsAt).getTime() <= now.getTime();
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { addMonths, todayIn } from '../calendar';
+import { addDays, addMonths, todayIn } from '../calendar';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import { checkPeriod } from '../common/period';
@@ -9,6 +9,10 @@ import { ListedSlot, PermanencesRepository } from './permanences.repository';
 /** The zone in which "today" and the default listing range are understood. */
 export const PROGRAMME_TIME_ZONE = 'Europe/Paris';
 const MAX_RANGE_MONTHS = 24;
+/** How far after a taken slot's day the next session with a free time is looked for. */
+const NEXT_SESSION_MONTHS = 3;
+
+export type ListedSession = Awaited<ReturnType<PermanencesService['get']>>;
 
 @Injectable()
 export class PermanencesService {
@@ -38,6 +42,21 @@ export class PermanencesService {
     const sessionId = await this.permanences.sessionIdOfSlot(slotId);
     if (!sessionId) throw new DomainError('slot_not_found', 'Ce créneau n’existe pas ou n’est plus proposé. Choisissez-en un autre sur la page d’accueil.');
     return this.get(sessionId);
+  }
+
+  /**
+   * Where to go when `slotId` can no longer be booked (taken while someone filled its form, begun,
+   * or its session cancelled): the other free slots of its day, and those of the next session that
+   * has any. Free is what `available` says; sessions without a free slot are left out.
+   */
+  async freeAround(slotId: string) {
+    const { date } = await this.ofSlot(slotId);
+    const [sameDay, later] = await Promise.all([this.list(date, date), this.list(addDays(date, 1), addMonths(date, NEXT_SESSION_MONTHS))]);
+    const free = (session: ListedSession) => ({ ...session, slots: session.slots.filter((slot) => slot.available > 0 && slot.id !== slotId) });
+    return {
+      sameDay: sameDay.map(free).filter((session) => session.slots.length > 0),
+      nextSession: later.map(free).find((session) => session.slots.length > 0) ?? null,
+    };
   }
 
   private present(session: PermanenceSession, slots: ListedSlot[]) {

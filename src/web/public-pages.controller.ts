@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { isUUID } from 'class-validator';
 import type { Response } from 'express';
 import { DateTime } from 'luxon';
 import { bookingOptions } from '../bookings/booking-options';
@@ -13,7 +14,7 @@ import { PersonalData } from '../common/no-store';
 import { BookingRateLimit } from '../common/rate-limits';
 import { uuidPipe } from '../common/uuid.pipe';
 import { AppConfig } from '../config/app-config';
-import { PermanencesService } from '../permanences/permanences.service';
+import { ListedSession, PermanencesService } from '../permanences/permanences.service';
 import { WorkshopsService } from '../workshops/workshops.service';
 import { SeriesService } from '../permanences/series.service';
 import { checked, Confirmation, confirmed, formFailure, FormBody, list, text, validated } from './forms';
@@ -83,10 +84,18 @@ export class PublicPagesController {
     this.sendBookingForm(response, page, await this.workshopTarget(workshopId), {}, {});
   }
 
+  /** The form of a slot; once that slot was taken, it also offers other free times, chosen as `autreCreneau`. */
   @Post('reserver/creneau/:slotId')
   @BookingRateLimit()
   async bookSlot(@Param('slotId', uuidPipe) slotId: string, @Body() body: FormBody, @Page() page: PageContext, @Res() response: Response) {
-    await this.book(response, page, body, { slotId }, () => this.slotTarget(slotId));
+    const other = text(body, 'autreCreneau');
+    // The choice is offered on the form of an existing slot: an unknown address stays a 404 whatever the fields say.
+    if (other !== undefined) await this.permanences.ofSlot(slotId);
+    const chosen = other ?? slotId;
+    await this.book(response, page, body, { slotId: chosen }, (offerOthers) => {
+      const described = isUUID(chosen) ? chosen : slotId;
+      return offerOthers ? this.slotTargetOrElse(described) : this.slotTarget(described);
+    });
   }
 
   @Post('reserver/atelier/:workshopId')
@@ -136,8 +145,9 @@ export class PublicPagesController {
     response.redirect(303, `/reservations/${id}?token=${encodeURIComponent(token)}&fait=deplacement`);
   }
 
-  private async book(response: Response, page: PageContext, body: FormBody, target: { slotId?: string; workshopId?: string }, describe: () => Promise<BookingTarget>) {
-    const values = Object.fromEntries([...BOOKING_FIELDS.map((name) => [name, text(body, name) ?? '']), ['topics', list(body, 'topics')], ['consent', checked(body, 'consent')]]);
+  /** `describe(offerOthers)` tells what was being booked, after a refusal; `offerOthers`: when it can no longer be booked, with other times to choose. */
+  private async book(response: Response, page: PageContext, body: FormBody, target: { slotId?: string; workshopId?: string }, describe: (offerOthers: boolean) => Promise<BookingTarget>) {
+    const values = Object.fromEntries([...BOOKING_FIELDS.map((name) => [name, text(body, name) ?? '']), ['topics', list(body, 'topics')], ['consent', checked(body, 'consent')], ['autreCreneau', text(body, 'autreCreneau') ?? '']]);
     try {
       const dto = await validated(CreateBookingDto, {
         ...target,
@@ -156,17 +166,19 @@ export class PublicPagesController {
       response.redirect(303, `/reservations/${booking.id}?token=${encodeURIComponent(booking.manageToken)}&nouveau=1`);
     } catch (error) {
       const failure = formFailure(error, BOOKING_ERRORS);
+      const errors = failure.code === 'validation_failed' ? failure.errors : {};
+      // Someone who already holds this very slot is told so, not offered another one.
+      const described = await describe(failure.code !== 'already_booked').catch(() => null);
+      let alert = failure.alert;
+      if (described?.alternatives.length) {
+        errors.slotId = 'Choisissez un autre horaire.';
+        const why = failure.code === 'slot_full' ? 'Ce créneau vient d’être réservé par quelqu’un d’autre.' : failure.alert;
+        if (failure.code !== 'validation_failed') alert = `${why} Ce que vous avez saisi est gardé : choisissez un autre horaire ci-dessous, puis confirmez.`;
+      }
       response.status(failure.status);
-      // The same form sent again keeps its key; one whose key already booked other details gets a new one.
+      // A key is kept only by a booking made: the same form sent again keeps it, unless it already booked other details.
       const idempotencyKey = failure.code === 'idempotency_key_reused' ? undefined : text(body, 'idempotencyKey');
-      this.sendBookingForm(
-        response,
-        page,
-        await describe().catch(() => null),
-        { ...values, idempotencyKey },
-        failure.code === 'validation_failed' ? failure.errors : {},
-        failure.alert,
-      );
+      this.sendBookingForm(response, page, described, { ...values, idempotencyKey }, errors, alert);
     }
   }
 
@@ -250,7 +262,16 @@ export class PublicPagesController {
         : slot.available === 0
           ? 'Ce créneau n’est plus disponible : il vient d’être réservé ou il est passé.'
           : null;
-    return { isWorkshop: false, title: `Permanence de la ${this.config.identity.name}`, startsAt: slot.startsAt, endsAt: slot.endsAt, timeZone: session.timeZone, location: session.location, advisor: slot.advisor?.name ?? null, available: slot.available, note: null, closed };
+    return { isWorkshop: false, title: `Permanence de la ${this.config.identity.name}`, startsAt: slot.startsAt, endsAt: slot.endsAt, timeZone: session.timeZone, location: session.location, advisor: slot.advisor?.name ?? null, available: slot.available, note: null, closed, taken: false, alternatives: [] };
+  }
+
+  /** A slot that can no longer be booked, with the other free times of its day and of the next session to choose from instead. */
+  private async slotTargetOrElse(slotId: string): Promise<BookingTarget> {
+    const target = await this.slotTarget(slotId);
+    if (!target.closed) return target;
+    const { sameDay, nextSession } = await this.permanences.freeAround(slotId);
+    const alternatives = [...sameDay.map((session) => alternativeDay(session, true)), ...(nextSession ? [alternativeDay(nextSession, false)] : [])];
+    return alternatives.length > 0 ? { ...target, closed: null, taken: true, alternatives } : target;
   }
 
   private async workshopTarget(workshopId: string): Promise<BookingTarget> {
@@ -275,11 +296,13 @@ export class PublicPagesController {
       advisor: null,
       available: workshop.available,
       note: full && workshop.waitlistEnabled ? 'L’atelier est complet : votre inscription sera placée sur la liste d’attente, et vous serez prévenu(e) par e-mail si une place se libère.' : null,
+      taken: false,
+      alternatives: [],
     };
   }
 
   private consent() {
-    return consentNotice({ retentionMonths: this.config.retentionMonths, contactEmail: this.config.organizerEmail });
+    return consentNotice({ identity: this.config.identity, retentionMonths: this.config.retentionMonths });
   }
 }
 
@@ -295,6 +318,16 @@ interface BookingTarget {
   note: string | null;
   /** Why it cannot be booked now (the form is then not shown); null when it can. */
   closed: string | null;
+  /** The slot can no longer be booked, but other free times are offered on its form instead. */
+  taken: boolean;
+  alternatives: AlternativeDay[];
+}
+
+type AlternativeDay = ReturnType<typeof alternativeDay>;
+
+/** A session's free slots as radio choices of the booking form. */
+function alternativeDay(session: ListedSession, sameDay: boolean) {
+  return { sameDay, date: session.date, location: session.location, timeZone: session.timeZone, slots: session.slots.map((slot) => ({ id: slot.id, startsAt: slot.startsAt, endsAt: slot.endsAt, advisor: slot.advisor?.name ?? null })) };
 }
 
 /** What booking can be refused for, told on the form itself (a broken link or a fault gets the error page). */

@@ -148,7 +148,7 @@ export class StaffAgendaPagesController {
       response,
       'staff/agenda',
       {
-        day: day ? dayView(day, failure) : null,
+        day: day ? dayView(day, failure, (startsAt) => this.attendance.hasStarted(startsAt)) : null,
         date,
         dateValue: day ? day.date : requested.date,
         isToday: date === today,
@@ -186,7 +186,7 @@ function findBooking(day: Day, id: string): Booking | null {
   return null;
 }
 
-function dayView(day: Day, failure: AttendanceFailure | null) {
+function dayView(day: Day, failure: AttendanceFailure | null, hasStarted: (startsAt: string) => boolean) {
   const { counts } = day;
   return {
     timeZone: day.timeZone,
@@ -202,6 +202,7 @@ function dayView(day: Day, failure: AttendanceFailure | null) {
         cancelled,
         capacity: item.capacity,
         free: item.free,
+        attendanceOpen: hasStarted(item.startsAt),
         bookings: item.bookings.map((booking) => bookingView(booking, failure?.bookingId === booking.id ? failure : null)),
       };
       if (item.type === 'slot') {

@@ -1,7 +1,8 @@
 import type { Browser, Page } from 'playwright-core';
 import { OutboxSender } from '../../src/notifications/outbox-sender.service';
 import { checkPage, launchBrowser, newVisitor } from '../support/browser';
-import { adminToken, createWorkshop } from '../support/factories';
+import { CONSENT_VERSION } from '../../src/bookings/consent';
+import { adminToken, bookingRequest, createWorkshop, listSessions } from '../support/factories';
 import { client, Client } from '../support/http';
 import { TestSmtpServer } from '../support/smtp';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -24,6 +25,23 @@ async function fillBooking(page: Page, person: { name: string; email: string; or
   await page.getByLabel(/J’accepte que la CRESS/).check();
 }
 
+/** The programme's identity and retention as configured: the privacy notice must say these, not literals. */
+const IDENTITY = {
+  CRESS_NAME: 'CRESS Loire-Essai',
+  CRESS_LEGAL_NAME: 'Chambre régionale de l’économie sociale et solidaire Loire-Essai',
+  CRESS_ADDRESS: '12 rue des Essais, 42000 Saint-Étienne',
+  CRESS_PRIVACY_EMAIL: 'dpo@cress-essai.test',
+  METROPOLIS_NAME: 'Métropole d’Essai',
+  RETENTION_MONTHS: '18',
+};
+
+/** Clicks the form's button; the answer to the POST itself (before any redirect is followed). */
+async function submit(page: Page, button: string) {
+  const [response] = await Promise.all([page.waitForResponse((candidate) => candidate.request().method() === 'POST'), page.getByRole('button', { name: button }).click()]);
+  await page.waitForLoadState();
+  return response;
+}
+
 describe('public pages in a real browser', () => {
   let app: TestApp;
   let api: Client;
@@ -33,7 +51,7 @@ describe('public pages in a real browser', () => {
 
   beforeAll(async () => {
     smtp = await new TestSmtpServer().start();
-    app = await startTestApp({ env: { SMTP_URL: smtp.url } });
+    app = await startTestApp({ env: { SMTP_URL: smtp.url, ...IDENTITY } });
     api = client(app.baseUrl);
     sender = app.app.get(OutboxSender);
     browser = await launchBrowser();
@@ -71,6 +89,7 @@ describe('public pages in a real browser', () => {
     const slotLink = page.locator('a.slot').first();
     await slotLink.click();
     await page.waitForURL(/\/reserver\/creneau\//);
+    const formUrl = page.url();
     await checkPage(page, 'booking-form');
 
     // Sent empty: every error next to its field, in a summary that links to the fields.
@@ -104,11 +123,10 @@ describe('public pages in a real browser', () => {
       `http://localhost:3000${confirmed.pathname}?token=${confirmed.searchParams.get('token')}`,
     );
     // The slot is taken now: its form says so instead of offering it again.
-    await page.goBack();
-    await page.reload();
+    await page.goto(formUrl);
     expect(await page.getByRole('alert').textContent()).toContain('n’est plus disponible');
     expect(await page.getByRole('button', { name: 'Confirmer ma réservation' }).count()).toBe(0);
-    await page.goForward();
+    await page.goBack();
     const ics = await page.getByRole('link', { name: /Ajouter à mon agenda/ }).getAttribute('href');
     const download = await api.get(ics!);
     expect(download.status).toBe(200);
@@ -253,6 +271,110 @@ describe('public pages in a real browser', () => {
     const broken = await page.goto('/reservations/00000000-0000-4000-8000-000000000000?token=nope');
     expect(broken?.status()).toBe(404);
     expect(await page.getByRole('alert').textContent()).toContain('lien de gestion invalide');
+    await context.close();
+  });
+
+  it('keeps everything typed when the slot is taken meanwhile, and offers the other free times of that day and of the next session', async () => {
+    // Beyond the home page's three months, so that no other test of this file books that day.
+    const [may] = await listSessions(api, '2027-05-27', '2027-05-27');
+    const [nine, ten, eleven, noon] = may.slots;
+    const { context, page } = await newVisitor(browser, app.baseUrl);
+    await page.goto(`/reserver/creneau/${ten.id}`);
+    await fillBooking(page, { name: 'Inès Moreau', email: 'ines@coop.test', organisation: 'Coop Moreau' });
+    await page.getByLabel('Téléphone').fill('04 77 12 34 56');
+    await page.getByLabel('Code postal').fill('42100');
+    await page.getByLabel('Évolution des statuts').check();
+    await page.getByLabel('Votre message ou vos questions').fill('Passage en SCIC envisagé.');
+
+    // Meanwhile two other people take 10:00 and 09:00.
+    expect((await api.post('/api/bookings', bookingRequest(ten.id))).status).toBe(201);
+    expect((await api.post('/api/bookings', bookingRequest(nine.id))).status).toBe(201);
+    const taken = await submit(page, 'Confirmer ma réservation');
+    expect(taken.status()).toBe(409);
+    const summary = page.locator('#resume-erreurs');
+    expect(await summary.textContent()).toContain('Ce créneau vient d’être réservé');
+    expect(await summary.getByRole('link', { name: 'Choisissez un autre horaire.' }).getAttribute('href')).toBe('#f-slotId');
+    expect(await page.locator('.card').first().textContent()).toContain('Ce créneau n’est plus libre');
+    // Nothing typed is lost.
+    expect(await page.getByLabel('Nom et prénom').inputValue()).toBe('Inès Moreau');
+    expect(await page.getByLabel('Adresse e-mail').inputValue()).toBe('ines@coop.test');
+    expect(await page.getByLabel('Téléphone').inputValue()).toBe('04 77 12 34 56');
+    expect(await page.getByLabel('Nom de la structure').inputValue()).toBe('Coop Moreau');
+    expect(await page.getByLabel('Forme juridique').inputValue()).toBe('association');
+    expect(await page.getByLabel('Code postal').inputValue()).toBe('42100');
+    expect(await page.getByLabel('Évolution des statuts').isChecked()).toBe(true);
+    expect(await page.getByLabel('Votre message ou vos questions').inputValue()).toBe('Passage en SCIC envisagé.');
+    expect(await page.getByLabel(/J’accepte que la CRESS/).isChecked()).toBe(true);
+    // The times still free: that day's 11:00 and 12:00 (not 09:00, booked too), and the next session's.
+    const choices = page.getByRole('group', { name: 'Un autre horaire encore libre' });
+    const radios = choices.getByRole('radio');
+    const [june] = await listSessions(api, '2027-06-24', '2027-06-24');
+    expect(await radios.evaluateAll((inputs) => inputs.map((input) => (input as HTMLInputElement).value))).toEqual([eleven.id, noon.id, ...june.slots.map((slot) => slot.id)]);
+    expect(await choices.locator('p.day').allTextContents()).toEqual([
+      `Le même jour, jeudi 27 mai 2027 · ${may.location}`,
+      `À la permanence suivante, jeudi 24 juin 2027 · ${june.location}`,
+    ]);
+    expect(await page.locator('#f-slotId').getAttribute('value')).toBe(eleven.id);
+    expect(await page.locator('#f-slotId-error').textContent()).toBe('Choisissez un autre horaire.');
+    await checkPage(page, 'booking-slot-taken');
+
+    // Sent again without a choice: the same answer, still nothing lost.
+    expect((await submit(page, 'Confirmer ma réservation')).status()).toBe(409);
+    expect(await page.getByLabel('Nom et prénom').inputValue()).toBe('Inès Moreau');
+
+    await page.getByRole('radio', { name: /^11:00–12:00.*jeudi 27 mai 2027/ }).check();
+    expect((await submit(page, 'Confirmer ma réservation')).status()).toBe(303);
+    await page.waitForURL(/nouveau=1/);
+    expect(await page.locator('dl.details').textContent()).toContain('11:00–12:00');
+    const url = new URL(page.url());
+    const booking = await api.get(`${url.pathname.replace('/reservations/', '/api/bookings/')}?token=${url.searchParams.get('token')}`);
+    expect(booking.body).toMatchObject({ slotId: eleven.id, status: 'confirmed', attendee: { name: 'Inès Moreau', phone: '04 77 12 34 56' }, organisation: { postcode: '42100' }, topics: ['legal_status'], message: 'Passage en SCIC envisagé.' });
+    await context.close();
+  });
+
+  it('tells on the personal-data page who is responsible, why, who sees what, for how long, and how to use one’s rights', async () => {
+    const { context, page } = await newVisitor(browser, app.baseUrl);
+    await page.goto('/');
+    await page.getByRole('navigation', { name: 'Navigation principale' }).getByRole('link', { name: 'Données personnelles' }).click();
+    await page.waitForURL(/\/donnees-personnelles$/);
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Vos données personnelles');
+    const first = await page.locator('main > p').first().textContent();
+    expect(first).toContain('la CRESS Loire-Essai enregistre les informations que vous donnez');
+    expect(first).not.toContain('J’accepte');
+    expect(await page.getByRole('heading', { level: 2 }).allTextContents()).toEqual([
+      'Qui est responsable de vos données',
+      'Ce que nous enregistrons',
+      'Pourquoi, et sur quelle base',
+      'Qui les voit',
+      'Combien de temps',
+      'Vos droits',
+      'Comment exercer vos droits',
+    ]);
+    const section = (title: string) => page.getByRole('region', { name: title });
+    expect(await section('Qui est responsable de vos données').textContent()).toContain(
+      'Chambre régionale de l’économie sociale et solidaire Loire-Essai (CRESS Loire-Essai), 12 rue des Essais, 42000 Saint-Étienne',
+    );
+    expect(await section('Pourquoi, et sur quelle base').textContent()).toContain('votre consentement');
+    const recipients = await section('Qui les voit').textContent();
+    expect(recipients).toContain('(Métropole d’Essai) reçoit des chiffres');
+    expect(recipients).toContain('Elle ne reçoit jamais votre nom, votre adresse e-mail ni votre téléphone');
+    expect(recipients).toContain('Le ou la conseiller·ère de la CRESS Loire-Essai qui vous reçoit');
+    expect(await section('Combien de temps').textContent()).toContain('effacés 18 mois après la date du rendez-vous');
+    const rights = await section('Vos droits').getByRole('listitem').allTextContents();
+    for (const right of ['accéder', 'rectifier', 'effacer', 'opposer']) expect(rights.some((item) => item.includes(right))).toBe(true);
+    const how = section('Comment exercer vos droits');
+    expect(await how.getByRole('link', { name: 'Écrire à dpo@cress-essai.test' }).getAttribute('href')).toBe('mailto:dpo@cress-essai.test');
+    expect(await how.getByRole('link', { name: /réclamation à la CNIL/ }).getAttribute('href')).toMatch(/^https:\/\/www\.cnil\.fr\//);
+    expect(await page.locator('main').textContent()).toContain(`Version de ce texte : ${CONSENT_VERSION}`);
+    await checkPage(page, 'privacy');
+
+    // The booking form's short version names the same address and leads to the page.
+    const [session] = await listSessions(api, '2027-04-29', '2027-04-29');
+    await page.goto(`/reserver/creneau/${session.slots[0].id}`);
+    const consent = page.getByRole('group', { name: 'Vos données personnelles' });
+    expect(await consent.textContent()).toContain('dpo@cress-essai.test');
+    expect(await consent.textContent()).toContain('effacées 18 mois après');
+    expect(await consent.getByRole('link', { name: /Tout savoir sur vos données/ }).getAttribute('href')).toBe('/donnees-personnelles');
     await context.close();
   });
 });

@@ -104,7 +104,7 @@ describe('the advisors’ staff pages in a real browser: agenda, attendance, cal
     await signedInViewer.context.close();
   });
 
-  it('shows an advisor their desk’s day, refuses attendance before the start, then records and corrects it', async () => {
+  it('shows an advisor their desk’s day, offers attendance only once the event has started, then records and corrects it', async () => {
     app.clock.set('2026-11-27T10:00:00Z');
     const { context, page } = await signedIn(alice);
     // Signing in lands on today's agenda, empty.
@@ -136,20 +136,22 @@ describe('the advisors’ staff pages in a real browser: agenda, attendance, cal
     expect(await page.getByText('Eve Leroy').count()).toBe(0);
     expect(await page.locator(`#reservation-${bookings.farid.id} h4`).textContent()).toMatch(/^Farid Benali — Association [0-9a-f]{8}$/);
     expect(await page.locator(`#reservation-${bookings.gaelle.id}`).textContent()).toContain('Liste d’attente, position 1');
-    expect(await page.getByRole('button', { name: 'Présent pour Gaëlle Roux' }).count()).toBe(0);
-    expect(await page.getByRole('button', { name: 'Présent pour Farid Benali' }).count()).toBe(1);
     expect(await page.getByRole('row', { name: /Présences/ }).textContent()).toContain('2 à noter (sur 2 rendez-vous ou inscriptions)');
+    // A month before the day: no attendance buttons yet, only when they will come.
+    expect(await page.getByRole('button', { name: /^(Présent|Absent|Excusé) pour/ }).count()).toBe(0);
+    expect(await camille.locator('p.hint').textContent()).toBe('La présence se notera à partir de 09:00, quand le rendez-vous aura commencé.');
+    const farid = page.locator(`#reservation-${bookings.farid.id}`);
+    expect(await farid.locator('p.hint').textContent()).toBe('La présence se notera à partir de 14:00, quand l’atelier aura commencé.');
+    expect(await page.locator(`#reservation-${bookings.gaelle.id} p.hint`).count()).toBe(0);
     await checkPage(page, 'staff-agenda-day');
 
-    // Before the appointment has started: a visible message, on the same day's agenda, and nothing written.
-    const early = await post(page, () => camille.getByRole('button', { name: 'Présent pour Camille Martin' }).click());
+    // A form posted before the start all the same (an old tab, a crafted request): refused on the same day's agenda, nothing written.
+    const early = await page.request.post(`/staff/agenda/presences/${bookings.camille.id}`, {
+      form: { _csrf: await page.locator('input[name=_csrf]').first().inputValue(), date: DAY, conseiller: '', status: 'present', note: '' },
+      maxRedirects: 0,
+    });
     expect(early.status()).toBe(422);
-    const alert = page.getByRole('alert');
-    expect(await alert.isVisible()).toBe(true);
-    expect(await alert.textContent()).toContain('Présence non enregistrée pour Camille Martin : La présence se note une fois le rendez-vous commencé.');
-    expect(await camille.locator('p.error').textContent()).toBe('La présence se note une fois le rendez-vous commencé.');
-    expect(await h1(page)).toBe('Agenda du jeudi 31 décembre 2026');
-    await checkPage(page, 'staff-agenda-attendance-refused');
+    expect(await early.text()).toContain('Présence non enregistrée pour Camille Martin : La présence se note une fois le rendez-vous commencé.');
     expect((await attendanceOf(bookings.camille.id)).attendance).toBeNull();
 
     // During the appointment. The session of 27 November has expired: the page asks to sign in again.
@@ -182,10 +184,14 @@ describe('the advisors’ staff pages in a real browser: agenda, attendance, cal
     expect((await api.get(`/api/agenda?date=${DAY}`, token)).body.items[0].bookings[0]).toMatchObject({ attendance: 'absent', attendanceNote: null });
     expect(await page.getByRole('row', { name: /Présences/ }).textContent()).toContain('0 présent, 1 absent, 0 excusé, 1 à noter');
 
-    // A workshop registration is the advisor's to record too, but not someone waiting for a seat.
-    const workshopEarly = await post(page, () => page.getByRole('button', { name: 'Excusé pour Farid Benali' }).click());
-    expect(workshopEarly.status()).toBe(422);
-    expect(await page.getByRole('alert').textContent()).toContain('Présence non enregistrée pour Farid Benali');
+    // The afternoon's workshop has not started yet: its registration waits; someone waiting for a seat never has buttons.
+    expect(await page.getByRole('button', { name: 'Excusé pour Farid Benali' }).count()).toBe(0);
+    expect(await page.locator(`#reservation-${bookings.farid.id} p.hint`).textContent()).toContain('à partir de 14:00');
+    expect(await page.getByRole('button', { name: 'Présent pour Gaëlle Roux' }).count()).toBe(0);
+    app.clock.set('2026-12-31T13:00:00Z');
+    await page.reload();
+    expect(await page.getByRole('button', { name: 'Excusé pour Farid Benali' }).count()).toBe(1);
+    expect(await page.getByRole('button', { name: 'Présent pour Gaëlle Roux' }).count()).toBe(0);
     await context.close();
   });
 
