@@ -2,6 +2,7 @@ import ICAL from 'ical.js';
 import { request as httpRequest } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import * as nodeIcal from 'node-ical';
+import { eventStamps, utcStampOf } from './support/calendar-stamps';
 import { adminToken, bookingRequest, createStaff, createWorkshop, listSessions, login, registrationRequest } from './support/factories';
 import { client, Client } from './support/http';
 import { startTestApp, TestApp } from './support/test-app';
@@ -80,6 +81,19 @@ describe('calendar feeds', () => {
       for (const personal of ['Zoé', 'zoe.secrete', '06 12 34', 'Yann', 'yann.prive', 'asso.test']) expect(response.body).not.toContain(personal);
     });
 
+    it('writes DTSTAMP in UTC (RFC 5545 §3.8.7.2), as the row’s last change, and no TIMEZONE-ID line', async () => {
+      const body = (await rawGet(`${app.baseUrl}/calendar/public.ics`)).body;
+      const rows: Array<{ id: string; updatedAt: Date; kind: string }> = await app.dataSource.query(
+        `SELECT id, updated_at AS "updatedAt", 'permanence' AS kind FROM permanence_sessions UNION ALL SELECT id, updated_at, 'workshop' FROM workshops`,
+      );
+      const expected = new Map(rows.map((row) => [`${row.kind}-${row.id}@rendez-vous-ess`, row.updatedAt]));
+      const stamps = eventStamps(body);
+      expect(stamps.length).toBeGreaterThan(12);
+      for (const stamp of stamps) expect(stamp).toEqual(utcStampOf(stamp.uid, expected.get(stamp.uid)!));
+      expect(body).toMatch(/\r\nDTSTAMP:\d{8}T\d{6}Z\r\n/);
+      expect(body).not.toMatch(/^TIMEZONE-ID:/m);
+    });
+
     it('keeps a cancelled session in the feed as STATUS:CANCELLED', async () => {
       const [january] = await listSessions(api, '2027-01-01', '2027-01-31');
       await api.post(`/api/permanences/${january.id}/cancel`, { reason: 'Fermeture exceptionnelle' }, admin);
@@ -156,6 +170,8 @@ describe('calendar feeds', () => {
       const path = new URL(link.body.url).pathname;
       const feed = await rawGet(`${app.baseUrl}${path}`);
       expect(feed.status).toBe(200);
+      expect(feed.body).not.toMatch(/^TIMEZONE-ID:/m);
+      for (const stamp of eventStamps(feed.body)) expect([stamp.uid, stamp.icalZone, stamp.nodeIcalZone]).toEqual([stamp.uid, 'UTC', 'Etc/UTC']);
       const { events } = parse(feed.body);
       const booked = events.find((event) => event.summary.startsWith('Rendez-vous'))!;
       expect(booked).toMatchObject({ summary: 'Rendez-vous : SCIC du Pilat (Bérénice)', description: 'Sujets : Évolution des statuts' });
@@ -197,6 +213,9 @@ describe('calendar feeds', () => {
       expect([file.status, file.headers['content-type']]).toEqual([200, 'text/calendar; charset=utf-8']);
       const parsed = parse(file.body);
       expect(parsed.method).toBe('PUBLISH');
+      const [{ updatedAt }] = await app.dataSource.query(`SELECT updated_at AS "updatedAt" FROM bookings WHERE id = $1`, [booking.id]);
+      expect(eventStamps(file.body)).toEqual([utcStampOf(`${booking.id}@rendez-vous-ess`, updatedAt)]);
+      expect(file.body).not.toMatch(/^TIMEZONE-ID:/m);
       expect(parsed.events).toEqual([expect.objectContaining({ uid: `${booking.id}@rendez-vous-ess`, sequence: 0, status: 'CONFIRMED', localStart: '2027-03-25T09:00:00' })]);
       await api.post(`/api/bookings/${booking.id}/cancel`, {}, booking.manageToken);
       const cancelled = parse((await rawGet(`${app.baseUrl}/api/bookings/${booking.id}/invite.ics?token=${booking.manageToken}`)).body);

@@ -2,6 +2,7 @@ import ICAL from 'ical.js';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { OutboxSender } from '../src/notifications/outbox-sender.service';
+import { eventStamps, utcStampOf } from './support/calendar-stamps';
 import { adminToken, bookingRequest, createStaff, createWorkshop, ListedSession, listSessions, registrationRequest } from './support/factories';
 import { client, Client } from './support/http';
 import { ReceivedMail, TestSmtpServer } from './support/smtp';
@@ -31,6 +32,8 @@ function invite(mail: ReceivedMail) {
     organizer: String(event.getFirstPropertyValue('organizer')).toLowerCase(),
     attendees: event.getAllProperties('attendee').map((attendee) => String(attendee.getFirstValue()).toLowerCase()),
     attachments: mail.parsed.attachments.map((file) => file.contentType),
+    stamps: eventStamps(text),
+    text,
   };
 }
 
@@ -89,6 +92,24 @@ describe('e-mails with calendar invites, through a real SMTP server', () => {
     expect(confirmation).toMatchObject({ method: 'REQUEST', sequence: 0 });
     expect(cancellation).toMatchObject({ mimeMethod: 'CANCEL', method: 'CANCEL', uid: confirmation!.uid, status: 'CANCELLED', tzid: 'Europe/Paris' });
     expect(Number(cancellation!.sequence)).toBeGreaterThan(Number(confirmation!.sequence));
+  });
+
+  it('stamps each invite in UTC (RFC 5545 §3.8.7.2) with the time its message was recorded', async () => {
+    app.clock.set('2026-12-04T03:15:30Z');
+    try {
+      const booking = (await api.post('/api/bookings', bookingRequest(session.slots[2].id, { attendee: { name: 'Olympe', email: 'olympe@asso.test' } }))).body;
+      await api.post(`/api/bookings/${booking.id}/cancel`, {}, booking.manageToken);
+      await sender.drain();
+    } finally {
+      app.clock.set('2026-11-27T10:00:00Z');
+    }
+    const invites = smtp.to('olympe@asso.test').map(invite);
+    expect(invites.map((ics) => ics!.method)).toEqual(['REQUEST', 'CANCEL']);
+    for (const ics of invites) {
+      expect(ics!.stamps).toEqual([utcStampOf(ics!.uid as string, new Date('2026-12-04T03:15:30Z'))]);
+      expect(ics!.text).toContain('\r\nDTSTAMP:20261204T031530Z\r\n');
+      expect(ics!.text).not.toMatch(/^TIMEZONE-ID:/m);
+    }
   });
 
   it('tells the advisor on duty, without an invite, and never shows one attendee to another', async () => {
