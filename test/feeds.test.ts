@@ -39,6 +39,7 @@ function parse(body: string) {
     localStart: (event.getFirstPropertyValue('dtstart') as ICAL.Time).toString(),
     organizer: event.getFirstProperty('organizer'),
     attendees: event.getAllProperties('attendee'),
+    url: event.getFirstPropertyValue('url'),
   }));
   expect(nodeEvents).toHaveLength(events.length);
   return { calendar, events, method: calendar.getFirstPropertyValue('method') };
@@ -77,6 +78,9 @@ describe('calendar feeds', () => {
       expect(sessions[0]).toMatchObject({ uid: `permanence-${december.id}@rendez-vous-ess`, tzid: 'Europe/Paris', localStart: '2026-12-31T09:00:00', status: 'CONFIRMED' });
       const listed = events.find((event) => event.uid === `workshop-${workshop.id}@rendez-vous-ess`)!;
       expect(listed.description).toContain('Places restantes : 4 sur 5.');
+      expect(listed.description).toContain(`Inscription : https://rdv.cress.test/reserver/atelier/${workshop.id}`);
+      expect(listed.url).toBe(`https://rdv.cress.test/reserver/atelier/${workshop.id}`);
+      expect(sessions[0].url).toBe('https://rdv.cress.test');
       expect(events.every((event) => event.organizer === null && event.attendees.length === 0)).toBe(true);
       for (const personal of ['Zoé', 'zoe.secrete', '06 12 34', 'Yann', 'yann.prive', 'asso.test']) expect(response.body).not.toContain(personal);
     });

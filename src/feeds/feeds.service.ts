@@ -134,6 +134,7 @@ export class FeedsService {
 
   private workshopEvent(workshop: FeedWorkshop): FeedEvent {
     const cancelled = workshop.status === 'cancelled';
+    const registration = `${this.config.publicUrl}/reserver/atelier/${workshop.id}`;
     const left = workshop.capacity - workshop.confirmed;
     const seats = cancelled
       ? 'Atelier annulé.'
@@ -147,11 +148,11 @@ export class FeedsService {
       endsAt: workshop.endsAt,
       timeZone: workshop.timeZone,
       summary: workshop.title,
-      description: [workshop.description, seats, cancelled ? null : `Inscription : ${this.config.publicUrl}`].filter(Boolean).join('\n\n'),
+      description: [workshop.description, seats, cancelled ? null : `Inscription : ${registration}`].filter(Boolean).join('\n\n'),
       location: workshop.location,
       cancelled,
       stamp: workshop.updatedAt,
-      url: this.config.publicUrl,
+      url: registration,
     };
   }
 
