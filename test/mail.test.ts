@@ -47,7 +47,10 @@ describe('e-mails with calendar invites, through a real SMTP server', () => {
 
   beforeAll(async () => {
     smtp = await new TestSmtpServer().start();
-    app = await startTestApp({ now: '2026-11-27T10:00:00Z', env: { SMTP_URL: smtp.url, ORGANIZER_EMAIL: ORGANIZER, PUBLIC_URL: 'https://rdv.cress.test' } });
+    app = await startTestApp({
+      now: '2026-11-27T10:00:00Z',
+      env: { SMTP_URL: smtp.url, ORGANIZER_EMAIL: ORGANIZER, PUBLIC_URL: 'https://rdv.cress.test', CRESS_NAME: 'CRESS Bretagne', METROPOLIS_NAME: 'Rennes Métropole' },
+    });
     api = client(app.baseUrl);
     sender = app.app.get(OutboxSender);
     admin = await adminToken(api);
@@ -110,6 +113,39 @@ describe('e-mails with calendar invites, through a real SMTP server', () => {
       expect(ics!.text).toContain('\r\nDTSTAMP:20261204T031530Z\r\n');
       expect(ics!.text).not.toMatch(/^TIMEZONE-ID:/m);
     }
+  });
+
+  it('tells someone who leaves a workshop about that workshop, not about a permanence', async () => {
+    const workshop = await createWorkshop(api, admin, { title: 'Coopératives : la SCIC pas à pas', location: 'Pôle ESS, 15 rue Papu, 35000 Rennes' });
+    const seat = (await api.post('/api/bookings', registrationRequest(workshop.id, { attendee: { name: 'Paule', email: 'paule@asso.test' } }))).body;
+    await api.post(`/api/bookings/${seat.id}/cancel`, {}, seat.manageToken);
+    await sender.drain();
+    const [, cancellation] = smtp.to('paule@asso.test');
+    const text = cancellation.parsed.text!.replace(/\u00a0/g, ' ');
+    expect(cancellation.parsed.subject!.replace(/\u00a0/g, ' ')).toBe('Annulation : votre inscription à l’atelier « Coopératives : la SCIC pas à pas » du jeudi 18 mars 2027');
+    expect(text).toContain('Votre inscription à l’atelier « Coopératives : la SCIC pas à pas » du jeudi 18 mars 2027, de 09:00 à 12:30, a été annulée.');
+    expect(text).toContain('Vous pouvez vous inscrire à un autre atelier de la CRESS Bretagne : https://rdv.cress.test');
+    expect(text).toContain('Lieu : Pôle ESS, 15 rue Papu, 35000 Rennes');
+    for (const wording of ['permanence', 'rendez-vous à', 'dernier jeudi', 'Saint-Étienne', 'Auvergne']) expect(text).not.toContain(wording);
+    expect(invite(cancellation)).toMatchObject({ method: 'CANCEL', status: 'CANCELLED', uid: `${seat.id}@rendez-vous-ess` });
+  });
+
+  it('after a cancelled appointment, gives the next permanence with its own day, hours and place', async () => {
+    const [october] = await listSessions(api, '2027-10-01', '2027-10-31');
+    // The first permanence after the message was recorded (the clock says 27 November 2026), other than the one cancelled.
+    const [next] = await listSessions(api, '2026-11-27', '2026-12-31');
+    const booking = (await api.post('/api/bookings', bookingRequest(october.slots[0].id, { attendee: { name: 'Quentin', email: 'quentin@asso.test' } }))).body;
+    await api.post(`/api/bookings/${booking.id}/cancel`, {}, booking.manageToken);
+    await sender.drain();
+    const [, cancellation] = smtp.to('quentin@asso.test');
+    const text = cancellation.parsed.text!.replace(/\u00a0/g, ' ');
+    const paris = (instant: string) => new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', hour: '2-digit', minute: '2-digit' }).format(new Date(instant));
+    expect(text).toContain('Votre rendez-vous à la permanence de la CRESS Bretagne du jeudi 28 octobre 2027');
+    expect(text).toContain(
+      `La prochaine permanence a lieu le jeudi 31 décembre 2026, de ${paris(next.startsAt)} à ${paris(next.endsAt)} (${next.location}). Pour y prendre rendez-vous : https://rdv.cress.test`,
+    );
+    expect(text).toMatch(/à rendre compte du programme à Rennes Métropole/);
+    for (const wording of ['atelier', 'dernier jeudi', '9 h', 'Auvergne', 'Saint-Étienne Métropole']) expect(text).not.toContain(wording);
   });
 
   it('tells the advisor on duty, without an invite, and never shows one attendee to another', async () => {
