@@ -31,6 +31,7 @@ function invite(mail: ReceivedMail) {
     // URIs compare case-insensitively in their scheme (ical-generator writes MAILTO:).
     organizer: String(event.getFirstPropertyValue('organizer')).toLowerCase(),
     attendees: event.getAllProperties('attendee').map((attendee) => String(attendee.getFirstValue()).toLowerCase()),
+    attendeeNames: event.getAllProperties('attendee').map((attendee) => attendee.getParameter('cn')),
     attachments: mail.parsed.attachments.map((file) => file.contentType),
     stamps: eventStamps(text),
     text,
@@ -146,6 +147,15 @@ describe('e-mails with calendar invites, through a real SMTP server', () => {
     );
     expect(text).toMatch(/à rendre compte du programme à Rennes Métropole/);
     for (const wording of ['atelier', 'dernier jeudi', '9 h', 'Auvergne', 'Saint-Étienne Métropole']) expect(text).not.toContain(wording);
+  });
+
+  it('keeps an attendee name with quotes and semicolons whole in the invite (RFC 6868 parameter encoding)', async () => {
+    const name = 'Jean "JJ" Dupont; SCOP';
+    await api.post('/api/bookings', bookingRequest(session.slots[3].id, { attendee: { name, email: 'jj@scop.test' } }));
+    await sender.drain();
+    const [mail] = smtp.to('jj@scop.test');
+    expect(invite(mail)).toMatchObject({ attendees: ['mailto:jj@scop.test'], attendeeNames: [name] });
+    expect(mail.parsed.text).toContain(`Bonjour ${name},`);
   });
 
   it('tells the advisor on duty, without an invite, and never shows one attendee to another', async () => {
