@@ -51,7 +51,7 @@ describe('calendar feeds', () => {
   let admin: string;
 
   beforeAll(async () => {
-    app = await startTestApp({ now: '2026-11-27T10:00:00Z', env: { PUBLIC_URL: 'https://rdv.cress.test' } });
+    app = await startTestApp({ now: '2026-11-27T10:00:00Z', env: { PUBLIC_URL: 'https://rdv.cress.test', CRESS_NAME: 'CRESS Bretagne' } });
     api = client(app.baseUrl);
     admin = await adminToken(api);
   });
@@ -68,14 +68,15 @@ describe('calendar feeds', () => {
       expect(response.headers['content-type']).toBe('text/calendar; charset=utf-8');
       const { calendar, events, method } = parse(response.body);
       expect([undefined, null, 'PUBLISH']).toContain(method);
-      expect(calendar.getFirstPropertyValue('x-wr-calname')).toBe('CRESS — permanences et ateliers ESS');
+      expect(calendar.getFirstPropertyValue('x-wr-calname')).toBe('CRESS Bretagne — permanences et ateliers ESS');
+      expect(String(calendar.getFirstPropertyValue('x-wr-caldesc'))).toBe('Les permanences de la CRESS Bretagne et ses ateliers sur les statuts de l’ESS.');
       expect(response.body).toMatch(/\r\nNAME:/);
       expect(response.body).toMatch(/\r\nREFRESH-INTERVAL;VALUE=DURATION:PT1H\r\n/);
       expect(response.body).toMatch(/\r\nX-PUBLISHED-TTL:PT1H\r\n/);
       expect(calendar.getAllSubcomponents('vtimezone').map((zone) => zone.getFirstPropertyValue('tzid'))).toEqual(['Europe/Paris']);
       const sessions = events.filter((event) => event.uid.startsWith('permanence-'));
       expect(sessions).toHaveLength(12);
-      expect(sessions[0]).toMatchObject({ uid: `permanence-${december.id}@rendez-vous-ess`, tzid: 'Europe/Paris', localStart: '2026-12-31T09:00:00', status: 'CONFIRMED' });
+      expect(sessions[0]).toMatchObject({ uid: `permanence-${december.id}@rendez-vous-ess`, tzid: 'Europe/Paris', localStart: '2026-12-31T09:00:00', status: 'CONFIRMED', summary: 'Permanence de la CRESS Bretagne' });
       const listed = events.find((event) => event.uid === `workshop-${workshop.id}@rendez-vous-ess`)!;
       expect(listed.description).toContain('Places restantes : 4 sur 5.');
       expect(listed.description).toContain(`Inscription : https://rdv.cress.test/reserver/atelier/${workshop.id}`);
