@@ -221,7 +221,9 @@ describe('calendar feeds', () => {
       const [{ updatedAt }] = await app.dataSource.query(`SELECT updated_at AS "updatedAt" FROM bookings WHERE id = $1`, [booking.id]);
       expect(eventStamps(file.body)).toEqual([utcStampOf(`${booking.id}@rendez-vous-ess`, updatedAt)]);
       expect(file.body).not.toMatch(/^TIMEZONE-ID:/m);
-      expect(parsed.events).toEqual([expect.objectContaining({ uid: `${booking.id}@rendez-vous-ess`, sequence: 0, status: 'CONFIRMED', localStart: '2027-03-25T09:00:00' })]);
+      expect(parsed.events).toEqual([
+        expect.objectContaining({ uid: `${booking.id}@rendez-vous-ess`, sequence: 0, status: 'CONFIRMED', localStart: '2027-03-25T09:00:00', summary: 'Permanence de la CRESS Bretagne' }),
+      ]);
       await api.post(`/api/bookings/${booking.id}/cancel`, {}, booking.manageToken);
       const cancelled = parse((await rawGet(`${app.baseUrl}/api/bookings/${booking.id}/invite.ics?token=${booking.manageToken}`)).body);
       expect(cancelled.events[0]).toMatchObject({ uid: `${booking.id}@rendez-vous-ess`, sequence: 1, status: 'CANCELLED' });

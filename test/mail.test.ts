@@ -32,6 +32,8 @@ function invite(mail: ReceivedMail) {
     organizer: String(event.getFirstPropertyValue('organizer')).toLowerCase(),
     attendees: event.getAllProperties('attendee').map((attendee) => String(attendee.getFirstValue()).toLowerCase()),
     attendeeNames: event.getAllProperties('attendee').map((attendee) => attendee.getParameter('cn')),
+    summary: event.getFirstPropertyValue('summary'),
+    description: String(event.getFirstPropertyValue('description') ?? ''),
     attachments: mail.parsed.attachments.map((file) => file.contentType),
     stamps: eventStamps(text),
     text,
@@ -73,6 +75,8 @@ describe('e-mails with calendar invites, through a real SMTP server', () => {
     expect(mail.parsed.messageId).toMatch(/@rdv\.cress\.test>$/);
     const ics = invite(mail)!;
     expect(ics).toMatchObject({
+      summary: 'Permanence de la CRESS Bretagne',
+      description: expect.stringMatching(/^Gérer votre rendez-vous : /),
       mimeMethod: 'REQUEST',
       method: 'REQUEST',
       uid: `${booking.id}@rendez-vous-ess`,
@@ -121,7 +125,8 @@ describe('e-mails with calendar invites, through a real SMTP server', () => {
     const seat = (await api.post('/api/bookings', registrationRequest(workshop.id, { attendee: { name: 'Paule', email: 'paule@asso.test' } }))).body;
     await api.post(`/api/bookings/${seat.id}/cancel`, {}, seat.manageToken);
     await sender.drain();
-    const [, cancellation] = smtp.to('paule@asso.test');
+    const [confirmation, cancellation] = smtp.to('paule@asso.test');
+    expect(invite(confirmation)).toMatchObject({ summary: 'Coopératives : la SCIC pas à pas', description: expect.stringMatching(/^Gérer votre inscription : https:\/\/rdv\.cress\.test\//) });
     const text = cancellation.parsed.text!.replace(/\u00a0/g, ' ');
     expect(cancellation.parsed.subject!.replace(/\u00a0/g, ' ')).toBe('Annulation : votre inscription à l’atelier « Coopératives : la SCIC pas à pas » du jeudi 18 mars 2027');
     expect(text).toContain('Votre inscription à l’atelier « Coopératives : la SCIC pas à pas » du jeudi 18 mars 2027, de 09:00 à 12:30, a été annulée.');

@@ -129,7 +129,7 @@ export class BookingsService {
     this.authorise(booking, access, ['admin', 'advisor']);
     const view = (await this.bookings.view(id))!;
     if (booking.status === 'waitlisted') throw new DomainError('booking_waitlisted', 'Vous êtes sur la liste d’attente : l’événement sera à ajouter une fois une place attribuée.');
-    const title = view.workshop?.title ?? 'Permanence de la CRESS';
+    const title = view.workshop?.title ?? `Permanence de la ${this.config.identity.name}`;
     const event: FeedEvent = {
       uid: booking.icalUid,
       sequence: booking.sequence,
@@ -137,7 +137,7 @@ export class BookingsService {
       endsAt: view.endsAt,
       timeZone: view.timeZone,
       summary: title,
-      description: [view.advisor ? `Avec ${view.advisor.name}.` : null, `Gérer votre rendez-vous : ${this.manageUrl(id, this.tokens.issue(id).token)}`].filter(Boolean).join('\n'),
+      description: [view.advisor ? `Avec ${view.advisor.name}.` : null, `${view.workshop ? 'Gérer votre inscription' : 'Gérer votre rendez-vous'} : ${this.manageUrl(id, this.tokens.issue(id).token)}`].filter(Boolean).join('\n'),
       location: view.location,
       cancelled: booking.status === 'cancelled',
       stamp: booking.updatedAt,

@@ -103,7 +103,7 @@ export class MailComposer {
       endsAt: detail.endsAt!,
       timeZone: detail.timeZone ?? 'Europe/Paris',
       summary: context.event.title,
-      description: [context.event.advisorName ? `Avec ${context.event.advisorName}.` : null, context.manageUrl ? `Gérer votre rendez-vous : ${context.manageUrl}` : null]
+      description: [context.event.advisorName ? `Avec ${context.event.advisorName}.` : null, context.manageUrl ? `${context.event.type === 'workshop' ? 'Gérer votre inscription' : 'Gérer votre rendez-vous'} : ${context.manageUrl}` : null]
         .filter(Boolean)
         .join('\n'),
       location: context.event.location,
