@@ -55,7 +55,7 @@ export class MailComposer {
     const when = (instant: Date | null, inZone = zone) => DateTime.fromJSDate(instant ?? new Date(0), { zone: inZone }).setLocale('fr');
     const payload = detail.payload ?? {};
     const identity = this.config.identity;
-    const next = detail.nextStartsAt && detail.nextEndsAt ? { starts: when(detail.nextStartsAt, detail.nextTimeZone ?? zone), ends: when(detail.nextEndsAt, detail.nextTimeZone ?? zone) } : null;
+    const nextZone = detail.nextTimeZone ?? zone;
     return {
       kind,
       audience,
@@ -82,12 +82,15 @@ export class MailComposer {
       waitlistPosition: detail.waitlistPosition,
       // A registration cancelled while still waiting had no seat (and gets no calendar CANCEL).
       onWaitlist: payload.hadSeat === false,
-      nextPermanence: next && {
-        date: next.starts.toFormat('cccc d LLLL yyyy'),
-        startTime: next.starts.toFormat('HH:mm'),
-        endTime: next.ends.toFormat('HH:mm'),
-        location: detail.nextLocation ?? '',
-      },
+      nextPermanence:
+        detail.nextStartsAt && detail.nextEndsAt
+          ? {
+              date: when(detail.nextStartsAt, nextZone).toFormat('cccc d LLLL yyyy'),
+              startTime: when(detail.nextStartsAt, nextZone).toFormat('HH:mm'),
+              endTime: when(detail.nextEndsAt, nextZone).toFormat('HH:mm'),
+              location: detail.nextLocation ?? '',
+            }
+          : null,
       reason: typeof payload.reason === 'string' ? payload.reason : null,
       manageUrl: audience === 'attendee' && detail.bookingId ? manageUrl(this.config.publicUrl, detail.bookingId, this.tokens.issue(detail.bookingId).token) : null,
       hasInvite,
