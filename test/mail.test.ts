@@ -136,6 +136,28 @@ describe('e-mails with calendar invites, through a real SMTP server', () => {
     expect(invite(cancellation)).toMatchObject({ method: 'CANCEL', status: 'CANCELLED', uid: `${seat.id}@rendez-vous-ess` });
   });
 
+  it('tells a waitlisted person who leaves, or whose workshop is cancelled, that their request ends, with no invite', async () => {
+    const workshop = await createWorkshop(api, admin, { title: 'Mutuelles et fondations', capacity: 1 });
+    await api.post('/api/bookings', registrationRequest(workshop.id, { attendee: { name: 'Rose', email: 'rose@asso.test' } }));
+    const leaving = (await api.post('/api/bookings', registrationRequest(workshop.id, { attendee: { name: 'Sacha', email: 'sacha@asso.test' } }))).body;
+    await api.post('/api/bookings', registrationRequest(workshop.id, { attendee: { name: 'Tom', email: 'tom@asso.test' } }));
+    await api.post(`/api/bookings/${leaving.id}/cancel`, {}, leaving.manageToken);
+    expect((await api.post(`/api/workshops/${workshop.id}/cancel`, { reason: 'Intervenante absente' }, admin)).status).toBe(200);
+    await sender.drain();
+    const read = (mail: ReceivedMail) => ({ subject: mail.parsed.subject!.replace(/\u00a0/g, ' '), text: mail.parsed.text!.replace(/\u00a0/g, ' '), invite: invite(mail) });
+    const [, left] = smtp.to('sacha@asso.test').map(read);
+    expect(left.subject).toBe('Liste d’attente quittée : atelier « Mutuelles et fondations » du jeudi 18 mars 2027');
+    expect(left.text).toContain('Vous avez quitté la liste d’attente de l’atelier « Mutuelles et fondations »');
+    expect(left.invite).toBeNull();
+    const [, waiting] = smtp.to('tom@asso.test').map(read);
+    expect(waiting.text).toContain('La CRESS Bretagne a dû annuler l’atelier « Mutuelles et fondations » prévu le jeudi 18 mars 2027, de 09:00 à 12:30. Votre demande sur la liste d’attente est donc annulée.');
+    expect(waiting.invite).toBeNull();
+    const [, seated] = smtp.to('rose@asso.test').map(read);
+    expect(seated.text).toContain('Votre inscription est donc annulée.');
+    expect(seated.invite).toMatchObject({ method: 'CANCEL' });
+    for (const { text } of [left, waiting, seated]) expect(text).not.toMatch(/permanence du|votre rendez-vous|créneau/);
+  });
+
   it('after a cancelled appointment, gives the next permanence with its own day, hours and place', async () => {
     const [october] = await listSessions(api, '2027-10-01', '2027-10-31');
     // The first permanence after the message was recorded (the clock says 27 November 2026), other than the one cancelled.
