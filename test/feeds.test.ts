@@ -2,6 +2,7 @@ import ICAL from 'ical.js';
 import { request as httpRequest } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import * as nodeIcal from 'node-ical';
+import { eventStamps, utcStampOf } from './support/calendar-stamps';
 import { adminToken, bookingRequest, createStaff, createWorkshop, listSessions, login, registrationRequest } from './support/factories';
 import { client, Client } from './support/http';
 import { startTestApp, TestApp } from './support/test-app';
@@ -38,6 +39,7 @@ function parse(body: string) {
     localStart: (event.getFirstPropertyValue('dtstart') as ICAL.Time).toString(),
     organizer: event.getFirstProperty('organizer'),
     attendees: event.getAllProperties('attendee'),
+    url: event.getFirstPropertyValue('url'),
   }));
   expect(nodeEvents).toHaveLength(events.length);
   return { calendar, events, method: calendar.getFirstPropertyValue('method') };
@@ -49,7 +51,7 @@ describe('calendar feeds', () => {
   let admin: string;
 
   beforeAll(async () => {
-    app = await startTestApp({ now: '2026-11-27T10:00:00Z', env: { PUBLIC_URL: 'https://rdv.cress.test' } });
+    app = await startTestApp({ now: '2026-11-27T10:00:00Z', env: { PUBLIC_URL: 'https://rdv.cress.test', CRESS_NAME: 'CRESS Bretagne' } });
     api = client(app.baseUrl);
     admin = await adminToken(api);
   });
@@ -66,18 +68,35 @@ describe('calendar feeds', () => {
       expect(response.headers['content-type']).toBe('text/calendar; charset=utf-8');
       const { calendar, events, method } = parse(response.body);
       expect([undefined, null, 'PUBLISH']).toContain(method);
-      expect(calendar.getFirstPropertyValue('x-wr-calname')).toBe('CRESS — permanences et ateliers ESS');
+      expect(calendar.getFirstPropertyValue('x-wr-calname')).toBe('CRESS Bretagne — permanences et ateliers ESS');
+      expect(String(calendar.getFirstPropertyValue('x-wr-caldesc'))).toBe('Les permanences de la CRESS Bretagne et ses ateliers sur les statuts de l’ESS.');
       expect(response.body).toMatch(/\r\nNAME:/);
       expect(response.body).toMatch(/\r\nREFRESH-INTERVAL;VALUE=DURATION:PT1H\r\n/);
       expect(response.body).toMatch(/\r\nX-PUBLISHED-TTL:PT1H\r\n/);
       expect(calendar.getAllSubcomponents('vtimezone').map((zone) => zone.getFirstPropertyValue('tzid'))).toEqual(['Europe/Paris']);
       const sessions = events.filter((event) => event.uid.startsWith('permanence-'));
       expect(sessions).toHaveLength(12);
-      expect(sessions[0]).toMatchObject({ uid: `permanence-${december.id}@rendez-vous-ess`, tzid: 'Europe/Paris', localStart: '2026-12-31T09:00:00', status: 'CONFIRMED' });
+      expect(sessions[0]).toMatchObject({ uid: `permanence-${december.id}@rendez-vous-ess`, tzid: 'Europe/Paris', localStart: '2026-12-31T09:00:00', status: 'CONFIRMED', summary: 'Permanence de la CRESS Bretagne' });
       const listed = events.find((event) => event.uid === `workshop-${workshop.id}@rendez-vous-ess`)!;
       expect(listed.description).toContain('Places restantes : 4 sur 5.');
+      expect(listed.description).toContain(`Inscription : https://rdv.cress.test/reserver/atelier/${workshop.id}`);
+      expect(listed.url).toBe(`https://rdv.cress.test/reserver/atelier/${workshop.id}`);
+      expect(sessions[0].url).toBe('https://rdv.cress.test');
       expect(events.every((event) => event.organizer === null && event.attendees.length === 0)).toBe(true);
       for (const personal of ['Zoé', 'zoe.secrete', '06 12 34', 'Yann', 'yann.prive', 'asso.test']) expect(response.body).not.toContain(personal);
+    });
+
+    it('writes DTSTAMP in UTC (RFC 5545 §3.8.7.2), as the row’s last change, and no TIMEZONE-ID line', async () => {
+      const body = (await rawGet(`${app.baseUrl}/calendar/public.ics`)).body;
+      const rows: Array<{ id: string; updatedAt: Date; kind: string }> = await app.dataSource.query(
+        `SELECT id, updated_at AS "updatedAt", 'permanence' AS kind FROM permanence_sessions UNION ALL SELECT id, updated_at, 'workshop' FROM workshops`,
+      );
+      const expected = new Map(rows.map((row) => [`${row.kind}-${row.id}@rendez-vous-ess`, row.updatedAt]));
+      const stamps = eventStamps(body);
+      expect(stamps.length).toBeGreaterThan(12);
+      for (const stamp of stamps) expect(stamp).toEqual(utcStampOf(stamp.uid, expected.get(stamp.uid)!));
+      expect(body).toMatch(/\r\nDTSTAMP:\d{8}T\d{6}Z\r\n/);
+      expect(body).not.toMatch(/^TIMEZONE-ID:/m);
     });
 
     it('keeps a cancelled session in the feed as STATUS:CANCELLED', async () => {
@@ -156,6 +175,8 @@ describe('calendar feeds', () => {
       const path = new URL(link.body.url).pathname;
       const feed = await rawGet(`${app.baseUrl}${path}`);
       expect(feed.status).toBe(200);
+      expect(feed.body).not.toMatch(/^TIMEZONE-ID:/m);
+      for (const stamp of eventStamps(feed.body)) expect([stamp.uid, stamp.icalZone, stamp.nodeIcalZone]).toEqual([stamp.uid, 'UTC', 'Etc/UTC']);
       const { events } = parse(feed.body);
       const booked = events.find((event) => event.summary.startsWith('Rendez-vous'))!;
       expect(booked).toMatchObject({ summary: 'Rendez-vous : SCIC du Pilat (Bérénice)', description: 'Sujets : Évolution des statuts' });
@@ -197,7 +218,12 @@ describe('calendar feeds', () => {
       expect([file.status, file.headers['content-type']]).toEqual([200, 'text/calendar; charset=utf-8']);
       const parsed = parse(file.body);
       expect(parsed.method).toBe('PUBLISH');
-      expect(parsed.events).toEqual([expect.objectContaining({ uid: `${booking.id}@rendez-vous-ess`, sequence: 0, status: 'CONFIRMED', localStart: '2027-03-25T09:00:00' })]);
+      const [{ updatedAt }] = await app.dataSource.query(`SELECT updated_at AS "updatedAt" FROM bookings WHERE id = $1`, [booking.id]);
+      expect(eventStamps(file.body)).toEqual([utcStampOf(`${booking.id}@rendez-vous-ess`, updatedAt)]);
+      expect(file.body).not.toMatch(/^TIMEZONE-ID:/m);
+      expect(parsed.events).toEqual([
+        expect.objectContaining({ uid: `${booking.id}@rendez-vous-ess`, sequence: 0, status: 'CONFIRMED', localStart: '2027-03-25T09:00:00', summary: 'Permanence de la CRESS Bretagne' }),
+      ]);
       await api.post(`/api/bookings/${booking.id}/cancel`, {}, booking.manageToken);
       const cancelled = parse((await rawGet(`${app.baseUrl}/api/bookings/${booking.id}/invite.ics?token=${booking.manageToken}`)).body);
       expect(cancelled.events[0]).toMatchObject({ uid: `${booking.id}@rendez-vous-ess`, sequence: 1, status: 'CANCELLED' });

@@ -2,6 +2,7 @@ import ICAL from 'ical.js';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { OutboxSender } from '../src/notifications/outbox-sender.service';
+import { eventStamps, utcStampOf } from './support/calendar-stamps';
 import { adminToken, bookingRequest, createStaff, createWorkshop, ListedSession, listSessions, registrationRequest } from './support/factories';
 import { client, Client } from './support/http';
 import { ReceivedMail, TestSmtpServer } from './support/smtp';
@@ -30,7 +31,12 @@ function invite(mail: ReceivedMail) {
     // URIs compare case-insensitively in their scheme (ical-generator writes MAILTO:).
     organizer: String(event.getFirstPropertyValue('organizer')).toLowerCase(),
     attendees: event.getAllProperties('attendee').map((attendee) => String(attendee.getFirstValue()).toLowerCase()),
+    attendeeNames: event.getAllProperties('attendee').map((attendee) => attendee.getParameter('cn')),
+    summary: event.getFirstPropertyValue('summary'),
+    description: String(event.getFirstPropertyValue('description') ?? ''),
     attachments: mail.parsed.attachments.map((file) => file.contentType),
+    stamps: eventStamps(text),
+    text,
   };
 }
 
@@ -44,7 +50,10 @@ describe('e-mails with calendar invites, through a real SMTP server', () => {
 
   beforeAll(async () => {
     smtp = await new TestSmtpServer().start();
-    app = await startTestApp({ now: '2026-11-27T10:00:00Z', env: { SMTP_URL: smtp.url, ORGANIZER_EMAIL: ORGANIZER, PUBLIC_URL: 'https://rdv.cress.test' } });
+    app = await startTestApp({
+      now: '2026-11-27T10:00:00Z',
+      env: { SMTP_URL: smtp.url, ORGANIZER_EMAIL: ORGANIZER, PUBLIC_URL: 'https://rdv.cress.test', CRESS_NAME: 'CRESS Bretagne', METROPOLIS_NAME: 'Rennes Métropole' },
+    });
     api = client(app.baseUrl);
     sender = app.app.get(OutboxSender);
     admin = await adminToken(api);
@@ -66,6 +75,8 @@ describe('e-mails with calendar invites, through a real SMTP server', () => {
     expect(mail.parsed.messageId).toMatch(/@rdv\.cress\.test>$/);
     const ics = invite(mail)!;
     expect(ics).toMatchObject({
+      summary: 'Permanence de la CRESS Bretagne',
+      description: expect.stringMatching(/^Gérer votre rendez-vous : /),
       mimeMethod: 'REQUEST',
       method: 'REQUEST',
       uid: `${booking.id}@rendez-vous-ess`,
@@ -89,6 +100,89 @@ describe('e-mails with calendar invites, through a real SMTP server', () => {
     expect(confirmation).toMatchObject({ method: 'REQUEST', sequence: 0 });
     expect(cancellation).toMatchObject({ mimeMethod: 'CANCEL', method: 'CANCEL', uid: confirmation!.uid, status: 'CANCELLED', tzid: 'Europe/Paris' });
     expect(Number(cancellation!.sequence)).toBeGreaterThan(Number(confirmation!.sequence));
+  });
+
+  it('stamps each invite in UTC (RFC 5545 §3.8.7.2) with the time its message was recorded', async () => {
+    app.clock.set('2026-12-04T03:15:30Z');
+    try {
+      const booking = (await api.post('/api/bookings', bookingRequest(session.slots[2].id, { attendee: { name: 'Olympe', email: 'olympe@asso.test' } }))).body;
+      await api.post(`/api/bookings/${booking.id}/cancel`, {}, booking.manageToken);
+      await sender.drain();
+    } finally {
+      app.clock.set('2026-11-27T10:00:00Z');
+    }
+    const invites = smtp.to('olympe@asso.test').map(invite);
+    expect(invites.map((ics) => ics!.method)).toEqual(['REQUEST', 'CANCEL']);
+    for (const ics of invites) {
+      expect(ics!.stamps).toEqual([utcStampOf(ics!.uid as string, new Date('2026-12-04T03:15:30Z'))]);
+      expect(ics!.text).toContain('\r\nDTSTAMP:20261204T031530Z\r\n');
+      expect(ics!.text).not.toMatch(/^TIMEZONE-ID:/m);
+    }
+  });
+
+  it('tells someone who leaves a workshop about that workshop, not about a permanence', async () => {
+    const workshop = await createWorkshop(api, admin, { title: 'Coopératives : la SCIC pas à pas', location: 'Pôle ESS, 15 rue Papu, 35000 Rennes' });
+    const seat = (await api.post('/api/bookings', registrationRequest(workshop.id, { attendee: { name: 'Paule', email: 'paule@asso.test' } }))).body;
+    await api.post(`/api/bookings/${seat.id}/cancel`, {}, seat.manageToken);
+    await sender.drain();
+    const [confirmation, cancellation] = smtp.to('paule@asso.test');
+    expect(invite(confirmation)).toMatchObject({ summary: 'Coopératives : la SCIC pas à pas', description: expect.stringMatching(/^Gérer votre inscription : https:\/\/rdv\.cress\.test\//) });
+    const text = cancellation.parsed.text!.replace(/\u00a0/g, ' ');
+    expect(cancellation.parsed.subject!.replace(/\u00a0/g, ' ')).toBe('Annulation : votre inscription à l’atelier « Coopératives : la SCIC pas à pas » du jeudi 18 mars 2027');
+    expect(text).toContain('Votre inscription à l’atelier « Coopératives : la SCIC pas à pas » du jeudi 18 mars 2027, de 09:00 à 12:30, a été annulée.');
+    expect(text).toContain('Vous pouvez vous inscrire à un autre atelier de la CRESS Bretagne : https://rdv.cress.test');
+    expect(text).toContain('Lieu : Pôle ESS, 15 rue Papu, 35000 Rennes');
+    for (const wording of ['permanence', 'rendez-vous à', 'dernier jeudi', 'Saint-Étienne', 'Auvergne']) expect(text).not.toContain(wording);
+    expect(invite(cancellation)).toMatchObject({ method: 'CANCEL', status: 'CANCELLED', uid: `${seat.id}@rendez-vous-ess` });
+  });
+
+  it('tells a waitlisted person who leaves, or whose workshop is cancelled, that their request ends, with no invite', async () => {
+    const workshop = await createWorkshop(api, admin, { title: 'Mutuelles et fondations', capacity: 1 });
+    await api.post('/api/bookings', registrationRequest(workshop.id, { attendee: { name: 'Rose', email: 'rose@asso.test' } }));
+    const leaving = (await api.post('/api/bookings', registrationRequest(workshop.id, { attendee: { name: 'Sacha', email: 'sacha@asso.test' } }))).body;
+    await api.post('/api/bookings', registrationRequest(workshop.id, { attendee: { name: 'Tom', email: 'tom@asso.test' } }));
+    await api.post(`/api/bookings/${leaving.id}/cancel`, {}, leaving.manageToken);
+    expect((await api.post(`/api/workshops/${workshop.id}/cancel`, { reason: 'Intervenante absente' }, admin)).status).toBe(200);
+    await sender.drain();
+    const read = (mail: ReceivedMail) => ({ subject: mail.parsed.subject!.replace(/\u00a0/g, ' '), text: mail.parsed.text!.replace(/\u00a0/g, ' '), invite: invite(mail) });
+    const [, left] = smtp.to('sacha@asso.test').map(read);
+    expect(left.subject).toBe('Liste d’attente quittée : atelier « Mutuelles et fondations » du jeudi 18 mars 2027');
+    expect(left.text).toContain('Vous avez quitté la liste d’attente de l’atelier « Mutuelles et fondations »');
+    expect(left.invite).toBeNull();
+    const [, waiting] = smtp.to('tom@asso.test').map(read);
+    expect(waiting.text).toContain('La CRESS Bretagne a dû annuler l’atelier « Mutuelles et fondations » prévu le jeudi 18 mars 2027, de 09:00 à 12:30. Votre demande sur la liste d’attente est donc annulée.');
+    expect(waiting.invite).toBeNull();
+    const [, seated] = smtp.to('rose@asso.test').map(read);
+    expect(seated.text).toContain('Votre inscription est donc annulée.');
+    expect(seated.invite).toMatchObject({ method: 'CANCEL' });
+    for (const { text } of [left, waiting, seated]) expect(text).not.toMatch(/permanence du|votre rendez-vous|créneau/);
+  });
+
+  it('after a cancelled appointment, gives the next permanence with its own day, hours and place', async () => {
+    const [october] = await listSessions(api, '2027-10-01', '2027-10-31');
+    // The first permanence after the message was recorded (the clock says 27 November 2026), other than the one cancelled.
+    const [next] = await listSessions(api, '2026-11-27', '2026-12-31');
+    const booking = (await api.post('/api/bookings', bookingRequest(october.slots[0].id, { attendee: { name: 'Quentin', email: 'quentin@asso.test' } }))).body;
+    await api.post(`/api/bookings/${booking.id}/cancel`, {}, booking.manageToken);
+    await sender.drain();
+    const [, cancellation] = smtp.to('quentin@asso.test');
+    const text = cancellation.parsed.text!.replace(/\u00a0/g, ' ');
+    const paris = (instant: string) => new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', hour: '2-digit', minute: '2-digit' }).format(new Date(instant));
+    expect(text).toContain('Votre rendez-vous à la permanence de la CRESS Bretagne du jeudi 28 octobre 2027');
+    expect(text).toContain(
+      `La prochaine permanence a lieu le jeudi 31 décembre 2026, de ${paris(next.startsAt)} à ${paris(next.endsAt)} (${next.location}). Pour y prendre rendez-vous : https://rdv.cress.test`,
+    );
+    expect(text).toMatch(/à rendre compte du programme à Rennes Métropole/);
+    for (const wording of ['atelier', 'dernier jeudi', '9 h', 'Auvergne', 'Saint-Étienne Métropole']) expect(text).not.toContain(wording);
+  });
+
+  it('keeps an attendee name with quotes and semicolons whole in the invite (RFC 6868 parameter encoding)', async () => {
+    const name = 'Jean "JJ" Dupont; SCOP';
+    await api.post('/api/bookings', bookingRequest(session.slots[3].id, { attendee: { name, email: 'jj@scop.test' } }));
+    await sender.drain();
+    const [mail] = smtp.to('jj@scop.test');
+    expect(invite(mail)).toMatchObject({ attendees: ['mailto:jj@scop.test'], attendeeNames: [name] });
+    expect(mail.parsed.text).toContain(`Bonjour ${name},`);
   });
 
   it('tells the advisor on duty, without an invite, and never shows one attendee to another', async () => {

@@ -162,7 +162,7 @@ export class BookingsService {
     const booking = await this.authorise(await this.bookings.withTokenHash(id), access, ['admin', 'advisor']);
     const view = (await this.bookings.view(id))!;
     if (booking.status === 'waitlisted') throw new DomainError('booking_waitlisted', 'Vous êtes sur la liste d’attente : l’événement sera à ajouter une fois une place attribuée.');
-    const title = view.workshop?.title ?? 'Permanence de la CRESS';
+    const title = view.workshop?.title ?? `Permanence de la ${this.config.identity.name}`;
     const event: FeedEvent = {
       uid: booking.icalUid,
       sequence: booking.sequence,
@@ -170,7 +170,11 @@ export class BookingsService {
       endsAt: view.endsAt,
       timeZone: view.timeZone,
       summary: title,
-      description: [view.advisor ? `Avec ${view.advisor.name}.` : null, access.staff ? null : `Gérer votre rendez-vous : ${this.manageUrl(id, this.tokens.issue(id).token)}`]
+      // Staff files never carry the manage link: whoever holds it can act as the attendee.
+      description: [
+        view.advisor ? `Avec ${view.advisor.name}.` : null,
+        access.staff ? null : `${view.workshop ? 'Gérer votre inscription' : 'Gérer votre rendez-vous'} : ${this.manageUrl(id, this.tokens.issue(id).token)}`,
+      ]
         .filter(Boolean)
         .join('\n'),
       location: view.location,

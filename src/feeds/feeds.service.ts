@@ -70,7 +70,12 @@ export class FeedsService {
     const events = [...sessions.map((session) => this.sessionEvent(session)), ...workshops.map((workshop) => this.workshopEvent(workshop))];
     return calendarFile(
       buildFeed(
-        { name: 'CRESS — permanences et ateliers ESS', description: 'Les permanences mensuelles de la CRESS et les ateliers sur les statuts de l’ESS.', timeZone: PROGRAMME_TIME_ZONE, refreshMinutes: REFRESH_MINUTES },
+        {
+          name: `${this.config.identity.name} — permanences et ateliers ESS`,
+          description: `Les permanences de la ${this.config.identity.name} et ses ateliers sur les statuts de l’ESS.`,
+          timeZone: PROGRAMME_TIME_ZONE,
+          refreshMinutes: REFRESH_MINUTES,
+        },
         events,
       ),
       events,
@@ -87,7 +92,7 @@ export class FeedsService {
     const slots = await this.feeds.advisorSlots(owner.id, window.from, window.to);
     const workshops = await this.feeds.workshops(window.from, window.to);
     const events = [...slots.map((slot) => this.slotEvent(slot)), ...workshops.map((workshop) => this.workshopEvent(workshop))];
-    const name = `CRESS — agenda de ${owner.name}`;
+    const name = `${this.config.identity.name} — agenda de ${owner.name}`;
     return calendarFile(
       buildFeed({ name, description: 'Vos créneaux de permanence, leurs rendez-vous, et les ateliers.', timeZone: PROGRAMME_TIME_ZONE, refreshMinutes: 15 }, events),
       events,
@@ -115,16 +120,17 @@ export class FeedsService {
 
   private sessionEvent(session: FeedSession): FeedEvent {
     const cancelled = session.status === 'cancelled';
+    const cress = this.config.identity.name;
     return {
       uid: `permanence-${session.id}@rendez-vous-ess`,
       sequence: 0,
       startsAt: session.startsAt,
       endsAt: session.endsAt,
       timeZone: session.timeZone,
-      summary: cancelled ? 'Permanence de la CRESS (annulée)' : 'Permanence de la CRESS',
+      summary: cancelled ? `Permanence de la ${cress} (annulée)` : `Permanence de la ${cress}`,
       description: cancelled
         ? `Permanence annulée${session.statusReason ? ` : ${session.statusReason}` : ''}.`
-        : `Rendez-vous avec une conseillère ou un conseiller de la CRESS pour les structures de l’ESS. Réservation : ${this.config.publicUrl}`,
+        : `Rendez-vous avec une conseillère ou un conseiller de la ${cress} pour les structures de l’ESS. Réservation : ${this.config.publicUrl}`,
       location: session.location,
       cancelled,
       stamp: session.updatedAt,
@@ -134,6 +140,7 @@ export class FeedsService {
 
   private workshopEvent(workshop: FeedWorkshop): FeedEvent {
     const cancelled = workshop.status === 'cancelled';
+    const registration = `${this.config.publicUrl}/reserver/atelier/${workshop.id}`;
     const left = workshop.capacity - workshop.confirmed;
     const seats = cancelled
       ? 'Atelier annulé.'
@@ -147,11 +154,11 @@ export class FeedsService {
       endsAt: workshop.endsAt,
       timeZone: workshop.timeZone,
       summary: workshop.title,
-      description: [workshop.description, seats, cancelled ? null : `Inscription : ${this.config.publicUrl}`].filter(Boolean).join('\n\n'),
+      description: [workshop.description, seats, cancelled ? null : `Inscription : ${registration}`].filter(Boolean).join('\n\n'),
       location: workshop.location,
       cancelled,
       stamp: workshop.updatedAt,
-      url: this.config.publicUrl,
+      url: registration,
     };
   }
 

@@ -6,6 +6,10 @@ import { DateTime } from 'luxon';
  * Every calendar file of the service: invites (iTIP, RFC 5546), subscribable feeds and downloads
  * (RFC 5545 with RFC 7986's NAME and REFRESH-INTERVAL). Times carry TZID with a VTIMEZONE block; they
  * go to ical-generator as luxon DateTimes in the event's zone, so the host's zone never leaks in.
+ *
+ * The calendars get no time zone of their own (`name: null`, only the VTIMEZONE generator): with one,
+ * ical-generator writes DTSTAMP in that zone without `Z`, where RFC 5545 §3.8.7.2 requires UTC, and
+ * adds a `TIMEZONE-ID:` line that is no property of RFC 5545.
  */
 
 /** One event as the service describes it. */
@@ -49,13 +53,14 @@ export interface FeedOptions {
 }
 
 const PRODUCT_ID = { company: 'CRESS', product: 'Rendez-vous ESS', language: 'FR' };
+const VTIMEZONES = { name: null, generator: getVtimezoneComponent };
 
 /** METHOD:REQUEST adds or updates the event; METHOD:CANCEL (same UID, higher SEQUENCE) removes it. */
 export function buildInvite(event: InviteEvent): string {
   const calendar = ical({
     prodId: PRODUCT_ID,
     method: event.method === 'CANCEL' ? ICalCalendarMethod.CANCEL : ICalCalendarMethod.REQUEST,
-    timezone: { name: event.timeZone, generator: getVtimezoneComponent },
+    timezone: VTIMEZONES,
   });
   addEvent(calendar, { ...event, cancelled: event.method === 'CANCEL' }, {
     organizer: event.organizer,
@@ -70,7 +75,9 @@ export function buildFeed(options: FeedOptions, events: FeedEvent[]): string {
     prodId: PRODUCT_ID,
     name: options.name,
     description: options.description,
-    timezone: { name: options.timeZone, generator: getVtimezoneComponent },
+    timezone: VTIMEZONES,
+    // The zone Google and Apple show a subscribed calendar in (an X- property, allowed by §3.8.8.2).
+    x: [['X-WR-TIMEZONE', options.timeZone]],
     ttl: options.refreshMinutes * 60,
     ...(options.publish ? { method: ICalCalendarMethod.PUBLISH } : {}),
   });

@@ -52,15 +52,19 @@ export class MailComposer {
 
   private context(detail: MessageDetail, kind: MailKind, audience: 'attendee' | 'advisor', hasInvite: boolean): MailContext {
     const zone = detail.timeZone ?? 'Europe/Paris';
-    const when = (instant: Date | null) => DateTime.fromJSDate(instant ?? new Date(0), { zone }).setLocale('fr');
+    const when = (instant: Date | null, inZone = zone) => DateTime.fromJSDate(instant ?? new Date(0), { zone: inZone }).setLocale('fr');
     const payload = detail.payload ?? {};
+    const identity = this.config.identity;
+    const nextZone = detail.nextTimeZone ?? zone;
     return {
       kind,
       audience,
       recipientName: audience === 'attendee' ? (detail.attendeeName ?? '') : (detail.staffName ?? 'Conseillère, conseiller'),
+      identity,
+      publicUrl: this.config.publicUrl,
       event: {
         type: detail.workshopTitle ? 'workshop' : 'permanence',
-        title: detail.workshopTitle ?? 'Permanence de la CRESS',
+        title: detail.workshopTitle ?? `Permanence de la ${identity.name}`,
         date: when(detail.startsAt).toFormat('cccc d LLLL yyyy'),
         startTime: when(detail.startsAt).toFormat('HH:mm'),
         endTime: when(detail.endsAt).toFormat('HH:mm'),
@@ -76,6 +80,17 @@ export class MailComposer {
       topics: (detail.topics ?? []).map((topic) => TOPICS[topic as Topic] ?? topic),
       message: detail.message,
       waitlistPosition: detail.waitlistPosition,
+      // A registration cancelled while still waiting had no seat (and gets no calendar CANCEL).
+      onWaitlist: payload.hadSeat === false,
+      nextPermanence:
+        detail.nextStartsAt && detail.nextEndsAt
+          ? {
+              date: when(detail.nextStartsAt, nextZone).toFormat('cccc d LLLL yyyy'),
+              startTime: when(detail.nextStartsAt, nextZone).toFormat('HH:mm'),
+              endTime: when(detail.nextEndsAt, nextZone).toFormat('HH:mm'),
+              location: detail.nextLocation ?? '',
+            }
+          : null,
       reason: typeof payload.reason === 'string' ? payload.reason : null,
       manageUrl: audience === 'attendee' && detail.bookingId ? manageUrl(this.config.publicUrl, detail.bookingId, this.tokens.issue(detail.bookingId).token) : null,
       hasInvite,
@@ -91,11 +106,11 @@ export class MailComposer {
       endsAt: detail.endsAt!,
       timeZone: detail.timeZone ?? 'Europe/Paris',
       summary: context.event.title,
-      description: [context.event.advisorName ? `Avec ${context.event.advisorName}.` : null, context.manageUrl ? `Gérer votre rendez-vous : ${context.manageUrl}` : null]
+      description: [context.event.advisorName ? `Avec ${context.event.advisorName}.` : null, context.manageUrl ? `${context.event.type === 'workshop' ? 'Gérer votre inscription' : 'Gérer votre rendez-vous'} : ${context.manageUrl}` : null]
         .filter(Boolean)
         .join('\n'),
       location: context.event.location,
-      organizer: { name: 'CRESS – Rendez-vous ESS', email: this.config.organizerEmail },
+      organizer: { name: `${this.config.identity.name} – Rendez-vous ESS`, email: this.config.organizerEmail },
       attendee: { name: context.recipientName, email: detail.recipient },
       stamp: detail.createdAt,
     });

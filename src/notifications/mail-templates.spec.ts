@@ -13,15 +13,35 @@ const plain = (value: string) => value.replace(/[\u00a0\u202f]/g, ' ');
 /** What a reader sees of the HTML, entities still escaped: tags removed, white space collapsed. */
 const visible = (html: string) => plain(html.replace(/<[^>]*>/g, '')).replace(/\s+/g, ' ');
 
+/** Not the defaults of the configuration: what the mails say of the programme must come from here. */
+const IDENTITY: MailContext['identity'] = {
+  name: 'CRESS Bretagne',
+  legalName: 'Chambre régionale de l’économie sociale et solidaire de Bretagne',
+  address: '8 rue du Breil, 35000 Rennes',
+  contactEmail: 'contact@cress-bretagne.example',
+  privacyEmail: 'rgpd@cress-bretagne.example',
+  metropolisName: 'Rennes Métropole',
+};
+const PUBLIC_URL = 'https://rdv.cress-bretagne.example';
+
 const permanence: MailContext['event'] = {
   type: 'permanence',
-  title: 'Permanence de la CRESS',
+  title: 'Permanence de la CRESS Bretagne',
   date: 'jeudi 31 décembre 2026',
   startTime: '09:00',
   endTime: '10:00',
-  location: 'Saint-Étienne Métropole, 2 avenue Grüner, 42000 Saint-Étienne',
+  location: 'Maison des associations, 6 cours des Alliés, 35000 Rennes',
   advisorName: 'Claire Fontaine',
 };
+
+/** The next permanence as the series plans it: its own day, hours and place. */
+const nextPermanence: NonNullable<MailContext['nextPermanence']> = {
+  date: 'mardi 12 janvier 2027',
+  startTime: '14:00',
+  endTime: '17:30',
+  location: 'Pôle ESS, 15 rue Papu, 35000 Rennes',
+};
+const NEXT_PERMANENCE = 'La prochaine permanence a lieu le mardi 12 janvier 2027, de 14:00 à 17:30 (Pôle ESS, 15 rue Papu, 35000 Rennes). Pour y prendre rendez-vous : https://rdv.cress-bretagne.example';
 
 const workshop: MailContext['event'] = {
   type: 'workshop',
@@ -29,7 +49,7 @@ const workshop: MailContext['event'] = {
   date: 'mardi 13 octobre 2026',
   startTime: '09:00',
   endTime: '12:30',
-  location: 'Cité du design, 3 rue Javelin-Pagnon, 42000 Saint-Étienne',
+  location: 'Salle Guy Ropartz, 14 rue Guy Ropartz, 35700 Rennes',
   advisorName: null,
 };
 
@@ -39,6 +59,8 @@ function mail(kind: MailKind, overrides: Partial<MailContext> = {}): MailContext
     kind,
     audience: advisor ? 'advisor' : 'attendee',
     recipientName: advisor ? 'Claire Fontaine' : HOSTILE,
+    identity: IDENTITY,
+    publicUrl: PUBLIC_URL,
     event: permanence,
     previous: null,
     attendee: { name: HOSTILE, email: 'direction@ressourcerie-gier.fr', phone: '06 12 34 56 78' },
@@ -46,6 +68,8 @@ function mail(kind: MailKind, overrides: Partial<MailContext> = {}): MailContext
     topics: ['Évolution des statuts', 'Achats responsables'],
     message: 'Nous envisageons de passer en SCIC\net voulons savoir par où commencer.',
     waitlistPosition: null,
+    onWaitlist: false,
+    nextPermanence: null,
     reason: null,
     manageUrl: advisor ? null : MANAGE_URL,
     hasInvite: true,
@@ -60,6 +84,10 @@ interface Case {
   facts: string[];
   manageLabel?: string;
 }
+
+/** What only the other kind of event says: a mail about one must never read as the other. */
+const PERMANENCE_ONLY = ['votre rendez-vous', 'ce rendez-vous', 'la permanence', 'créneau'];
+const WORKSHOP_ONLY = ['atelier', 'inscription', 'liste d’attente'];
 
 const PERMANENCE_MANAGE = 'Gérer votre rendez-vous : annuler, changer de créneau';
 const WORKSHOP_MANAGE = 'Gérer votre inscription';
@@ -83,9 +111,13 @@ const BY_KIND: Record<MailKind, Case> = {
     manageLabel: PERMANENCE_MANAGE,
   },
   booking_cancelled: {
-    context: mail('booking_cancelled', { reason: 'Empêchement de dernière minute' }),
+    context: mail('booking_cancelled', { reason: 'Empêchement de dernière minute', nextPermanence }),
     subject: 'Annulation : votre rendez-vous du jeudi 31 décembre 2026 à 09:00',
-    facts: ['a été annulé', 'jeudi 31 décembre 2026', 'de 09:00 à 10:00', 'Motif : Empêchement de dernière minute'],
+    facts: [
+      'Votre rendez-vous à la permanence de la CRESS Bretagne du jeudi 31 décembre 2026, de 09:00 à 10:00, a été annulé.',
+      'Motif : Empêchement de dernière minute',
+      `Vous pourrez reprendre rendez-vous quand vous le souhaitez. ${NEXT_PERMANENCE}`,
+    ],
   },
   booking_rescheduled: {
     context: mail('booking_rescheduled', { previous: moved }),
@@ -98,15 +130,15 @@ const BY_KIND: Record<MailKind, Case> = {
     manageLabel: PERMANENCE_MANAGE,
   },
   session_cancelled: {
-    context: mail('session_cancelled', { reason: 'Grève des transports en commun' }),
+    context: mail('session_cancelled', { reason: 'Grève des transports en commun', nextPermanence }),
     subject: 'Annulation : permanence du jeudi 31 décembre 2026',
-    facts: ['La CRESS a dû annuler la permanence du jeudi 31 décembre 2026', 'de 09:00 à 10:00', 'Motif : Grève des transports en commun'],
+    facts: ['La CRESS Bretagne a dû annuler la permanence du jeudi 31 décembre 2026', 'de 09:00 à 10:00', 'Motif : Grève des transports en commun', NEXT_PERMANENCE],
   },
   session_moved: {
     context: mail('session_moved', { previous: moved, reason: 'Salle de réunion indisponible' }),
     subject: 'Permanence déplacée du jeudi 26 novembre 2026 au jeudi 31 décembre 2026',
     facts: [
-      'déplacé la permanence du jeudi 26 novembre 2026 au jeudi 31 décembre 2026',
+      'La CRESS Bretagne a déplacé la permanence du jeudi 26 novembre 2026 au jeudi 31 décembre 2026',
       'Avant : jeudi 26 novembre 2026, de 11:00 à 12:00',
       'Désormais : jeudi 31 décembre 2026, de 09:00 à 10:00',
       'Motif : Salle de réunion indisponible',
@@ -114,9 +146,9 @@ const BY_KIND: Record<MailKind, Case> = {
     manageLabel: PERMANENCE_MANAGE,
   },
   session_changed: {
-    context: mail('session_changed', { event: { ...permanence, location: 'Maison de l’ESS, 10 rue de la Paix, 42000 Saint-Étienne' } }),
+    context: mail('session_changed', { event: { ...permanence, location: 'Maison de l’ESS, 10 rue de la Paix, 35000 Rennes' } }),
     subject: 'Changement de lieu : permanence du jeudi 31 décembre 2026',
-    facts: ['Le lieu de la permanence du jeudi 31 décembre 2026 a changé', 'de 09:00 à 10:00', 'Maison de l’ESS, 10 rue de la Paix, 42000 Saint-Étienne'],
+    facts: ['Le lieu de la permanence du jeudi 31 décembre 2026 a changé', 'de 09:00 à 10:00', 'Maison de l’ESS, 10 rue de la Paix, 35000 Rennes'],
     manageLabel: PERMANENCE_MANAGE,
   },
   workshop_confirmed: {
@@ -140,7 +172,15 @@ const BY_KIND: Record<MailKind, Case> = {
   workshop_cancelled: {
     context: mail('workshop_cancelled', { event: workshop, reason: 'Intervenante malade' }),
     subject: 'Annulation : atelier « Entreprises à mission et sociétés commerciales de l’ESS » du mardi 13 octobre 2026',
-    facts: ['La CRESS a dû annuler l’atelier', workshop.title, 'mardi 13 octobre 2026', 'de 09:00 à 12:30', 'Motif : Intervenante malade'],
+    facts: [
+      'La CRESS Bretagne a dû annuler l’atelier',
+      workshop.title,
+      'mardi 13 octobre 2026',
+      'de 09:00 à 12:30',
+      'Votre inscription est donc annulée.',
+      'Motif : Intervenante malade',
+      `restent ouverts à l’inscription : ${PUBLIC_URL}`,
+    ],
   },
   workshop_changed: {
     context: mail('workshop_changed', {
@@ -213,7 +253,50 @@ const VARIANTS: Array<[string, Case]> = [
   ],
 ];
 
-const CASES: Array<[string, Case]> = [...Object.entries(BY_KIND), ...VARIANTS];
+/** Kinds sent about either kind of event, for the one BY_KIND does not show, and their other outcomes. */
+const BOTH_EVENTS: Array<[string, Case]> = [
+  [
+    'booking_cancelled of a workshop seat',
+    {
+      context: mail('booking_cancelled', { event: workshop, topics: [] }),
+      subject: 'Annulation : votre inscription à l’atelier « Entreprises à mission et sociétés commerciales de l’ESS » du mardi 13 octobre 2026',
+      facts: [
+        'Votre inscription à l’atelier « Entreprises à mission et sociétés commerciales de l’ESS » du mardi 13 octobre 2026, de 09:00 à 12:30, a été annulée.',
+        workshop.location,
+        `Vous pouvez vous inscrire à un autre atelier de la CRESS Bretagne : ${PUBLIC_URL}`,
+        'pour retirer cet atelier de votre agenda',
+      ],
+      manageLabel: 'Consulter votre inscription',
+    },
+  ],
+  [
+    'booking_cancelled of a place on a workshop’s waitlist',
+    {
+      context: mail('booking_cancelled', { event: workshop, topics: [], onWaitlist: true, hasInvite: false }),
+      subject: 'Liste d’attente quittée : atelier « Entreprises à mission et sociétés commerciales de l’ESS » du mardi 13 octobre 2026',
+      facts: ['Vous avez quitté la liste d’attente de l’atelier « Entreprises à mission et sociétés commerciales de l’ESS » du mardi 13 octobre 2026', 'votre demande d’inscription est annulée'],
+      manageLabel: 'Consulter votre inscription',
+    },
+  ],
+  [
+    'workshop_cancelled to someone on the waitlist',
+    {
+      context: mail('workshop_cancelled', { event: workshop, onWaitlist: true, hasInvite: false }),
+      subject: 'Annulation : atelier « Entreprises à mission et sociétés commerciales de l’ESS » du mardi 13 octobre 2026',
+      facts: ['La CRESS Bretagne a dû annuler l’atelier', 'Votre demande sur la liste d’attente est donc annulée.'],
+    },
+  ],
+  [
+    'session_cancelled when no later permanence is planned',
+    {
+      context: mail('session_cancelled', { nextPermanence: null }),
+      subject: 'Annulation : permanence du jeudi 31 décembre 2026',
+      facts: ['La CRESS Bretagne a dû annuler la permanence du jeudi 31 décembre 2026', `Pour prendre rendez-vous à une prochaine permanence : ${PUBLIC_URL}`],
+    },
+  ],
+];
+
+const CASES: Array<[string, Case]> = [...Object.entries(BY_KIND), ...VARIANTS, ...BOTH_EVENTS];
 const KINDS = Object.keys(BY_KIND) as MailKind[];
 
 function between(text: string, start: string, end: string): string {
@@ -233,6 +316,30 @@ describe(renderMail.name, () => {
     }
   });
 
+  it.each(CASES)('%s: says nothing that belongs to the other kind of event', (_name, { context }) => {
+    const { subject, html, text } = renderMail(context);
+    const others = context.event.type === 'workshop' ? PERMANENCE_ONLY : WORKSHOP_ONLY;
+
+    for (const wording of others) {
+      for (const value of [subject, text, visible(html)]) expect(plain(value).toLowerCase()).not.toContain(escape(wording).toLowerCase());
+    }
+  });
+
+  it.each(CASES)('%s: names the CRESS and the metropolis from configuration, and no fixed day, hours or place', (_name, { context }) => {
+    const { subject, html, text } = renderMail(context);
+
+    for (const value of [subject, text, visible(html)]) {
+      const read = plain(value);
+      for (const literal of ['Auvergne', 'Saint-Étienne', 'Saint-Etienne', 'dernier jeudi', '9 h', '13 h', 'mensuelle']) expect(read).not.toContain(literal);
+      expect(read.replaceAll(IDENTITY.name, '')).not.toContain('CRESS');
+    }
+    expect(plain(text)).toContain(`L’équipe de la ${IDENTITY.name}`);
+    if (context.audience === 'attendee') {
+      expect(plain(text)).toContain(`à rendre compte du programme à ${IDENTITY.metropolisName}`);
+      expect(plain(text)).toContain(`écrivez à ${IDENTITY.privacyEmail}`);
+    }
+  });
+
   it.each(CASES)('%s: escapes a hostile name in HTML and keeps it literally in text', (_name, { context }) => {
     const { html, text } = renderMail(context);
 
@@ -247,12 +354,12 @@ describe(renderMail.name, () => {
     const greeting = `Bonjour ${context.recipientName},`;
     const body = facts[0];
 
-    expect(text.startsWith('CRESS — Rendez-vous ESS\n')).toBe(true);
-    expect(plain(between(text, greeting, 'L’équipe de la CRESS'))).toContain(body);
+    expect(text.startsWith('CRESS Bretagne — Rendez-vous ESS\n================================\n')).toBe(true);
+    expect(plain(between(text, greeting, 'L’équipe de la CRESS Bretagne'))).toContain(body);
     expect(text).toMatch(/\n-- \nVous recevez ce message parce que vous /);
     expect(html).toMatch(/^<!DOCTYPE html>\s*<html lang="fr">/);
-    expect(html).toContain('CRESS — Rendez-vous ESS');
-    expect(plain(between(html, `Bonjour ${escape(context.recipientName)},`, 'L’équipe de la CRESS'))).toContain(escape(body));
+    expect(html).toContain('CRESS Bretagne — Rendez-vous ESS');
+    expect(plain(between(html, `Bonjour ${escape(context.recipientName)},`, 'L’équipe de la CRESS Bretagne'))).toContain(escape(body));
     expect(html).toContain('Vous recevez ce message parce que vous ');
     expect(html).toContain(`<title>${escape(renderMail(context).subject)}</title>`);
   });

@@ -17,6 +17,7 @@ import Handlebars from 'handlebars';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { findTemplatesDir } from '../common/templates-dir';
+import type { ProgrammeIdentity } from '../config/app-config';
 
 export type MailKind =
   | 'booking_confirmed'
@@ -38,6 +39,10 @@ export interface MailContext {
   kind: MailKind;
   audience: 'attendee' | 'advisor';
   recipientName: string;
+  /** Who runs the programme: nothing in the templates names the CRESS or the metropolis literally. */
+  identity: ProgrammeIdentity;
+  /** The service's home page, where people book and register. */
+  publicUrl: string;
   event: {
     type: 'permanence' | 'workshop';
     title: string;
@@ -53,6 +58,10 @@ export interface MailContext {
   topics: string[];
   message: string | null;
   waitlistPosition: number | null;
+  /** The registration was on the waitlist, without a seat, when it was cancelled. */
+  onWaitlist: boolean;
+  /** The next scheduled permanence, told when one is cancelled; null when none is planned yet. */
+  nextPermanence: { date: string; startTime: string; endTime: string; location: string } | null;
   reason: string | null;
   manageUrl: string | null;
   hasInvite: boolean;
@@ -106,7 +115,9 @@ export function renderMail(context: MailContext): RenderedMail {
   const templates = (cache ??= loadTemplates(findTemplatesDir(__dirname, 'mail', 'layout.html.hbs')));
   const model = viewModel(context);
   const subject = oneLine(templates.subjects[context.kind](model));
-  const data = { ...model, subject };
+  const heading = `${context.identity.name} — Rendez-vous ESS`;
+  // The text version underlines the heading to its length (Markdown's setext style).
+  const data = { ...model, subject, heading, headingRule: '='.repeat(heading.length) };
   const html = templates.htmlLayout(data, { partials: { body: templates.html[context.kind] } });
   const text = templates.textLayout(data, { partials: { body: templates.text[context.kind] } });
   return { subject, html, text: tidyText(text) };

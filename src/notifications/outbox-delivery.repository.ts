@@ -32,6 +32,11 @@ export interface MessageDetail {
   advisorName: string | null;
   staffName: string | null;
   waitlistPosition: number | null;
+  /** For a cancelled permanence booking: the next scheduled permanence, to book again. */
+  nextStartsAt: Date | null;
+  nextEndsAt: Date | null;
+  nextTimeZone: string | null;
+  nextLocation: string | null;
 }
 
 export interface OutboxRow {
@@ -81,7 +86,8 @@ export class OutboxDeliveryRepository {
               COALESCE(s.time_zone, w.time_zone) AS "timeZone", COALESCE(s.location, w.location) AS location,
               w.title AS "workshopTitle", advisor.name AS "advisorName", staff.name AS "staffName",
               CASE WHEN b.status = 'waitlisted' THEN (SELECT count(*)::int + 1 FROM bookings x
-                WHERE x.workshop_id = b.workshop_id AND x.status = 'waitlisted' AND x.waitlist_seq < b.waitlist_seq) END AS "waitlistPosition"
+                WHERE x.workshop_id = b.workshop_id AND x.status = 'waitlisted' AND x.waitlist_seq < b.waitlist_seq) END AS "waitlistPosition",
+              next.starts_at AS "nextStartsAt", next.ends_at AS "nextEndsAt", next.time_zone AS "nextTimeZone", next.location AS "nextLocation"
        FROM outbox_messages o
        LEFT JOIN bookings b ON b.id = o.booking_id
        LEFT JOIN slots sl ON sl.id = b.slot_id
@@ -90,6 +96,11 @@ export class OutboxDeliveryRepository {
        LEFT JOIN users advisor ON advisor.id = d.advisor_id
        LEFT JOIN workshops w ON w.id = b.workshop_id
        LEFT JOIN users staff ON lower(staff.email) = lower(o.recipient)
+       -- After the message was recorded (not the time of sending), so a message sent again is the same.
+       LEFT JOIN LATERAL (SELECT n.starts_at, n.ends_at, n.time_zone, n.location FROM permanence_sessions n
+                          WHERE o.kind IN ('booking_cancelled', 'session_cancelled') AND s.id IS NOT NULL
+                            AND n.status = 'scheduled' AND n.id <> s.id AND n.starts_at > o.created_at
+                          ORDER BY n.starts_at LIMIT 1) next ON true
        WHERE o.id = ANY($1::uuid[])
        ORDER BY o.seq`,
       [ids],
