@@ -1,6 +1,8 @@
 import { Controller, Get, Query, StreamableFile } from '@nestjs/common';
-import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiProduces, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { Staff } from '../auth/staff.guard';
+import { ApiProblems } from '../common/problem.dto';
+import { AttendanceReportResponseDto } from './dto/attendance-report-response.dto';
 import { AttendanceReportQuery } from './dto/attendance-report.query';
 import { ReportsService } from './reports.service';
 
@@ -13,6 +15,16 @@ export class ReportsController {
   @Staff('admin', 'viewer')
   @ApiProduces('application/json', 'text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
   @ApiOperation({ summary: 'Permanences, workshops and attendance over a period: the figures and one row per booking (JSON, CSV or XLSX)' })
+  @ApiExtraModels(AttendanceReportResponseDto)
+  @ApiOkResponse({
+    description: 'the report as JSON (format=json, the default), CSV (format=csv) or XLSX (format=xlsx)',
+    content: {
+      'application/json': { schema: { $ref: getSchemaPath(AttendanceReportResponseDto) } },
+      'text/csv': { schema: { type: 'string' } },
+      'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': { schema: { type: 'string', format: 'binary' } },
+    },
+  })
+  @ApiProblems(400, 422)
   async attendance(@Query() query: AttendanceReportQuery) {
     if (!query.format || query.format === 'json') return this.reports.attendance(query.from, query.to);
     const file = await this.reports.attendanceFile(query.from, query.to, query.format);
