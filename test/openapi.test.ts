@@ -4,6 +4,8 @@ import { adminToken, bookingRequest, createWorkshop, firstOpenSession, registrat
 import { client, Client, HttpResponse } from './support/http';
 import { startTestApp, TestApp } from './support/test-app';
 
+// The document is JSON whose shape the test inspects key by key.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Schema = Record<string, any>;
 interface Operation {
   parameters?: unknown[];
@@ -55,7 +57,9 @@ describe('OpenAPI document', () => {
   const apiOperations = () =>
     Object.entries(document.paths)
       .filter(([path]) => path.startsWith('/api/'))
-      .flatMap(([path, item]) => METHODS.filter((method) => item[method]).map((method) => ({ name: `${method.toUpperCase()} ${path}`, operation: item[method] })));
+      .flatMap(([path, item]) =>
+        METHODS.filter((method) => item[method]).map((method) => ({ name: `${method.toUpperCase()} ${path}`, operation: item[method] })),
+      );
 
   /** A schema after its `$ref`, if it is one. */
   const resolved = (schema: Schema): Schema => (schema.$ref ? document.components.schemas[schema.$ref.replace('#/components/schemas/', '')] : schema);
@@ -71,7 +75,9 @@ describe('OpenAPI document', () => {
   function expectDocumented(method: string, path: string, response: HttpResponse, contentType = 'application/json') {
     const schema = documented(method, path, response.status, contentType);
     expect(response.headers.get('content-type')).toContain(contentType);
-    const validate: ValidateFunction = ajv.compile(toJsonSchema(JSON.parse(JSON.stringify(schema).replaceAll('"#/components/', '"openapi#/components/'))) as Schema);
+    const validate: ValidateFunction = ajv.compile(
+      toJsonSchema(JSON.parse(JSON.stringify(schema).replaceAll('"#/components/', '"openapi#/components/'))) as Schema,
+    );
     const valid = validate(response.body);
     expect(valid ? [] : validate.errors).toEqual([]);
   }
@@ -95,7 +101,9 @@ describe('OpenAPI document', () => {
 
   it('documents the file answers with their content types', () => {
     expect(Object.keys(document.paths['/api/bookings/{id}/invite.ics'].get.responses['200'].content ?? {})).toEqual(['text/calendar']);
-    expect(Object.keys(document.paths['/api/reports/attendance'].get.responses['200'].content ?? {}).sort()).toEqual(['application/json', ...FILE_TYPES.slice(1)].sort());
+    expect(Object.keys(document.paths['/api/reports/attendance'].get.responses['200'].content ?? {}).sort()).toEqual(
+      ['application/json', ...FILE_TYPES.slice(1)].sort(),
+    );
   });
 
   it('documents the problem+json answers of every operation with one Problem schema', () => {
@@ -116,7 +124,9 @@ describe('OpenAPI document', () => {
 
   it('documents the booking creation answer with its manage token, given once', () => {
     const created = resolved(documented('post', '/api/bookings', 201));
-    expect(Object.keys(created.properties)).toEqual(expect.arrayContaining(['id', 'status', 'waitlistPosition', 'startsAt', 'endsAt', 'manageToken', 'manageUrl']));
+    expect(Object.keys(created.properties)).toEqual(
+      expect.arrayContaining(['id', 'status', 'waitlistPosition', 'startsAt', 'endsAt', 'manageToken', 'manageUrl']),
+    );
     expect(created.required).toEqual(expect.arrayContaining(['id', 'status', 'startsAt', 'endsAt', 'manageToken', 'manageUrl']));
     expect(created.required).not.toContain('waitlistPosition');
     const read = resolved(documented('get', '/api/bookings/{id}', 200));
