@@ -1,12 +1,14 @@
 import { Body, Controller, Param, Put } from '@nestjs/common';
-import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { CurrentStaff, Staff } from '../auth/staff.guard';
 import type { StaffUser } from '../auth/staff-user';
+import { ApiProblems } from '../common/problem.dto';
 import { uuidPipe } from '../common/uuid.pipe';
 import { blankToUndefined } from '../common/validators';
 import { AttendanceService, AttendanceStatus } from './attendance.service';
+import { AttendanceResponseDto } from './dto/attendance-response.dto';
 
 const STATUSES = ['present', 'absent', 'excused'] as const;
 
@@ -31,6 +33,8 @@ export class AttendanceController {
   @Put(':id/attendance')
   @Staff('advisor', 'admin')
   @ApiOperation({ summary: 'Record or correct attendance, once the event has started' })
+  @ApiOkResponse({ type: AttendanceResponseDto })
+  @ApiProblems(400, 404, 422)
   record(@Param('id', uuidPipe) id: string, @CurrentStaff() staff: StaffUser, @Body() dto: AttendanceDto) {
     return this.attendance.record(id, staff, dto.status, dto.note ?? null);
   }

@@ -1,8 +1,10 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { LoginRateLimit } from '../common/rate-limits';
+import { ApiProblems } from '../common/problem.dto';
 import { uuidPipe } from '../common/uuid.pipe';
 import { AuthService } from './auth.service';
+import { LoginResponseDto, StaffUserDto, UserResponseDto } from './dto/auth-response.dto';
 import { LoginDto } from './dto/login.dto';
 import { CreateUserDto, UpdateUserDto } from './dto/user.dto';
 import { CurrentStaff, Staff } from './staff.guard';
@@ -17,12 +19,15 @@ export class AuthController {
   @Post('login')
   @HttpCode(200)
   @LoginRateLimit()
+  @ApiOkResponse({ type: LoginResponseDto })
+  @ApiProblems(400, 401, 429)
   login(@Body() dto: LoginDto) {
     return this.auth.login(dto.email, dto.password);
   }
 
   @Get('me')
   @Staff()
+  @ApiOkResponse({ type: StaffUserDto })
   me(@CurrentStaff() staff: StaffUser) {
     return staff;
   }
@@ -35,18 +40,23 @@ export class UsersController {
 
   @Post()
   @Staff('admin')
+  @ApiCreatedResponse({ type: UserResponseDto })
+  @ApiProblems(400, 409)
   create(@Body() dto: CreateUserDto) {
     return this.users.create(dto);
   }
 
   @Get()
   @Staff('admin')
+  @ApiOkResponse({ type: [UserResponseDto] })
   list() {
     return this.users.list();
   }
 
   @Patch(':id')
   @Staff('admin')
+  @ApiOkResponse({ type: UserResponseDto })
+  @ApiProblems(400, 404, 409)
   update(@Param('id', uuidPipe) id: string, @Body() dto: UpdateUserDto) {
     return this.users.update(id, dto);
   }

@@ -3,6 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { ApiBearerAuth } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { DomainError } from '../common/domain-error';
+import { ApiProblems } from '../common/problem.dto';
 import { AuthService } from './auth.service';
 import { StaffUser } from './staff-user';
 import { Role } from './user.entity';
@@ -50,7 +51,7 @@ export class StaffGuard implements CanActivate {
 
 /** Only signed-in staff with one of `roles` (any role when none is named). */
 export const Staff = (...roles: Role[]) =>
-  applyDecorators(SetMetadata(ROLES_KEY, roles), UseGuards(StaffGuard), ApiBearerAuth());
+  applyDecorators(SetMetadata(ROLES_KEY, roles), UseGuards(StaffGuard), ApiBearerAuth(), ApiProblems(401, 403));
 
 /** Staff credentials are read when present (and must then be valid), but not required. */
 export const OptionalStaff = (...roles: Role[]) =>

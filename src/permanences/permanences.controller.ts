@@ -1,8 +1,10 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Staff } from '../auth/staff.guard';
+import { ApiProblems } from '../common/problem.dto';
 import { uuidPipe } from '../common/uuid.pipe';
 import { CancelSessionDto, CreateSessionDto, ListPermanencesQuery, MoveSessionDto, StaffSessionDto, UpdateSeriesDto } from './dto/permanence.dto';
+import { SeriesResponseDto, SeriesUpdateResponseDto, SessionResponseDto } from './dto/permanence-response.dto';
 import { PermanencesService } from './permanences.service';
 import { SeriesService } from './series.service';
 import { SessionExceptionsService } from './session-exceptions.service';
@@ -18,12 +20,15 @@ export class PermanencesController {
 
   @Get()
   @ApiOperation({ summary: 'Sessions whose local date is in [from, to], with their slots and seats left' })
+  @ApiOkResponse({ type: [SessionResponseDto] })
+  @ApiProblems(400, 422)
   list(@Query() query: ListPermanencesQuery) {
     return this.permanences.list(query.from, query.to);
   }
 
   @Get('series')
   @Staff('admin')
+  @ApiOkResponse({ type: [SeriesResponseDto] })
   listSeries() {
     return this.series.list();
   }
@@ -31,11 +36,15 @@ export class PermanencesController {
   @Patch('series/:id')
   @Staff('admin')
   @ApiOperation({ summary: 'Edit the series (name, times, slot length, location) and its sessions to come' })
+  @ApiOkResponse({ type: SeriesUpdateResponseDto })
+  @ApiProblems(400, 404)
   updateSeries(@Param('id', uuidPipe) id: string, @Body() dto: UpdateSeriesDto) {
     return this.series.update(id, dto);
   }
 
   @Get(':id')
+  @ApiOkResponse({ type: SessionResponseDto })
+  @ApiProblems(400, 404)
   get(@Param('id', uuidPipe) id: string) {
     return this.permanences.get(id);
   }
@@ -43,6 +52,8 @@ export class PermanencesController {
   @Post()
   @Staff('admin')
   @ApiOperation({ summary: 'Add an extra session outside the series' })
+  @ApiCreatedResponse({ type: SessionResponseDto })
+  @ApiProblems(400, 422)
   add(@Body() dto: CreateSessionDto) {
     return this.exceptions.add(dto);
   }
@@ -51,6 +62,8 @@ export class PermanencesController {
   @HttpCode(200)
   @Staff('admin')
   @ApiOperation({ summary: 'Cancel a session and every booking on it, with a reason' })
+  @ApiOkResponse({ type: SessionResponseDto, description: 'the session, cancelled' })
+  @ApiProblems(400, 404, 422)
   cancel(@Param('id', uuidPipe) id: string, @Body() dto: CancelSessionDto) {
     return this.exceptions.cancel(id, dto.reason);
   }
@@ -59,6 +72,8 @@ export class PermanencesController {
   @HttpCode(200)
   @Staff('admin')
   @ApiOperation({ summary: 'Move a session to another date, keeping its times and bookings' })
+  @ApiOkResponse({ type: SessionResponseDto, description: 'the session, on its new date' })
+  @ApiProblems(400, 404, 422)
   move(@Param('id', uuidPipe) id: string, @Body() dto: MoveSessionDto) {
     return this.exceptions.move(id, dto.date, dto.reason);
   }
@@ -66,6 +81,8 @@ export class PermanencesController {
   @Put(':id/advisors')
   @Staff('admin')
   @ApiOperation({ summary: 'Staff a session: one desk, with its own slots, per advisor' })
+  @ApiOkResponse({ type: SessionResponseDto, description: 'the session with its desks’ slots' })
+  @ApiProblems(400, 404, 422)
   staff(@Param('id', uuidPipe) id: string, @Body() dto: StaffSessionDto) {
     return this.exceptions.staff(id, dto.advisorIds);
   }

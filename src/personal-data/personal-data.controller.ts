@@ -1,10 +1,12 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
-import { ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsString, MaxLength } from 'class-validator';
 import { CurrentStaff, Staff } from '../auth/staff.guard';
 import type { StaffUser } from '../auth/staff-user';
+import { ApiProblems } from '../common/problem.dto';
 import { trim } from '../common/validators';
+import { PersonalDataErasureDto, PersonalDataExportDto } from './dto/personal-data-response.dto';
 import { PersonalDataService } from './personal-data.service';
 
 export class PersonEmailDto {
@@ -24,6 +26,8 @@ export class PersonalDataController {
   @Get()
   @Staff('admin')
   @ApiOperation({ summary: 'Everything held about one e-mail address: bookings (with consent time and version) and messages' })
+  @ApiOkResponse({ type: PersonalDataExportDto })
+  @ApiProblems(400)
   export(@Query() query: PersonEmailDto) {
     return this.personalData.export(query.email);
   }
@@ -32,6 +36,8 @@ export class PersonalDataController {
   @HttpCode(200)
   @Staff('admin')
   @ApiOperation({ summary: 'Forget one e-mail address: upcoming bookings cancelled, unsent messages dropped, everything anonymised' })
+  @ApiOkResponse({ type: PersonalDataErasureDto })
+  @ApiProblems(400)
   erase(@Body() dto: PersonEmailDto, @CurrentStaff() staff: StaffUser) {
     return this.personalData.erase(dto.email, staff);
   }

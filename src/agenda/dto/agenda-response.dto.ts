@@ -1,0 +1,178 @@
+import { ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
+import { BookingAttendeeDto, BookingOrganisationDto } from '../../bookings/dto/booking-response.dto';
+import { SlotAdvisorDto } from '../../permanences/dto/permanence-response.dto';
+
+export class AgendaAdvisorDto {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty()
+  name: string;
+}
+
+export class AgendaOrganisationDto extends BookingOrganisationDto {
+  @ApiProperty({ type: String, nullable: true, example: 'Association' })
+  legalFormLabel: string | null;
+}
+
+export class AgendaBookingDto {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty({ enum: ['confirmed', 'waitlisted'] })
+  status: string;
+
+  @ApiPropertyOptional({ type: Number, nullable: true, description: 'only while waitlisted' })
+  waitlistPosition?: number | null;
+
+  @ApiProperty({ type: () => BookingAttendeeDto })
+  attendee: BookingAttendeeDto;
+
+  @ApiProperty({ type: () => AgendaOrganisationDto })
+  organisation: AgendaOrganisationDto;
+
+  @ApiProperty({ type: [String] })
+  topics: string[];
+
+  @ApiProperty({ type: String, nullable: true })
+  message: string | null;
+
+  @ApiProperty({ type: String, nullable: true, enum: ['present', 'absent', 'excused'] })
+  attendance: string | null;
+
+  @ApiProperty({ type: String, nullable: true })
+  attendanceNote: string | null;
+
+  @ApiProperty({ type: () => SlotAdvisorDto, nullable: true, description: 'who recorded the attendance (the account may be gone)' })
+  attendanceRecordedBy: SlotAdvisorDto | null;
+
+  @ApiProperty({ type: String, nullable: true, format: 'date-time' })
+  attendanceRecordedAt: string | null;
+}
+
+export class AgendaSlotItemDto {
+  @ApiProperty({ enum: ['slot'] })
+  type: 'slot';
+
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty({ format: 'uuid' })
+  sessionId: string;
+
+  @ApiProperty({ format: 'date-time' })
+  startsAt: string;
+
+  @ApiProperty({ format: 'date-time' })
+  endsAt: string;
+
+  @ApiProperty()
+  location: string;
+
+  @ApiProperty({ enum: ['scheduled', 'cancelled'], description: 'the session’s' })
+  status: string;
+
+  @ApiProperty({ type: () => SlotAdvisorDto, nullable: true })
+  advisor: SlotAdvisorDto | null;
+
+  @ApiProperty()
+  capacity: number;
+
+  @ApiProperty()
+  free: number;
+
+  @ApiProperty({ type: () => [AgendaBookingDto] })
+  bookings: AgendaBookingDto[];
+}
+
+export class AgendaWorkshopItemDto {
+  @ApiProperty({ enum: ['workshop'] })
+  type: 'workshop';
+
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty()
+  title: string;
+
+  @ApiProperty({ format: 'date-time' })
+  startsAt: string;
+
+  @ApiProperty({ format: 'date-time' })
+  endsAt: string;
+
+  @ApiProperty()
+  location: string;
+
+  @ApiProperty({ enum: ['scheduled', 'cancelled'] })
+  status: string;
+
+  @ApiProperty()
+  capacity: number;
+
+  @ApiProperty()
+  free: number;
+
+  @ApiProperty()
+  waitlisted: number;
+
+  @ApiProperty({ type: () => [AgendaBookingDto], description: 'confirmed, then the waitlist in order' })
+  bookings: AgendaBookingDto[];
+}
+
+export class AgendaCountsDto {
+  @ApiProperty({ description: 'slots of sessions not cancelled' })
+  slots: number;
+
+  @ApiProperty()
+  bookedSlots: number;
+
+  @ApiProperty()
+  freeSlots: number;
+
+  @ApiProperty()
+  workshops: number;
+
+  @ApiProperty()
+  registrations: number;
+
+  @ApiProperty()
+  waitlisted: number;
+
+  @ApiProperty({ description: 'slot bookings and confirmed registrations' })
+  bookings: number;
+
+  @ApiProperty()
+  present: number;
+
+  @ApiProperty()
+  absent: number;
+
+  @ApiProperty()
+  excused: number;
+
+  @ApiProperty()
+  unrecorded: number;
+}
+
+@ApiExtraModels(AgendaSlotItemDto, AgendaWorkshopItemDto)
+export class AgendaResponseDto {
+  @ApiProperty({ format: 'date' })
+  date: string;
+
+  @ApiProperty({ example: 'Europe/Paris' })
+  timeZone: string;
+
+  @ApiProperty({ type: () => AgendaAdvisorDto, nullable: true, description: 'whose desks; null: every desk' })
+  advisor: AgendaAdvisorDto | null;
+
+  @ApiProperty({
+    type: 'array',
+    items: { oneOf: [{ $ref: getSchemaPath(AgendaSlotItemDto) }, { $ref: getSchemaPath(AgendaWorkshopItemDto) }], discriminator: { propertyName: 'type' } },
+    description: 'slots and workshops in time order',
+  })
+  items: Array<AgendaSlotItemDto | AgendaWorkshopItemDto>;
+
+  @ApiProperty({ type: () => AgendaCountsDto })
+  counts: AgendaCountsDto;
+}

@@ -1,0 +1,104 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { LEGAL_FORM_CODES, TOPIC_CODES } from '../../bookings/booking-options';
+
+/** An entry of the register, as GET /api/organisations lists it. */
+export class OrganisationResponseDto {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty()
+  name: string;
+
+  @ApiProperty({ type: String, nullable: true })
+  siret: string | null;
+
+  @ApiProperty({ type: String, nullable: true, enum: LEGAL_FORM_CODES })
+  legalForm: string | null;
+
+  @ApiProperty({ type: String, nullable: true, example: 'Association' })
+  legalFormLabel: string | null;
+
+  @ApiProperty({ type: Boolean, nullable: true, description: 'ESUS approval (entreprise solidaire d’utilité sociale), when known' })
+  esusApproved: boolean | null;
+
+  @ApiProperty({ type: String, nullable: true })
+  sector: string | null;
+
+  @ApiProperty({ type: String, nullable: true })
+  postcode: string | null;
+
+  @ApiProperty({ type: String, nullable: true })
+  commune: string | null;
+
+  @ApiProperty({ type: String, nullable: true, format: 'uuid', description: 'the entry this duplicate was merged into' })
+  mergedInto: string | null;
+
+  @ApiProperty()
+  permanenceBookings: number;
+
+  @ApiProperty()
+  workshopRegistrations: number;
+
+  @ApiProperty({ type: String, nullable: true, format: 'date-time' })
+  lastBookingAt: string | null;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt: string;
+}
+
+export class OrganisationContactDto {
+  @ApiProperty()
+  name: string;
+
+  @ApiProperty({ format: 'email' })
+  email: string;
+
+  @ApiProperty({ type: String, nullable: true })
+  phone: string | null;
+
+  @ApiProperty({ format: 'date-time' })
+  lastBookingAt: string;
+}
+
+export class OrganisationTopicDto {
+  @ApiProperty({ enum: TOPIC_CODES })
+  code: string;
+
+  @ApiProperty()
+  label: string;
+}
+
+export class OrganisationBookingDto {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty({ enum: ['permanence', 'workshop'] })
+  kind: string;
+
+  @ApiProperty({ format: 'date-time' })
+  startsAt: string;
+
+  @ApiProperty()
+  title: string;
+
+  @ApiProperty({ enum: ['confirmed', 'waitlisted', 'cancelled'] })
+  status: string;
+
+  @ApiProperty({ type: () => [OrganisationTopicDto] })
+  topics: OrganisationTopicDto[];
+
+  @ApiProperty({ type: String, nullable: true, enum: ['present', 'absent', 'excused'] })
+  attendance: string | null;
+
+  @ApiPropertyOptional({ description: 'admins only: a viewer never gets it' })
+  attendeeName?: string;
+}
+
+/** One entry with the people who booked for it and its bookings, newest first. */
+export class OrganisationDetailResponseDto extends OrganisationResponseDto {
+  @ApiPropertyOptional({ type: () => [OrganisationContactDto], description: 'admins only: a viewer never gets them' })
+  contacts?: OrganisationContactDto[];
+
+  @ApiProperty({ type: () => [OrganisationBookingDto] })
+  bookings: OrganisationBookingDto[];
+}

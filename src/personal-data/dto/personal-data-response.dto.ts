@@ -1,0 +1,116 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { BookingAttendeeDto, BookingOrganisationDto } from '../../bookings/dto/booking-response.dto';
+
+export class PersonalDataEventDto {
+  @ApiProperty({ enum: ['permanence', 'workshop'] })
+  type: string;
+
+  @ApiProperty()
+  title: string;
+
+  @ApiProperty({ format: 'date-time' })
+  startsAt: string;
+
+  @ApiProperty({ format: 'date-time' })
+  endsAt: string;
+
+  @ApiProperty()
+  location: string;
+}
+
+export class ConsentDto {
+  @ApiProperty({ format: 'date-time' })
+  at: string;
+
+  @ApiProperty({ type: String, nullable: true, description: 'the version of the privacy notice agreed to' })
+  version: string | null;
+}
+
+export class PersonalDataBookingDto {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty({ enum: ['confirmed', 'waitlisted', 'cancelled'] })
+  status: string;
+
+  @ApiProperty({ type: () => PersonalDataEventDto })
+  event: PersonalDataEventDto;
+
+  @ApiProperty({ type: () => BookingAttendeeDto })
+  attendee: BookingAttendeeDto;
+
+  @ApiProperty({ type: () => BookingOrganisationDto })
+  organisation: BookingOrganisationDto;
+
+  @ApiProperty({ type: [String] })
+  topics: string[];
+
+  @ApiProperty({ type: String, nullable: true })
+  message: string | null;
+
+  @ApiProperty({ type: () => ConsentDto })
+  consent: ConsentDto;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt: string;
+
+  @ApiProperty({ type: String, nullable: true, format: 'date-time' })
+  cancelledAt: string | null;
+
+  @ApiProperty({ type: String, nullable: true })
+  cancelReason: string | null;
+
+  @ApiProperty({ type: String, nullable: true, enum: ['present', 'absent', 'excused'] })
+  attendance: string | null;
+
+  @ApiProperty({ type: String, nullable: true })
+  attendanceNote: string | null;
+}
+
+export class PersonalDataMessageDto {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty()
+  kind: string;
+
+  @ApiProperty({ enum: ['pending', 'sent', 'failed'] })
+  status: string;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt: string;
+
+  @ApiProperty({ type: String, nullable: true, format: 'date-time' })
+  sentAt: string | null;
+}
+
+export class PersonalDataExportDto {
+  @ApiProperty({ format: 'email' })
+  email: string;
+
+  @ApiProperty({ format: 'date-time' })
+  exportedAt: string;
+
+  @ApiProperty({ description: 'how long bookings are kept after their date' })
+  retentionMonths: number;
+
+  @ApiProperty({ type: () => [PersonalDataBookingDto] })
+  bookings: PersonalDataBookingDto[];
+
+  @ApiProperty({ type: () => [PersonalDataMessageDto] })
+  messages: PersonalDataMessageDto[];
+}
+
+export class PersonalDataErasureDto {
+  @ApiProperty({ format: 'email' })
+  email: string;
+
+  @ApiProperty({ description: 'bookings to come, cancelled' })
+  cancelledBookings: number;
+
+  @ApiProperty()
+  anonymisedBookings: number;
+
+  @ApiProperty({ description: 'messages not yet sent, dropped' })
+  droppedMessages: number;
+}

@@ -1,0 +1,181 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
+export class LegalFormFigureDto {
+  @ApiProperty({ type: String, nullable: true, description: 'null: not given' })
+  code: string | null;
+
+  @ApiProperty()
+  label: string;
+
+  @ApiProperty()
+  bookings: number;
+
+  @ApiProperty()
+  organisations: number;
+}
+
+export class TopicFigureDto {
+  @ApiProperty()
+  code: string;
+
+  @ApiProperty()
+  label: string;
+
+  @ApiProperty()
+  bookings: number;
+}
+
+export class CommuneFigureDto {
+  @ApiProperty()
+  commune: string;
+
+  @ApiProperty()
+  bookings: number;
+
+  @ApiProperty()
+  organisations: number;
+}
+
+export class WorkshopFigureDto {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty()
+  title: string;
+
+  @ApiProperty({ format: 'date', description: 'local date' })
+  date: string;
+
+  @ApiProperty({ example: '09:00', description: 'local time' })
+  time: string;
+
+  @ApiProperty({ enum: ['scheduled', 'cancelled'] })
+  status: string;
+
+  @ApiProperty()
+  seats: number;
+
+  @ApiProperty()
+  registered: number;
+
+  @ApiProperty()
+  waitlisted: number;
+
+  @ApiProperty()
+  attended: number;
+}
+
+export class ReportFiguresDto {
+  @ApiProperty({ description: 'scheduled sessions that have ended' })
+  permanencesHeld: number;
+
+  @ApiProperty({ description: 'scheduled sessions still to come or under way' })
+  permanencesScheduled: number;
+
+  @ApiProperty()
+  permanencesCancelled: number;
+
+  @ApiProperty()
+  slotsOffered: number;
+
+  @ApiProperty()
+  slotsBooked: number;
+
+  @ApiProperty()
+  bookings: number;
+
+  @ApiProperty({ description: 'present' })
+  attended: number;
+
+  @ApiProperty({ type: Number, nullable: true, description: 'present ÷ recorded, over the bookings whose event has ended, 0 to 1; null when nothing was recorded' })
+  attendanceRate: number | null;
+
+  @ApiProperty()
+  noShows: number;
+
+  @ApiProperty()
+  excused: number;
+
+  @ApiProperty({ description: 'confirmed bookings whose event has ended and whose attendance is not recorded yet' })
+  attendanceUnrecorded: number;
+
+  @ApiProperty()
+  organisations: number;
+
+  @ApiProperty()
+  newOrganisations: number;
+
+  @ApiProperty({ type: () => [LegalFormFigureDto] })
+  byLegalForm: LegalFormFigureDto[];
+
+  @ApiProperty({ type: () => [TopicFigureDto] })
+  byTopic: TopicFigureDto[];
+
+  @ApiProperty({ type: () => [CommuneFigureDto] })
+  byCommune: CommuneFigureDto[];
+
+  @ApiProperty({ type: () => [WorkshopFigureDto] })
+  workshops: WorkshopFigureDto[];
+}
+
+/** One booking of the period, in the French words of the spreadsheet. */
+export class AttendanceRowDto {
+  @ApiProperty({ enum: ['permanence', 'atelier'] })
+  kind: string;
+
+  @ApiProperty({ format: 'date' })
+  date: string;
+
+  @ApiProperty({ example: '09:30' })
+  time: string;
+
+  @ApiProperty()
+  title: string;
+
+  @ApiProperty()
+  organisation: string;
+
+  @ApiProperty({ type: String, nullable: true })
+  siret: string | null;
+
+  @ApiProperty({ type: String, nullable: true, example: 'Association', description: 'the label' })
+  legalForm: string | null;
+
+  @ApiProperty({ type: String, nullable: true })
+  postcode: string | null;
+
+  @ApiProperty({ type: String, nullable: true })
+  commune: string | null;
+
+  @ApiPropertyOptional({ description: 'admins only: a viewer’s rows name no attendee' })
+  attendeeName?: string;
+
+  @ApiPropertyOptional({ format: 'email', description: 'admins only' })
+  attendeeEmail?: string;
+
+  @ApiProperty({ description: 'labels, comma-separated' })
+  topics: string;
+
+  @ApiProperty({ example: 'confirmée' })
+  status: string;
+
+  @ApiProperty({ example: 'présent' })
+  attendance: string;
+}
+
+export class AttendanceReportResponseDto {
+  @ApiProperty({ format: 'date' })
+  from: string;
+
+  @ApiProperty({ format: 'date' })
+  to: string;
+
+  @ApiProperty({ example: 'Europe/Paris' })
+  timeZone: string;
+
+  @ApiProperty({ type: () => ReportFiguresDto })
+  figures: ReportFiguresDto;
+
+  @ApiProperty({ type: () => [AttendanceRowDto] })
+  rows: AttendanceRowDto[];
+}
