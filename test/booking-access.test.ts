@@ -111,6 +111,13 @@ describe('who reaches a booking, and what may be kept of the answers', () => {
       expect([page.status, page.headers.get('cache-control')]).toEqual([200, 'no-store']);
     });
 
+    it('on the booking’s calendar file, for its holder and for staff alike', async () => {
+      const holder = await api.get(`/api/bookings/${bookings.alice.id}/invite.ics?token=${bookings.alice.manageToken}`);
+      expect([holder.status, holder.headers.get('cache-control')]).toEqual([200, 'no-store']);
+      const staff = await api.get(`/api/bookings/${bookings.alice.id}/invite.ics`, alice);
+      expect([staff.status, staff.headers.get('cache-control')]).toEqual([200, 'no-store']);
+    });
+
     it('on every answer to staff: API and pages', async () => {
       for (const [path, token] of [
         [`/api/bookings/${bookings.alice.id}`, alice],

@@ -182,7 +182,7 @@ export class BookingsService {
       stamp: booking.updatedAt,
     };
     const body = buildFeed({ name: title, description: title, timeZone: view.timeZone, refreshMinutes: 60, publish: true }, [event]);
-    return calendarFile(body, [event], false, 'rendez-vous-cress.ics');
+    return calendarFile(body, [event], 'personal', 'rendez-vous-cress.ics');
   }
 
   /**

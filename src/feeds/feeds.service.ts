@@ -79,7 +79,7 @@ export class FeedsService {
         events,
       ),
       events,
-      true,
+      'public',
       'cress-rendez-vous-ess.ics',
     );
   }
@@ -96,7 +96,7 @@ export class FeedsService {
     return calendarFile(
       buildFeed({ name, description: 'Vos créneaux de permanence, leurs rendez-vous, et les ateliers.', timeZone: PROGRAMME_TIME_ZONE, refreshMinutes: 15 }, events),
       events,
-      false,
+      'private',
       'agenda-cress.ics',
     );
   }

@@ -7,14 +7,22 @@ export interface CalendarFile extends PreparedBody {
   lastModified: Date;
   /** Last-Modified as sent (formatted once, not on every poll). */
   lastModifiedHttp: string;
-  /** Whether shared caches may keep it (the public feed) or not (a private feed). */
-  shared: boolean;
+  /** Who may keep a copy: shared caches (the public feed), the subscriber only (a private feed), nobody (one person's booking). */
+  caching: CalendarCaching;
   filename: string;
 }
 
-export function calendarFile(body: string, events: FeedEvent[], shared: boolean, filename: string): CalendarFile {
+export type CalendarCaching = 'public' | 'private' | 'personal';
+
+const CACHE_CONTROL: Record<CalendarCaching, string> = {
+  public: 'public, max-age=300',
+  private: 'private, no-cache',
+  personal: 'no-store',
+};
+
+export function calendarFile(body: string, events: FeedEvent[], caching: CalendarCaching, filename: string): CalendarFile {
   const lastModified = new Date(Math.max(0, ...events.map((event) => event.stamp.getTime())));
-  return { ...preparedBody(body), lastModified, lastModifiedHttp: lastModified.toUTCString(), shared, filename };
+  return { ...preparedBody(body), lastModified, lastModifiedHttp: lastModified.toUTCString(), caching, filename };
 }
 
 /**
@@ -27,7 +35,7 @@ export async function sendCalendar(request: IncomingMessage, response: ServerRes
   const chosen = await representation(request, file);
   response.setHeader('ETag', chosen.etag);
   response.setHeader('Last-Modified', file.lastModifiedHttp);
-  response.setHeader('Cache-Control', file.shared ? 'public, max-age=300' : 'private, no-cache');
+  response.setHeader('Cache-Control', CACHE_CONTROL[file.caching]);
   if (file.body.length >= GZIP_MIN_BYTES) response.setHeader('Vary', 'Accept-Encoding');
   const ifNoneMatch = request.headers['if-none-match'];
   const ifModifiedSince = request.headers['if-modified-since'];
