@@ -125,7 +125,7 @@ export class StaffAgendaPagesController {
     } catch (error) {
       if (!(error instanceof DomainError) || !AGENDA_ERRORS.includes(error.code)) throw error;
       const fields = errorsByField(error);
-      errors = Object.fromEntries(Object.entries({ date: fields.date, conseiller: fields.advisorId }).filter(([, message]) => message !== undefined)) as Record<string, string>;
+      errors = Object.fromEntries(Object.entries({ date: fields.date, conseiller: fields.advisorId }).filter(([, message]) => message !== undefined));
       alert = error.code === 'validation_failed' ? 'Cette journée ne peut pas être affichée : corrigez le champ signalé.' : error.detail;
       if (!extra.failure) response.status(error.code === 'validation_failed' ? 400 : describeCode(error.code).status);
     }
