@@ -122,7 +122,7 @@ export class PublicPagesController {
   }
 
   private async book(response: Response, page: PageContext, body: FormBody, target: { slotId?: string; workshopId?: string }, describe: () => Promise<BookingTarget>) {
-    const values = Object.fromEntries([...BOOKING_FIELDS.map((name) => [name, text(body, name) ?? '']), ['topics', list(body, 'topics')], ['consent', checked(body, 'consent')]]);
+    const values = Object.fromEntries<string | string[] | boolean>([...BOOKING_FIELDS.map((name): [string, string] => [name, text(body, name) ?? '']), ['topics', list(body, 'topics')], ['consent', checked(body, 'consent')]]);
     try {
       const dto = await validated(CreateBookingDto, {
         ...target,
