@@ -1,5 +1,4 @@
 import { Logger } from '@nestjs/common';
-import type { Server } from 'node:http';
 import { createServer } from 'node:net';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -85,7 +84,7 @@ function stopGracefullyOn(signals: NodeJS.Signals[], app: NestExpressApplication
     if (stopping) return;
     stopping = true;
     logger.log(`${signal}: no new connections; finishing the requests in flight`);
-    const server = app.getHttpServer() as Server;
+    const server = app.getHttpServer();
     const force = setTimeout(() => {
       logger.warn(`Requests still running after ${DRAIN_TIMEOUT_MS / 1000} s: closing their connections`);
       server.closeAllConnections();

@@ -47,6 +47,11 @@ describe('agenda answers kept between requests', () => {
     expect(response.status).toBe(200);
     return response;
   };
+  /** The parts of GET /api/agenda's answer that the checks read. */
+  interface AgendaAnswer {
+    counts: { bookedSlots: number; registrations: number };
+    items: Array<{ id: string; type: string; title?: string; location?: string; free?: number; advisor: { name: string } | null; bookings: Array<Record<string, unknown>> }>;
+  }
   const bookingsOf = (body: { items: Array<{ bookings: Array<Record<string, unknown>> }> }) => body.items.flatMap((item) => item.bookings);
 
   beforeAll(async () => {
@@ -93,7 +98,7 @@ describe('agenda answers kept between requests', () => {
   });
 
   it('never misses a change committed before the request, wherever it was made', async () => {
-    const seen = async (check: (body: any) => boolean) => {
+    const seen = async (check: (body: AgendaAnswer) => boolean) => {
       // Asked of both instances, each having kept its previous answer.
       for (const app of [first, second]) expect(check((await agenda(app, alice.token)).body)).toBe(true);
     };
@@ -112,12 +117,12 @@ describe('agenda answers kept between requests', () => {
     await seen((body) => body.counts.registrations === 1 && bookingsOf(body).some((booking) => (booking.attendee as { name: string }).name === 'Farid'));
 
     // Straight in SQL, in every table the agenda reads.
-    const changes: Array<[string, string, (body: any) => boolean]> = [
+    const changes: Array<[string, string, (body: AgendaAnswer) => boolean]> = [
       [`UPDATE bookings SET message = 'Changé en SQL' WHERE id = '${booked.alice.id}'`, alice.token, (body) => bookingsOf(body).some((booking) => booking.message === 'Changé en SQL')],
       [`UPDATE permanence_sessions SET location = 'Salle du conseil' WHERE date = '${DAY}'`, alice.token, (body) => body.items[0].location === 'Salle du conseil'],
-      [`UPDATE slots SET capacity = 2 WHERE id = '${aliceSlots[2].id}'`, alice.token, (body) => body.items.find((item: { id: string }) => item.id === aliceSlots[2].id).free === 2],
+      [`UPDATE slots SET capacity = 2 WHERE id = '${aliceSlots[2].id}'`, alice.token, (body) => body.items.find((item: { id: string }) => item.id === aliceSlots[2].id)!.free === 2],
       [`UPDATE workshops SET title = 'Atelier renommé' WHERE id = '${workshopId}'`, alice.token, (body) => body.items.some((item: { title?: string }) => item.title === 'Atelier renommé')],
-      [`UPDATE users SET name = 'Alice Renommée' WHERE id = '${alice.id}'`, alice.token, (body) => body.items[0].advisor.name === 'Alice Renommée'],
+      [`UPDATE users SET name = 'Alice Renommée' WHERE id = '${alice.id}'`, alice.token, (body) => body.items[0].advisor!.name === 'Alice Renommée'],
       [`UPDATE desks SET advisor_id = NULL WHERE advisor_id = '${bruno.id}'`, admin, (body) => body.items.some((item: { type: string; advisor: unknown }) => item.type === 'slot' && item.advisor === null)],
     ];
     for (const [sql, token, check] of changes) {

@@ -40,10 +40,10 @@ interface Case {
 
 /** A valid booking for the free slot, with `value` at the dotted `path` (`undefined` removes it). */
 function bookingWith(context: Context, path: string, value: unknown): Record<string, unknown> {
-  const body = structuredClone(bookingRequest(context.slotId)) as Record<string, any>;
+  const body: Record<string, unknown> = structuredClone(bookingRequest(context.slotId));
   const keys = path.split('.');
   const last = keys.pop()!;
-  const parent = keys.reduce((object, key) => object[key], body);
+  const parent = keys.reduce((object, key) => object[key] as Record<string, unknown>, body);
   if (value === undefined) delete parent[last];
   else parent[last] = value;
   return body;
@@ -68,7 +68,7 @@ function fieldCase(path: string, value: unknown, label = JSON.stringify(value)?.
 
 /** The JSON text of a valid booking with `members` spliced in as the first members of the object at `path`. */
 function rawBookingWithMembers(context: Context, path: string, members: string): string {
-  const body = bookingRequest(context.slotId) as Record<string, any>;
+  const body: Record<string, unknown> = bookingRequest(context.slotId);
   if (path === '') return `{${members},${JSON.stringify(body).slice(1)}`;
   const nested = JSON.stringify(body[path]);
   return JSON.stringify({ ...body, [path]: '__NESTED__' }).replace('"__NESTED__"', `{${members},${nested.slice(1)}`);
@@ -207,8 +207,8 @@ const DATE_QUERIES: Case[] = [
   ['from=2026-12-01&from=2026-12-02', ['from']],
   ['from=2026-12-01&unknown=1', ['unknown']],
 ].map(([query, fields]) => ({
-  name: `GET /api/permanences?${query}`,
-  request: () => ({ method: 'GET', path: `/api/permanences?${query}` }),
+  name: `GET /api/permanences?${query as string}`,
+  request: () => ({ method: 'GET', path: `/api/permanences?${query as string}` }),
   expected: { status: 400, code: 'validation_failed', fields: fields as string[] },
 }));
 
@@ -445,13 +445,13 @@ describe('bad input', () => {
   // So is a lone surrogate (it would be stored as U+FFFD, altered).
 
   it('answers 400 validation_failed to a lone surrogate in a name, before any lookup, writing nothing', async () => {
-    const body = bookingRequest(randomUUID()) as Record<string, any>;
+    const body = bookingRequest(randomUUID());
     body.attendee.name = 'Camille \ud800';
     await expectRejected({ method: 'POST', path: '/api/bookings', body }, { status: 400, code: 'validation_failed' });
   });
 
   it.each(INJECTIONS)('answers 404 slot_not_found to %s in names and message for an unknown slot, writing nothing', async (_, value) => {
-    const body = bookingRequest(randomUUID(), { message: value }) as Record<string, any>;
+    const body = bookingRequest(randomUUID(), { message: value });
     body.attendee.name = value;
     body.organisation.name = value;
     await expectRejected({ method: 'POST', path: '/api/bookings', body }, { status: 404, code: 'slot_not_found' });

@@ -406,7 +406,7 @@ async function databaseProblems(app: TestApp, model: Model): Promise<string[]> {
   for (const row of bookings) if (!model.bookings.some((b) => b.id === row.id)) problems.push(`booking ${row.id} (${row.status}) is not in the model`);
   for (const [index, w] of model.workshops.entries()) {
     const line = bookings.filter((b) => b.workshopId === w.id && b.status === 'waitlisted').map((b) => b.id);
-    if (JSON.stringify(line) !== JSON.stringify(w.waitlist)) problems.push(`workshop ${index}: waitlist ${line.map((id) => id.slice(0, 8))}, the model has ${w.waitlist.map((id) => id.slice(0, 8))}`);
+    if (JSON.stringify(line) !== JSON.stringify(w.waitlist)) problems.push(`workshop ${index}: waitlist ${line.map((id) => id.slice(0, 8)).join(',')}, the model has ${w.waitlist.map((id) => id.slice(0, 8)).join(',')}`);
   }
   return problems;
 }
@@ -425,7 +425,7 @@ async function apiProblems(real: Real, model: Model, touched: Iterable<string>):
       const waiting = (registrations.body as Array<{ id: string; status: string; waitlistPosition: number | null }>).filter((r) => r.status === 'waitlisted');
       const positions = waiting.map((r) => `${r.id.slice(0, 8)}@${r.waitlistPosition}`);
       const wanted = w.waitlist.map((id, i) => `${id.slice(0, 8)}@${i + 1}`);
-      if (JSON.stringify(positions) !== JSON.stringify(wanted)) problems.push(`registrations of workshop ${index}: ${positions}, expected ${wanted}`);
+      if (JSON.stringify(positions) !== JSON.stringify(wanted)) problems.push(`registrations of workshop ${index}: ${positions.join(',')}, expected ${wanted.join(',')}`);
       const seated = (registrations.body as Array<{ id: string; status: string }>).filter((r) => r.status === 'confirmed').map((r) => r.id).sort();
       const wantedSeated = model.confirmedInWorkshop(w.id).map((b) => b.id).sort();
       if (JSON.stringify(seated) !== JSON.stringify(wantedSeated)) problems.push(`registrations of workshop ${index}: confirmed ${seated.length}, expected ${wantedSeated.length}`);
@@ -528,7 +528,7 @@ class Rush implements fc.AsyncCommand<Model, Real> {
       if (!fits) continue;
       const problems = await databaseProblems(real.app, candidate);
       if (problems.length > 0) {
-        tried.push(`order ${order}: ${problems.join('; ')}`);
+        tried.push(`order ${order.join(',')}: ${problems.join('; ')}`);
         continue;
       }
       const touched = changed(before, candidate);

@@ -102,10 +102,10 @@ describe('PostgreSQL not answering under the service', () => {
     await direct.dataSource.query(`UPDATE outbox_messages SET status = 'sent', sent_at = now() WHERE status = 'pending' AND recipient <> 'blip@asso.test'`);
 
     // The mail server has the message; the database goes away before the sender records it, for 1.5 s.
-    let restored: Promise<unknown> | null = null;
+    const blip: { restored?: Promise<unknown> } = {};
     smtp.onMessage = (mail) => {
-      if (restored || !mail.envelopeTo.includes('blip@asso.test')) return;
-      restored = proxy
+      if (blip.restored || !mail.envelopeTo.includes('blip@asso.test')) return;
+      blip.restored = proxy
         .down()
         .then(() => new Promise((resolve) => setTimeout(resolve, 1_500)))
         .then(() => proxy.up());
@@ -113,8 +113,8 @@ describe('PostgreSQL not answering under the service', () => {
     const sender = proxied.app.get(OutboxSender);
     await sender.drain().catch(() => 0);
     smtp.onMessage = null;
-    expect(restored).not.toBeNull();
-    await restored;
+    expect(blip.restored).toBeDefined();
+    await blip.restored;
 
     // Long after any lease or retry delay, rounds find nothing more to send.
     proxied.clock.set(new Date(proxied.clock.now().getTime() + 3 * 3_600_000));

@@ -77,10 +77,10 @@ function rawBooking(body: string | Buffer, headers: Record<string, string> = { '
 
 /** A valid booking for the free slot, with `value` at the dotted `path` (`undefined` removes it). */
 function bookingWith(context: Context, path: string, value: unknown): Record<string, unknown> {
-  const body = structuredClone(bookingRequest(context.slotId)) as Record<string, any>;
+  const body: Record<string, unknown> = structuredClone(bookingRequest(context.slotId));
   const keys = path.split('.');
   const last = keys.pop()!;
-  const parent = keys.reduce((object, key) => object[key], body);
+  const parent = keys.reduce((object, key) => object[key] as Record<string, unknown>, body);
   if (value === undefined) delete parent[last];
   else parent[last] = value;
   return body;
@@ -1238,7 +1238,7 @@ describe('hostile input', () => {
     const THROUGH_API = VERBATIM.map(([name, value], i): [string, string, 'slot' | 'workshop'] => [name, value, i % 2 === 0 ? 'slot' : 'workshop']);
 
     it.each(THROUGH_API)('%s, through the API (%s)', async (_, value, target) => {
-      const sent = (target === 'slot' ? bookingRequest(await freeSlot('last'), { message: value }) : registrationRequest(context.workshopId, { message: value })) as Record<string, any>;
+      const sent = (target === 'slot' ? bookingRequest(await freeSlot('last'), { message: value }) : registrationRequest(context.workshopId, { message: value }));
       sent.attendee.name = value;
       sent.organisation.name = value;
       const created = await send(app.baseUrl, api('POST', '/api/bookings', sent));

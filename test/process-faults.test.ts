@@ -43,7 +43,7 @@ describe('the service process under SIGTERM and SIGKILL', () => {
     );
     return rows[0].n;
   }
-  async function until(check: () => Promise<boolean>, ms = 10_000): Promise<void> {
+  async function until(check: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
     const deadline = Date.now() + ms;
     while (!(await check())) {
       if (Date.now() > deadline) throw new Error('condition not met in time');
@@ -78,7 +78,7 @@ describe('the service process under SIGTERM and SIGKILL', () => {
     await until(async () => (await waitingOnLocks()) === 1);
 
     service.child.kill('SIGTERM');
-    await until(async () => service.output().includes('finishing the requests in flight'));
+    await until(() => service.output().includes('finishing the requests in flight'));
     // No new connection is accepted, and the process waits for the booking.
     await expect(fetch(`${service.baseUrl}/health`)).rejects.toThrow();
     expect(service.child.exitCode).toBeNull();
@@ -146,7 +146,7 @@ describe('the service process under SIGTERM and SIGKILL', () => {
       // Five minutes later, the dead sender's lease has run out; another instance sends it.
       await pg.query(`UPDATE outbox_messages SET locked_until = now() - interval '1 second' WHERE recipient = 'deux-fois@asso.test'`);
       await start({ SMTP_URL: smtp.url, OUTBOX_POLL_MS: '100' });
-      await until(async () => smtp.to('deux-fois@asso.test').length === 2);
+      await until(() => smtp.to('deux-fois@asso.test').length === 2);
       const [a, b] = smtp.to('deux-fois@asso.test');
       // Same Message-ID: mail servers and clients keep one copy.
       expect(b.parsed.messageId).toBe(a.parsed.messageId);

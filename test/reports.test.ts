@@ -340,7 +340,7 @@ describe('the attendance report for the metropolis', () => {
     expect((sheet.getRow(1).values as unknown[]).slice(1)).toEqual(['Type', 'Date', 'Heure', 'Intitulé', 'Structure', 'SIRET', 'Forme juridique', 'Code postal', 'Commune', 'Thématiques', 'Statut', 'Présence']);
     expect(sheet.rowCount).toBe(1 + 9);
     const cellsText: string[] = [];
-    for (const each of workbook.worksheets) each.eachRow((row) => row.eachCell((cell) => void cellsText.push(String(cell.value))));
+    for (const each of workbook.worksheets) each.eachRow((row) => row.eachCell((cell) => void cellsText.push(cell.text)));
     for (const text of people) expect(cellsText).not.toContain(text);
   });
 

@@ -34,7 +34,7 @@ export class UsersRepository {
    * toLowerCase), so the login lock keyed by it covers every spelling that finds the account.
    */
   async lookupKey(email: string): Promise<string> {
-    const [row] = (await this.dataSource.query('SELECT lower($1::text) AS key', [email])) as Array<{ key: string }>;
+    const [row] = await this.dataSource.query<Array<{ key: string }>>('SELECT lower($1::text) AS key', [email]);
     return row.key;
   }
 

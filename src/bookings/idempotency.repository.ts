@@ -27,17 +27,17 @@ export class IdempotencyRepository {
    * used again before the nightly clean-up has run.
    */
   async find(keyHash: Buffer, now: Date): Promise<StoredIdempotencyKey | null> {
-    const [row] = (await this.dataSource.query(
+    const [row] = await this.dataSource.query<StoredIdempotencyKey[]>(
       `WITH expired AS (DELETE FROM idempotency_keys WHERE key_hash = $1 AND expires_at <= $2)
        SELECT booking_id AS "bookingId", request_hash AS "requestHash" FROM idempotency_keys WHERE key_hash = $1 AND expires_at > $2`,
       [keyHash, now],
-    )) as StoredIdempotencyKey[];
+    );
     return row ?? null;
   }
 
   /** Keys past their 24 hours, for the nightly clean-up; returns how many. */
   async purgeExpired(now: Date): Promise<number> {
-    const [, deleted] = (await this.dataSource.query(`DELETE FROM idempotency_keys WHERE expires_at <= $1`, [now])) as [unknown, number];
+    const [, deleted] = await this.dataSource.query<[unknown, number]>(`DELETE FROM idempotency_keys WHERE expires_at <= $1`, [now]);
     return deleted;
   }
 }

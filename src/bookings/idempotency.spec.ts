@@ -21,7 +21,7 @@ describe(parseIdempotencyKey.name, () => {
       try {
         parseIdempotencyKey(header);
       } catch (error) {
-        expect((error as DomainError).errors).toEqual([{ field: 'Idempotency-Key', message: expect.stringContaining('Clé d’idempotence invalide') }]);
+        expect((error as DomainError).errors).toEqual([{ field: 'Idempotency-Key', message: expect.stringContaining('Clé d’idempotence invalide') as string }]);
       }
     },
   );

@@ -246,7 +246,7 @@ function switchBiased(zone: string): fc.Arbitrary<{ date: string; near: Disturba
   if (switches.length === 0) return random;
   return fc.oneof(
     { weight: 1, arbitrary: random },
-    { weight: 3, arbitrary: fc.integer({ min: 0, max: switches.length - 1 }).map((i) => ({ date: switches[i].date, near: switches[i] as Disturbance | null })) },
+    { weight: 3, arbitrary: fc.integer({ min: 0, max: switches.length - 1 }).map((i) => ({ date: switches[i].date, near: switches[i] })) },
   );
 }
 
@@ -371,7 +371,7 @@ const ruleArb: fc.Arbitrary<RuleData> = fc.record({
     { weight: 1, arbitrary: fc.integer({ min: 1, max: 80 }).map((count) => ({ count, untilOffset: null })) },
     { weight: 1, arbitrary: fc.integer({ min: -30, max: 900 }).map((untilOffset) => ({ count: null, untilOffset })) },
   ),
-}).map(({ shape, end }) => ({ shape, ...end }) as RuleData);
+}).map(({ shape, end }) => ({ shape, ...end }));
 
 /** The RRULE text of a rule and, independently of rrule, which days it selects. */
 function ruleOf(data: RuleData, anchor: number): RuleSpec {

@@ -28,7 +28,7 @@ export function applyHolidayPolicy(
   policy: HolidayPolicy,
   holidayName: (date: LocalDate) => string | null = frenchPublicHoliday,
 ): PlacedOccurrence {
-  if (!isHolidayPolicy(policy)) throw new CalendarError(`Unknown holiday policy "${policy}"`);
+  if (!isHolidayPolicy(policy)) throw new CalendarError(`Unknown holiday policy "${String(policy)}"`);
   const holiday = holidayName(occurrence);
   if (holiday === null) {
     return { date: occurrence, originalDate: null, status: 'scheduled', statusReason: null };

@@ -100,5 +100,5 @@ export function instantToLocal(instant: Date, zone: string): { date: LocalDate; 
   assertZone(zone);
   const local = DateTime.fromJSDate(instant, { zone });
   if (!local.isValid) throw new CalendarError(`Invalid instant: ${local.invalidExplanation}`);
-  return { date: local.toISODate()!, time: local.toFormat('HH:mm') };
+  return { date: local.toISODate(), time: local.toFormat('HH:mm') };
 }

@@ -39,10 +39,9 @@ describe(FreshQuery.name, () => {
 
   it('starts afresh after a failure, and passes the failure to its callers', async () => {
     let calls = 0;
-    const fresh = new FreshQuery(async () => {
+    const fresh = new FreshQuery(() => {
       calls++;
-      if (calls === 1) throw new Error('down');
-      return calls;
+      return calls === 1 ? Promise.reject(new Error('down')) : Promise.resolve(calls);
     });
     await expect(fresh.get()).rejects.toThrow('down');
     expect(await fresh.get()).toBe(2);

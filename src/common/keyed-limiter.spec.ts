@@ -44,8 +44,9 @@ describe(KeyedLimiter.name, () => {
       started.push('a');
       await a.opened;
     });
-    const second = limiter.run('b', async () => {
+    const second = limiter.run('b', () => {
       started.push('b');
+      return Promise.resolve();
     });
     await second;
     expect(started).toEqual(['a', 'b']);
@@ -55,10 +56,8 @@ describe(KeyedLimiter.name, () => {
 
   it('passes its place on when a task fails, and rethrows the failure', async () => {
     const limiter = new KeyedLimiter(1);
-    const failing = limiter.run('k', async () => {
-      throw new Error('refused');
-    });
-    const next = limiter.run('k', async () => 'ran');
+    const failing = limiter.run('k', () => Promise.reject(new Error('refused')));
+    const next = limiter.run('k', () => Promise.resolve('ran'));
     await expect(failing).rejects.toThrow('refused');
     await expect(next).resolves.toBe('ran');
     expect(limiter.activeKeys).toBe(0);

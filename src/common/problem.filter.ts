@@ -145,7 +145,7 @@ export function logServerError(logger: Logger, exception: unknown, status: numbe
 export function toDomainError(exception: unknown): DomainError {
   if (exception instanceof DomainError) return exception;
   if (isConnectionError(exception)) return new DomainError('service_unavailable', 'Le service est momentanément indisponible. Réessayez dans un instant.');
-  if (exception instanceof QueryFailedError) return fromDatabaseError(exception);
+  if (exception instanceof QueryFailedError) return fromDatabaseError(exception as QueryFailedError);
   const bodyParserError = fromBodyParserError(exception) ?? (exception instanceof HttpException ? fromBodyParserError(exception.cause) : null);
   if (bodyParserError) return bodyParserError;
   if (exception instanceof HttpException) return fromHttpException(exception);
@@ -174,7 +174,7 @@ function fromBodyParserError(error: unknown): DomainError | null {
 }
 
 function fromHttpException(exception: HttpException): DomainError {
-  switch (exception.getStatus()) {
+  switch (exception.getStatus() as HttpStatus) {
     case HttpStatus.NOT_FOUND:
       return new DomainError('route_not_found', 'Cette adresse n’existe pas.');
     case HttpStatus.PAYLOAD_TOO_LARGE:

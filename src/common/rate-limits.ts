@@ -45,7 +45,7 @@ export class RateLimitStore {
    */
   async hit(key: string, limit: number, ttlMs: number, blockMs: number): Promise<RateCount> {
     const now = this.clock.now();
-    const [row] = (await this.dataSource.query(
+    const [row] = await this.dataSource.query<Array<{ hits: number; window_ends_at: Date; blocked_until: Date | null }>>(
       `INSERT INTO rate_limits AS r (key, hits, window_ends_at, blocked_until)
        VALUES ($1, 1, $2::timestamptz + $3 * interval '1 millisecond', NULL)
        ON CONFLICT (key) DO UPDATE SET
@@ -57,7 +57,7 @@ export class RateLimitStore {
          END
        RETURNING hits, window_ends_at, blocked_until`,
       [key, now, ttlMs, limit, blockMs],
-    )) as Array<{ hits: number; window_ends_at: Date; blocked_until: Date | null }>;
+    );
     return { hits: row.hits, windowEndsAt: row.window_ends_at, blockedUntil: row.blocked_until };
   }
 
@@ -69,10 +69,10 @@ export class RateLimitStore {
   @Cron('0 45 3 * * *', { name: 'prune-rate-limits', timeZone: 'Europe/Paris' })
   async prune(): Promise<number> {
     const now = this.clock.now();
-    const [, deleted] = (await this.dataSource.query(
+    const [, deleted] = await this.dataSource.query<[unknown, number]>(
       `DELETE FROM rate_limits WHERE window_ends_at < $1 AND (blocked_until IS NULL OR blocked_until < $1)`,
       [now],
-    )) as [unknown, number];
+    );
     if (deleted > 0) this.logger.log(`Pruned ${deleted} expired rate-limit counter(s)`);
     return deleted;
   }

@@ -8,14 +8,14 @@ describe(structuralErrors.name, () => {
   it('names NUL characters by their dotted path', () => {
     expect(structuralErrors({ attendee: { name: 'Ca\u0000mille' }, topics: ['a', 'b\u0000'] })).toEqual(
       expect.arrayContaining([
-        { field: 'attendee.name', message: expect.any(String) },
-        { field: 'topics.1', message: expect.any(String) },
+        { field: 'attendee.name', message: expect.any(String) as string },
+        { field: 'topics.1', message: expect.any(String) as string },
       ]),
     );
   });
 
   it('refuses the keys class-transformer would skip silently', () => {
-    const body = JSON.parse('{"__proto__": {"isAdmin": true}, "organisation": {"constructor": {"prototype": {}}}}');
+    const body: unknown = JSON.parse('{"__proto__": {"isAdmin": true}, "organisation": {"constructor": {"prototype": {}}}}');
     expect(structuralErrors(body).map((error) => error.field).sort()).toEqual(['__proto__', 'organisation.constructor']);
   });
 

@@ -46,7 +46,9 @@ const KEEPALIVE_DELAY_MS = 10_000;
  * the lost query. Closed, it fails them at once and the pool discards it.
  */
 export class BoundedClient extends Client {
-  override query(...args: any[]): any {
+  // pg's query() has a dozen overloads; this one forwards whatever it is given and returns what pg returns.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  override query(...args: unknown[]): any {
     const result: unknown = (super.query as (...parameters: unknown[]) => unknown)(...args);
     if (result instanceof Promise) {
       result.catch((error: Error) => {

@@ -5,7 +5,7 @@ import { DataSource, EntityManager } from 'typeorm';
  * on PostgreSQL with `[rows, affectedCount]` rather than the rows alone, unlike a SELECT or INSERT.
  */
 export async function updateReturning<T>(manager: EntityManager, sql: string, parameters: unknown[]): Promise<T[]> {
-  const [rows] = (await manager.query(sql, parameters)) as [T[], number];
+  const [rows] = await manager.query<[T[], number]>(sql, parameters);
   return rows;
 }
 

@@ -86,7 +86,7 @@ export class FeedsRepository {
    * new on every update), so it moves whenever the feed's content can have changed.
    */
   async publicVersion(from: Date, to: Date): Promise<string> {
-    const [row] = await this.dataSource.query(
+    const [row] = await this.dataSource.query<Array<{ version: string }>>(
       `SELECT md5(coalesce((SELECT string_agg(id::text || ':' || xmin::text, ',' ORDER BY id) FROM permanence_sessions WHERE starts_at >= $1 AND starts_at < $2), '')
               || '|' || coalesce((SELECT string_agg(id::text || ':' || xmin::text, ',' ORDER BY id) FROM workshops WHERE starts_at >= $1 AND starts_at < $2), '')) AS version`,
       [from, to],
@@ -96,12 +96,12 @@ export class FeedsRepository {
 
   /** The active advisor or admin whose current feed token hashes to `hash`. */
   async feedOwner(hash: Buffer): Promise<{ id: string; name: string } | null> {
-    const [row] = await this.dataSource.query(`SELECT id, name FROM users WHERE feed_token_hash = $1 AND active AND role IN ('advisor', 'admin')`, [hash]);
+    const [row] = await this.dataSource.query<Array<{ id: string; name: string }>>(`SELECT id, name FROM users WHERE feed_token_hash = $1 AND active AND role IN ('advisor', 'admin')`, [hash]);
     return row ?? null;
   }
 
   async feedVersion(userId: string): Promise<{ version: number; hash: Buffer | null } | null> {
-    const [row] = await this.dataSource.query(`SELECT feed_token_version AS version, feed_token_hash AS hash FROM users WHERE id = $1`, [userId]);
+    const [row] = await this.dataSource.query<Array<{ version: number; hash: Buffer | null }>>(`SELECT feed_token_version AS version, feed_token_hash AS hash FROM users WHERE id = $1`, [userId]);
     return row ?? null;
   }
 

@@ -35,7 +35,7 @@ export class MailComposer {
 
   compose(detail: MessageDetail): OutgoingMail {
     const audience = detail.attendeeEmail && detail.recipient.toLowerCase() === detail.attendeeEmail.toLowerCase() ? 'attendee' : 'advisor';
-    const kind = detail.kind as MailKind;
+    const kind = detail.kind;
     const method = audience === 'attendee' ? inviteMethod(kind, detail) : null;
     const context = this.context(detail, kind, audience, method !== null);
     const rendered = renderMail(context);

@@ -481,6 +481,7 @@ describe(renderMail.name, () => {
     jest.isolateModules(() => {
       const exists = jest.spyOn(fs, 'existsSync').mockReturnValue(false);
       try {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- jest.isolateModules gives a fresh copy of the module only to a synchronous require.
         const fresh = require('./mail-templates') as { renderMail(context: MailContext): RenderedMail };
         expect(() => fresh.renderMail(BY_KIND.booking_confirmed.context)).toThrow(/templates\/mail/);
       } finally {

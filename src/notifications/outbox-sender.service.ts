@@ -154,7 +154,9 @@ export class OutboxSender implements OnApplicationBootstrap, OnApplicationShutdo
       } catch (error) {
         const delay = RECORD_SENT_DELAYS_MS[Math.min(attempt, RECORD_SENT_DELAYS_MS.length - 1)];
         if (this.stopping || Date.now() + delay > giveUpAt) {
-          throw new Error(`message ${detail.id} was sent but cannot be recorded as sent (${(error as Error).message}); it will be sent again after its lease`);
+          throw new Error(`message ${detail.id} was sent but cannot be recorded as sent (${(error as Error).message}); it will be sent again after its lease`, {
+            cause: error,
+          });
         }
         this.logger.warn(`Message ${detail.id} (${detail.kind}) sent, recording it failed (${(error as Error).message}): trying again`);
         await new Promise((resolve) => setTimeout(resolve, delay));

@@ -39,7 +39,7 @@ export class OrganisationsRepository {
   }
 
   async byId(id: string, manager: EntityManager = this.dataSource.manager): Promise<OrganisationRow | null> {
-    const [row] = await manager.query(`SELECT ${COLUMNS} FROM organisations o WHERE o.id = $1`, [id]);
+    const [row] = await manager.query<OrganisationRow[]>(`SELECT ${COLUMNS} FROM organisations o WHERE o.id = $1`, [id]);
     return row ?? null;
   }
 

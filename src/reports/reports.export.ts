@@ -101,7 +101,7 @@ export class AttendanceWorkbook {
       useStyles: true,
       useSharedStrings: false,
       zip: { zlib: { level: 1 } },
-    } as ConstructorParameters<typeof stream.xlsx.WorkbookWriter>[0]);
+    });
     this.workbook.creator = 'Rendez-vous ESS';
     this.summary = this.workbook.addWorksheet('Synthèse');
     this.rows = this.workbook.addWorksheet('Rendez-vous', { views: [{ state: 'frozen', ySplit: 1 }] });

@@ -149,7 +149,7 @@ export class ReportsRepository {
    *   non-cancelled registrations counted, and its local date and time in `timeZone`.
    */
   async figures(scope: ReportScope, timeZone: string, now: Date, manager: EntityManager): Promise<FigureRows> {
-    const [figures] = await manager.query(
+    const [figures] = await manager.query<FigureRows[]>(
       `SELECT
          (SELECT json_build_object(
                    'held', count(*) FILTER (WHERE s.status = 'scheduled' AND s.ends_at <= $6),

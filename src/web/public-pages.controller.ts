@@ -147,7 +147,12 @@ export class PublicPagesController {
 
   /** `describe(offerOthers)` tells what was being booked, after a refusal; `offerOthers`: when it can no longer be booked, with other times to choose. */
   private async book(response: Response, page: PageContext, body: FormBody, target: { slotId?: string; workshopId?: string }, describe: (offerOthers: boolean) => Promise<BookingTarget>) {
-    const values = Object.fromEntries([...BOOKING_FIELDS.map((name) => [name, text(body, name) ?? '']), ['topics', list(body, 'topics')], ['consent', checked(body, 'consent')], ['autreCreneau', text(body, 'autreCreneau') ?? '']]);
+    const values = Object.fromEntries<string | string[] | boolean>([
+      ...BOOKING_FIELDS.map((name): [string, string] => [name, text(body, name) ?? '']),
+      ['topics', list(body, 'topics')],
+      ['consent', checked(body, 'consent')],
+      ['autreCreneau', text(body, 'autreCreneau') ?? ''],
+    ]);
     try {
       const dto = await validated(CreateBookingDto, {
         ...target,

@@ -122,7 +122,7 @@ export class StaffAgendaPagesController {
     } catch (error) {
       const refused = formFailure(error, AGENDA_ERRORS);
       const fields = refused.errors;
-      errors = Object.fromEntries(Object.entries({ date: fields.date, conseiller: fields.advisorId }).filter(([, message]) => message !== undefined)) as Record<string, string>;
+      errors = Object.fromEntries(Object.entries({ date: fields.date, conseiller: fields.advisorId }).filter(([, message]) => message !== undefined));
       alert = refused.code === 'validation_failed' ? 'Cette journée ne peut pas être affichée : corrigez le champ signalé.' : refused.alert;
       if (!extra.failure) response.status(refused.status);
     }

@@ -202,7 +202,7 @@ function organisationView(organisation: Organisation) {
 
 function historyRow(booking: Organisation['bookings'][number]) {
   // The history's columns come from SQL, typed loosely by the service.
-  const row = booking as Record<string, unknown> & Pick<typeof booking, 'topics'>;
+  const row = booking as Record<string, unknown> & Pick<typeof booking, 'topics'> & { attendeeName?: string | null; attendance: string | null };
   const status = STATUS[String(row.status)] ?? { label: String(row.status), badge: 'badge-wait' };
   return {
     startsAt: new Date(row.startsAt as string | Date).toISOString(),

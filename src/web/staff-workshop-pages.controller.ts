@@ -294,7 +294,7 @@ function toInstant(value: string): string {
   const typed = value.trim();
   const iso = DateTime.fromISO(typed, { zone: PROGRAMME_TIME_ZONE });
   const date = iso.isValid ? iso : DateTime.fromFormat(typed.replace(/\s+/g, ' '), 'd/L/yyyy H:mm', { zone: PROGRAMME_TIME_ZONE });
-  return date.isValid ? date.toUTC().toISO()! : value;
+  return date.isValid ? date.toUTC().toISO() : value;
 }
 
 function isInstant(value: string): boolean {

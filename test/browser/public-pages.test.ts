@@ -176,7 +176,7 @@ describe('public pages in a real browser', () => {
     const before = await page.locator('dl.details').textContent();
     const select = page.getByLabel('Nouveau créneau');
     const target = await select.locator('option').nth(2).getAttribute('value');
-    await select.selectOption(target!);
+    await select.selectOption(target);
     await page.getByRole('button', { name: 'Déplacer mon rendez-vous' }).click();
     await page.waitForURL(/fait=deplacement/);
     expect(await page.locator('dl.details').textContent()).not.toBe(before);

@@ -278,7 +278,7 @@ describe('staff pages: reports and register of organisations, in a real browser'
     await workbook.xlsx.load((await bytesOf(xlsx)) as unknown as ArrayBuffer);
     expect(workbook.getWorksheet('Rendez-vous')!.rowCount).toBe(1 + report.rows.length);
     const cellsText: string[] = [];
-    for (const sheet of workbook.worksheets) sheet.eachRow((row) => row.eachCell((cell) => void cellsText.push(String(cell.value))));
+    for (const sheet of workbook.worksheets) sheet.eachRow((row) => row.eachCell((cell) => void cellsText.push(cell.text)));
     expect(cellsText).toContain('Entraide Loire');
     for (const text of people) expect(cellsText).not.toContain(text);
     await context.close();

@@ -8,7 +8,7 @@ export default async function globalSetup(): Promise<void> {
   try {
     await withAdminClient((client) => client.query(`CREATE DATABASE ${template}`));
   } catch (error) {
-    throw new Error(`Cannot reach the test PostgreSQL server (TEST_DATABASE_URL): ${(error as Error).message}`);
+    throw new Error(`Cannot reach the test PostgreSQL server (TEST_DATABASE_URL): ${(error as Error).message}`, { cause: error });
   }
   const dataSource = await initializeDataSource(dataSourceOptions({ url: urlFor(template), poolSize: 2 }));
   await dataSource.destroy();

@@ -6,6 +6,7 @@
 import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import type { DataSource } from 'typeorm';
+import type { JsonBody } from './http';
 
 /** What must never reach a client: a stack frame, a source path, SQL or a driver error name. */
 export const LEAK = /at \w+ \(|QueryFailedError|node_modules|\.ts:\d+|SELECT |INSERT /;
@@ -16,7 +17,7 @@ export interface Reply {
   /** The body as UTF-8 text. */
   text: string;
   /** The body parsed as JSON, when it is JSON. */
-  body: any;
+  body: JsonBody;
   setCookies: string[];
 }
 

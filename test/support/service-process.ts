@@ -5,13 +5,14 @@ import { join } from 'node:path';
 import { ADMIN } from './test-app';
 
 /** The bench's way of building and starting the service as its own process (bench/lib/service.js). */
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- the bench is a CommonJS script outside the TypeScript project, typed here.
 const bench = require('../../bench/lib/service') as {
   ROOT: string;
   ensureBuilt(): void;
   startService(options: { databaseUrl: string; dataDir: string; env: Record<string, string> }): Promise<{
     baseUrl: string;
     child: ChildProcess;
-    output(): string;
+    output: () => string;
     exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   }>;
 };

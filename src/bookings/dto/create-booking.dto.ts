@@ -76,7 +76,7 @@ export class OrganisationDto {
   name: string;
 
   @ApiPropertyOptional({ example: '73282932000074', description: '14 digits; spaces are ignored' })
-  @Transform(({ value }) => (typeof value === 'string' ? normaliseSiret(value) || undefined : value))
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? normaliseSiret(value) || undefined : value))
   @IsOptional()
   @Validate(SiretConstraint)
   siret?: string;

@@ -42,7 +42,7 @@ export class UpdateOrganisationDto {
   name?: string;
 
   @ApiPropertyOptional({ nullable: true })
-  @Transform(({ value }) => (typeof value === 'string' ? normaliseSiret(value) : value))
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? normaliseSiret(value) : value))
   @ValidateIf((_, value) => value !== null && value !== undefined)
   @Validate(SiretConstraint)
   siret?: string | null;
