@@ -9,6 +9,7 @@
  */
 import Handlebars from 'handlebars';
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import * as zlib from 'node:zlib';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { adminToken, bookingRequest, createWorkshop, listSessions, registrationRequest } from './support/factories';
 import { client, Client } from './support/http';
@@ -627,7 +628,18 @@ const CONTENT_TYPES: Case[] = [
     request: (context) => rawBooking(brotliCompressSync(bookingBytes(context, 'attendee.name', [0xc0, 0xaf])), { 'content-type': 'application/json', 'content-encoding': 'br' }),
     expected: { problem: 400, code: 'malformed_json' },
   },
-  ...['gzip, gzip', 'compress', 'x-unknown', 'zstd'].map((encoding) => ({
+  // body-parser decompresses zstd where Node's zlib can (Node 22.15 and later, so on Node 24): there it is
+  // refused as garbage like br above; on an older Node it is an unknown encoding.
+  ...('createZstdDecompress' in zlib
+    ? [
+        {
+          name: 'Content-Encoding: zstd on garbage',
+          request: () => rawBooking(Buffer.from('definitely not zstd'), { 'content-type': 'application/json', 'content-encoding': 'zstd' }),
+          expected: { problem: 400 },
+        },
+      ]
+    : []),
+  ...['gzip, gzip', 'compress', 'x-unknown', ...('createZstdDecompress' in zlib ? [] : ['zstd'])].map((encoding) => ({
     name: `Content-Encoding: ${encoding}`,
     request: (context: Context) => rawBooking(JSON.stringify(bookingRequest(context.slotId)), { 'content-type': 'application/json', 'content-encoding': encoding }),
     expected: { problem: 415, code: 'unsupported_media_type' },

@@ -1,8 +1,7 @@
 'use strict';
 // The service under test: build it if needed, give it a fresh database, start and stop it.
-const { spawn, execFileSync } = require('node:child_process');
+const { spawn } = require('node:child_process');
 const { randomBytes } = require('node:crypto');
-const { existsSync, readdirSync, statSync } = require('node:fs');
 const net = require('node:net');
 const path = require('node:path');
 const { Client } = require('pg');
@@ -11,24 +10,9 @@ const { Client } = require('pg');
 const ROOT = path.resolve(process.env.BENCH_SERVICE_ROOT || path.join(__dirname, '..', '..'));
 const ENTRY = path.join(ROOT, 'dist', 'src', 'main.js');
 
-/** Newest modification time (ms) of the files under `dir` (0 when it does not exist). */
-function newestMtime(dir) {
-  if (!existsSync(dir)) return 0;
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const file = path.join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(file) : statSync(file).mtimeMs);
-  }
-  return newest;
-}
-
-/** Builds the service when dist/src/main.js is missing or older than a source file (a stale build would be benched). */
+/** Builds the service when dist/ is missing or older than a source (a stale build would be benched). */
 function ensureBuilt() {
-  const built = existsSync(ENTRY) ? statSync(ENTRY).mtimeMs : 0;
-  const sources = Math.max(...['src', 'migrations'].map((dir) => newestMtime(path.join(ROOT, dir))));
-  if (built && built >= sources) return;
-  console.log(`${built ? 'dist/ is older than the sources' : 'dist/src/main.js is missing'}: building (npx nest build)…`);
-  execFileSync('npx', ['nest', 'build'], { cwd: ROOT, stdio: 'inherit' });
+  require('../../scripts/ensure-built').ensureBuilt(ROOT);
 }
 
 /** Runs `fn` with a connected client on `url`, then closes it. */
