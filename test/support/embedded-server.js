@@ -96,7 +96,7 @@ async function startEmbeddedPostgres() {
   } catch (error) {
     await server.stop().catch(() => undefined);
     removeFolder();
-    throw new Error(`The embedded PostgreSQL server did not start: ${error?.message ?? error}\n${log}`);
+    throw new Error(`The embedded PostgreSQL server did not start: ${error?.message ?? error}\n${log}`, { cause: error });
   }
   return {
     url: `postgres://postgres:postgres@127.0.0.1:${port}/postgres`,
