@@ -73,6 +73,8 @@ describe('e-mails with calendar invites, through a real SMTP server', () => {
     expect(mail.parsed.text).toContain(`https://rdv.cress.test/reservations/${booking.id}?token=${booking.manageToken}`);
     expect(mail.parsed.html).toContain('lang="fr"');
     expect(mail.parsed.messageId).toMatch(/@rdv\.cress\.test>$/);
+    // MAIL_FROM unset: the sender is the configured CRESS, at the organizer's address.
+    expect(mail.parsed.from?.value).toEqual([{ name: 'CRESS Bretagne – Rendez-vous ESS', address: ORGANIZER }]);
     const ics = invite(mail)!;
     expect(ics).toMatchObject({
       summary: 'Permanence de la CRESS Bretagne',
