@@ -214,6 +214,9 @@ describe('e-mails with calendar invites, through a real SMTP server', () => {
     expect(freed.parsed.subject).toMatch(/^Rendez-vous annulé le jeudi 30 septembre 2027 à 09:00/);
     expect(freed.parsed.text).toContain('de 09:00 à 10:00');
     expect(freed.parsed.text).not.toContain('11:00');
+    // 'de Inès' is not French; 'pris par' needs no elision whatever the name.
+    expect(freed.parsed.text).toContain('Le rendez-vous pris par Inès (');
+    expect(freed.parsed.html).toContain('Le rendez-vous pris par Inès (');
     expect(newlyBooked.parsed.subject).toMatch(/^Nouveau rendez-vous le jeudi 30 septembre 2027 à 11:00/);
   });
 
