@@ -73,6 +73,8 @@ describe('e-mails with calendar invites, through a real SMTP server', () => {
     expect(mail.parsed.text).toContain(`https://rdv.cress.test/reservations/${booking.id}?token=${booking.manageToken}`);
     expect(mail.parsed.html).toContain('lang="fr"');
     expect(mail.parsed.messageId).toMatch(/@rdv\.cress\.test>$/);
+    // MAIL_FROM unset: the sender is the configured CRESS, at the organizer's address.
+    expect(mail.parsed.from?.value).toEqual([{ name: 'CRESS Bretagne – Rendez-vous ESS', address: ORGANIZER }]);
     const ics = invite(mail)!;
     expect(ics).toMatchObject({
       summary: 'Permanence de la CRESS Bretagne',
@@ -197,6 +199,25 @@ describe('e-mails with calendar invites, through a real SMTP server', () => {
     const [attendeeMail] = smtp.to('eve@asso.test');
     expect(attendeeMail.raw).not.toContain(advisor.email.split('@')[0] + '@' + advisor.email.split('@')[1] + '>');
     expect(invite(attendeeMail)!.attendees).toEqual(['mailto:eve@asso.test']);
+  });
+
+  it('tells the advisor which appointment a reschedule freed: its own day and hours, not the new ones', async () => {
+    const advisor = await createStaff(api, admin, 'advisor', 'Bernard Conseil');
+    const september = (await listSessions(api, '2027-09-01', '2027-09-30'))[0];
+    const staffed = await api.put(`/api/permanences/${september.id}/advisors`, { advisorIds: [advisor.id] }, admin);
+    const booking = (await api.post('/api/bookings', bookingRequest(staffed.body.slots[0].id, { attendee: { name: 'Inès', email: 'ines@asso.test' } }))).body;
+    await sender.drain();
+    expect((await api.post(`/api/bookings/${booking.id}/reschedule`, { slotId: staffed.body.slots[2].id }, booking.manageToken)).status).toBe(200);
+    await sender.drain();
+    const [booked, freed, newlyBooked] = smtp.to(advisor.email);
+    expect(booked.parsed.subject).toMatch(/^Nouveau rendez-vous .* à 09:00/);
+    expect(freed.parsed.subject).toMatch(/^Rendez-vous annulé le jeudi 30 septembre 2027 à 09:00/);
+    expect(freed.parsed.text).toContain('de 09:00 à 10:00');
+    expect(freed.parsed.text).not.toContain('11:00');
+    // 'de Inès' is not French; 'pris par' needs no elision whatever the name.
+    expect(freed.parsed.text).toContain('Le rendez-vous pris par Inès (');
+    expect(freed.parsed.html).toContain('Le rendez-vous pris par Inès (');
+    expect(newlyBooked.parsed.subject).toMatch(/^Nouveau rendez-vous le jeudi 30 septembre 2027 à 11:00/);
   });
 
   it('gives a waitlisted registration no invite until promoted, then a REQUEST', async () => {

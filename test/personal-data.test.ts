@@ -109,10 +109,11 @@ describe('personal data: consent, export, erasure, retention', () => {
     await at('2026-12-31T11:00:00Z');
     expect((await api.put(`/api/bookings/${old.id}/attendance`, { status: 'present', note: 'Très motivée' }, admin)).status).toBe(200);
     const range = 'from=2026-12-01&to=2027-01-31';
-    const before = (await api.get(`/api/reports/attendance?${range}`, admin)).body;
 
-    // 24 months after the December permanence, but not yet after the January one.
+    // 24 months after the December permanence, but not yet after the January one. The figures are read at
+    // the same moment before and after, since a permanence counts as held or scheduled by the clock.
     await at('2028-12-31T13:00:00Z');
+    const before = (await api.get(`/api/reports/attendance?${range}`, admin)).body;
     expect(await app.app.get(PersonalDataService).anonymiseExpired()).toBeGreaterThanOrEqual(1);
     const rows = await app.dataSource.query('SELECT id, attendee_name, attendee_email, attendee_phone, message, attendance, attendance_note FROM bookings WHERE id = ANY($1)', [[old.id, recent.id]]);
     const byId = new Map(rows.map((row: { id: string }) => [row.id, row]));

@@ -5,7 +5,9 @@ import { startTestApp, TestApp } from './support/test-app';
 
 const SIRET = { coopA: '42100000000016', entraide: '69000000000024', fondation: '42000000000034', mutuelle: '75000000000042', scic: '38000000000055', coopZ: '13000000000062' };
 const COOP = 'Coopérative (SCOP, SCIC, CAE…)';
-const PERMANENCE = 'Permanence de la CRESS';
+const CRESS = 'CRESS Loire';
+/** The default series is named after CRESS_NAME. */
+const PERMANENCE = `Permanence de la ${CRESS}`;
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const RANGE = 'from=2026-11-01&to=2027-01-31';
 
@@ -47,7 +49,7 @@ describe('the attendance report for the metropolis', () => {
   }
 
   beforeAll(async () => {
-    app = await startTestApp({ now: '2026-10-01T08:00:00Z' });
+    app = await startTestApp({ now: '2026-10-01T08:00:00Z', env: { CRESS_NAME: CRESS } });
     api = client(app.baseUrl);
     admin = await adminToken(api);
     const [alice, bruno] = [await createStaff(api, admin, 'advisor', 'Alice Conseil'), await createStaff(api, admin, 'advisor', 'Bruno Conseil')];

@@ -283,8 +283,13 @@ export class BookingsService {
     return booking;
   }
 
+  /**
+   * The slot's own times go with the notice: a reschedule's notice about the slot left would otherwise
+   * be written, when sent, with the times of the slot the booking is on by then.
+   */
   private advisorNotice(kind: 'advisor_slot_booked' | 'advisor_slot_cancelled', slot: LockedSlot, bookingId: string): OutboxEntry[] {
-    return slot.advisorEmail ? [{ kind, recipient: slot.advisorEmail, bookingId }] : [];
+    const payload = { slotStartsAt: slot.startsAt.toISOString(), slotEndsAt: slot.endsAt.toISOString() };
+    return slot.advisorEmail ? [{ kind, recipient: slot.advisorEmail, bookingId, payload }] : [];
   }
 
   private manageUrl(id: string, token: string): string {

@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import addressparser from 'nodemailer/lib/addressparser';
 import { ConfigError, loadConfig } from './app-config';
 
 describe(loadConfig.name, () => {
@@ -22,6 +23,12 @@ describe(loadConfig.name, () => {
       logLevel: 'log',
       adminEmail: null,
     });
+  });
+
+  it('sends as the configured CRESS when MAIL_FROM is unset, one address even with a comma or quote in the name', () => {
+    const config = loadConfig({ DATA_DIR: dataDir, CRESS_NAME: 'CRESS "Occitanie", Pyrénées', ORGANIZER_EMAIL: 'rdv@cress-occitanie.test' });
+    expect(addressparser(config.mailFrom)).toEqual([{ name: 'CRESS "Occitanie", Pyrénées – Rendez-vous ESS', address: 'rdv@cress-occitanie.test' }]);
+    expect(loadConfig({ DATA_DIR: dataDir, CRESS_NAME: 'CRESS Occitanie', MAIL_FROM: 'Accueil <accueil@cress.test>' }).mailFrom).toBe('Accueil <accueil@cress.test>');
   });
 
   it('generates a JWT secret once and keeps it under DATA_DIR', () => {

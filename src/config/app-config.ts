@@ -72,6 +72,11 @@ export interface DatabaseTimeouts {
 
 export class ConfigError extends Error {}
 
+/** The sender when MAIL_FROM is unset: the programme's name, quoted so a comma or quote in CRESS_NAME stays one address (RFC 5322 §3.2.4). */
+export function defaultMailFrom(cressName: string, address: string): string {
+  return `"${`${cressName} – Rendez-vous ESS`.replace(/["\\]/g, '\\$&')}" <${address}>`;
+}
+
 type Env = Record<string, string | undefined>;
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -85,6 +90,15 @@ export function loadConfig(env: Env = readProcessEnv()): AppConfig {
   const port = read.int('PORT', 3000, 1, 65535);
   const dataDir = resolve(read.string('DATA_DIR', 'var'));
   const nodeEnv = read.string('NODE_ENV', 'development');
+  const identity: ProgrammeIdentity = {
+    name: read.string('CRESS_NAME', 'CRESS Auvergne-Rhône-Alpes'),
+    legalName: read.string('CRESS_LEGAL_NAME', 'Chambre régionale de l’économie sociale et solidaire Auvergne-Rhône-Alpes'),
+    address: read.string('CRESS_ADDRESS', 'adresse postale à renseigner (CRESS_ADDRESS)'),
+    contactEmail: read.email('CRESS_CONTACT_EMAIL', 'contact@cress.example'),
+    privacyEmail: read.email('CRESS_PRIVACY_EMAIL', 'donnees-personnelles@cress.example'),
+    metropolisName: read.string('METROPOLIS_NAME', 'Saint-Étienne Métropole'),
+  };
+  const organizerEmail = read.email('ORGANIZER_EMAIL', 'rendez-vous@cress.example');
   const config: AppConfig = {
     nodeEnv,
     port,
@@ -99,8 +113,8 @@ export function loadConfig(env: Env = readProcessEnv()): AppConfig {
     dataDir,
     embeddedDatabaseDir: null,
     smtpUrl: read.optionalUrl('SMTP_URL', ['smtp:', 'smtps:']),
-    mailFrom: read.string('MAIL_FROM', 'CRESS – Rendez-vous ESS <rendez-vous@cress.example>'),
-    organizerEmail: read.email('ORGANIZER_EMAIL', 'rendez-vous@cress.example'),
+    mailFrom: read.optional('MAIL_FROM') ?? defaultMailFrom(identity.name, organizerEmail),
+    organizerEmail,
     adminEmail: read.optionalEmail('ADMIN_EMAIL'),
     adminPassword: read.optional('ADMIN_PASSWORD'),
     jwtSecret: read.optional('JWT_SECRET') ?? '',
@@ -120,14 +134,7 @@ export function loadConfig(env: Env = readProcessEnv()): AppConfig {
         return origin;
       }),
     logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'log'),
-    identity: {
-      name: read.string('CRESS_NAME', 'CRESS Auvergne-Rhône-Alpes'),
-      legalName: read.string('CRESS_LEGAL_NAME', 'Chambre régionale de l’économie sociale et solidaire Auvergne-Rhône-Alpes'),
-      address: read.string('CRESS_ADDRESS', 'adresse postale à renseigner (CRESS_ADDRESS)'),
-      contactEmail: read.email('CRESS_CONTACT_EMAIL', 'contact@cress.example'),
-      privacyEmail: read.email('CRESS_PRIVACY_EMAIL', 'donnees-personnelles@cress.example'),
-      metropolisName: read.string('METROPOLIS_NAME', 'Saint-Étienne Métropole'),
-    },
+    identity,
   };
   if ((config.adminEmail === null) !== (config.adminPassword === null)) {
     throw new ConfigError('ADMIN_EMAIL and ADMIN_PASSWORD go together: set both or neither');

@@ -56,6 +56,9 @@ export class MailComposer {
     const payload = detail.payload ?? {};
     const identity = this.config.identity;
     const nextZone = detail.nextTimeZone ?? zone;
+    // An advisor's notice names the slot it was recorded for (bookings.service.ts:advisorNotice), which a reschedule has left.
+    const startsAt = typeof payload.slotStartsAt === 'string' ? new Date(payload.slotStartsAt) : detail.startsAt;
+    const endsAt = typeof payload.slotEndsAt === 'string' ? new Date(payload.slotEndsAt) : detail.endsAt;
     return {
       kind,
       audience,
@@ -65,9 +68,9 @@ export class MailComposer {
       event: {
         type: detail.workshopTitle ? 'workshop' : 'permanence',
         title: detail.workshopTitle ?? `Permanence de la ${identity.name}`,
-        date: when(detail.startsAt).toFormat('cccc d LLLL yyyy'),
-        startTime: when(detail.startsAt).toFormat('HH:mm'),
-        endTime: when(detail.endsAt).toFormat('HH:mm'),
+        date: when(startsAt).toFormat('cccc d LLLL yyyy'),
+        startTime: when(startsAt).toFormat('HH:mm'),
+        endTime: when(endsAt).toFormat('HH:mm'),
         location: detail.location ?? '',
         advisorName: detail.advisorName,
       },

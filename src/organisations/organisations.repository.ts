@@ -56,15 +56,15 @@ export class OrganisationsRepository {
     );
   }
 
-  /** Every booking and registration, with its topics and attendance. */
-  history(id: string): Promise<Array<Record<string, unknown>>> {
+  /** Every booking and registration, with its topics and attendance; a permanence is titled `permanenceTitle`. */
+  history(id: string, permanenceTitle: string): Promise<Array<Record<string, unknown>>> {
     return this.dataSource.query(
       `SELECT b.id, CASE WHEN b.slot_id IS NOT NULL THEN 'permanence' ELSE 'workshop' END AS kind,
-              coalesce(sl.starts_at, w.starts_at) AS "startsAt", coalesce(w.title, 'Permanence de la CRESS') AS title,
+              coalesce(sl.starts_at, w.starts_at) AS "startsAt", coalesce(w.title, $2) AS title,
               b.status, b.topics, b.attendance, b.attendee_name AS "attendeeName"
        FROM bookings b LEFT JOIN slots sl ON sl.id = b.slot_id LEFT JOIN workshops w ON w.id = b.workshop_id
        WHERE b.organisation_id = $1 ORDER BY coalesce(sl.starts_at, w.starts_at) DESC`,
-      [id],
+      [id, permanenceTitle],
     );
   }
 

@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { seesAttendees, StaffUser } from '../auth/staff-user';
 import { LEGAL_FORMS, LegalForm, TOPICS, Topic } from '../bookings/booking-options';
 import { DomainError } from '../common/domain-error';
+import { AppConfig } from '../config/app-config';
 import { UpdateOrganisationDto } from './dto/organisation.dto';
 import { OrganisationRow, OrganisationsRepository } from './organisations.repository';
 
@@ -11,6 +12,7 @@ export class OrganisationsService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly organisations: OrganisationsRepository,
+    private readonly config: AppConfig,
   ) {}
 
   async list(search?: string, limit = 50, offset = 0) {
@@ -27,7 +29,7 @@ export class OrganisationsService {
 
   private async detail(id: string, withAttendees: boolean) {
     const organisation = await this.find(id);
-    const history = await this.organisations.history(id);
+    const history = await this.organisations.history(id, `Permanence de la ${this.config.identity.name}`);
     const bookings = history.map(({ attendeeName, ...row }) => ({
       ...row,
       ...(withAttendees ? { attendeeName } : {}),

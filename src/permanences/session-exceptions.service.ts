@@ -4,6 +4,7 @@ import { UsersRepository } from '../auth/users.repository';
 import { AffectedBooking, BookingsRepository } from '../bookings/bookings.repository';
 import { CalendarError, instantToLocal, isLocalDate, sessionBounds, slotLayout, todayIn } from '../calendar';
 import { Clock } from '../common/clock';
+import { AppConfig } from '../config/app-config';
 import { DomainError, FieldError } from '../common/domain-error';
 import { OutboxKind } from '../notifications/outbox-message.entity';
 import { OutboxEntry, OutboxRepository } from '../notifications/outbox.repository';
@@ -11,6 +12,7 @@ import { CreateSessionDto } from './dto/permanence.dto';
 import { PermanenceSession } from './permanence-session.entity';
 import { PermanencesRepository } from './permanences.repository';
 import { PermanencesService } from './permanences.service';
+import { locationToBeAnnounced } from './session-generator.service';
 import { wall, wallRange } from './wall-time';
 
 /** An admin's exceptions to the series: cancel, move, add a session, staff it with advisors. */
@@ -26,6 +28,7 @@ export class SessionExceptionsService {
     private readonly users: UsersRepository,
     private readonly outbox: OutboxRepository,
     private readonly clock: Clock,
+    private readonly config: AppConfig,
   ) {}
 
   /** Cancels the session and every booking on it; idempotent. Each attendee and advisor is to be told. */
@@ -92,7 +95,7 @@ export class SessionExceptionsService {
           originalDate: null,
           ...sessionBounds(dto.date, start, end, zone),
           timeZone: zone,
-          location: dto.location ?? series?.location ?? 'Lieu communiqué par la CRESS',
+          location: dto.location ?? series?.location ?? locationToBeAnnounced(this.config.identity),
           slotMinutes,
           slotCapacity: capacity,
           status: 'scheduled',

@@ -3,7 +3,7 @@ import { Cron } from '@nestjs/schedule';
 import { DataSource, EntityManager } from 'typeorm';
 import { addMonths, applyHolidayPolicy, occurrenceDates, sessionBounds, slotLayout, todayIn } from '../calendar';
 import { Clock } from '../common/clock';
-import { AppConfig } from '../config/app-config';
+import { AppConfig, ProgrammeIdentity } from '../config/app-config';
 import { PermanenceSeries } from './permanence-series.entity';
 import { PermanencesRepository } from './permanences.repository';
 import { wall } from './wall-time';
@@ -13,15 +13,18 @@ const GENERATION_LOCK = 7_262_002;
 
 /** The programme's permanence: the last Thursday of every month, 09:00–13:00 Europe/Paris, 60-minute slots. */
 export const DEFAULT_SERIES = {
-  name: 'Permanence de la CRESS',
   rule: 'FREQ=MONTHLY;BYDAY=-1TH',
   timeZone: 'Europe/Paris',
   startTime: '09:00',
   endTime: '13:00',
   slotMinutes: 60,
   slotCapacity: 1,
-  location: 'Lieu communiqué par la CRESS',
 };
+
+/** Where a session is held until an admin says: the CRESS' configured name, never a literal. */
+export function locationToBeAnnounced(identity: ProgrammeIdentity): string {
+  return `Lieu communiqué par la ${identity.name}`;
+}
 
 /**
  * Keeps every series' sessions generated up to the booking horizon. Idempotent (the occurrence key
@@ -58,7 +61,9 @@ export class SessionGenerator implements OnApplicationBootstrap {
     await this.dataSource.transaction(async (manager) => {
       if (await this.permanences.defaultSeries(manager)) return;
       const today = todayIn(DEFAULT_SERIES.timeZone, this.clock.now());
-      await this.permanences.insertDefaultSeries({ ...DEFAULT_SERIES, anchorDate: `${today.slice(0, 7)}-01` }, manager);
+      const { identity } = this.config;
+      const series = { ...DEFAULT_SERIES, name: `Permanence de la ${identity.name}`, location: locationToBeAnnounced(identity) };
+      await this.permanences.insertDefaultSeries({ ...series, anchorDate: `${today.slice(0, 7)}-01` }, manager);
       this.logger.log('Created the default permanence series: the last Thursday of every month, 09:00–13:00 Europe/Paris');
     });
   }

@@ -44,11 +44,12 @@ export interface HeldMessage {
 export class PersonalDataRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  bookingsOf(email: string): Promise<HeldBooking[]> {
+  /** A permanence booking's event is titled `permanenceTitle`. */
+  bookingsOf(email: string, permanenceTitle: string): Promise<HeldBooking[]> {
     return this.dataSource.query(
       `SELECT b.id, b.status,
               CASE WHEN b.workshop_id IS NULL THEN 'permanence' ELSE 'workshop' END AS "eventType",
-              coalesce(w.title, 'Permanence de la CRESS') AS "eventTitle",
+              coalesce(w.title, $2) AS "eventTitle",
               coalesce(s.starts_at, w.starts_at) AS "startsAt", coalesce(s.ends_at, w.ends_at) AS "endsAt",
               coalesce(ps.location, w.location) AS location,
               b.attendee_name AS "attendeeName", b.attendee_email AS "attendeeEmail", b.attendee_phone AS "attendeePhone",
@@ -63,7 +64,7 @@ export class PersonalDataRepository {
        LEFT JOIN workshops w ON w.id = b.workshop_id
        WHERE lower(b.attendee_email) = lower($1)
        ORDER BY b.created_at`,
-      [email],
+      [email, permanenceTitle],
     );
   }
 

@@ -51,7 +51,7 @@ export class PersonalDataService {
 
   /** Everything held about `email`, as the person may ask for it (GDPR art. 15). */
   async export(email: string) {
-    const [bookings, messages] = await Promise.all([this.repository.bookingsOf(email), this.repository.messagesTo(email)]);
+    const [bookings, messages] = await Promise.all([this.repository.bookingsOf(email, `Permanence de la ${this.config.identity.name}`), this.repository.messagesTo(email)]);
     return {
       email,
       exportedAt: this.clock.now().toISOString(),

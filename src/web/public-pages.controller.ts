@@ -51,7 +51,7 @@ export class PublicPagesController {
       response,
       'home',
       {
-        sessions: sessions.filter((session) => session.endsAt > now).map(sessionView),
+        sessions: sessions.filter((session) => session.endsAt > now).map((session) => sessionView(session, this.config.identity.name)),
         workshops: workshops.filter((workshop) => workshop.endsAt > now).map((workshop) => workshopView(workshop, now)),
         series: usual ? { when: usual.rule.includes('BYDAY=-1TH') ? 'le dernier jeudi du mois' : 'chaque mois', from: frenchHour(usual.startTime), to: frenchHour(usual.endTime) } : null,
         feedUrl,
@@ -361,12 +361,13 @@ function frenchInstant(instant: string, zone: string): string {
   return `${frenchLocalDate(local.toISODate()!)} à ${frenchHour(local.toFormat('HH:mm'))}`;
 }
 
-function sessionView(session: Session) {
+/** `cressName` names a desk not yet staffed. */
+function sessionView(session: Session, cressName: string) {
   const open = session.status === 'scheduled';
   const advisors = new Map<string, { name: string; slots: Session['slots'] }>();
   for (const slot of session.slots) {
     const key = slot.advisor?.id ?? '';
-    const group = advisors.get(key) ?? { name: slot.advisor?.name ?? 'Conseiller·ère de la CRESS', slots: [] };
+    const group = advisors.get(key) ?? { name: slot.advisor?.name ?? `Conseiller·ère de la ${cressName}`, slots: [] };
     group.slots.push(slot);
     advisors.set(key, group);
   }

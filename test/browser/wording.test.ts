@@ -57,6 +57,16 @@ describe('French wording of the pages, as a French user reads them', () => {
     await context.close();
   });
 
+  it('names an unstaffed desk and a place still to be announced after the configured CRESS, never a bare "la CRESS"', async () => {
+    const { context, page } = await newVisitor(browser, app.baseUrl);
+    await page.goto('/');
+    const home = await bodyText(page);
+    expect(home).toContain('Conseiller·ère de la CRESS Occitanie');
+    expect(home).toContain('Lieu communiqué par la CRESS Occitanie');
+    expect(home).not.toMatch(/la CRESS(?! Occitanie)/);
+    await context.close();
+  });
+
   it('serves an SVG favicon that the layout links to and the CSP allows', async () => {
     const { context, page } = await newVisitor(browser, app.baseUrl);
     const failed: string[] = [];
