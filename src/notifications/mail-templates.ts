@@ -184,10 +184,12 @@ function loadTemplates(dir: string): CompiledTemplates {
   };
 }
 
+// eslint-disable-next-line no-control-regex -- matching the control characters is the point: a header must not carry them.
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]+/g;
+
 /** A header value: no line breaks or control characters, whatever the names contain. */
 function oneLine(value: string): string {
-  // eslint-disable-next-line no-control-regex -- matching the control characters is the point: a header must not carry them.
-  return value.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/ {2,}/g, ' ').trim();
+  return value.replace(CONTROL_CHARACTERS, ' ').replace(/ {2,}/g, ' ').trim();
 }
 
 /** Conditional blocks leave blank lines and trailing spaces behind; plain text shows them. */
