@@ -169,7 +169,10 @@ function cleanup() {
   })();
   return cleaning;
 }
-for (const [signal, number] of [['SIGINT', 2], ['SIGTERM', 15]]) {
+for (const [signal, number] of [
+  ['SIGINT', 2],
+  ['SIGTERM', 15],
+]) {
   process.once(signal, () => {
     interrupted = true;
     console.error(`\n${signal}: cleaning up…`);
@@ -229,7 +232,9 @@ async function startStack({ options, admin, tmpDir, extraEnv, index }) {
   };
   const service = await startService({ ...serviceOptions, dataDir: path.join(tmpDir, `data-${index}`) });
   const stop = scopedCleanup(() => stopService(service));
-  const extra = Object.entries(extraEnv).map(([k, v]) => `, ${k}=${shown(k, v)}`).join('');
+  const extra = Object.entries(extraEnv)
+    .map(([k, v]) => `, ${k}=${shown(k, v)}`)
+    .join('');
   log(`service up at ${service.baseUrl} (pool ${options.poolSize}, LOG_LEVEL=${options.logLevel}${extra})`);
   const checkAlive = aliveCheck(service);
   return {

@@ -96,7 +96,9 @@ export class Workshops1764300000000 implements MigrationInterface {
     await db.query(`DELETE FROM bookings WHERE workshop_id IS NOT NULL`);
     await db.query(`DROP INDEX bookings_workshop_idx, bookings_workshop_waitlist_idx, bookings_workshop_email_key`);
     await db.query(`ALTER TABLE bookings DROP CONSTRAINT bookings_attention_check`);
-    await db.query(`ALTER TABLE bookings ADD CONSTRAINT bookings_attention_check CHECK (attention IN ('session_cancelled', 'session_moved', 'session_changed'))`);
+    await db.query(
+      `ALTER TABLE bookings ADD CONSTRAINT bookings_attention_check CHECK (attention IN ('session_cancelled', 'session_moved', 'session_changed'))`,
+    );
     await db.query(`ALTER TABLE bookings DROP COLUMN promoted_at, DROP COLUMN waitlist_seq, DROP COLUMN workshop_id`);
     await db.query(`DROP SEQUENCE bookings_waitlist_seq`);
     await db.query(`ALTER TABLE bookings DROP CONSTRAINT bookings_status_check`);

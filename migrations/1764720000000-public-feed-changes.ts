@@ -16,7 +16,9 @@ export class PublicFeedChanges1764720000000 implements MigrationInterface {
         RETURN NULL;
       END $$`);
     for (const table of ['permanence_sessions', 'workshops']) {
-      await db.query(`CREATE TRIGGER ${table}_public_feed AFTER INSERT OR UPDATE OR DELETE ON ${table} FOR EACH STATEMENT EXECUTE FUNCTION public_feed_changed()`);
+      await db.query(
+        `CREATE TRIGGER ${table}_public_feed AFTER INSERT OR UPDATE OR DELETE ON ${table} FOR EACH STATEMENT EXECUTE FUNCTION public_feed_changed()`,
+      );
       await db.query(`CREATE TRIGGER ${table}_public_feed_truncate AFTER TRUNCATE ON ${table} FOR EACH STATEMENT EXECUTE FUNCTION public_feed_changed()`);
     }
   }

@@ -18,7 +18,11 @@ import { startTestApp, TestApp } from './support/test-app';
 const DAY = '2026-12-31';
 
 /** A GET as sent (no automatic decompression), to see the representation chosen. */
-function rawGet(app: TestApp, path: string, headers: Record<string, string>): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; bytes: Buffer }> {
+function rawGet(
+  app: TestApp,
+  path: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; bytes: Buffer }> {
   return new Promise((resolve, reject) => {
     const request = httpRequest(`${app.baseUrl}${path}`, { headers }, (response) => {
       const chunks: Buffer[] = [];
@@ -50,7 +54,15 @@ describe('agenda answers kept between requests', () => {
   /** The parts of GET /api/agenda's answer that the checks read. */
   interface AgendaAnswer {
     counts: { bookedSlots: number; registrations: number };
-    items: Array<{ id: string; type: string; title?: string; location?: string; free?: number; advisor: { name: string } | null; bookings: Array<Record<string, unknown>> }>;
+    items: Array<{
+      id: string;
+      type: string;
+      title?: string;
+      location?: string;
+      free?: number;
+      advisor: { name: string } | null;
+      bookings: Array<Record<string, unknown>>;
+    }>;
   }
   const bookingsOf = (body: { items: Array<{ bookings: Array<Record<string, unknown>> }> }) => body.items.flatMap((item) => item.bookings);
 
@@ -118,12 +130,32 @@ describe('agenda answers kept between requests', () => {
 
     // Straight in SQL, in every table the agenda reads.
     const changes: Array<[string, string, (body: AgendaAnswer) => boolean]> = [
-      [`UPDATE bookings SET message = 'Changé en SQL' WHERE id = '${booked.alice.id}'`, alice.token, (body) => bookingsOf(body).some((booking) => booking.message === 'Changé en SQL')],
-      [`UPDATE permanence_sessions SET location = 'Salle du conseil' WHERE date = '${DAY}'`, alice.token, (body) => body.items[0].location === 'Salle du conseil'],
-      [`UPDATE slots SET capacity = 2 WHERE id = '${aliceSlots[2].id}'`, alice.token, (body) => body.items.find((item: { id: string }) => item.id === aliceSlots[2].id)!.free === 2],
-      [`UPDATE workshops SET title = 'Atelier renommé' WHERE id = '${workshopId}'`, alice.token, (body) => body.items.some((item: { title?: string }) => item.title === 'Atelier renommé')],
+      [
+        `UPDATE bookings SET message = 'Changé en SQL' WHERE id = '${booked.alice.id}'`,
+        alice.token,
+        (body) => bookingsOf(body).some((booking) => booking.message === 'Changé en SQL'),
+      ],
+      [
+        `UPDATE permanence_sessions SET location = 'Salle du conseil' WHERE date = '${DAY}'`,
+        alice.token,
+        (body) => body.items[0].location === 'Salle du conseil',
+      ],
+      [
+        `UPDATE slots SET capacity = 2 WHERE id = '${aliceSlots[2].id}'`,
+        alice.token,
+        (body) => body.items.find((item: { id: string }) => item.id === aliceSlots[2].id)!.free === 2,
+      ],
+      [
+        `UPDATE workshops SET title = 'Atelier renommé' WHERE id = '${workshopId}'`,
+        alice.token,
+        (body) => body.items.some((item: { title?: string }) => item.title === 'Atelier renommé'),
+      ],
       [`UPDATE users SET name = 'Alice Renommée' WHERE id = '${alice.id}'`, alice.token, (body) => body.items[0].advisor!.name === 'Alice Renommée'],
-      [`UPDATE desks SET advisor_id = NULL WHERE advisor_id = '${bruno.id}'`, admin, (body) => body.items.some((item: { type: string; advisor: unknown }) => item.type === 'slot' && item.advisor === null)],
+      [
+        `UPDATE desks SET advisor_id = NULL WHERE advisor_id = '${bruno.id}'`,
+        admin,
+        (body) => body.items.some((item: { type: string; advisor: unknown }) => item.type === 'slot' && item.advisor === null),
+      ],
     ];
     for (const [sql, token, check] of changes) {
       await Promise.all([agenda(first, token), agenda(second, token)]);
@@ -154,7 +186,11 @@ describe('agenda answers kept between requests', () => {
     expect(changed.status).toBe(200);
     expect(changed.bytes.toString('utf8')).toContain('Note ajoutée');
     // Another person's answer is never a match for one's own ETag.
-    const brunoWithAlicesTag = await rawGet(first, `/api/agenda?date=${DAY}`, { authorization: `Bearer ${bruno.token}`, 'accept-encoding': 'identity', 'if-none-match': changed.headers.etag as string });
+    const brunoWithAlicesTag = await rawGet(first, `/api/agenda?date=${DAY}`, {
+      authorization: `Bearer ${bruno.token}`,
+      'accept-encoding': 'identity',
+      'if-none-match': changed.headers.etag as string,
+    });
     expect(brunoWithAlicesTag.status).toBe(200);
   });
 

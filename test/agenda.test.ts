@@ -30,9 +30,19 @@ describe('the advisors’ day: agenda and attendance', () => {
     const aliceSlots = staffed.slots.filter((slot: { advisor: { id: string } }) => slot.advisor.id === alice.id);
     const brunoSlots = staffed.slots.filter((slot: { advisor: { id: string } }) => slot.advisor.id === bruno.id);
     bookings.first = (
-      await api.post('/api/bookings', bookingRequest(aliceSlots[0].id, { attendee: { name: 'Camille', email: 'camille@asso.test' }, organisation: { name: 'Coop A', legalForm: 'cooperative' }, topics: ['legal_status'], message: 'Passage en SCIC' }))
+      await api.post(
+        '/api/bookings',
+        bookingRequest(aliceSlots[0].id, {
+          attendee: { name: 'Camille', email: 'camille@asso.test' },
+          organisation: { name: 'Coop A', legalForm: 'cooperative' },
+          topics: ['legal_status'],
+          message: 'Passage en SCIC',
+        }),
+      )
     ).body;
-    bookings.third = (await api.post('/api/bookings', bookingRequest(aliceSlots[2].id, { attendee: { name: 'Dominique', email: 'dominique@asso.test' } }))).body;
+    bookings.third = (
+      await api.post('/api/bookings', bookingRequest(aliceSlots[2].id, { attendee: { name: 'Dominique', email: 'dominique@asso.test' } }))
+    ).body;
     bookings.bruno = (await api.post('/api/bookings', bookingRequest(brunoSlots[1].id, { attendee: { name: 'Eve', email: 'eve@asso.test' } }))).body;
     const workshop = await createWorkshop(api, admin, { capacity: 1, startsAt: '2026-12-31T14:00:00+01:00', endsAt: '2026-12-31T17:30:00+01:00' });
     bookings.seated = (await api.post('/api/bookings', registrationRequest(workshop.id, { attendee: { name: 'Farid', email: 'farid@asso.test' } }))).body;
@@ -97,7 +107,13 @@ describe('the advisors’ day: agenda and attendance', () => {
     await at('2026-12-31T08:05:00Z');
     const recorded = await api.put(`/api/bookings/${bookings.first.id}/attendance`, { status: 'absent' }, alice.token);
     expect(recorded.status).toBe(200);
-    expect(recorded.body).toEqual({ id: bookings.first.id, attendance: 'absent', attendanceNote: null, recordedBy: { id: alice.id, name: 'Alice Conseil' }, recordedAt: '2026-12-31T08:05:00.000Z' });
+    expect(recorded.body).toEqual({
+      id: bookings.first.id,
+      attendance: 'absent',
+      attendanceNote: null,
+      recordedBy: { id: alice.id, name: 'Alice Conseil' },
+      recordedAt: '2026-12-31T08:05:00.000Z',
+    });
     await at('2026-12-31T08:20:00Z');
     const corrected = await api.put(`/api/bookings/${bookings.first.id}/attendance`, { status: 'present', note: 'Arrivée en retard' }, alice.token);
     expect(corrected.body).toMatchObject({ attendance: 'present', attendanceNote: 'Arrivée en retard', recordedAt: '2026-12-31T08:20:00.000Z' });
@@ -105,7 +121,9 @@ describe('the advisors’ day: agenda and attendance', () => {
     expect(row).toEqual({ attendance: 'present', by: alice.id });
     const day = await api.get('/api/agenda?date=2026-12-31', alice.token);
     expect(day.body.counts).toMatchObject({ present: 1, unrecorded: 2 });
-    const shown = day.body.items.flatMap((item: { bookings: { id: string }[] }) => item.bookings).find((booking: { id: string }) => booking.id === bookings.first.id);
+    const shown = day.body.items
+      .flatMap((item: { bookings: { id: string }[] }) => item.bookings)
+      .find((booking: { id: string }) => booking.id === bookings.first.id);
     expect(shown).toMatchObject({
       attendance: 'present',
       attendanceNote: 'Arrivée en retard',

@@ -85,7 +85,11 @@ const MALFORMED_BODIES: Case[] = [
     request: postRawBooking((context) => JSON.stringify(bookingRequest(context.slotId)), { 'content-type': 'text/plain' }),
     expected: { status: 400, code: 'validation_failed', fields: ['slotId', 'attendee', 'organisation', 'consent'] },
   },
-  { name: 'an empty body', request: postRawBooking(() => ''), expected: { status: 400, code: 'validation_failed', fields: ['slotId', 'attendee', 'organisation', 'consent'] } },
+  {
+    name: 'an empty body',
+    request: postRawBooking(() => ''),
+    expected: { status: 400, code: 'validation_failed', fields: ['slotId', 'attendee', 'organisation', 'consent'] },
+  },
 ];
 
 const WRONG_TYPES: Case[] = [
@@ -167,7 +171,11 @@ function nested(levels: number, inner = '1'): string {
 }
 
 const SIZE_ABUSE: Case[] = [
-  { name: 'a 100 KB message', request: postBooking((context) => bookingWith(context, 'message', 'x'.repeat(100_000))), expected: { status: 413, code: 'payload_too_large' } },
+  {
+    name: 'a 100 KB message',
+    request: postBooking((context) => bookingWith(context, 'message', 'x'.repeat(100_000))),
+    expected: { status: 413, code: 'payload_too_large' },
+  },
   { name: '5,000 nested objects', request: postRawBooking(() => nested(5_000)), expected: { status: 400, code: 'validation_failed' } },
   {
     name: '10,000 nested objects under attendee',
@@ -176,26 +184,44 @@ const SIZE_ABUSE: Case[] = [
   },
   {
     name: '10,000 nested arrays as topics',
-    request: postRawBooking((context) => JSON.stringify(bookingRequest(context.slotId, { topics: '__T__' })).replace('"__T__"', `${'['.repeat(10_000)}${']'.repeat(10_000)}`)),
+    request: postRawBooking((context) =>
+      JSON.stringify(bookingRequest(context.slotId, { topics: '__T__' })).replace('"__T__"', `${'['.repeat(10_000)}${']'.repeat(10_000)}`),
+    ),
     expected: { status: 400, code: 'validation_failed' },
   },
 ];
 
 const PATH_IDS: Case[] = [
-  { name: 'GET /api/bookings/not-a-uuid', request: () => ({ method: 'GET', path: '/api/bookings/not-a-uuid?token=abc' }), expected: { status: 400, code: 'validation_failed', fields: ['id'] } },
-  { name: 'POST /api/bookings/123/cancel', request: () => ({ method: 'POST', path: '/api/bookings/123/cancel?token=abc', body: {} }), expected: { status: 400, code: 'validation_failed', fields: ['id'] } },
+  {
+    name: 'GET /api/bookings/not-a-uuid',
+    request: () => ({ method: 'GET', path: '/api/bookings/not-a-uuid?token=abc' }),
+    expected: { status: 400, code: 'validation_failed', fields: ['id'] },
+  },
+  {
+    name: 'POST /api/bookings/123/cancel',
+    request: () => ({ method: 'POST', path: '/api/bookings/123/cancel?token=abc', body: {} }),
+    expected: { status: 400, code: 'validation_failed', fields: ['id'] },
+  },
   {
     name: 'POST /api/bookings/123/reschedule',
     request: (context) => ({ method: 'POST', path: '/api/bookings/123/reschedule?token=abc', body: { slotId: context.slotId } }),
     expected: { status: 400, code: 'validation_failed', fields: ['id'] },
   },
-  { name: 'GET /api/permanences/xyz', request: () => ({ method: 'GET', path: '/api/permanences/xyz' }), expected: { status: 400, code: 'validation_failed', fields: ['id'] } },
+  {
+    name: 'GET /api/permanences/xyz',
+    request: () => ({ method: 'GET', path: '/api/permanences/xyz' }),
+    expected: { status: 400, code: 'validation_failed', fields: ['id'] },
+  },
   {
     name: "GET /api/permanences/1' OR '1'='1",
     request: () => ({ method: 'GET', path: `/api/permanences/${encodeURIComponent("1' OR '1'='1")}` }),
     expected: { status: 400, code: 'validation_failed', fields: ['id'] },
   },
-  { name: 'PATCH /api/users/xyz (admin)', request: (context) => ({ method: 'PATCH', path: '/api/users/xyz', body: { active: false }, token: context.admin }), expected: { status: 400, code: 'validation_failed', fields: ['id'] } },
+  {
+    name: 'PATCH /api/users/xyz (admin)',
+    request: (context) => ({ method: 'PATCH', path: '/api/users/xyz', body: { active: false }, token: context.admin }),
+    expected: { status: 400, code: 'validation_failed', fields: ['id'] },
+  },
 ];
 
 const DATE_QUERIES: Case[] = [
@@ -222,12 +248,36 @@ const unknownBooking = randomUUID();
 
 const WRONG_TOKENS: Case[] = [
   { name: 'no token', request: () => ({ method: 'GET', path: `/api/bookings/${unknownBooking}` }), expected: { status: 401, code: 'token_required' } },
-  { name: '?token=wrong', request: () => ({ method: 'GET', path: `/api/bookings/${unknownBooking}?token=wrong` }), expected: { status: 404, code: 'booking_not_found' } },
-  { name: 'Bearer wrong', request: () => ({ method: 'GET', path: `/api/bookings/${unknownBooking}`, token: 'wrong' }), expected: { status: 404, code: 'booking_not_found' } },
-  { name: 'a 10 KB ?token=', request: () => ({ method: 'GET', path: `/api/bookings/${unknownBooking}?token=${'t'.repeat(10_240)}` }), expected: { status: 404, code: 'booking_not_found' } },
-  { name: 'a 10 KB bearer token', request: () => ({ method: 'GET', path: `/api/bookings/${unknownBooking}`, token: 't'.repeat(10_240) }), expected: { status: 404, code: 'booking_not_found' } },
-  { name: 'cancel with ?token=wrong', request: () => ({ method: 'POST', path: `/api/bookings/${unknownBooking}/cancel?token=wrong`, body: {} }), expected: { status: 404, code: 'booking_not_found' } },
-  { name: 'a garbage JWT on a booking', request: () => ({ method: 'GET', path: `/api/bookings/${unknownBooking}`, token: 'a.b.c' }), expected: { status: 401, code: 'unauthenticated' } },
+  {
+    name: '?token=wrong',
+    request: () => ({ method: 'GET', path: `/api/bookings/${unknownBooking}?token=wrong` }),
+    expected: { status: 404, code: 'booking_not_found' },
+  },
+  {
+    name: 'Bearer wrong',
+    request: () => ({ method: 'GET', path: `/api/bookings/${unknownBooking}`, token: 'wrong' }),
+    expected: { status: 404, code: 'booking_not_found' },
+  },
+  {
+    name: 'a 10 KB ?token=',
+    request: () => ({ method: 'GET', path: `/api/bookings/${unknownBooking}?token=${'t'.repeat(10_240)}` }),
+    expected: { status: 404, code: 'booking_not_found' },
+  },
+  {
+    name: 'a 10 KB bearer token',
+    request: () => ({ method: 'GET', path: `/api/bookings/${unknownBooking}`, token: 't'.repeat(10_240) }),
+    expected: { status: 404, code: 'booking_not_found' },
+  },
+  {
+    name: 'cancel with ?token=wrong',
+    request: () => ({ method: 'POST', path: `/api/bookings/${unknownBooking}/cancel?token=wrong`, body: {} }),
+    expected: { status: 404, code: 'booking_not_found' },
+  },
+  {
+    name: 'a garbage JWT on a booking',
+    request: () => ({ method: 'GET', path: `/api/bookings/${unknownBooking}`, token: 'a.b.c' }),
+    expected: { status: 401, code: 'unauthenticated' },
+  },
   ...[
     ['GET', '/api/auth/me'],
     ['GET', '/api/users'],
@@ -246,7 +296,13 @@ function workshopCase(field: string, value: unknown, label = JSON.stringify(valu
   return {
     name: `workshop ${field} = ${label}`,
     request: (context) => {
-      const body: Record<string, unknown> = { title: 'Atelier', startsAt: '2027-03-18T09:00:00+01:00', endsAt: '2027-03-18T12:30:00+01:00', location: 'Saint-Étienne', capacity: 20 };
+      const body: Record<string, unknown> = {
+        title: 'Atelier',
+        startsAt: '2027-03-18T09:00:00+01:00',
+        endsAt: '2027-03-18T12:30:00+01:00',
+        location: 'Saint-Étienne',
+        capacity: 20,
+      };
       if (value === undefined) delete body[field];
       else body[field] = value;
       return { method: 'POST', path: '/api/workshops', body, token: context.admin };
@@ -276,9 +332,21 @@ const WORKSHOP_INPUTS: Case[] = [
     request: postBooking((context) => ({ ...bookingRequest(context.slotId), workshopId: randomUUID() })),
     expected: { status: 400, code: 'validation_failed', fields: ['slotId', 'workshopId'] },
   },
-  { name: 'GET /api/workshops?from=2027-02-30', request: () => ({ method: 'GET', path: '/api/workshops?from=2027-02-30' }), expected: { status: 400, code: 'validation_failed', fields: ['from'] } },
-  { name: 'PATCH /api/workshops/abc', request: (context) => ({ method: 'PATCH', path: '/api/workshops/abc', body: { capacity: 5 }, token: context.admin }), expected: { status: 400, code: 'validation_failed' } },
-  { name: 'a workshop created without a token', request: () => ({ method: 'POST', path: '/api/workshops', body: {} }), expected: { status: 401, code: 'unauthenticated' } },
+  {
+    name: 'GET /api/workshops?from=2027-02-30',
+    request: () => ({ method: 'GET', path: '/api/workshops?from=2027-02-30' }),
+    expected: { status: 400, code: 'validation_failed', fields: ['from'] },
+  },
+  {
+    name: 'PATCH /api/workshops/abc',
+    request: (context) => ({ method: 'PATCH', path: '/api/workshops/abc', body: { capacity: 5 }, token: context.admin }),
+    expected: { status: 400, code: 'validation_failed' },
+  },
+  {
+    name: 'a workshop created without a token',
+    request: () => ({ method: 'POST', path: '/api/workshops', body: {} }),
+    expected: { status: 401, code: 'unauthenticated' },
+  },
 ];
 
 const HEADER_ABUSE: Case[] = [
@@ -382,7 +450,13 @@ describe('bad input', () => {
     }
     expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     expect(response.body).toEqual(
-      expect.objectContaining({ type: expect.any(String), title: expect.any(String), status: response.status, detail: expect.any(String), code: expected.code ?? expect.any(String) }),
+      expect.objectContaining({
+        type: expect.any(String),
+        title: expect.any(String),
+        status: response.status,
+        detail: expect.any(String),
+        code: expected.code ?? expect.any(String),
+      }),
     );
     expect(response.text).not.toMatch(LEAK);
     if (expected.fields) {
@@ -467,7 +541,12 @@ describe('bad input', () => {
 
   it('answers a 4xx, not a 500, to NUL in a staff account name', async () => {
     const before = await counts();
-    const response = await send({ method: 'POST', path: '/api/users', token: context.admin, body: { email: `nul.${randomUUID()}@cress.test`, name: 'Nul\u0000Name', role: 'viewer', password: 'long-enough-password' } });
+    const response = await send({
+      method: 'POST',
+      path: '/api/users',
+      token: context.admin,
+      body: { email: `nul.${randomUUID()}@cress.test`, name: 'Nul\u0000Name', role: 'viewer', password: 'long-enough-password' },
+    });
     expectProblem(response, { status: 400, code: 'validation_failed', fields: ['name'] });
     expect(await counts()).toEqual(before);
   });
@@ -480,13 +559,25 @@ describe('bad input', () => {
     expect((await api.get(`/api/bookings/${a.body.id}?token=${a.body.manageToken}`)).status).toBe(200);
     expect((await api.get(`/api/bookings/${a.body.id}`, a.body.manageToken)).status).toBe(200);
 
-    const byQuery = await expectRejected({ method: 'GET', path: `/api/bookings/${a.body.id}?token=${b.body.manageToken}` }, { status: 404, code: 'booking_not_found' });
-    const byHeader = await expectRejected({ method: 'GET', path: `/api/bookings/${a.body.id}`, token: b.body.manageToken }, { status: 404, code: 'booking_not_found' });
-    const unknown = await expectRejected({ method: 'GET', path: `/api/bookings/${randomUUID()}?token=${b.body.manageToken}` }, { status: 404, code: 'booking_not_found' });
+    const byQuery = await expectRejected(
+      { method: 'GET', path: `/api/bookings/${a.body.id}?token=${b.body.manageToken}` },
+      { status: 404, code: 'booking_not_found' },
+    );
+    const byHeader = await expectRejected(
+      { method: 'GET', path: `/api/bookings/${a.body.id}`, token: b.body.manageToken },
+      { status: 404, code: 'booking_not_found' },
+    );
+    const unknown = await expectRejected(
+      { method: 'GET', path: `/api/bookings/${randomUUID()}?token=${b.body.manageToken}` },
+      { status: 404, code: 'booking_not_found' },
+    );
     // A wrong token and an unknown booking are indistinguishable.
     expect(byQuery.body).toEqual(unknown.body);
     expect(byHeader.body).toEqual(unknown.body);
-    await expectRejected({ method: 'POST', path: `/api/bookings/${a.body.id}/cancel?token=${b.body.manageToken}`, body: {} }, { status: 404, code: 'booking_not_found' });
+    await expectRejected(
+      { method: 'POST', path: `/api/bookings/${a.body.id}/cancel?token=${b.body.manageToken}`, body: {} },
+      { status: 404, code: 'booking_not_found' },
+    );
     const [row] = await app.dataSource.query(`SELECT status FROM bookings WHERE id = $1`, [a.body.id]);
     expect(row.status).toBe('confirmed');
   });
@@ -504,7 +595,9 @@ describe('bad input', () => {
     const before = await counts();
     const body = JSON.stringify(bookingRequest(await freeSlot()));
     const declared = body.length - 20;
-    const head = ['POST /api/bookings HTTP/1.1', 'Host: localhost', 'Content-Type: application/json', `Content-Length: ${declared}`, 'Connection: close'].join('\r\n');
+    const head = ['POST /api/bookings HTTP/1.1', 'Host: localhost', 'Content-Type: application/json', `Content-Length: ${declared}`, 'Connection: close'].join(
+      '\r\n',
+    );
     const response = await rawRequest(app.baseUrl, head, body.slice(0, declared), body.slice(declared));
     expectProblem(response, { status: 400, code: 'malformed_json' });
     expect(await counts()).toEqual(before);

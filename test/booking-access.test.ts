@@ -21,7 +21,11 @@ describe('who reaches a booking, and what may be kept of the answers', () => {
     app = await startTestApp({ now: '2026-11-27T10:00:00Z' });
     api = client(app.baseUrl);
     admin = await adminToken(api);
-    const [a, b, v] = [await createStaff(api, admin, 'advisor', 'Alice Conseil'), await createStaff(api, admin, 'advisor', 'Bruno Conseil'), await createStaff(api, admin, 'viewer', 'Métropole')];
+    const [a, b, v] = [
+      await createStaff(api, admin, 'advisor', 'Alice Conseil'),
+      await createStaff(api, admin, 'advisor', 'Bruno Conseil'),
+      await createStaff(api, admin, 'viewer', 'Métropole'),
+    ];
     alice = await login(api, a.email, a.password);
     viewer = await login(api, v.email, v.password);
     const [december] = await listSessions(api, '2026-12-31', '2026-12-31');
@@ -65,7 +69,9 @@ describe('who reaches a booking, and what may be kept of the answers', () => {
       const cancel = await api.post(`/api/bookings/${bookings.bruno.id}/cancel`, { reason: 'Essai' }, alice);
       expect([cancel.status, cancel.body.code]).toEqual([403, 'forbidden']);
       expect(await status(bookings.bruno.id)).toBe('confirmed');
-      const [messages] = await app.dataSource.query(`SELECT count(*)::int AS n FROM outbox_messages WHERE booking_id = $1 AND kind = 'booking_cancelled'`, [bookings.bruno.id]);
+      const [messages] = await app.dataSource.query(`SELECT count(*)::int AS n FROM outbox_messages WHERE booking_id = $1 AND kind = 'booking_cancelled'`, [
+        bookings.bruno.id,
+      ]);
       expect(messages.n).toBe(0);
     });
 

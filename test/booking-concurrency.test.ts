@@ -33,15 +33,16 @@ describe('booking under concurrent requests on PostgreSQL', () => {
 
   it('gives the last seat to exactly one of 50 parallel bookings across two instances; the others get 409 slot_full', async () => {
     const slotId = session.slots[0].id;
-    const responses = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => (i % 2 === 0 ? api : other).post('/api/bookings', bookingRequest(slotId))),
-    );
+    const responses = await Promise.all(Array.from({ length: 50 }, (_, i) => (i % 2 === 0 ? api : other).post('/api/bookings', bookingRequest(slotId))));
     const statuses = responses.map((response) => response.status);
     expect(statuses.filter((status) => status === 201)).toHaveLength(1);
     expect(statuses.filter((status) => status === 409)).toHaveLength(49);
     expect(responses.filter((response) => response.status === 409).every((response) => response.body.code === 'slot_full')).toBe(true);
     expect(await seats(slotId)).toEqual({ booked: 1, confirmed: 1 });
-    const outbox = await first.dataSource.query(`SELECT count(*)::int AS n FROM outbox_messages o JOIN bookings b ON b.id = o.booking_id WHERE b.slot_id = $1`, [slotId]);
+    const outbox = await first.dataSource.query(
+      `SELECT count(*)::int AS n FROM outbox_messages o JOIN bookings b ON b.id = o.booking_id WHERE b.slot_id = $1`,
+      [slotId],
+    );
     expect(outbox[0].n).toBe(1);
   });
 
@@ -100,7 +101,9 @@ describe('booking under concurrent requests on PostgreSQL', () => {
     expect(state).toEqual({ confirmed: 0, booked: 0, bookable: 0 });
     // Whoever got a 201 before the cancellation is to be told it was cancelled.
     const booked = bookings.filter((response) => response.status === 201).map((response) => response.body.id);
-    const told = await first.dataSource.query(`SELECT booking_id FROM outbox_messages WHERE kind = 'session_cancelled' AND booking_id = ANY($1::uuid[])`, [booked]);
+    const told = await first.dataSource.query(`SELECT booking_id FROM outbox_messages WHERE kind = 'session_cancelled' AND booking_id = ANY($1::uuid[])`, [
+      booked,
+    ]);
     expect(told).toHaveLength(booked.length);
   });
 

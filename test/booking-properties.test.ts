@@ -148,7 +148,11 @@ class Model {
       case 'register':
         return { kind: 'register', workshopId: this.workshops[op.workshop % this.workshops.length].id, email: this.email(op.who) };
       case 'cancel': {
-        const booking = pick(this.bookings.filter((b) => b.status !== 'cancelled'), this.bookings, op.booking);
+        const booking = pick(
+          this.bookings.filter((b) => b.status !== 'cancelled'),
+          this.bookings,
+          op.booking,
+        );
         return booking && { kind: 'cancel', bookingId: booking.id };
       }
       case 'reschedule': {
@@ -201,7 +205,14 @@ class Model {
         const workshop = this.workshop(c.workshopId);
         if (workshop.cancelled) return fail(422, 'workshop_cancelled');
         if (this.bookings.some((b) => b.workshopId === workshop.id && b.status !== 'cancelled' && same(b.email, c.email))) return fail(409, 'already_booked');
-        const booking: BookingModel = { id: actual.id ?? '?', token: actual.token ?? '?', email: c.email, slotId: null, workshopId: workshop.id, status: 'confirmed' };
+        const booking: BookingModel = {
+          id: actual.id ?? '?',
+          token: actual.token ?? '?',
+          email: c.email,
+          slotId: null,
+          workshopId: workshop.id,
+          status: 'confirmed',
+        };
         if (this.confirmedInWorkshop(workshop.id).length >= workshop.capacity) {
           booking.status = 'waitlisted';
           workshop.waitlist.push(booking.id);
@@ -370,24 +381,38 @@ async function databaseProblems(app: TestApp, model: Model): Promise<string[]> {
     if (row.booked > row.capacity) problems.push(`${label}: booked ${row.booked} > capacity ${row.capacity}`);
     if (row.booked !== confirmed) problems.push(`${label}: booked = ${row.booked}, the model has ${confirmed}`);
     if (row.capacity !== expected.capacity) problems.push(`${label}: capacity ${row.capacity}, expected ${expected.capacity}`);
-    if (model.sessionCancelled(expected.id) && (row.bookable || row.booked !== 0)) problems.push(`${label}: its session is cancelled but bookable=${row.bookable}, booked=${row.booked}`);
+    if (model.sessionCancelled(expected.id) && (row.bookable || row.booked !== 0))
+      problems.push(`${label}: its session is cancelled but bookable=${row.bookable}, booked=${row.booked}`);
   }
-  const workshops: Array<{ id: string; capacity: number; confirmed: number; waitlisted: number; status: string; confirmedRows: number; waitlistedRows: number }> =
-    await app.dataSource.query(
-      `SELECT w.id, w.capacity, w.confirmed, w.waitlisted, w.status,
+  const workshops: Array<{
+    id: string;
+    capacity: number;
+    confirmed: number;
+    waitlisted: number;
+    status: string;
+    confirmedRows: number;
+    waitlistedRows: number;
+  }> = await app.dataSource.query(
+    `SELECT w.id, w.capacity, w.confirmed, w.waitlisted, w.status,
               (SELECT count(*)::int FROM bookings b WHERE b.workshop_id = w.id AND b.status = 'confirmed') AS "confirmedRows",
               (SELECT count(*)::int FROM bookings b WHERE b.workshop_id = w.id AND b.status = 'waitlisted') AS "waitlistedRows"
        FROM workshops w WHERE w.id = ANY($1::uuid[])`,
-      [model.workshops.map((w) => w.id)],
-    );
+    [model.workshops.map((w) => w.id)],
+  );
   for (const [index, expected] of model.workshops.entries()) {
     const row = workshops.find((w) => w.id === expected.id)!;
     const label = `workshop ${index}`;
     if (row.confirmed !== row.confirmedRows) problems.push(`${label}: confirmed = ${row.confirmed} but ${row.confirmedRows} confirmed bookings`);
     if (row.waitlisted !== row.waitlistedRows) problems.push(`${label}: waitlisted = ${row.waitlisted} but ${row.waitlistedRows} waitlisted bookings`);
     if (row.confirmed > row.capacity) problems.push(`${label}: confirmed ${row.confirmed} > capacity ${row.capacity}`);
-    if (row.waitlistedRows > 0 && row.confirmedRows < row.capacity) problems.push(`${label}: ${row.waitlistedRows} waiting with ${row.capacity - row.confirmedRows} seat(s) free`);
-    const modelled = { capacity: expected.capacity, confirmed: model.confirmedInWorkshop(expected.id).length, waitlisted: expected.waitlist.length, status: expected.cancelled ? 'cancelled' : 'scheduled' };
+    if (row.waitlistedRows > 0 && row.confirmedRows < row.capacity)
+      problems.push(`${label}: ${row.waitlistedRows} waiting with ${row.capacity - row.confirmedRows} seat(s) free`);
+    const modelled = {
+      capacity: expected.capacity,
+      confirmed: model.confirmedInWorkshop(expected.id).length,
+      waitlisted: expected.waitlist.length,
+      status: expected.cancelled ? 'cancelled' : 'scheduled',
+    };
     const actual = { capacity: row.capacity, confirmed: row.confirmed, waitlisted: row.waitlisted, status: row.status };
     if (JSON.stringify(actual) !== JSON.stringify(modelled)) problems.push(`${label}: ${JSON.stringify(actual)}, the model has ${JSON.stringify(modelled)}`);
   }
@@ -406,7 +431,10 @@ async function databaseProblems(app: TestApp, model: Model): Promise<string[]> {
   for (const row of bookings) if (!model.bookings.some((b) => b.id === row.id)) problems.push(`booking ${row.id} (${row.status}) is not in the model`);
   for (const [index, w] of model.workshops.entries()) {
     const line = bookings.filter((b) => b.workshopId === w.id && b.status === 'waitlisted').map((b) => b.id);
-    if (JSON.stringify(line) !== JSON.stringify(w.waitlist)) problems.push(`workshop ${index}: waitlist ${line.map((id) => id.slice(0, 8)).join(',')}, the model has ${w.waitlist.map((id) => id.slice(0, 8)).join(',')}`);
+    if (JSON.stringify(line) !== JSON.stringify(w.waitlist))
+      problems.push(
+        `workshop ${index}: waitlist ${line.map((id) => id.slice(0, 8)).join(',')}, the model has ${w.waitlist.map((id) => id.slice(0, 8)).join(',')}`,
+      );
   }
   return problems;
 }
@@ -421,20 +449,30 @@ async function apiProblems(real: Real, model: Model, touched: Iterable<string>):
       const confirmed = model.confirmedInWorkshop(w.id).length;
       const expected = { capacity: w.capacity, available: w.cancelled ? 0 : w.capacity - confirmed, waitlisted: w.waitlist.length };
       const actual = { capacity: listed.body.capacity, available: listed.body.available, waitlisted: listed.body.waitlisted };
-      if (JSON.stringify(actual) !== JSON.stringify(expected)) problems.push(`GET workshop ${index}: ${JSON.stringify(actual)}, expected ${JSON.stringify(expected)}`);
+      if (JSON.stringify(actual) !== JSON.stringify(expected))
+        problems.push(`GET workshop ${index}: ${JSON.stringify(actual)}, expected ${JSON.stringify(expected)}`);
       const waiting = (registrations.body as Array<{ id: string; status: string; waitlistPosition: number | null }>).filter((r) => r.status === 'waitlisted');
       const positions = waiting.map((r) => `${r.id.slice(0, 8)}@${r.waitlistPosition}`);
       const wanted = w.waitlist.map((id, i) => `${id.slice(0, 8)}@${i + 1}`);
-      if (JSON.stringify(positions) !== JSON.stringify(wanted)) problems.push(`registrations of workshop ${index}: ${positions.join(',')}, expected ${wanted.join(',')}`);
-      const seated = (registrations.body as Array<{ id: string; status: string }>).filter((r) => r.status === 'confirmed').map((r) => r.id).sort();
-      const wantedSeated = model.confirmedInWorkshop(w.id).map((b) => b.id).sort();
-      if (JSON.stringify(seated) !== JSON.stringify(wantedSeated)) problems.push(`registrations of workshop ${index}: confirmed ${seated.length}, expected ${wantedSeated.length}`);
+      if (JSON.stringify(positions) !== JSON.stringify(wanted))
+        problems.push(`registrations of workshop ${index}: ${positions.join(',')}, expected ${wanted.join(',')}`);
+      const seated = (registrations.body as Array<{ id: string; status: string }>)
+        .filter((r) => r.status === 'confirmed')
+        .map((r) => r.id)
+        .sort();
+      const wantedSeated = model
+        .confirmedInWorkshop(w.id)
+        .map((b) => b.id)
+        .sort();
+      if (JSON.stringify(seated) !== JSON.stringify(wantedSeated))
+        problems.push(`registrations of workshop ${index}: confirmed ${seated.length}, expected ${wantedSeated.length}`);
     }),
     ...model.sessions.map(async (session, index) => {
       const listed = await api.get(`/api/permanences/${session.id}`);
       for (const slot of listed.body.slots as Array<{ id: string; available: number; capacity: number }>) {
         const expected = session.cancelled ? 0 : model.slot(slot.id).capacity - model.confirmedOnSlot(slot.id).length;
-        if (slot.available !== expected) problems.push(`session ${index}: slot ${model.slots.findIndex((s) => s.id === slot.id)} shows ${slot.available} available, expected ${expected}`);
+        if (slot.available !== expected)
+          problems.push(`session ${index}: slot ${model.slots.findIndex((s) => s.id === slot.id)} shows ${slot.available} available, expected ${expected}`);
       }
     }),
     ...[...new Set(touched)].map(async (id) => {
@@ -442,7 +480,8 @@ async function apiProblems(real: Real, model: Model, touched: Iterable<string>):
       const response = await api.get(`/api/bookings/${id}`, booking.token);
       const expected = { status: booking.status, slotId: booking.slotId, position: model.position(booking) ?? null };
       const actual = { status: response.body.status, slotId: response.body.slotId, position: response.body.waitlistPosition ?? null };
-      if (JSON.stringify(actual) !== JSON.stringify(expected)) problems.push(`GET booking ${id.slice(0, 8)}: ${JSON.stringify(actual)}, expected ${JSON.stringify(expected)}`);
+      if (JSON.stringify(actual) !== JSON.stringify(expected))
+        problems.push(`GET booking ${id.slice(0, 8)}: ${JSON.stringify(actual)}, expected ${JSON.stringify(expected)}`);
     }),
   ]);
   return problems;
@@ -483,7 +522,8 @@ class Step implements fc.AsyncCommand<Model, Real> {
     const actual = observe(c, response);
     const before = snapshot(model);
     const expected = model.apply(c, newBookingOf(c, response));
-    if (!sameOutcome(actual, expected)) throw new Error(`${context}: answered ${outcomeText(actual)}, the model says ${outcomeText(expected)} (${response.text.slice(0, 300)})`);
+    if (!sameOutcome(actual, expected))
+      throw new Error(`${context}: answered ${outcomeText(actual)}, the model says ${outcomeText(expected)} (${response.text.slice(0, 300)})`);
     const touched = changed(before, model);
     if (c.kind === 'cancel' || c.kind === 'reschedule') touched.push(c.bookingId);
     await expectInvariants(real, model, touched, context);
@@ -537,7 +577,9 @@ class Rush implements fc.AsyncCommand<Model, Real> {
       await expectInvariants(real, model, touched, context);
       return;
     }
-    throw new Error(`${context}: answers ${actual.map(outcomeText).join(', ')} fit no order of the commands${tried.length ? ` with the database (${tried.join(' | ')})` : ''}`);
+    throw new Error(
+      `${context}: answers ${actual.map(outcomeText).join(', ')} fit no order of the commands${tried.length ? ` with the database (${tried.join(' | ')})` : ''}`,
+    );
   }
 
   toString(): string {
@@ -560,13 +602,10 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('cancelSession' as const), session: fc.nat(1) }) },
 );
 
-const commandsArb = fc.commands(
-  [
-    opArb.map((op) => new Step(op)),
-    fc.array(opArb, { minLength: 2, maxLength: 4 }).map((ops) => new Rush(ops)),
-  ],
-  { maxCommands: 15, size: 'max' },
-);
+const commandsArb = fc.commands([opArb.map((op) => new Step(op)), fc.array(opArb, { minLength: 2, maxLength: 4 }).map((ops) => new Rush(ops))], {
+  maxCommands: 15,
+  size: 'max',
+});
 
 describe('the booking engine against a model (property-based)', () => {
   let real: Real;
@@ -586,7 +625,11 @@ describe('the booking engine against a model (property-based)', () => {
     const date = new Date(Date.UTC(2027, 0, 4 + (run % 300))).toISOString().slice(0, 10);
     const sessions = await Promise.all(
       [0, 1].map(async (i) => {
-        const response = await api.post('/api/permanences', { date, startTime: i === 0 ? '09:00' : '14:00', endTime: i === 0 ? '10:00' : '15:00', slotMinutes: 30 }, admin);
+        const response = await api.post(
+          '/api/permanences',
+          { date, startTime: i === 0 ? '09:00' : '14:00', endTime: i === 0 ? '10:00' : '15:00', slotMinutes: 30 },
+          admin,
+        );
         if (response.status !== 201) throw new Error(`session creation failed: ${response.status} ${response.text}`);
         return response.body as { id: string; slots: Array<{ id: string }> };
       }),
@@ -618,7 +661,12 @@ describe('the booking engine against a model (property-based)', () => {
           const model = await freshModel(slotCapacities, workshopCapacities);
           await fc.asyncModelRun(() => Promise.resolve({ model, real }), commands);
           // At the end, every booking of the run as its holder sees it.
-          await expectInvariants(real, model, model.bookings.map((b) => b.id), 'the last command');
+          await expectInvariants(
+            real,
+            model,
+            model.bookings.map((b) => b.id),
+            'the last command',
+          );
         },
       ),
       // Shrinking a failure replays whole runs over HTTP: it is cut short after 70 s, keeping the

@@ -112,7 +112,10 @@ describe('booking a permanence slot', () => {
     });
 
     it('reads the booking with ?token= or a Bearer token, never returning the token', async () => {
-      for (const response of [await api.get(`/api/bookings/${booking.id}?token=${booking.manageToken}`), await api.get(`/api/bookings/${booking.id}`, booking.manageToken)]) {
+      for (const response of [
+        await api.get(`/api/bookings/${booking.id}?token=${booking.manageToken}`),
+        await api.get(`/api/bookings/${booking.id}`, booking.manageToken),
+      ]) {
         expect(response.status).toBe(200);
         expect(response.body).toMatchObject({ id: booking.id, status: 'confirmed', slotId: later.slots[0].id });
         expect(response.text).not.toContain(booking.manageToken);
@@ -169,7 +172,9 @@ describe('booking a permanence slot', () => {
       expect(second.body).toEqual(first.body);
       const [listed] = await listSessions(api, later.date, later.date);
       expect(listed.slots.map((slot) => slot.available)).toEqual([1, 1, 0, 1]);
-      const cancels = await app.dataSource.query(`SELECT count(*)::int AS n FROM outbox_messages WHERE booking_id = $1 AND kind = 'booking_cancelled'`, [booking.id]);
+      const cancels = await app.dataSource.query(`SELECT count(*)::int AS n FROM outbox_messages WHERE booking_id = $1 AND kind = 'booking_cancelled'`, [
+        booking.id,
+      ]);
       expect(cancels[0].n).toBe(1);
     });
 

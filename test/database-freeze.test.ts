@@ -62,11 +62,18 @@ describe('PostgreSQL not answering under the service', () => {
         // Without bounds the requests wait for as long as the cut lasts: give up on them well before the test's timeout.
         signal: AbortSignal.timeout(30_000),
       }).then(
-        async (response) => ({ status: response.status, type: response.headers.get('content-type'), code: ((await response.json()) as { code: string }).code, after: Date.now() - started }),
+        async (response) => ({
+          status: response.status,
+          type: response.headers.get('content-type'),
+          code: ((await response.json()) as { code: string }).code,
+          after: Date.now() - started,
+        }),
         () => ({ status: 'no answer', type: null, code: null, after: Date.now() - started }),
       );
     const answers = await Promise.all([
-      ...Array.from({ length: 8 }, (_, i) => ask('/api/bookings', bookingRequest(session.slots[i % 3].id, { attendee: { name: `Gel ${i}`, email: `gel${i}@asso.test` } }))),
+      ...Array.from({ length: 8 }, (_, i) =>
+        ask('/api/bookings', bookingRequest(session.slots[i % 3].id, { attendee: { name: `Gel ${i}`, email: `gel${i}@asso.test` } })),
+      ),
       ask('/health'),
     ]);
     for (const answer of answers) {
@@ -96,7 +103,10 @@ describe('PostgreSQL not answering under the service', () => {
 
   it('sends an e-mail once when the database blips right after SMTP accepted it, and records it as sent', async () => {
     const [, session] = await listSessions(client(direct.baseUrl));
-    const booked = await client(direct.baseUrl).post('/api/bookings', bookingRequest(session.slots[0].id, { attendee: { name: 'Coupure', email: 'blip@asso.test' } }));
+    const booked = await client(direct.baseUrl).post(
+      '/api/bookings',
+      bookingRequest(session.slots[0].id, { attendee: { name: 'Coupure', email: 'blip@asso.test' } }),
+    );
     expect(booked.status).toBe(201);
     // The earlier test's messages are not this test's concern.
     await direct.dataSource.query(`UPDATE outbox_messages SET status = 'sent', sent_at = now() WHERE status = 'pending' AND recipient <> 'blip@asso.test'`);

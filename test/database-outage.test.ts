@@ -119,7 +119,9 @@ describe('PostgreSQL going away under the service', () => {
     expect([withoutKey.status, withoutKey.body.code, withoutKey.body.manageToken]).toEqual([409, 'already_booked', undefined]);
     const again = await direct.dataSource.query(`SELECT count(*)::int AS n FROM bookings WHERE attendee_email = 'apres-commit@asso.test'`);
     expect(again[0].n).toBe(1);
-    const confirmations = await direct.dataSource.query(`SELECT count(*)::int AS n FROM outbox_messages WHERE booking_id = $1 AND kind = 'booking_confirmed'`, [stored[0].id]);
+    const confirmations = await direct.dataSource.query(`SELECT count(*)::int AS n FROM outbox_messages WHERE booking_id = $1 AND kind = 'booking_confirmed'`, [
+      stored[0].id,
+    ]);
     expect(confirmations[0].n).toBe(1);
   });
 });

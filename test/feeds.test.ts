@@ -8,7 +8,11 @@ import { client, Client } from './support/http';
 import { startTestApp, TestApp } from './support/test-app';
 
 /** A GET with exactly these headers (no Accept unless given), as a calendar client sends it; the body's bytes as they came. */
-function rawBytes(url: string, headers: Record<string, string> = {}, method = 'GET'): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; bytes: Buffer }> {
+function rawBytes(
+  url: string,
+  headers: Record<string, string> = {},
+  method = 'GET',
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; bytes: Buffer }> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(url, { method, headers }, (res) => {
       const chunks: Buffer[] = [];
@@ -60,7 +64,10 @@ describe('calendar feeds', () => {
   describe('GET /calendar/public.ics', () => {
     it('lists every session and workshop as a subscribable feed with no personal data', async () => {
       const [december] = await listSessions(api, '2026-12-31', '2026-12-31');
-      await api.post('/api/bookings', bookingRequest(december.slots[0].id, { attendee: { name: 'Zoé Secrète', email: 'zoe.secrete@asso.test', phone: '06 12 34 56 78' } }));
+      await api.post(
+        '/api/bookings',
+        bookingRequest(december.slots[0].id, { attendee: { name: 'Zoé Secrète', email: 'zoe.secrete@asso.test', phone: '06 12 34 56 78' } }),
+      );
       const workshop = await createWorkshop(api, admin, { capacity: 5 });
       await api.post('/api/bookings', registrationRequest(workshop.id, { attendee: { name: 'Yann Privé', email: 'yann.prive@asso.test' } }));
       const response = await rawGet(`${app.baseUrl}/calendar/public.ics`);
@@ -76,7 +83,13 @@ describe('calendar feeds', () => {
       expect(calendar.getAllSubcomponents('vtimezone').map((zone) => zone.getFirstPropertyValue('tzid'))).toEqual(['Europe/Paris']);
       const sessions = events.filter((event) => event.uid.startsWith('permanence-'));
       expect(sessions).toHaveLength(12);
-      expect(sessions[0]).toMatchObject({ uid: `permanence-${december.id}@rendez-vous-ess`, tzid: 'Europe/Paris', localStart: '2026-12-31T09:00:00', status: 'CONFIRMED', summary: 'Permanence de la CRESS Bretagne' });
+      expect(sessions[0]).toMatchObject({
+        uid: `permanence-${december.id}@rendez-vous-ess`,
+        tzid: 'Europe/Paris',
+        localStart: '2026-12-31T09:00:00',
+        status: 'CONFIRMED',
+        summary: 'Permanence de la CRESS Bretagne',
+      });
       const listed = events.find((event) => event.uid === `workshop-${workshop.id}@rendez-vous-ess`)!;
       expect(listed.description).toContain('Places restantes : 4 sur 5.');
       expect(listed.description).toContain(`Inscription : https://rdv.cress.test/reserver/atelier/${workshop.id}`);
@@ -103,7 +116,10 @@ describe('calendar feeds', () => {
       const [january] = await listSessions(api, '2027-01-01', '2027-01-31');
       await api.post(`/api/permanences/${january.id}/cancel`, { reason: 'Fermeture exceptionnelle' }, admin);
       const { events } = parse((await rawGet(`${app.baseUrl}/calendar/public.ics`)).body);
-      expect(events.find((event) => event.uid === `permanence-${january.id}@rendez-vous-ess`)).toMatchObject({ status: 'CANCELLED', description: expect.stringContaining('Fermeture exceptionnelle') });
+      expect(events.find((event) => event.uid === `permanence-${january.id}@rendez-vous-ess`)).toMatchObject({
+        status: 'CANCELLED',
+        description: expect.stringContaining('Fermeture exceptionnelle'),
+      });
     });
 
     it('is byte-identical while nothing changes, and answers 304 to If-None-Match and If-Modified-Since', async () => {
@@ -167,7 +183,14 @@ describe('calendar feeds', () => {
       const token = await login(api, advisor.email, advisor.password);
       const [february] = await listSessions(api, '2027-02-01', '2027-02-28');
       const staffed = await api.put(`/api/permanences/${february.id}/advisors`, { advisorIds: [advisor.id] }, admin);
-      await api.post('/api/bookings', bookingRequest(staffed.body.slots[1].id, { attendee: { name: 'Bérénice', email: 'b@scic.test', phone: '07 00 00 00 01' }, organisation: { name: 'SCIC du Pilat' }, topics: ['legal_status'] }));
+      await api.post(
+        '/api/bookings',
+        bookingRequest(staffed.body.slots[1].id, {
+          attendee: { name: 'Bérénice', email: 'b@scic.test', phone: '07 00 00 00 01' },
+          organisation: { name: 'SCIC du Pilat' },
+          topics: ['legal_status'],
+        }),
+      );
       const link = await api.get('/api/auth/me/feed', token);
       expect(link.body.url).toMatch(/^https:\/\/rdv\.cress\.test\/calendar\/advisors\/[A-Za-z0-9_-]{43}\.ics$/);
       expect(link.body.webcalUrl).toBe(link.body.url.replace('https:', 'webcal:'));
@@ -222,7 +245,13 @@ describe('calendar feeds', () => {
       expect(eventStamps(file.body)).toEqual([utcStampOf(`${booking.id}@rendez-vous-ess`, updatedAt)]);
       expect(file.body).not.toMatch(/^TIMEZONE-ID:/m);
       expect(parsed.events).toEqual([
-        expect.objectContaining({ uid: `${booking.id}@rendez-vous-ess`, sequence: 0, status: 'CONFIRMED', localStart: '2027-03-25T09:00:00', summary: 'Permanence de la CRESS Bretagne' }),
+        expect.objectContaining({
+          uid: `${booking.id}@rendez-vous-ess`,
+          sequence: 0,
+          status: 'CONFIRMED',
+          localStart: '2027-03-25T09:00:00',
+          summary: 'Permanence de la CRESS Bretagne',
+        }),
       ]);
       await api.post(`/api/bookings/${booking.id}/cancel`, {}, booking.manageToken);
       const cancelled = parse((await rawGet(`${app.baseUrl}/api/bookings/${booking.id}/invite.ics?token=${booking.manageToken}`)).body);

@@ -257,17 +257,47 @@ const HUGE: Case[] = [
     request: (context) => rawBooking(bookingOfSize(context, 65_536)),
     expected: { problem: 400, code: 'validation_failed', fields: ['message'] },
   },
-  { name: 'a JSON booking of 65,537 bytes', request: (context) => rawBooking(bookingOfSize(context, 65_537)), expected: { problem: 413, code: 'payload_too_large' } },
-  { name: 'a 1 MB attendee.name', request: (context) => api('POST', '/api/bookings', bookingWith(context, 'attendee.name', 'x'.repeat(1_000_000))), expected: { problem: 413, code: 'payload_too_large' } },
-  { name: 'a 1 MB password on login', request: () => api('POST', '/api/auth/login', { email: 'admin@cress.test', password: 'x'.repeat(1_000_000) }), expected: { problem: 413, code: 'payload_too_large' } },
+  {
+    name: 'a JSON booking of 65,537 bytes',
+    request: (context) => rawBooking(bookingOfSize(context, 65_537)),
+    expected: { problem: 413, code: 'payload_too_large' },
+  },
+  {
+    name: 'a 1 MB attendee.name',
+    request: (context) => api('POST', '/api/bookings', bookingWith(context, 'attendee.name', 'x'.repeat(1_000_000))),
+    expected: { problem: 413, code: 'payload_too_large' },
+  },
+  {
+    name: 'a 1 MB password on login',
+    request: () => api('POST', '/api/auth/login', { email: 'admin@cress.test', password: 'x'.repeat(1_000_000) }),
+    expected: { problem: 413, code: 'payload_too_large' },
+  },
   {
     name: 'topics: 10,000 topic codes (over the body limit)',
-    request: (context) => api('POST', '/api/bookings', bookingWith(context, 'topics', Array.from({ length: 10_000 }, () => 'legal_status'))),
+    request: (context) =>
+      api(
+        'POST',
+        '/api/bookings',
+        bookingWith(
+          context,
+          'topics',
+          Array.from({ length: 10_000 }, () => 'legal_status'),
+        ),
+      ),
     expected: { problem: 413, code: 'payload_too_large' },
   },
   {
     name: 'topics: 10,000 elements within the body limit',
-    request: (context) => api('POST', '/api/bookings', bookingWith(context, 'topics', Array.from({ length: 10_000 }, () => 1))),
+    request: (context) =>
+      api(
+        'POST',
+        '/api/bookings',
+        bookingWith(
+          context,
+          'topics',
+          Array.from({ length: 10_000 }, () => 1),
+        ),
+      ),
     expected: { problem: 400, code: 'validation_failed', fields: ['topics'] },
   },
   {
@@ -282,22 +312,46 @@ const HUGE: Case[] = [
   },
   {
     name: 'a 65 KB login form',
-    request: (context) => pagePost(context, '/staff/connexion', [['email', 'admin@cress.test'], ['password', 'x'.repeat(66_000)]]),
+    request: (context) =>
+      pagePost(context, '/staff/connexion', [
+        ['email', 'admin@cress.test'],
+        ['password', 'x'.repeat(66_000)],
+      ]),
     expected: { page: 413, shows: ['trop volumineux'] },
   },
   { name: 'an 8 KB path under /api', request: () => api('GET', `/api/${'a'.repeat(8_192)}`), expected: { problem: 404, code: 'route_not_found' } },
   { name: 'an 8 KB path on the pages', request: () => pageGet(`/${'a'.repeat(8_192)}`), expected: { page: 404, shows: ['Page introuvable'] } },
-  { name: 'an 8 KB query string', request: () => api('GET', `/api/permanences?from=${'9'.repeat(8_192)}`), expected: { problem: 400, code: 'validation_failed', fields: ['from'] } },
-  { name: 'an 8 KB manage token on the manage page', request: (context) => pageGet(`/reservations/${context.booking.id}?token=${'t'.repeat(8_192)}`), expected: { page: 404 } },
+  {
+    name: 'an 8 KB query string',
+    request: () => api('GET', `/api/permanences?from=${'9'.repeat(8_192)}`),
+    expected: { problem: 400, code: 'validation_failed', fields: ['from'] },
+  },
+  {
+    name: 'an 8 KB manage token on the manage page',
+    request: (context) => pageGet(`/reservations/${context.booking.id}?token=${'t'.repeat(8_192)}`),
+    expected: { page: 404 },
+  },
   { name: 'a 20 KB URL', request: () => api('GET', `/api/permanences?from=${'9'.repeat(20_480)}`), expected: { node4xx: true, status: 431 } },
-  { name: 'a 20 KB header', request: () => api('GET', '/api/permanences', undefined, { headers: { 'x-padding': 'x'.repeat(20_480) } }), expected: { node4xx: true, status: 431 } },
+  {
+    name: 'a 20 KB header',
+    request: () => api('GET', '/api/permanences', undefined, { headers: { 'x-padding': 'x'.repeat(20_480) } }),
+    expected: { node4xx: true, status: 431 },
+  },
   { name: 'a 20 KB cookie on a page', request: () => pageGet('/', { cookie: `rv_csrf=${'x'.repeat(20_480)}` }), expected: { node4xx: true, status: 431 } },
 ];
 
 const NESTING: Case[] = [
-  { name: '17 nested objects as the body (just over the limit of 16)', request: () => rawBooking(nested(17)), expected: { problem: 400, code: 'validation_failed' } },
+  {
+    name: '17 nested objects as the body (just over the limit of 16)',
+    request: () => rawBooking(nested(17)),
+    expected: { problem: 400, code: 'validation_failed' },
+  },
   { name: '10,000 nested objects as the body', request: () => rawBooking(nested(10_000)), expected: { problem: 400, code: 'validation_failed' } },
-  { name: '30,000 nested arrays as the body', request: () => rawBooking(`${'['.repeat(30_000)}${']'.repeat(30_000)}`), expected: { problem: 400, code: 'validation_failed' } },
+  {
+    name: '30,000 nested arrays as the body',
+    request: () => rawBooking(`${'['.repeat(30_000)}${']'.repeat(30_000)}`),
+    expected: { problem: 400, code: 'validation_failed' },
+  },
   {
     name: '10,000 nested arrays and objects as attendee.name',
     request: (context) => rawBooking(bookingText(context, 'attendee.name', `${'[{"a":'.repeat(5_000)}1${'}]'.repeat(5_000)}`)),
@@ -316,7 +370,11 @@ const NESTING: Case[] = [
   {
     name: '10,000 nested objects posted as JSON, with the CSRF token, to the booking page',
     request: (context) => ({
-      ...rawBooking(`{"_csrf":"${context.csrf.token}","message":${nested(10_000)}}`, { 'content-type': 'application/json', accept: 'text/html', cookie: context.csrf.cookie }),
+      ...rawBooking(`{"_csrf":"${context.csrf.token}","message":${nested(10_000)}}`, {
+        'content-type': 'application/json',
+        accept: 'text/html',
+        cookie: context.csrf.cookie,
+      }),
       path: `/reserver/creneau/${context.slotId}`,
     }),
     expected: { page: 400 },
@@ -333,22 +391,32 @@ const NESTING: Case[] = [
   },
   {
     name: '5,000 unknown keys at the top level of a booking',
-    request: (context) => rawBooking(JSON.stringify({ ...bookingWith(context, 'message', 'x'), ...Object.fromEntries(Array.from({ length: 5_000 }, (_, i) => [`k${i}`, 1])) })),
+    request: (context) =>
+      rawBooking(JSON.stringify({ ...bookingWith(context, 'message', 'x'), ...Object.fromEntries(Array.from({ length: 5_000 }, (_, i) => [`k${i}`, 1])) })),
     expected: { problem: 400, code: 'validation_failed', fields: ['k0', 'k4999'] },
   },
   {
     name: '5,000 unknown keys in attendee',
-    request: (context) => rawBooking(bookingText(context, 'attendee.phone', `"04 77 00 00 00",${Array.from({ length: 5_000 }, (_, i) => `"k${i}":1`).join(',')}`)),
+    request: (context) =>
+      rawBooking(bookingText(context, 'attendee.phone', `"04 77 00 00 00",${Array.from({ length: 5_000 }, (_, i) => `"k${i}":1`).join(',')}`)),
     expected: { problem: 400, code: 'validation_failed', fields: ['attendee.k0'] },
   },
   {
     name: '900 repeated fields in the booking form',
-    request: (context) => pagePost(context, `/reserver/creneau/${context.slotId}`, [...bookingFields(), ...Array.from({ length: 900 }, (): [string, string] => ['attendee.name', 'x'])]),
+    request: (context) =>
+      pagePost(context, `/reserver/creneau/${context.slotId}`, [
+        ...bookingFields(),
+        ...Array.from({ length: 900 }, (): [string, string] => ['attendee.name', 'x']),
+      ]),
     expected: { page: 422 },
   },
   {
     name: '2,000 fields in the booking form (over the 1,000 parameters urlencoded parses)',
-    request: (context) => pagePost(context, `/reserver/creneau/${context.slotId}`, [...bookingFields(), ...Array.from({ length: 2_000 }, (): [string, string] => ['attendee.name', 'x'])]),
+    request: (context) =>
+      pagePost(context, `/reserver/creneau/${context.slotId}`, [
+        ...bookingFields(),
+        ...Array.from({ length: 2_000 }, (): [string, string] => ['attendee.name', 'x']),
+      ]),
     expected: { page: 413, shows: ['trop volumineux'] },
   },
 ];
@@ -416,7 +484,11 @@ const UNICODE_REJECTED: Case[] = [
   },
   {
     name: 'NUL in the cancellation reason of the manage page',
-    request: (context) => pagePost(context, `/reservations/${context.booking.id}/annuler`, [['token', context.booking.token], ['reason', 'a\u0000b']]),
+    request: (context) =>
+      pagePost(context, `/reservations/${context.booking.id}/annuler`, [
+        ['token', context.booking.token],
+        ['reason', 'a\u0000b'],
+      ]),
     expected: { page: 400 },
   },
   fieldCase('attendee.name', '𝒜'.repeat(201), '201 four-byte characters'),
@@ -467,8 +539,16 @@ const WRONG_TYPES: Case[] = [
     request: (context) => rawBooking(JSON.stringify(bookingRequest(context.slotId)).replace(/}$/, ',"attendee":"Camille"}')),
     expected: { problem: 400, code: 'validation_failed', fields: ['attendee'] },
   },
-  { name: 'login: e-mail as an array', request: () => api('POST', '/api/auth/login', { email: ['admin@cress.test'], password: 'x' }), expected: { problem: 400, code: 'validation_failed', fields: ['email'] } },
-  { name: 'login: password as a number', request: () => api('POST', '/api/auth/login', { email: 'admin@cress.test', password: 12345678 }), expected: { problem: 400, code: 'validation_failed', fields: ['password'] } },
+  {
+    name: 'login: e-mail as an array',
+    request: () => api('POST', '/api/auth/login', { email: ['admin@cress.test'], password: 'x' }),
+    expected: { problem: 400, code: 'validation_failed', fields: ['email'] },
+  },
+  {
+    name: 'login: password as a number',
+    request: () => api('POST', '/api/auth/login', { email: 'admin@cress.test', password: 12345678 }),
+    expected: { problem: 400, code: 'validation_failed', fields: ['password'] },
+  },
   {
     name: 'cancel: reason as an object',
     request: (context) => api('POST', `/api/bookings/${context.booking.id}/cancel?token=${context.booking.token}`, { reason: { text: 'x' } }),
@@ -516,7 +596,10 @@ const MALFORMED_JSON: Case[] = (
     ['a comment before the object', (context: Context) => `/* hello */${JSON.stringify(bookingRequest(context.slotId))}`],
     ['a line comment inside', (context: Context) => JSON.stringify(bookingRequest(context.slotId)).replace('{', '{ // x\n')],
     ['a trailing comma', (context: Context) => JSON.stringify(bookingRequest(context.slotId)).replace(/}$/, ',}')],
-    ['a trailing comma in topics', (context: Context) => JSON.stringify(bookingRequest(context.slotId)).replace('"responsible_purchasing"]', '"responsible_purchasing",]')],
+    [
+      'a trailing comma in topics',
+      (context: Context) => JSON.stringify(bookingRequest(context.slotId)).replace('"responsible_purchasing"]', '"responsible_purchasing",]'),
+    ],
     ['single quotes', (context: Context) => JSON.stringify(bookingRequest(context.slotId)).replace(/"/g, "'")],
     ['unquoted keys', (context: Context) => JSON.stringify(bookingRequest(context.slotId)).replace(/"(\w+)":/g, '$1:')],
     ['NaN', () => '{"consent":NaN}'],
@@ -531,7 +614,11 @@ const MALFORMED_JSON: Case[] = (
     ['only whitespace', () => ' \r\n\t '],
     ['a JavaScript object (function call)', () => '{"consent":require("child_process")}'],
   ] as Array<[string, (context: Context) => string]>
-).map(([name, body]) => ({ name, request: (context: Context) => rawBooking(body(context)), expected: { problem: 400, code: name === 'only whitespace' ? undefined : 'malformed_json' } }));
+).map(([name, body]) => ({
+  name,
+  request: (context: Context) => rawBooking(body(context)),
+  expected: { problem: 400, code: name === 'only whitespace' ? undefined : 'malformed_json' },
+}));
 
 const CONTENT_TYPES: Case[] = [
   {
@@ -552,7 +639,9 @@ const CONTENT_TYPES: Case[] = [
   {
     name: 'a booking as multipart/form-data on the API',
     request: (context) =>
-      rawBooking(`--b\r\nContent-Disposition: form-data; name="json"\r\n\r\n${JSON.stringify(bookingRequest(context.slotId))}\r\n--b--\r\n`, { 'content-type': 'multipart/form-data; boundary=b' }),
+      rawBooking(`--b\r\nContent-Disposition: form-data; name="json"\r\n\r\n${JSON.stringify(bookingRequest(context.slotId))}\r\n--b--\r\n`, {
+        'content-type': 'multipart/form-data; boundary=b',
+      }),
     expected: { problem: 400, code: 'validation_failed', fields: ['slotId'] },
   },
   {
@@ -580,7 +669,10 @@ const CONTENT_TYPES: Case[] = [
   },
   {
     name: 'the booking form as text/plain (no CSRF field can be read)',
-    request: (context) => ({ ...pagePost(context, `/reserver/creneau/${context.slotId}`, bookingFields()), headers: { 'content-type': 'text/plain', accept: 'text/html', cookie: context.csrf.cookie } }),
+    request: (context) => ({
+      ...pagePost(context, `/reserver/creneau/${context.slotId}`, bookingFields()),
+      headers: { 'content-type': 'text/plain', accept: 'text/html', cookie: context.csrf.cookie },
+    }),
     expected: { page: 403 },
   },
   {
@@ -589,7 +681,10 @@ const CONTENT_TYPES: Case[] = [
       method: 'POST',
       path: `/reserver/creneau/${context.slotId}`,
       headers: { 'content-type': 'multipart/form-data; boundary=b', accept: 'text/html', cookie: context.csrf.cookie },
-      body: [['_csrf', context.csrf.token], ...bookingFields()].map(([name, value]) => `--b\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`).join('') + '--b--\r\n',
+      body:
+        [['_csrf', context.csrf.token], ...bookingFields()]
+          .map(([name, value]) => `--b\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`)
+          .join('') + '--b--\r\n',
     }),
     expected: { page: 403 },
   },
@@ -610,12 +705,18 @@ const CONTENT_TYPES: Case[] = [
   },
   {
     name: 'Content-Encoding: gzip, a gzip bomb posted to the booking form',
-    request: (context) => ({ method: 'POST', path: `/reserver/creneau/${context.slotId}`, headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-encoding': 'gzip', accept: 'text/html', cookie: context.csrf.cookie }, body: GZIP_BOMB }),
+    request: (context) => ({
+      method: 'POST',
+      path: `/reserver/creneau/${context.slotId}`,
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-encoding': 'gzip', accept: 'text/html', cookie: context.csrf.cookie },
+      body: GZIP_BOMB,
+    }),
     expected: { page: 413, shows: ['trop volumineux'] },
   },
   {
     name: 'Content-Encoding: gzip, a truncated gzip stream',
-    request: (context) => rawBooking(gzipSync(JSON.stringify(bookingRequest(context.slotId))).subarray(0, 30), { 'content-type': 'application/json', 'content-encoding': 'gzip' }),
+    request: (context) =>
+      rawBooking(gzipSync(JSON.stringify(bookingRequest(context.slotId))).subarray(0, 30), { 'content-type': 'application/json', 'content-encoding': 'gzip' }),
     expected: { problem: '4xx' },
   },
   {
@@ -625,7 +726,8 @@ const CONTENT_TYPES: Case[] = [
   },
   {
     name: 'Content-Encoding: br of invalid UTF-8 (checked after decompression)',
-    request: (context) => rawBooking(brotliCompressSync(bookingBytes(context, 'attendee.name', [0xc0, 0xaf])), { 'content-type': 'application/json', 'content-encoding': 'br' }),
+    request: (context) =>
+      rawBooking(brotliCompressSync(bookingBytes(context, 'attendee.name', [0xc0, 0xaf])), { 'content-type': 'application/json', 'content-encoding': 'br' }),
     expected: { problem: 400, code: 'malformed_json' },
   },
   // body-parser decompresses zstd where Node's zlib can (Node 22.15 and later, so on Node 24): there it is
@@ -641,7 +743,8 @@ const CONTENT_TYPES: Case[] = [
     : []),
   ...['gzip, gzip', 'compress', 'x-unknown', ...('createZstdDecompress' in zlib ? [] : ['zstd'])].map((encoding) => ({
     name: `Content-Encoding: ${encoding}`,
-    request: (context: Context) => rawBooking(JSON.stringify(bookingRequest(context.slotId)), { 'content-type': 'application/json', 'content-encoding': encoding }),
+    request: (context: Context) =>
+      rawBooking(JSON.stringify(bookingRequest(context.slotId)), { 'content-type': 'application/json', 'content-encoding': encoding }),
     expected: { problem: 415, code: 'unsupported_media_type' },
   })),
 ];
@@ -652,13 +755,24 @@ const chunk = (text: string) => `${Buffer.byteLength(text).toString(16)}\r\n${te
 const FRAMING: Case[] = [
   {
     name: 'Content-Length larger than the body, then the client stops sending',
-    request: () => ({ raw: head(['POST /api/bookings HTTP/1.1', 'Host: localhost', 'Content-Type: application/json', 'Content-Length: 1000']) + '{"consent":true}', later: [''], halfClose: true }),
+    request: () => ({
+      raw: head(['POST /api/bookings HTTP/1.1', 'Host: localhost', 'Content-Type: application/json', 'Content-Length: 1000']) + '{"consent":true}',
+      later: [''],
+      halfClose: true,
+    }),
     expected: { node4xx: true, orClosed: true },
   },
   {
     name: 'Content-Length larger than the body on the booking form, then the client stops sending',
     request: (context) => ({
-      raw: head([`POST /reserver/creneau/${context.slotId} HTTP/1.1`, 'Host: localhost', 'Content-Type: application/x-www-form-urlencoded', `Cookie: ${context.csrf.cookie}`, 'Content-Length: 5000']) + form([['_csrf', context.csrf.token], ...bookingFields()]),
+      raw:
+        head([
+          `POST /reserver/creneau/${context.slotId} HTTP/1.1`,
+          'Host: localhost',
+          'Content-Type: application/x-www-form-urlencoded',
+          `Cookie: ${context.csrf.cookie}`,
+          'Content-Length: 5000',
+        ]) + form([['_csrf', context.csrf.token], ...bookingFields()]),
       later: [''],
       halfClose: true,
     }),
@@ -668,63 +782,141 @@ const FRAMING: Case[] = [
     name: 'Content-Length shorter than the body, the rest arriving later',
     request: (context) => {
       const body = JSON.stringify(bookingRequest(context.slotId));
-      return { raw: head(['POST /api/bookings HTTP/1.1', 'Host: localhost', 'Content-Type: application/json', `Content-Length: ${body.length - 10}`, 'Connection: close']) + body.slice(0, -10), later: [body.slice(-10)] };
+      return {
+        raw:
+          head([
+            'POST /api/bookings HTTP/1.1',
+            'Host: localhost',
+            'Content-Type: application/json',
+            `Content-Length: ${body.length - 10}`,
+            'Connection: close',
+          ]) + body.slice(0, -10),
+        later: [body.slice(-10)],
+      };
     },
     expected: { problem: 400, code: 'malformed_json' },
   },
-  { name: 'Content-Length: abc', request: () => ({ raw: head(['POST /api/bookings HTTP/1.1', 'Host: localhost', 'Content-Type: application/json', 'Content-Length: abc']) + '{}' }), expected: { node4xx: true } },
-  { name: 'Content-Length: -1', request: () => ({ raw: head(['POST /api/bookings HTTP/1.1', 'Host: localhost', 'Content-Type: application/json', 'Content-Length: -1']) + '{}' }), expected: { node4xx: true } },
+  {
+    name: 'Content-Length: abc',
+    request: () => ({ raw: head(['POST /api/bookings HTTP/1.1', 'Host: localhost', 'Content-Type: application/json', 'Content-Length: abc']) + '{}' }),
+    expected: { node4xx: true },
+  },
+  {
+    name: 'Content-Length: -1',
+    request: () => ({ raw: head(['POST /api/bookings HTTP/1.1', 'Host: localhost', 'Content-Type: application/json', 'Content-Length: -1']) + '{}' }),
+    expected: { node4xx: true },
+  },
   {
     name: 'two different Content-Length headers',
-    request: () => ({ raw: head(['POST /api/bookings HTTP/1.1', 'Host: localhost', 'Content-Type: application/json', 'Content-Length: 2', 'Content-Length: 20']) + '{}' }),
+    request: () => ({
+      raw: head(['POST /api/bookings HTTP/1.1', 'Host: localhost', 'Content-Type: application/json', 'Content-Length: 2', 'Content-Length: 20']) + '{}',
+    }),
     expected: { node4xx: true },
   },
   {
     name: 'Content-Length and Transfer-Encoding: chunked together (request smuggling)',
-    request: () => ({ raw: head(['POST /api/bookings HTTP/1.1', 'Host: localhost', 'Content-Type: application/json', 'Content-Length: 4', 'Transfer-Encoding: chunked']) + '2\r\n{}\r\n0\r\n\r\n' }),
+    request: () => ({
+      raw:
+        head(['POST /api/bookings HTTP/1.1', 'Host: localhost', 'Content-Type: application/json', 'Content-Length: 4', 'Transfer-Encoding: chunked']) +
+        '2\r\n{}\r\n0\r\n\r\n',
+    }),
     expected: { node4xx: true },
   },
   {
     name: 'Transfer-Encoding: chunked with a chunk size that is not hexadecimal',
-    request: () => ({ raw: head(['POST /api/bookings HTTP/1.1', 'Host: localhost', 'Content-Type: application/json', 'Transfer-Encoding: chunked']) + 'zz\r\n{}\r\n0\r\n\r\n' }),
+    request: () => ({
+      raw: head(['POST /api/bookings HTTP/1.1', 'Host: localhost', 'Content-Type: application/json', 'Transfer-Encoding: chunked']) + 'zz\r\n{}\r\n0\r\n\r\n',
+    }),
     expected: { node4xx: true },
   },
   {
     name: 'Transfer-Encoding: chunked with a chunk longer than its size',
-    request: () => ({ raw: head(['POST /api/bookings HTTP/1.1', 'Host: localhost', 'Content-Type: application/json', 'Transfer-Encoding: chunked']) + '2\r\n{"consent":true}\r\n0\r\n\r\n' }),
+    request: () => ({
+      raw:
+        head(['POST /api/bookings HTTP/1.1', 'Host: localhost', 'Content-Type: application/json', 'Transfer-Encoding: chunked']) +
+        '2\r\n{"consent":true}\r\n0\r\n\r\n',
+    }),
     expected: { node4xx: true },
   },
   {
     name: 'Transfer-Encoding: chunked with a 2^64 chunk size',
-    request: () => ({ raw: head(['POST /api/bookings HTTP/1.1', 'Host: localhost', 'Content-Type: application/json', 'Transfer-Encoding: chunked']) + 'ffffffffffffffffff\r\n{}' }),
+    request: () => ({
+      raw:
+        head(['POST /api/bookings HTTP/1.1', 'Host: localhost', 'Content-Type: application/json', 'Transfer-Encoding: chunked']) + 'ffffffffffffffffff\r\n{}',
+    }),
     expected: { node4xx: true },
   },
   {
     name: 'Transfer-Encoding: chunked, never terminated, then the client stops sending',
-    request: () => ({ raw: head(['POST /api/bookings HTTP/1.1', 'Host: localhost', 'Content-Type: application/json', 'Transfer-Encoding: chunked']) + '2\r\n{}\r\n', later: [''], halfClose: true }),
+    request: () => ({
+      raw: head(['POST /api/bookings HTTP/1.1', 'Host: localhost', 'Content-Type: application/json', 'Transfer-Encoding: chunked']) + '2\r\n{}\r\n',
+      later: [''],
+      halfClose: true,
+    }),
     expected: { node4xx: true, orClosed: true },
   },
   {
     name: 'Transfer-Encoding: chunked, 70 KB in small chunks (the limit holds for chunked bodies)',
     request: () => ({
-      raw: head(['POST /api/bookings HTTP/1.1', 'Host: localhost', 'Content-Type: application/json', 'Transfer-Encoding: chunked', 'Connection: close']) +
+      raw:
+        head(['POST /api/bookings HTTP/1.1', 'Host: localhost', 'Content-Type: application/json', 'Transfer-Encoding: chunked', 'Connection: close']) +
         `1\r\n{\r\n${Array.from({ length: 70 }, (_, i) => chunk(`"${i}${'x'.repeat(1000)}":1,`)).join('')}${chunk('"a":1}')}0\r\n\r\n`,
     }),
     expected: { problem: 413, code: 'payload_too_large' },
   },
-  { name: 'Transfer-Encoding: xchunked', request: () => ({ raw: head(['POST /api/bookings HTTP/1.1', 'Host: localhost', 'Content-Type: application/json', 'Transfer-Encoding: xchunked']) + '{}' }), expected: { node4xx: true } },
-  { name: 'an obsolete folded header', request: () => ({ raw: head(['GET /health HTTP/1.1', 'Host: localhost', 'X-Folded: a', ' b']) }), expected: { node4xx: true } },
-  { name: 'a NUL in a header value', request: () => ({ raw: head(['GET /health HTTP/1.1', 'Host: localhost', 'X-Nul: a\u0000b']) }), expected: { node4xx: true } },
-  { name: 'a space in a header name', request: () => ({ raw: head(['GET /health HTTP/1.1', 'Host: localhost', 'Content Type: application/json']) }), expected: { node4xx: true } },
-  { name: 'a bare LF between headers with a smuggled header', request: () => ({ raw: 'GET /health HTTP/1.1\r\nHost: localhost\nX-Smuggled: 1\r\n\r\n' }), expected: { node4xx: true } },
+  {
+    name: 'Transfer-Encoding: xchunked',
+    request: () => ({ raw: head(['POST /api/bookings HTTP/1.1', 'Host: localhost', 'Content-Type: application/json', 'Transfer-Encoding: xchunked']) + '{}' }),
+    expected: { node4xx: true },
+  },
+  {
+    name: 'an obsolete folded header',
+    request: () => ({ raw: head(['GET /health HTTP/1.1', 'Host: localhost', 'X-Folded: a', ' b']) }),
+    expected: { node4xx: true },
+  },
+  {
+    name: 'a NUL in a header value',
+    request: () => ({ raw: head(['GET /health HTTP/1.1', 'Host: localhost', 'X-Nul: a\u0000b']) }),
+    expected: { node4xx: true },
+  },
+  {
+    name: 'a space in a header name',
+    request: () => ({ raw: head(['GET /health HTTP/1.1', 'Host: localhost', 'Content Type: application/json']) }),
+    expected: { node4xx: true },
+  },
+  {
+    name: 'a bare LF between headers with a smuggled header',
+    request: () => ({ raw: 'GET /health HTTP/1.1\r\nHost: localhost\nX-Smuggled: 1\r\n\r\n' }),
+    expected: { node4xx: true },
+  },
   { name: 'an unknown method (FOO)', request: () => ({ raw: head(['FOO /api/bookings HTTP/1.1', 'Host: localhost']) }), expected: { node4xx: true } },
   { name: 'CONNECT', request: () => ({ raw: head(['CONNECT 127.0.0.1:5432 HTTP/1.1', 'Host: 127.0.0.1:5432']) }), expected: { node4xx: true, orClosed: true } },
-  { name: 'a garbage request line', request: () => ({ raw: '\u0016\u0003\u0001\u0002\u0000\u0001\u0000\u0001\u00fc\u0003\u0003 hello\r\n\r\n' }), expected: { node4xx: true } },
+  {
+    name: 'a garbage request line',
+    request: () => ({ raw: '\u0016\u0003\u0001\u0002\u0000\u0001\u0000\u0001\u00fc\u0003\u0003 hello\r\n\r\n' }),
+    expected: { node4xx: true },
+  },
   { name: 'HTTP/2 preface sent to HTTP/1.1', request: () => ({ raw: 'PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n' }), expected: { node4xx: true } },
-  { name: 'Expect: x-teapot', request: () => ({ raw: head(['POST /api/bookings HTTP/1.1', 'Host: localhost', 'Content-Type: application/json', 'Content-Length: 2', 'Expect: x-teapot']) + '{}' }), expected: { node4xx: true, status: 417 } },
+  {
+    name: 'Expect: x-teapot',
+    request: () => ({
+      raw: head(['POST /api/bookings HTTP/1.1', 'Host: localhost', 'Content-Type: application/json', 'Content-Length: 2', 'Expect: x-teapot']) + '{}',
+    }),
+    expected: { node4xx: true, status: 417 },
+  },
   {
     name: 'Expect: 100-continue-please (Node sends 100 Continue, the application answers)',
-    request: () => ({ raw: head(['POST /api/bookings HTTP/1.1', 'Host: localhost', 'Content-Type: application/json', 'Content-Length: 2', 'Connection: close', 'Expect: 100-continue-please']) + '{}' }),
+    request: () => ({
+      raw:
+        head([
+          'POST /api/bookings HTTP/1.1',
+          'Host: localhost',
+          'Content-Type: application/json',
+          'Content-Length: 2',
+          'Connection: close',
+          'Expect: 100-continue-please',
+        ]) + '{}',
+    }),
     expected: { problem: 400, code: 'validation_failed' },
   },
 ];
@@ -752,19 +944,38 @@ const AUTHORIZATION: Case[] = [
       ['alg "None"', (context: Context) => handmadeJwt({ alg: 'None' }, adminClaims(context), null)],
       ['HS256 with another secret', (context: Context) => handmadeJwt(HS256, adminClaims(context), jwtSigner('another secret, long enough to look real'))],
       ['HS256 with an empty secret', (context: Context) => handmadeJwt(HS256, adminClaims(context), jwtSigner(''))],
-      ['HS512 with the right secret', (context: Context) => handmadeJwt({ alg: 'HS512', typ: 'JWT' }, adminClaims(context), (input) => createHmac('sha512', context.jwtSecret).update(input).digest('base64url'))],
-      ['RS256 header with an HMAC signature', (context: Context) => handmadeJwt({ alg: 'RS256', typ: 'JWT' }, adminClaims(context), jwtSigner(context.jwtSecret))],
-      ['expired a minute ago', (context: Context) => handmadeJwt(HS256, adminClaims(context, { iat: context.now - 7200, exp: context.now - 60 }), jwtSigner(context.jwtSecret))],
-      ['not valid before tomorrow', (context: Context) => handmadeJwt(HS256, adminClaims(context, { nbf: context.now + 86_400 }), jwtSigner(context.jwtSecret))],
-      ['an older token version', (context: Context) => handmadeJwt(HS256, adminClaims(context, { ver: context.adminVersion - 1 }), jwtSigner(context.jwtSecret))],
+      [
+        'HS512 with the right secret',
+        (context: Context) =>
+          handmadeJwt({ alg: 'HS512', typ: 'JWT' }, adminClaims(context), (input) => createHmac('sha512', context.jwtSecret).update(input).digest('base64url')),
+      ],
+      [
+        'RS256 header with an HMAC signature',
+        (context: Context) => handmadeJwt({ alg: 'RS256', typ: 'JWT' }, adminClaims(context), jwtSigner(context.jwtSecret)),
+      ],
+      [
+        'expired a minute ago',
+        (context: Context) => handmadeJwt(HS256, adminClaims(context, { iat: context.now - 7200, exp: context.now - 60 }), jwtSigner(context.jwtSecret)),
+      ],
+      [
+        'not valid before tomorrow',
+        (context: Context) => handmadeJwt(HS256, adminClaims(context, { nbf: context.now + 86_400 }), jwtSigner(context.jwtSecret)),
+      ],
+      [
+        'an older token version',
+        (context: Context) => handmadeJwt(HS256, adminClaims(context, { ver: context.adminVersion - 1 }), jwtSigner(context.jwtSecret)),
+      ],
       ['an unknown user', (context: Context) => handmadeJwt(HS256, adminClaims(context, { sub: randomUUID() }), jwtSigner(context.jwtSecret))],
       ["sub ' OR 1=1 --", (context: Context) => handmadeJwt(HS256, adminClaims(context, { sub: "' OR 1=1 --" }), jwtSigner(context.jwtSecret))],
       ['sub as an object', (context: Context) => handmadeJwt(HS256, adminClaims(context, { sub: { $ne: null } }), jwtSigner(context.jwtSecret))],
       ['a kid with a path', (context: Context) => handmadeJwt({ ...HS256, kid: '../../../dev/null' }, adminClaims(context), jwtSigner(''))],
-      ['a signature of the right token with one claim changed', (context: Context) => {
-        const real = handmadeJwt(HS256, adminClaims(context, { role: 'viewer' }), jwtSigner(context.jwtSecret)).split('.');
-        return `${real[0]}.${Buffer.from(JSON.stringify(adminClaims(context))).toString('base64url')}.${real[2]}`;
-      }],
+      [
+        'a signature of the right token with one claim changed',
+        (context: Context) => {
+          const real = handmadeJwt(HS256, adminClaims(context, { role: 'viewer' }), jwtSigner(context.jwtSecret)).split('.');
+          return `${real[0]}.${Buffer.from(JSON.stringify(adminClaims(context))).toString('base64url')}.${real[2]}`;
+        },
+      ],
     ] as Array<[string, (context: Context) => string]>
   ).map(([name, token]) => ({
     name: `a JWT: ${name}`,
@@ -773,12 +984,24 @@ const AUTHORIZATION: Case[] = [
   })),
   {
     name: 'a JWT with alg none creating a user',
-    request: (context) => api('POST', '/api/users', { email: 'intruder@cress.test', name: 'Intrus', role: 'admin', password: 'long-enough-password' }, { token: handmadeJwt({ alg: 'none' }, adminClaims(context), null) }),
+    request: (context) =>
+      api(
+        'POST',
+        '/api/users',
+        { email: 'intruder@cress.test', name: 'Intrus', role: 'admin', password: 'long-enough-password' },
+        { token: handmadeJwt({ alg: 'none' }, adminClaims(context), null) },
+      ),
     expected: { problem: 401, code: 'unauthenticated' },
   },
   {
     name: 'an expired JWT cancelling a booking as staff',
-    request: (context) => api('POST', `/api/bookings/${context.booking.id}/cancel`, {}, { token: handmadeJwt(HS256, adminClaims(context, { exp: context.now - 1 }), jwtSigner(context.jwtSecret)) }),
+    request: (context) =>
+      api(
+        'POST',
+        `/api/bookings/${context.booking.id}/cancel`,
+        {},
+        { token: handmadeJwt(HS256, adminClaims(context, { exp: context.now - 1 }), jwtSigner(context.jwtSecret)) },
+      ),
     expected: { problem: 401, code: 'unauthenticated' },
   },
 ];
@@ -815,7 +1038,10 @@ const COOKIES_AND_CSRF: Case[] = [
   }),
   forgedCsrf('a short cookie (not 43 characters) with its right HMAC', (context) => ({ cookie: 'rv_csrf=abc', token: csrfOf(context.jwtSecret, 'abc') })),
   forgedCsrf('the right token twice', (context) => ({ cookie: context.csrf.cookie, token: [context.csrf.token, context.csrf.token] })),
-  forgedCsrf('the right token with one character changed', (context) => ({ cookie: context.csrf.cookie, token: `${context.csrf.token.slice(0, -1)}${context.csrf.token.endsWith('A') ? 'B' : 'A'}` })),
+  forgedCsrf('the right token with one character changed', (context) => ({
+    cookie: context.csrf.cookie,
+    token: `${context.csrf.token.slice(0, -1)}${context.csrf.token.endsWith('A') ? 'B' : 'A'}`,
+  })),
   forgedCsrf('the right token plus a suffix', (context) => ({ cookie: context.csrf.cookie, token: `${context.csrf.token}x` })),
   forgedCsrf('two rv_csrf cookies, the token matching the second', (context) => {
     const value = anotherBrowser();
@@ -828,12 +1054,29 @@ const COOKIES_AND_CSRF: Case[] = [
   },
   {
     name: 'signing in with the right password but a forged CSRF pair',
-    request: () => ({ method: 'POST', path: '/staff/connexion', headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html', cookie: 'rv_csrf=x' }, body: form([['_csrf', 'x'], ['email', 'admin@cress.test'], ['password', 'admin-password-123']]) }),
+    request: () => ({
+      method: 'POST',
+      path: '/staff/connexion',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html', cookie: 'rv_csrf=x' },
+      body: form([
+        ['_csrf', 'x'],
+        ['email', 'admin@cress.test'],
+        ['password', 'admin-password-123'],
+      ]),
+    }),
     expected: { page: 403 },
   },
   {
     name: 'a staff form with a valid session but no CSRF field',
-    request: (context) => ({ method: 'POST', path: '/staff/ateliers/nouveau', headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html', cookie: `rv_session=${context.admin}; ${context.csrf.cookie}` }, body: form([['title', 'Atelier fantôme'], ['capacity', '10']]) }),
+    request: (context) => ({
+      method: 'POST',
+      path: '/staff/ateliers/nouveau',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html', cookie: `rv_session=${context.admin}; ${context.csrf.cookie}` },
+      body: form([
+        ['title', 'Atelier fantôme'],
+        ['capacity', '10'],
+      ]),
+    }),
     expected: { page: 403 },
   },
   {
@@ -848,12 +1091,24 @@ const COOKIES_AND_CSRF: Case[] = [
   },
   {
     name: 'a staff page with an expired session cookie',
-    request: (context) => pageGet('/staff/organisations', { cookie: `rv_session=${handmadeJwt(HS256, adminClaims(context, { exp: context.now - 1 }), jwtSigner(context.jwtSecret))}` }),
+    request: (context) =>
+      pageGet('/staff/organisations', {
+        cookie: `rv_session=${handmadeJwt(HS256, adminClaims(context, { exp: context.now - 1 }), jwtSigner(context.jwtSecret))}`,
+      }),
     expected: { redirect: /^\/staff\/connexion/ },
   },
   {
     name: 'a staff form posted with a garbage session cookie and a valid CSRF pair',
-    request: (context) => pagePost(context, '/staff/ateliers/nouveau', [['title', 'Atelier fantôme'], ['capacity', '10']], { csrf: { cookie: `rv_session=garbage; ${context.csrf.cookie}`, token: context.csrf.token } }),
+    request: (context) =>
+      pagePost(
+        context,
+        '/staff/ateliers/nouveau',
+        [
+          ['title', 'Atelier fantôme'],
+          ['capacity', '10'],
+        ],
+        { csrf: { cookie: `rv_session=garbage; ${context.csrf.cookie}`, token: context.csrf.token } },
+      ),
     expected: { redirect: /^\/staff\/connexion$/ },
   },
   {
@@ -867,29 +1122,49 @@ const PAGE_FORMS: Case[] = [
   {
     name: 'the booking form with markup and SQL in every text field and a wrong e-mail: 422, everything shown back escaped',
     request: (context) =>
-      pagePost(context, `/reserver/creneau/${context.slotId}`, bookingFields({
-        'attendee.name': '<script>alert(1)</script>',
-        'attendee.email': '"><img src=x onerror=alert(1)>',
-        'attendee.phone': "'; DROP TABLE bookings; --",
-        'organisation.name': "{{constructor.constructor('return process')()}}",
-        'organisation.siret': '<b>bold</b>',
-        'organisation.postcode': '$1',
-        message: '</textarea><script>alert(2)</script>',
-      })),
+      pagePost(
+        context,
+        `/reserver/creneau/${context.slotId}`,
+        bookingFields({
+          'attendee.name': '<script>alert(1)</script>',
+          'attendee.email': '"><img src=x onerror=alert(1)>',
+          'attendee.phone': "'; DROP TABLE bookings; --",
+          'organisation.name': "{{constructor.constructor('return process')()}}",
+          'organisation.siret': '<b>bold</b>',
+          'organisation.postcode': '$1',
+          message: '</textarea><script>alert(2)</script>',
+        }),
+      ),
     expected: {
       page: 422,
-      shows: ['&lt;script&gt;alert(1)&lt;/script&gt;', '&quot;&gt;&lt;img src&#x3D;x onerror&#x3D;alert(1)&gt;', '&lt;/textarea&gt;&lt;script&gt;alert(2)&lt;/script&gt;', '&#x27;; DROP TABLE bookings; --', "{{constructor.constructor(&#x27;return process&#x27;)()}}"],
+      shows: [
+        '&lt;script&gt;alert(1)&lt;/script&gt;',
+        '&quot;&gt;&lt;img src&#x3D;x onerror&#x3D;alert(1)&gt;',
+        '&lt;/textarea&gt;&lt;script&gt;alert(2)&lt;/script&gt;',
+        '&#x27;; DROP TABLE bookings; --',
+        '{{constructor.constructor(&#x27;return process&#x27;)()}}',
+      ],
       hides: ['<script>alert', '<img src=x', '</textarea><script>'],
     },
   },
   {
     name: 'the workshop form with a CRLF header in the name and a wrong e-mail: 422, no header set',
-    request: (context) => pagePost(context, `/reserver/atelier/${context.workshopId}`, bookingFields({ 'attendee.name': 'x\r\nSet-Cookie: a=b', 'attendee.email': 'x\r\nBcc: everyone@asso.test' }, false)),
+    request: (context) =>
+      pagePost(
+        context,
+        `/reserver/atelier/${context.workshopId}`,
+        bookingFields({ 'attendee.name': 'x\r\nSet-Cookie: a=b', 'attendee.email': 'x\r\nBcc: everyone@asso.test' }, false),
+      ),
     expected: { page: 422, shows: ['x\r\nSet-Cookie: a&#x3D;b'] },
   },
   {
     name: 'the booking form without consent',
-    request: (context) => pagePost(context, `/reserver/creneau/${context.slotId}`, bookingFields().filter(([name]) => name !== 'consent')),
+    request: (context) =>
+      pagePost(
+        context,
+        `/reserver/creneau/${context.slotId}`,
+        bookingFields().filter(([name]) => name !== 'consent'),
+      ),
     expected: { page: 422 },
   },
   {
@@ -904,7 +1179,8 @@ const PAGE_FORMS: Case[] = [
   },
   {
     name: 'the booking form with slotId and workshopId smuggled as fields',
-    request: (context) => pagePost(context, `/reserver/creneau/${randomUUID()}`, [...bookingFields(), ['slotId', context.slotId], ['workshopId', context.workshopId]]),
+    request: (context) =>
+      pagePost(context, `/reserver/creneau/${randomUUID()}`, [...bookingFields(), ['slotId', context.slotId], ['workshopId', context.workshopId]]),
     expected: { page: 404 },
   },
   {
@@ -922,15 +1198,35 @@ const PAGE_FORMS: Case[] = [
     request: (context) => pagePost(context, `/reserver/creneau/${randomUUID()}`, bookingFields()),
     expected: { page: 404 },
   },
-  { name: 'the booking form for a slot id that is not a UUID', request: (context) => pagePost(context, "/reserver/creneau/1'%20OR%201=1", bookingFields()), expected: { page: 400 } },
-  { name: 'the workshop form for an unknown workshop', request: (context) => pagePost(context, `/reserver/atelier/${randomUUID()}`, bookingFields({}, false)), expected: { page: 404 } },
+  {
+    name: 'the booking form for a slot id that is not a UUID',
+    request: (context) => pagePost(context, "/reserver/creneau/1'%20OR%201=1", bookingFields()),
+    expected: { page: 400 },
+  },
+  {
+    name: 'the workshop form for an unknown workshop',
+    request: (context) => pagePost(context, `/reserver/atelier/${randomUUID()}`, bookingFields({}, false)),
+    expected: { page: 404 },
+  },
   { name: 'GET the booking form of a slot id that is not a UUID', request: () => pageGet('/reserver/creneau/..%2f..%2fetc%2fpasswd'), expected: { page: 400 } },
   { name: 'GET the booking form of an unknown slot', request: () => pageGet(`/reserver/creneau/${randomUUID()}`), expected: { page: 404 } },
   { name: 'the manage page without a token', request: (context) => pageGet(`/reservations/${context.booking.id}`), expected: { page: 404 } },
   { name: 'the manage page with a wrong token', request: (context) => pageGet(`/reservations/${context.booking.id}?token=wrong`), expected: { page: 404 } },
-  { name: 'the manage page with the token twice', request: (context) => pageGet(`/reservations/${context.booking.id}?token=${context.booking.token}&token=${context.booking.token}`), expected: { page: 404 } },
-  { name: 'the manage page with ?fait=<script>', request: (context) => pageGet(`/reservations/${context.booking.id}?token=${context.booking.token}&fait=%3Cscript%3Ealert(1)%3C/script%3E`), expected: { page: 200, hides: ['<script>alert', '&lt;script&gt;'] } },
-  { name: 'the manage page with a token of invalid percent-encoding', request: (context) => pageGet(`/reservations/${context.booking.id}?token=%E0%A4%A`), expected: { page: 404 } },
+  {
+    name: 'the manage page with the token twice',
+    request: (context) => pageGet(`/reservations/${context.booking.id}?token=${context.booking.token}&token=${context.booking.token}`),
+    expected: { page: 404 },
+  },
+  {
+    name: 'the manage page with ?fait=<script>',
+    request: (context) => pageGet(`/reservations/${context.booking.id}?token=${context.booking.token}&fait=%3Cscript%3Ealert(1)%3C/script%3E`),
+    expected: { page: 200, hides: ['<script>alert', '&lt;script&gt;'] },
+  },
+  {
+    name: 'the manage page with a token of invalid percent-encoding',
+    request: (context) => pageGet(`/reservations/${context.booking.id}?token=%E0%A4%A`),
+    expected: { page: 404 },
+  },
   {
     name: 'cancelling with a wrong token',
     request: (context) => pagePost(context, `/reservations/${context.booking.id}/annuler`, [['token', "' OR 1=1 --"]]),
@@ -938,35 +1234,64 @@ const PAGE_FORMS: Case[] = [
   },
   {
     name: 'cancelling with a 501-character reason',
-    request: (context) => pagePost(context, `/reservations/${context.booking.id}/annuler`, [['token', context.booking.token], ['reason', '<b>'.repeat(167)]]),
+    request: (context) =>
+      pagePost(context, `/reservations/${context.booking.id}/annuler`, [
+        ['token', context.booking.token],
+        ['reason', '<b>'.repeat(167)],
+      ]),
     expected: { page: 422, hides: ['<b><b>'] },
   },
   {
     name: 'cancelling with the token as a repeated field',
-    request: (context) => pagePost(context, `/reservations/${context.booking.id}/annuler`, [['token', context.booking.token], ['token', context.booking.token]]),
+    request: (context) =>
+      pagePost(context, `/reservations/${context.booking.id}/annuler`, [
+        ['token', context.booking.token],
+        ['token', context.booking.token],
+      ]),
     expected: { page: 404 },
   },
   {
     name: 'rescheduling to an injected slot',
-    request: (context) => pagePost(context, `/reservations/${context.booking.id}/deplacer`, [['token', context.booking.token], ['slotId', "' OR 1=1 --"]]),
+    request: (context) =>
+      pagePost(context, `/reservations/${context.booking.id}/deplacer`, [
+        ['token', context.booking.token],
+        ['slotId', "' OR 1=1 --"],
+      ]),
     expected: { page: 422 },
   },
   {
     name: 'rescheduling an unknown booking',
-    request: (context) => pagePost(context, `/reservations/${randomUUID()}/deplacer`, [['token', context.booking.token], ['slotId', context.slotId]]),
+    request: (context) =>
+      pagePost(context, `/reservations/${randomUUID()}/deplacer`, [
+        ['token', context.booking.token],
+        ['slotId', context.slotId],
+      ]),
     expected: { page: 404 },
   },
   {
     name: 'signing in with an injected e-mail: 422, the e-mail shown back escaped',
-    request: (context) => pagePost(context, '/staff/connexion', [['email', '"><script>alert(1)</script>'], ['password', "' OR '1'='1"]]),
+    request: (context) =>
+      pagePost(context, '/staff/connexion', [
+        ['email', '"><script>alert(1)</script>'],
+        ['password', "' OR '1'='1"],
+      ]),
     expected: { page: 422, shows: ['&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;'], hides: ['<script>alert'] },
   },
   {
     name: 'signing in with an off-site ?suite= (no open redirect)',
-    request: (context) => pagePost(context, '/staff/connexion', [['email', 'nobody'], ['password', 'x'], ['suite', '//evil.test/staff']]),
+    request: (context) =>
+      pagePost(context, '/staff/connexion', [
+        ['email', 'nobody'],
+        ['password', 'x'],
+        ['suite', '//evil.test/staff'],
+      ]),
     expected: { page: 422, hides: ['evil.test'] },
   },
-  { name: 'the login page with ?suite=javascript:alert(1)', request: () => pageGet('/staff/connexion?suite=javascript:alert(1)'), expected: { page: 200, hides: ['javascript:'] } },
+  {
+    name: 'the login page with ?suite=javascript:alert(1)',
+    request: () => pageGet('/staff/connexion?suite=javascript:alert(1)'),
+    expected: { page: 200, hides: ['javascript:'] },
+  },
 ];
 
 const NOT_A_UUID = "1'%20OR%201=1";
@@ -995,8 +1320,16 @@ const PATHS_AND_METHODS: Case[] = [
     '/templates/pages/layout.hbs',
     '/dist/src/main.js',
   ].map((path) => ({ name: `GET ${path}`, request: () => api('GET', path), expected: { problem: '4xx' as const } })),
-  { name: 'GET /api/bookings/..%2f..%2fetc%2fpasswd', request: () => api('GET', '/api/bookings/..%2f..%2fetc%2fpasswd?token=x'), expected: { problem: 400, code: 'validation_failed', fields: ['id'] } },
-  { name: 'GET /api/bookings/%00', request: () => api('GET', '/api/bookings/%00?token=x'), expected: { problem: 400, code: 'validation_failed', fields: ['id'] } },
+  {
+    name: 'GET /api/bookings/..%2f..%2fetc%2fpasswd',
+    request: () => api('GET', '/api/bookings/..%2f..%2fetc%2fpasswd?token=x'),
+    expected: { problem: 400, code: 'validation_failed', fields: ['id'] },
+  },
+  {
+    name: 'GET /api/bookings/%00',
+    request: () => api('GET', '/api/bookings/%00?token=x'),
+    expected: { problem: 400, code: 'validation_failed', fields: ['id'] },
+  },
   { name: 'GET /api/bookings/%FF (invalid percent-encoding)', request: () => api('GET', '/api/bookings/%FF?token=x'), expected: { problem: 400 } },
   { name: 'GET /reservations/%FF as a browser', request: () => pageGet('/reservations/%FF'), expected: { page: 400 } },
   ...(
@@ -1028,10 +1361,17 @@ const PATHS_AND_METHODS: Case[] = [
   })),
   {
     name: `POST /staff/ateliers/${NOT_A_UUID}/annuler (admin session)`,
-    request: (context) => pagePost(context, `/staff/ateliers/${NOT_A_UUID}/annuler`, [], { csrf: { cookie: `rv_session=${context.admin}; ${context.csrf.cookie}`, token: context.csrf.token } }),
+    request: (context) =>
+      pagePost(context, `/staff/ateliers/${NOT_A_UUID}/annuler`, [], {
+        csrf: { cookie: `rv_session=${context.admin}; ${context.csrf.cookie}`, token: context.csrf.token },
+      }),
     expected: { page: 400 },
   },
-  { name: 'GET /calendar/advisors/<injection>.ics', request: () => api('GET', `/calendar/advisors/${encodeURIComponent("' OR 1=1 --")}.ics`), expected: { problem: 404 } },
+  {
+    name: 'GET /calendar/advisors/<injection>.ics',
+    request: () => api('GET', `/calendar/advisors/${encodeURIComponent("' OR 1=1 --")}.ics`),
+    expected: { problem: 404 },
+  },
   ...(
     [
       ['PROPFIND', '/api/bookings'],
@@ -1049,7 +1389,11 @@ const PATHS_AND_METHODS: Case[] = [
     ] as Array<[string, string]>
   ).map(([method, path]) => ({ name: `${method} ${path}`, request: () => api(method, path), expected: { problem: 404, code: 'route_not_found' } })),
   { name: 'OPTIONS /api/bookings', request: () => api('OPTIONS', '/api/bookings'), expected: { problem: '4xx' as const } },
-  { name: 'OPTIONS * (raw)', request: () => ({ raw: head(['OPTIONS * HTTP/1.1', 'Host: localhost', 'Connection: close']) }), expected: { problem: 404, code: 'route_not_found' } },
+  {
+    name: 'OPTIONS * (raw)',
+    request: () => ({ raw: head(['OPTIONS * HTTP/1.1', 'Host: localhost', 'Connection: close']) }),
+    expected: { problem: 404, code: 'route_not_found' },
+  },
   {
     name: 'an absolute-form request target to another host',
     request: () => ({ raw: head(['GET http://evil.test/package.json HTTP/1.1', 'Host: evil.test', 'Connection: close']) }),
@@ -1068,7 +1412,10 @@ describe('hostile input', () => {
    */
   async function freeSlot(which: 'first' | 'last'): Promise<string> {
     const sessions = await listSessions(apiClient, ...SLOT_RANGE);
-    const free = sessions.filter((session) => session.status === 'scheduled').flatMap((session) => session.slots).filter((candidate) => candidate.available > 0);
+    const free = sessions
+      .filter((session) => session.status === 'scheduled')
+      .flatMap((session) => session.slots)
+      .filter((candidate) => candidate.available > 0);
     const slot = which === 'first' ? free[0] : free[free.length - 1];
     if (!slot) throw new Error('no free slot left');
     return slot.id;
@@ -1128,7 +1475,15 @@ describe('hostile input', () => {
     if ('problem' in expected) {
       if (expected.problem !== '4xx') expect(reply.status).toBe(expected.problem);
       expect(reply.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-      expect(reply.body).toEqual(expect.objectContaining({ type: expect.any(String), title: expect.any(String), status: reply.status, detail: expect.any(String), code: expected.code ?? expect.any(String) }));
+      expect(reply.body).toEqual(
+        expect.objectContaining({
+          type: expect.any(String),
+          title: expect.any(String),
+          status: reply.status,
+          detail: expect.any(String),
+          code: expected.code ?? expect.any(String),
+        }),
+      );
       if (expected.fields) expect((reply.body.errors as Array<{ field: string }>).map((error) => error.field)).toEqual(expect.arrayContaining(expected.fields));
     }
     if ('page' in expected) {
@@ -1199,7 +1554,12 @@ describe('hostile input', () => {
   });
 
   it('clears a garbage session cookie and renders the public page signed out', async () => {
-    const garbage = ['garbage', "' OR 1=1 --", handmadeJwt({ alg: 'none' }, adminClaims(context), null), handmadeJwt(HS256, adminClaims(context), jwtSigner('another secret'))];
+    const garbage = [
+      'garbage',
+      "' OR 1=1 --",
+      handmadeJwt({ alg: 'none' }, adminClaims(context), null),
+      handmadeJwt(HS256, adminClaims(context), jwtSigner('another secret')),
+    ];
     for (const [path, session] of ['/', '/staff/connexion', '/donnees-personnelles'].flatMap((page) => garbage.map((value) => [page, value]))) {
       const reply = await send(app.baseUrl, pageGet(path, { cookie: `rv_session=${encodeURIComponent(session)}` }));
       expect(reply.status).toBe(200);
@@ -1225,7 +1585,7 @@ describe('hostile input', () => {
     ['SQL: OR 1=1', "' OR 1=1 --"],
     ['SQL: Bobby Tables', "Robert'); DROP TABLE users;--"],
     ['SQL: placeholders', '$1 $2::text ? :name'],
-    ['SQL: backslashes', 'C:\\Users\\camille \\\\ \\x00 \\\' \\'],
+    ['SQL: backslashes', "C:\\Users\\camille \\\\ \\x00 \\' \\"],
     ['SQL: LIKE wildcards', '100 % _coop_ \\%'],
     ['template: constructor chain', "{{constructor.constructor('return process')()}}"],
     ['template: block helpers and partials', '{{#each this}}{{@key}}{{/each}} {{> layout}} {{{body}}}'],
@@ -1250,7 +1610,7 @@ describe('hostile input', () => {
     const THROUGH_API = VERBATIM.map(([name, value], i): [string, string, 'slot' | 'workshop'] => [name, value, i % 2 === 0 ? 'slot' : 'workshop']);
 
     it.each(THROUGH_API)('%s, through the API (%s)', async (_, value, target) => {
-      const sent = (target === 'slot' ? bookingRequest(await freeSlot('last'), { message: value }) : registrationRequest(context.workshopId, { message: value }));
+      const sent = target === 'slot' ? bookingRequest(await freeSlot('last'), { message: value }) : registrationRequest(context.workshopId, { message: value });
       sent.attendee.name = value;
       sent.organisation.name = value;
       const created = await send(app.baseUrl, api('POST', '/api/bookings', sent));
@@ -1259,7 +1619,10 @@ describe('hostile input', () => {
       const { id, manageToken } = created.body;
       expect([created.body.attendee.name, created.body.organisation.name, created.body.message]).toEqual([value, value, value]);
 
-      const [row] = await app.dataSource.query(`SELECT attendee_name, organisation_name, message, octet_length(attendee_name) AS bytes FROM bookings WHERE id = $1`, [id]);
+      const [row] = await app.dataSource.query(
+        `SELECT attendee_name, organisation_name, message, octet_length(attendee_name) AS bytes FROM bookings WHERE id = $1`,
+        [id],
+      );
       expect([row.attendee_name, row.organisation_name, row.message]).toEqual([value, value, value]);
       expect(row.bytes).toBe(Buffer.byteLength(value));
 
@@ -1278,14 +1641,17 @@ describe('hostile input', () => {
       expect(invite.text).not.toMatch(/^Set-Cookie/m);
     });
 
-    const THROUGH_FORMS = VERBATIM.filter(([name]) => /SQL: DROP|SQL: backslashes|template: constructor|CRLF|HTML: script|HTML: attribute|French|RTL|emoji|200 four-byte/.test(name)).map(
-      ([name, value], i): [string, string, 'creneau' | 'atelier'] => [name, value, i % 2 === 0 ? 'creneau' : 'atelier'],
-    );
+    const THROUGH_FORMS = VERBATIM.filter(([name]) =>
+      /SQL: DROP|SQL: backslashes|template: constructor|CRLF|HTML: script|HTML: attribute|French|RTL|emoji|200 four-byte/.test(name),
+    ).map(([name, value], i): [string, string, 'creneau' | 'atelier'] => [name, value, i % 2 === 0 ? 'creneau' : 'atelier']);
 
     it.each(THROUGH_FORMS)('%s, through the booking form (%s)', async (_, value, route) => {
       const useWorkshop = route === 'atelier';
       const path = useWorkshop ? `/reserver/atelier/${context.workshopId}` : `/reserver/creneau/${await freeSlot('last')}`;
-      const posted = await send(app.baseUrl, pagePost(context, path, bookingFields({ 'attendee.name': value, 'organisation.name': value, message: value }, !useWorkshop)));
+      const posted = await send(
+        app.baseUrl,
+        pagePost(context, path, bookingFields({ 'attendee.name': value, 'organisation.name': value, message: value }, !useWorkshop)),
+      );
       expect(posted.status).toBe(303);
       expect(posted.setCookies.filter((cookie) => !cookie.startsWith('rv_csrf='))).toEqual([]);
       const location = posted.headers.get('location')!;
@@ -1301,7 +1667,10 @@ describe('hostile input', () => {
 
     it('accepts e-mail addresses with characters SQL cares about, stored verbatim', async () => {
       for (const email of ["o'brien@asso.test", '$1@asso.test', 'camille+{{x}}@asso.test']) {
-        const created = await send(app.baseUrl, api('POST', '/api/bookings', registrationRequest(context.workshopId, { attendee: { name: 'Camille', email } })));
+        const created = await send(
+          app.baseUrl,
+          api('POST', '/api/bookings', registrationRequest(context.workshopId, { attendee: { name: 'Camille', email } })),
+        );
         expect(created.status).toBe(201);
         const [row] = await app.dataSource.query(`SELECT attendee_email FROM bookings WHERE id = $1`, [created.body.id]);
         expect(row.attendee_email).toBe(email);
@@ -1335,7 +1704,10 @@ describe('hostile input', () => {
       const page = await send(app.baseUrl, pageGet('/', { host: 'evil.test', 'x-forwarded-host': 'evil.test', 'x-forwarded-proto': 'javascript' }));
       expect(page.status).toBe(200);
       expect(page.text).not.toContain('evil.test');
-      const created = await send(app.baseUrl, { ...api('POST', '/api/bookings', registrationRequest(context.workshopId)), headers: { 'content-type': 'application/json', host: 'evil.test', 'x-forwarded-host': 'evil.test' } });
+      const created = await send(app.baseUrl, {
+        ...api('POST', '/api/bookings', registrationRequest(context.workshopId)),
+        headers: { 'content-type': 'application/json', host: 'evil.test', 'x-forwarded-host': 'evil.test' },
+      });
       expect(created.status).toBe(201);
       expect(created.text).not.toContain('evil.test');
       const [message] = await app.dataSource.query(`SELECT payload::text AS payload FROM outbox_messages WHERE booking_id = $1`, [created.body.id]);
@@ -1362,17 +1734,31 @@ describe('hostile input: X-Forwarded-For with the rate limits on', () => {
     const realClient = '203.0.113.7';
     for (let i = 0; i < 30; i += 1) {
       const forged = i % 3 === 0 ? `198.51.100.${i}` : i % 3 === 1 ? `198.51.100.${i}, 10.0.0.${i}` : `unknown, 198.51.100.${i}`;
-      const reply = await send(app.baseUrl, { ...api('POST', '/api/bookings', {}), headers: { 'content-type': 'application/json', 'x-forwarded-for': `${forged}, ${realClient}`, 'x-real-ip': `198.51.100.${i}`, forwarded: `for=198.51.100.${i}` } });
+      const reply = await send(app.baseUrl, {
+        ...api('POST', '/api/bookings', {}),
+        headers: {
+          'content-type': 'application/json',
+          'x-forwarded-for': `${forged}, ${realClient}`,
+          'x-real-ip': `198.51.100.${i}`,
+          forwarded: `for=198.51.100.${i}`,
+        },
+      });
       expect(reply.status).toBe(400);
     }
     const keys = await app.dataSource.query(`SELECT key, hits FROM rate_limits ORDER BY key`);
     expect(keys).toEqual([{ key: `booking-ip:${realClient}`, hits: 30 }]);
     // The 31st request of the same client is refused, whatever it forges.
-    const refused = await send(app.baseUrl, { ...api('POST', '/api/bookings', {}), headers: { 'content-type': 'application/json', 'x-forwarded-for': `198.51.100.250, ${realClient}` } });
+    const refused = await send(app.baseUrl, {
+      ...api('POST', '/api/bookings', {}),
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': `198.51.100.250, ${realClient}` },
+    });
     expect(refused.status).toBe(429);
     expect(refused.body.code).toBe('too_many_requests');
     // Another client behind the same proxy is counted apart.
-    const other = await send(app.baseUrl, { ...api('POST', '/api/bookings', {}), headers: { 'content-type': 'application/json', 'x-forwarded-for': `${realClient}, 203.0.113.8` } });
+    const other = await send(app.baseUrl, {
+      ...api('POST', '/api/bookings', {}),
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': `${realClient}, 203.0.113.8` },
+    });
     expect(other.status).toBe(400);
   });
 });

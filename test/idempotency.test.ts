@@ -46,7 +46,11 @@ describe('booking with an Idempotency-Key', () => {
     const reused = await book(other, key);
     expect(reused.status).toBe(422);
     expect(reused.headers.get('content-type')).toContain('application/problem+json');
-    expect(reused.body).toMatchObject({ code: 'idempotency_key_reused', status: 422, errors: [{ field: 'Idempotency-Key', message: expect.stringMatching(/Déjà utilisée/) }] });
+    expect(reused.body).toMatchObject({
+      code: 'idempotency_key_reused',
+      status: 422,
+      errors: [{ field: 'Idempotency-Key', message: expect.stringMatching(/Déjà utilisée/) }],
+    });
     expect(reused.body.manageToken).toBeUndefined();
     expect(await written(other.attendee.email)).toEqual({ bookings: 0, messages: 0 });
   });
@@ -92,7 +96,10 @@ describe('booking with an Idempotency-Key', () => {
     const response = await book(body, key);
     expect(response.status).toBe(400);
     expect(response.headers.get('content-type')).toContain('application/problem+json');
-    expect(response.body).toMatchObject({ code: 'validation_failed', errors: [{ field: 'Idempotency-Key', message: expect.stringContaining('Clé d’idempotence invalide') }] });
+    expect(response.body).toMatchObject({
+      code: 'validation_failed',
+      errors: [{ field: 'Idempotency-Key', message: expect.stringContaining('Clé d’idempotence invalide') }],
+    });
     expect(await written(body.attendee.email)).toEqual({ bookings: 0, messages: 0 });
   });
 
@@ -119,7 +126,10 @@ describe('booking with an Idempotency-Key', () => {
     const [, later] = await listSessions(api);
     const slot = later.slots[1];
     const form = await fetch(`${app.baseUrl}/reserver/creneau/${slot.id}`, { headers: { accept: 'text/html' } });
-    const cookie = form.headers.getSetCookie().find((setCookie) => setCookie.startsWith('rv_csrf='))!.split(';')[0];
+    const cookie = form.headers
+      .getSetCookie()
+      .find((setCookie) => setCookie.startsWith('rv_csrf='))!
+      .split(';')[0];
     const html = await form.text();
     const csrf = /name="_csrf" value="([^"]+)"/.exec(html)?.[1];
     const key = /name="idempotencyKey" value="([^"]+)"/.exec(html)?.[1];

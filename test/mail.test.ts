@@ -52,7 +52,13 @@ describe('e-mails with calendar invites, through a real SMTP server', () => {
     smtp = await new TestSmtpServer().start();
     app = await startTestApp({
       now: '2026-11-27T10:00:00Z',
-      env: { SMTP_URL: smtp.url, ORGANIZER_EMAIL: ORGANIZER, PUBLIC_URL: 'https://rdv.cress.test', CRESS_NAME: 'CRESS Bretagne', METROPOLIS_NAME: 'Rennes Métropole' },
+      env: {
+        SMTP_URL: smtp.url,
+        ORGANIZER_EMAIL: ORGANIZER,
+        PUBLIC_URL: 'https://rdv.cress.test',
+        CRESS_NAME: 'CRESS Bretagne',
+        METROPOLIS_NAME: 'Rennes Métropole',
+      },
     });
     api = client(app.baseUrl);
     sender = app.app.get(OutboxSender);
@@ -65,7 +71,8 @@ describe('e-mails with calendar invites, through a real SMTP server', () => {
   });
 
   it('confirms a booking in French with a REQUEST invite the calendar clients accept', async () => {
-    const booking = (await api.post('/api/bookings', bookingRequest(session.slots[0].id, { attendee: { name: 'Camille Martin', email: 'camille@asso.test' } }))).body;
+    const booking = (await api.post('/api/bookings', bookingRequest(session.slots[0].id, { attendee: { name: 'Camille Martin', email: 'camille@asso.test' } })))
+      .body;
     expect(await sender.drain()).toBe(1);
     const [mail] = smtp.to('camille@asso.test');
     expect(mail.parsed.subject).toMatch(/31 décembre 2026/);
@@ -95,7 +102,8 @@ describe('e-mails with calendar invites, through a real SMTP server', () => {
   });
 
   it('cancels with METHOD:CANCEL, the same UID, a higher SEQUENCE and STATUS:CANCELLED', async () => {
-    const booking = (await api.post('/api/bookings', bookingRequest(session.slots[1].id, { attendee: { name: 'Dominique', email: 'dominique@coop.test' } }))).body;
+    const booking = (await api.post('/api/bookings', bookingRequest(session.slots[1].id, { attendee: { name: 'Dominique', email: 'dominique@coop.test' } })))
+      .body;
     await api.post(`/api/bookings/${booking.id}/cancel`, {}, booking.manageToken);
     expect(await sender.drain()).toBe(2);
     const [confirmation, cancellation] = smtp.to('dominique@coop.test').map(invite);
@@ -128,9 +136,14 @@ describe('e-mails with calendar invites, through a real SMTP server', () => {
     await api.post(`/api/bookings/${seat.id}/cancel`, {}, seat.manageToken);
     await sender.drain();
     const [confirmation, cancellation] = smtp.to('paule@asso.test');
-    expect(invite(confirmation)).toMatchObject({ summary: 'Coopératives : la SCIC pas à pas', description: expect.stringMatching(/^Gérer votre inscription : https:\/\/rdv\.cress\.test\//) });
+    expect(invite(confirmation)).toMatchObject({
+      summary: 'Coopératives : la SCIC pas à pas',
+      description: expect.stringMatching(/^Gérer votre inscription : https:\/\/rdv\.cress\.test\//),
+    });
     const text = cancellation.parsed.text!.replace(/\u00a0/g, ' ');
-    expect(cancellation.parsed.subject!.replace(/\u00a0/g, ' ')).toBe('Annulation : votre inscription à l’atelier « Coopératives : la SCIC pas à pas » du jeudi 18 mars 2027');
+    expect(cancellation.parsed.subject!.replace(/\u00a0/g, ' ')).toBe(
+      'Annulation : votre inscription à l’atelier « Coopératives : la SCIC pas à pas » du jeudi 18 mars 2027',
+    );
     expect(text).toContain('Votre inscription à l’atelier « Coopératives : la SCIC pas à pas » du jeudi 18 mars 2027, de 09:00 à 12:30, a été annulée.');
     expect(text).toContain('Vous pouvez vous inscrire à un autre atelier de la CRESS Bretagne : https://rdv.cress.test');
     expect(text).toContain('Lieu : Pôle ESS, 15 rue Papu, 35000 Rennes');
@@ -146,13 +159,19 @@ describe('e-mails with calendar invites, through a real SMTP server', () => {
     await api.post(`/api/bookings/${leaving.id}/cancel`, {}, leaving.manageToken);
     expect((await api.post(`/api/workshops/${workshop.id}/cancel`, { reason: 'Intervenante absente' }, admin)).status).toBe(200);
     await sender.drain();
-    const read = (mail: ReceivedMail) => ({ subject: mail.parsed.subject!.replace(/\u00a0/g, ' '), text: mail.parsed.text!.replace(/\u00a0/g, ' '), invite: invite(mail) });
+    const read = (mail: ReceivedMail) => ({
+      subject: mail.parsed.subject!.replace(/\u00a0/g, ' '),
+      text: mail.parsed.text!.replace(/\u00a0/g, ' '),
+      invite: invite(mail),
+    });
     const [, left] = smtp.to('sacha@asso.test').map(read);
     expect(left.subject).toBe('Liste d’attente quittée : atelier « Mutuelles et fondations » du jeudi 18 mars 2027');
     expect(left.text).toContain('Vous avez quitté la liste d’attente de l’atelier « Mutuelles et fondations »');
     expect(left.invite).toBeNull();
     const [, waiting] = smtp.to('tom@asso.test').map(read);
-    expect(waiting.text).toContain('La CRESS Bretagne a dû annuler l’atelier « Mutuelles et fondations » prévu le jeudi 18 mars 2027, de 09:00 à 12:30. Votre demande sur la liste d’attente est donc annulée.');
+    expect(waiting.text).toContain(
+      'La CRESS Bretagne a dû annuler l’atelier « Mutuelles et fondations » prévu le jeudi 18 mars 2027, de 09:00 à 12:30. Votre demande sur la liste d’attente est donc annulée.',
+    );
     expect(waiting.invite).toBeNull();
     const [, seated] = smtp.to('rose@asso.test').map(read);
     expect(seated.text).toContain('Votre inscription est donc annulée.');
@@ -169,7 +188,8 @@ describe('e-mails with calendar invites, through a real SMTP server', () => {
     await sender.drain();
     const [, cancellation] = smtp.to('quentin@asso.test');
     const text = cancellation.parsed.text!.replace(/\u00a0/g, ' ');
-    const paris = (instant: string) => new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', hour: '2-digit', minute: '2-digit' }).format(new Date(instant));
+    const paris = (instant: string) =>
+      new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', hour: '2-digit', minute: '2-digit' }).format(new Date(instant));
     expect(text).toContain('Votre rendez-vous à la permanence de la CRESS Bretagne du jeudi 28 octobre 2027');
     expect(text).toContain(
       `La prochaine permanence a lieu le jeudi 31 décembre 2026, de ${paris(next.startsAt)} à ${paris(next.endsAt)} (${next.location}). Pour y prendre rendez-vous : https://rdv.cress.test`,

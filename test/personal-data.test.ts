@@ -70,7 +70,12 @@ describe('personal data: consent, export, erasure, retention', () => {
   });
 
   it('erases an address: upcoming bookings cancelled through the engine, nothing more sent to it, everything anonymised', async () => {
-    const workshop = await createWorkshop(api, admin, { title: 'Atelier complet', capacity: 1, startsAt: '2026-12-10T09:00:00+01:00', endsAt: '2026-12-10T12:00:00+01:00' });
+    const workshop = await createWorkshop(api, admin, {
+      title: 'Atelier complet',
+      capacity: 1,
+      startsAt: '2026-12-10T09:00:00+01:00',
+      endsAt: '2026-12-10T12:00:00+01:00',
+    });
     const seat = await book(registrationRequest(workshop.id, camille));
     expect(seat.status).toBe('confirmed');
     const waiting = await book(registrationRequest(workshop.id, { attendee: { name: 'Hugo Blanc', email: 'hugo@asso.test' } }));
@@ -97,14 +102,19 @@ describe('personal data: consent, export, erasure, retention', () => {
     expect(leftovers[0].n).toBe(0);
     expect((await app.dataSource.query(`SELECT count(*)::int AS n FROM outbox_messages WHERE recipient ILIKE '%camille%'`))[0].n).toBe(0);
     // The figures keep the bookings: the organisation and the statuses stay.
-    const kept = await app.dataSource.query(`SELECT status, organisation_name, anonymised_at IS NOT NULL AS anonymised FROM bookings WHERE id = ANY($1) ORDER BY status`, [[seat.id]]);
+    const kept = await app.dataSource.query(
+      `SELECT status, organisation_name, anonymised_at IS NOT NULL AS anonymised FROM bookings WHERE id = ANY($1) ORDER BY status`,
+      [[seat.id]],
+    );
     expect(kept).toEqual([{ status: 'cancelled', organisation_name: expect.any(String), anonymised: true }]);
   });
 
   it('anonymises contact data RETENTION_MONTHS after the event, keeping the report’s figures', async () => {
     const [december] = await listSessions(api, '2026-12-01', '2026-12-31');
     const [january] = await listSessions(api, '2027-01-01', '2027-01-31');
-    const old = await book(bookingRequest(december.slots[0].id, { attendee: { name: 'Ancienne Personne', email: 'ancienne@asso.test', phone: '04 00 00 00 01' } }));
+    const old = await book(
+      bookingRequest(december.slots[0].id, { attendee: { name: 'Ancienne Personne', email: 'ancienne@asso.test', phone: '04 00 00 00 01' } }),
+    );
     const recent = await book(bookingRequest(january.slots[0].id, { attendee: { name: 'Récente Personne', email: 'recente@asso.test' } }));
     await at('2026-12-31T11:00:00Z');
     expect((await api.put(`/api/bookings/${old.id}/attendance`, { status: 'present', note: 'Très motivée' }, admin)).status).toBe(200);
@@ -115,9 +125,18 @@ describe('personal data: consent, export, erasure, retention', () => {
     await at('2028-12-31T13:00:00Z');
     const before = (await api.get(`/api/reports/attendance?${range}`, admin)).body;
     expect(await app.app.get(PersonalDataService).anonymiseExpired()).toBeGreaterThanOrEqual(1);
-    const rows = await app.dataSource.query('SELECT id, attendee_name, attendee_email, attendee_phone, message, attendance, attendance_note FROM bookings WHERE id = ANY($1)', [[old.id, recent.id]]);
+    const rows = await app.dataSource.query(
+      'SELECT id, attendee_name, attendee_email, attendee_phone, message, attendance, attendance_note FROM bookings WHERE id = ANY($1)',
+      [[old.id, recent.id]],
+    );
     const byId = new Map(rows.map((row: { id: string }) => [row.id, row]));
-    expect(byId.get(old.id)).toMatchObject({ attendee_name: 'Personne anonymisée', attendee_phone: null, message: null, attendance: 'present', attendance_note: null });
+    expect(byId.get(old.id)).toMatchObject({
+      attendee_name: 'Personne anonymisée',
+      attendee_phone: null,
+      message: null,
+      attendance: 'present',
+      attendance_note: null,
+    });
     expect(byId.get(old.id)).toHaveProperty('attendee_email', expect.stringMatching(/@anonyme\.invalid$/));
     expect(byId.get(recent.id)).toMatchObject({ attendee_name: 'Récente Personne', attendee_email: 'recente@asso.test' });
 

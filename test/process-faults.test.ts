@@ -51,7 +51,9 @@ describe('the service process under SIGTERM and SIGKILL', () => {
     }
   }
   async function consistency(): Promise<{ drift: number; withoutMessage: number }> {
-    const drift = await pg.query(`SELECT count(*)::int AS n FROM slots s WHERE s.booked <> (SELECT count(*) FROM bookings b WHERE b.slot_id = s.id AND b.status = 'confirmed')`);
+    const drift = await pg.query(
+      `SELECT count(*)::int AS n FROM slots s WHERE s.booked <> (SELECT count(*) FROM bookings b WHERE b.slot_id = s.id AND b.status = 'confirmed')`,
+    );
     const withoutMessage = await pg.query(
       `SELECT count(*)::int AS n FROM bookings b WHERE NOT EXISTS (SELECT 1 FROM outbox_messages m WHERE m.booking_id = b.id AND m.kind = 'booking_confirmed')`,
     );
@@ -90,9 +92,11 @@ describe('the service process under SIGTERM and SIGKILL', () => {
     const { rows } = await pg.query(`SELECT status FROM bookings WHERE attendee_email = 'en-vol@asso.test'`);
     expect(rows).toEqual([{ status: 'confirmed' }]);
     // Its pool is closed: no session of the service is left holding anything.
-    const sessions = await pg.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'rendez-vous-ess'`);
+    const sessions = await pg.query(
+      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'rendez-vous-ess'`,
+    );
     expect(sessions.rows[0].n).toBe(0);
-    expect((await consistency())).toEqual({ drift: 0, withoutMessage: 0 });
+    expect(await consistency()).toEqual({ drift: 0, withoutMessage: 0 });
   });
 
   it('killed with bookings in flight: each is whole or absent, and a new process serves at once', async () => {
@@ -101,8 +105,15 @@ describe('the service process under SIGTERM and SIGKILL', () => {
     const release = await holdSlot(slots[0]);
     const requests = [
       ...Array.from({ length: 3 }, (_, i) => post(service, bookingRequest(slots[0], { attendee: { name: `Kill ${i}`, email: `kill${i}@asso.test` } }))),
-      ...Array.from({ length: 3 }, (_, i) => post(service, bookingRequest(slots[1 + i], { attendee: { name: `Kill other ${i}`, email: `kill-other${i}@asso.test` } }))),
-    ].map((request) => request.then((response) => response.status, () => 'no answer' as const));
+      ...Array.from({ length: 3 }, (_, i) =>
+        post(service, bookingRequest(slots[1 + i], { attendee: { name: `Kill other ${i}`, email: `kill-other${i}@asso.test` } })),
+      ),
+    ].map((request) =>
+      request.then(
+        (response) => response.status,
+        () => 'no answer' as const,
+      ),
+    );
     await until(async () => (await waitingOnLocks()) >= 1);
 
     service.child.kill('SIGKILL');

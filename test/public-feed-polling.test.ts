@@ -13,7 +13,14 @@ import { startTestApp, TestApp } from './support/test-app';
  */
 const FEED = '/calendar/public.ics';
 const LISTENER = 'rendez-vous-ess (public feed changes)';
-const SECURITY_HEADERS = ['content-security-policy', 'x-content-type-options', 'x-frame-options', 'referrer-policy', 'cross-origin-resource-policy', 'cross-origin-opener-policy'];
+const SECURITY_HEADERS = [
+  'content-security-policy',
+  'x-content-type-options',
+  'x-frame-options',
+  'referrer-policy',
+  'cross-origin-resource-policy',
+  'cross-origin-opener-policy',
+];
 
 async function poll(app: TestApp, headers: Record<string, string> = {}, method = 'GET') {
   // fetch would ask for gzip and unpack it: the bytes are compared as sent (gzip is tested in feeds.test.ts).
@@ -42,10 +49,12 @@ describe('polling the public feed', () => {
   });
 
   const listeners = async () =>
-    (await first.dataSource.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1`, [LISTENER]))[0].n as number;
+    (
+      await first.dataSource.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1`, [LISTENER])
+    )[0].n as number;
 
   async function until(condition: () => Promise<boolean>, what: string) {
-    for (const started = Date.now(); Date.now() - started < 15_000; ) {
+    for (const started = Date.now(); Date.now() - started < 15_000;) {
       if (await condition()) return;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
@@ -124,13 +133,18 @@ describe('polling the public feed', () => {
     await until(async () => (await changes.version()) !== null, 'listening');
     const quiet = await changes.version();
     expect(await changes.version()).toBe(quiet);
-    await first.dataSource.query(`UPDATE permanence_sessions SET location = location WHERE starts_at > now() AND id = (SELECT id FROM permanence_sessions ORDER BY starts_at LIMIT 1)`);
+    await first.dataSource.query(
+      `UPDATE permanence_sessions SET location = location WHERE starts_at > now() AND id = (SELECT id FROM permanence_sessions ORDER BY starts_at LIMIT 1)`,
+    );
     const moved = await changes.version();
     expect(moved).not.toBe(quiet);
     expect(await changes.version()).toBe(moved);
 
     const etag = (await poll(second)).headers.get('etag')!;
-    const killed = await first.dataSource.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1`, [LISTENER]);
+    const killed = await first.dataSource.query(
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1`,
+      [LISTENER],
+    );
     expect(killed).toHaveLength(2);
     // Meanwhile, a change: the next polls see it (from the fingerprint, or from the new connection).
     const workshop = await createWorkshop(api, admin, { title: 'Atelier pendant la coupure' });

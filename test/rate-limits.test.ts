@@ -117,7 +117,10 @@ describe('rate limits (RATE_LIMITS=on), counted in the database', () => {
     for (let i = 0; i < 10; i += 1) await api.post('/api/bookings', json('page@asso.test'));
     // Any page with a form hands out this browser's CSRF token.
     const page = await fetch(`${app.baseUrl}/staff/connexion`, { headers: { accept: 'text/html' } });
-    const csrfCookie = page.headers.getSetCookie().find((cookie) => cookie.startsWith('rv_csrf='))!.split(';')[0];
+    const csrfCookie = page.headers
+      .getSetCookie()
+      .find((cookie) => cookie.startsWith('rv_csrf='))!
+      .split(';')[0];
     const token = /name="_csrf" value="([^"]+)"/.exec(await page.text())?.[1];
     expect(token).toBeDefined();
     const posted = await fetch(`${app.baseUrl}/reserver/creneau/00000000-0000-4000-8000-000000000000`, {

@@ -3,7 +3,14 @@ import { adminToken, bookingRequest, createStaff, createWorkshop, listSessions, 
 import { client, Client } from './support/http';
 import { startTestApp, TestApp } from './support/test-app';
 
-const SIRET = { coopA: '42100000000016', entraide: '69000000000024', fondation: '42000000000034', mutuelle: '75000000000042', scic: '38000000000055', coopZ: '13000000000062' };
+const SIRET = {
+  coopA: '42100000000016',
+  entraide: '69000000000024',
+  fondation: '42000000000034',
+  mutuelle: '75000000000042',
+  scic: '38000000000055',
+  coopZ: '13000000000062',
+};
 const COOP = 'Coopérative (SCOP, SCIC, CAE…)';
 const CRESS = 'CRESS Loire';
 /** The default series is named after CRESS_NAME. */
@@ -59,14 +66,17 @@ describe('the attendance report for the metropolis', () => {
     const on = (date: string) => sessions.find((session) => session.date === date)!;
     expect(sessions.map((session) => session.date)).toEqual(['2026-10-29', '2026-11-26', '2026-12-31', '2027-01-28', '2027-02-25']);
     const november = (await api.put(`/api/permanences/${on('2026-11-26').id}/advisors`, { advisorIds: [alice.id, bruno.id] }, admin)).body;
-    const desk = (advisorId: string) => november.slots.filter((slot: { advisor: { id: string } }) => slot.advisor.id === advisorId).map((slot: { id: string }) => slot.id);
+    const desk = (advisorId: string) =>
+      november.slots.filter((slot: { advisor: { id: string } }) => slot.advisor.id === advisorId).map((slot: { id: string }) => slot.id);
     const [aliceSlots, brunoSlots] = [desk(alice.id), desk(bruno.id)];
 
     const coopA = { name: 'Coop A', siret: SIRET.coopA, legalForm: 'cooperative', postcode: '42000' };
     const entraide = { name: 'Entraide Loire', siret: SIRET.entraide, legalForm: 'association', postcode: '69001' };
     // Before the period: Entraide Loire is not new in it.
     await book(bookingRequest(on('2026-10-29').slots[0].id, { ...person('Olga', 'olga@entraide.test'), organisation: entraide, topics: ['other'] }));
-    const p1 = await book(bookingRequest(aliceSlots[0], { ...person('Camille "Cam" Martin; Lyon', 'camille@coop-a.test'), organisation: coopA, topics: ['legal_status'] }));
+    const p1 = await book(
+      bookingRequest(aliceSlots[0], { ...person('Camille "Cam" Martin; Lyon', 'camille@coop-a.test'), organisation: coopA, topics: ['legal_status'] }),
+    );
     // Same SIRET, other wording: the register's entry (first seen) decides the organisation's name, legal form and postcode.
     const p2 = await book(
       bookingRequest(aliceSlots[1], {
@@ -77,9 +87,16 @@ describe('the attendance report for the metropolis', () => {
     );
     const p3 = await book(bookingRequest(brunoSlots[0], { ...person('Eve Blanc', 'eve@entraide.test'), organisation: entraide, topics: ['ambition_ess'] }));
     await book(bookingRequest(brunoSlots[2], { ...person('=1+1 Farid', 'farid@collectif.test'), organisation: { name: 'Collectif sans SIRET' }, topics: [] }));
-    const p5 = await book(bookingRequest(brunoSlots[3], { ...person('Gaëlle', 'gaelle@coop-z.test'), organisation: { name: 'Coop Z', siret: SIRET.coopZ, legalForm: 'cooperative' } }));
+    const p5 = await book(
+      bookingRequest(brunoSlots[3], {
+        ...person('Gaëlle', 'gaelle@coop-z.test'),
+        organisation: { name: 'Coop Z', siret: SIRET.coopZ, legalForm: 'cooperative' },
+      }),
+    );
     expect((await api.post(`/api/bookings/${p5.id}/cancel`, {}, p5.manageToken)).status).toBe(200);
-    await book(bookingRequest(on('2026-12-31').slots[0].id, { ...person('Henri', 'henri@solidarite.test'), organisation: { name: 'Solidarité 42', postcode: '42000' } }));
+    await book(
+      bookingRequest(on('2026-12-31').slots[0].id, { ...person('Henri', 'henri@solidarite.test'), organisation: { name: 'Solidarité 42', postcode: '42000' } }),
+    );
     expect((await api.post(`/api/permanences/${on('2026-12-31').id}/cancel`, { reason: 'Salle indisponible' }, admin)).status).toBe(200);
     const january = on('2027-01-28').slots;
     const j1 = await book(
@@ -90,11 +107,24 @@ describe('the attendance report for the metropolis', () => {
       }),
     );
     // A duplicate of Coop A without its SIRET, merged into it below.
-    await book(bookingRequest(january[2].id, { ...person('Iris', 'iris@coop-a.test'), organisation: { name: 'Coop A', legalForm: 'cooperative', postcode: '42000' }, topics: ['regional_support'] }));
+    await book(
+      bookingRequest(january[2].id, {
+        ...person('Iris', 'iris@coop-a.test'),
+        organisation: { name: 'Coop A', legalForm: 'cooperative', postcode: '42000' },
+        topics: ['regional_support'],
+      }),
+    );
     february = await book(bookingRequest(on('2027-02-25').slots[0].id, { ...person('Julie', 'julie@coop-a.test'), organisation: coopA }));
 
-    const workshop = await createWorkshop(api, admin, { title: 'Atelier statuts', capacity: 2, startsAt: '2026-12-10T14:00:00+01:00', endsAt: '2026-12-10T17:00:00+01:00' });
-    const w1 = await book(registrationRequest(workshop.id, { ...person('Inès Moreau', 'ines@entraide.test'), organisation: entraide, topics: ['legal_status', 'essaimage'] }));
+    const workshop = await createWorkshop(api, admin, {
+      title: 'Atelier statuts',
+      capacity: 2,
+      startsAt: '2026-12-10T14:00:00+01:00',
+      endsAt: '2026-12-10T17:00:00+01:00',
+    });
+    const w1 = await book(
+      registrationRequest(workshop.id, { ...person('Inès Moreau', 'ines@entraide.test'), organisation: entraide, topics: ['legal_status', 'essaimage'] }),
+    );
     const w2 = await book(
       registrationRequest(workshop.id, {
         ...person('Jules Laurent', 'jules@mutuelle.test'),
@@ -102,16 +132,34 @@ describe('the attendance report for the metropolis', () => {
         topics: ['recognition'],
       }),
     );
-    await book(registrationRequest(workshop.id, { ...person('Karim Saïdi', 'karim@scic.test'), organisation: { name: 'SCIC Attente', siret: SIRET.scic, legalForm: 'cooperative', postcode: '38000' }, topics: ['legal_status'] }));
-    const cancelled = await createWorkshop(api, admin, { title: 'Atelier annulé', capacity: 5, startsAt: '2026-12-17T14:00:00+01:00', endsAt: '2026-12-17T17:00:00+01:00' });
+    await book(
+      registrationRequest(workshop.id, {
+        ...person('Karim Saïdi', 'karim@scic.test'),
+        organisation: { name: 'SCIC Attente', siret: SIRET.scic, legalForm: 'cooperative', postcode: '38000' },
+        topics: ['legal_status'],
+      }),
+    );
+    const cancelled = await createWorkshop(api, admin, {
+      title: 'Atelier annulé',
+      capacity: 5,
+      startsAt: '2026-12-17T14:00:00+01:00',
+      endsAt: '2026-12-17T17:00:00+01:00',
+    });
     await book(registrationRequest(cancelled.id, { ...person('Léa', 'lea@coop-a.test'), organisation: coopA }));
     expect((await api.post(`/api/workshops/${cancelled.id}/cancel`, { reason: 'Intervenant absent' }, admin)).status).toBe(200);
     const march = await createWorkshop(api, admin, { title: 'Atelier de mars' });
-    await book(registrationRequest(march.id, { ...person('Marc', 'marc@mutuelle.test'), organisation: { name: 'Mutuelle Mut', siret: SIRET.mutuelle, legalForm: 'mutuelle' } }));
+    await book(
+      registrationRequest(march.id, {
+        ...person('Marc', 'marc@mutuelle.test'),
+        organisation: { name: 'Mutuelle Mut', siret: SIRET.mutuelle, legalForm: 'mutuelle' },
+      }),
+    );
 
     const coopAEntry = await organisation(SIRET.coopA, SIRET.coopA);
     expect((await api.patch(`/api/organisations/${coopAEntry}`, { commune: 'Saint-Étienne' }, admin)).status).toBe(200);
-    expect((await api.patch(`/api/organisations/${await organisation(SIRET.fondation, SIRET.fondation)}`, { commune: 'Saint-Étienne' }, admin)).status).toBe(200);
+    expect((await api.patch(`/api/organisations/${await organisation(SIRET.fondation, SIRET.fondation)}`, { commune: 'Saint-Étienne' }, admin)).status).toBe(
+      200,
+    );
     expect((await api.post(`/api/organisations/${await organisation('Coop A', null)}/merge`, { into: coopAEntry }, admin)).status).toBe(200);
 
     await at('2026-11-26T12:00:00Z');
@@ -170,8 +218,28 @@ describe('the attendance report for the metropolis', () => {
         { commune: 'Non renseignée', bookings: 1, organisations: 1 },
       ],
       workshops: [
-        { id: expect.any(String), title: 'Atelier statuts', date: '2026-12-10', time: '14:00', status: 'scheduled', seats: 2, registered: 2, waitlisted: 1, attended: 1 },
-        { id: expect.any(String), title: 'Atelier annulé', date: '2026-12-17', time: '14:00', status: 'cancelled', seats: 5, registered: 0, waitlisted: 0, attended: 0 },
+        {
+          id: expect.any(String),
+          title: 'Atelier statuts',
+          date: '2026-12-10',
+          time: '14:00',
+          status: 'scheduled',
+          seats: 2,
+          registered: 2,
+          waitlisted: 1,
+          attended: 1,
+        },
+        {
+          id: expect.any(String),
+          title: 'Atelier annulé',
+          date: '2026-12-17',
+          time: '14:00',
+          status: 'cancelled',
+          seats: 5,
+          registered: 0,
+          waitlisted: 0,
+          attended: 0,
+        },
       ],
     });
   });
@@ -182,27 +250,130 @@ describe('the attendance report for the metropolis', () => {
     const entraide = { organisation: 'Entraide Loire', siret: SIRET.entraide, legalForm: 'Association', postcode: '69001', commune: null };
     const confirmed = { status: 'confirmée' };
     expect(rows).toEqual([
-      { kind: 'permanence', date: '2026-11-26', time: '09:00', title: PERMANENCE, ...coopA, attendeeName: 'Camille "Cam" Martin; Lyon', attendeeEmail: 'camille@coop-a.test', topics: 'Évolution des statuts', ...confirmed, attendance: 'présent' },
-      { kind: 'permanence', date: '2026-11-26', time: '09:00', title: PERMANENCE, ...entraide, attendeeName: 'Eve Blanc', attendeeEmail: 'eve@entraide.test', topics: 'La plateforme « Ambition ESS »', ...confirmed, attendance: 'excusé' },
-      { kind: 'permanence', date: '2026-11-26', time: '10:00', title: PERMANENCE, ...coopA, attendeeName: 'Dominique Roux', attendeeEmail: 'dominique@coop-a.test', topics: 'Achats responsables, Évolution des statuts', ...confirmed, attendance: 'absent' },
       {
-        kind: 'permanence', date: '2026-11-26', time: '11:00', title: PERMANENCE, organisation: 'Collectif sans SIRET', siret: null, legalForm: null, postcode: null, commune: null,
-        attendeeName: '=1+1 Farid', attendeeEmail: 'farid@collectif.test', topics: '', ...confirmed, attendance: 'non renseignée',
-      },
-      { kind: 'atelier', date: '2026-12-10', time: '14:00', title: 'Atelier statuts', ...entraide, attendeeName: 'Inès Moreau', attendeeEmail: 'ines@entraide.test', topics: 'Évolution des statuts, Essaimage sur le territoire régional', ...confirmed, attendance: 'présent' },
-      {
-        kind: 'atelier', date: '2026-12-10', time: '14:00', title: 'Atelier statuts', organisation: 'Mutuelle Mut', siret: SIRET.mutuelle, legalForm: 'Mutuelle', postcode: '75011', commune: null,
-        attendeeName: 'Jules Laurent', attendeeEmail: 'jules@mutuelle.test', topics: 'Reconnaissance et valorisation des structures de l’ESS', ...confirmed, attendance: 'absent',
-      },
-      {
-        kind: 'atelier', date: '2026-12-10', time: '14:00', title: 'Atelier statuts', organisation: 'SCIC Attente', siret: SIRET.scic, legalForm: COOP, postcode: '38000', commune: null,
-        attendeeName: 'Karim Saïdi', attendeeEmail: 'karim@scic.test', topics: 'Évolution des statuts', status: 'liste d’attente', attendance: 'non renseignée',
+        kind: 'permanence',
+        date: '2026-11-26',
+        time: '09:00',
+        title: PERMANENCE,
+        ...coopA,
+        attendeeName: 'Camille "Cam" Martin; Lyon',
+        attendeeEmail: 'camille@coop-a.test',
+        topics: 'Évolution des statuts',
+        ...confirmed,
+        attendance: 'présent',
       },
       {
-        kind: 'permanence', date: '2027-01-28', time: '10:00', title: PERMANENCE, organisation: 'Fondation Horizon', siret: SIRET.fondation, legalForm: 'Fondation', postcode: '42000', commune: 'Saint-Étienne',
-        attendeeName: 'Hugo Petit', attendeeEmail: 'hugo@horizon.test', topics: 'Autre, Évolution des statuts', ...confirmed, attendance: 'présent',
+        kind: 'permanence',
+        date: '2026-11-26',
+        time: '09:00',
+        title: PERMANENCE,
+        ...entraide,
+        attendeeName: 'Eve Blanc',
+        attendeeEmail: 'eve@entraide.test',
+        topics: 'La plateforme « Ambition ESS »',
+        ...confirmed,
+        attendance: 'excusé',
       },
-      { kind: 'permanence', date: '2027-01-28', time: '11:00', title: PERMANENCE, ...coopA, attendeeName: 'Iris', attendeeEmail: 'iris@coop-a.test', topics: 'Orientation vers les dispositifs régionaux d’accompagnement', ...confirmed, attendance: 'non renseignée' },
+      {
+        kind: 'permanence',
+        date: '2026-11-26',
+        time: '10:00',
+        title: PERMANENCE,
+        ...coopA,
+        attendeeName: 'Dominique Roux',
+        attendeeEmail: 'dominique@coop-a.test',
+        topics: 'Achats responsables, Évolution des statuts',
+        ...confirmed,
+        attendance: 'absent',
+      },
+      {
+        kind: 'permanence',
+        date: '2026-11-26',
+        time: '11:00',
+        title: PERMANENCE,
+        organisation: 'Collectif sans SIRET',
+        siret: null,
+        legalForm: null,
+        postcode: null,
+        commune: null,
+        attendeeName: '=1+1 Farid',
+        attendeeEmail: 'farid@collectif.test',
+        topics: '',
+        ...confirmed,
+        attendance: 'non renseignée',
+      },
+      {
+        kind: 'atelier',
+        date: '2026-12-10',
+        time: '14:00',
+        title: 'Atelier statuts',
+        ...entraide,
+        attendeeName: 'Inès Moreau',
+        attendeeEmail: 'ines@entraide.test',
+        topics: 'Évolution des statuts, Essaimage sur le territoire régional',
+        ...confirmed,
+        attendance: 'présent',
+      },
+      {
+        kind: 'atelier',
+        date: '2026-12-10',
+        time: '14:00',
+        title: 'Atelier statuts',
+        organisation: 'Mutuelle Mut',
+        siret: SIRET.mutuelle,
+        legalForm: 'Mutuelle',
+        postcode: '75011',
+        commune: null,
+        attendeeName: 'Jules Laurent',
+        attendeeEmail: 'jules@mutuelle.test',
+        topics: 'Reconnaissance et valorisation des structures de l’ESS',
+        ...confirmed,
+        attendance: 'absent',
+      },
+      {
+        kind: 'atelier',
+        date: '2026-12-10',
+        time: '14:00',
+        title: 'Atelier statuts',
+        organisation: 'SCIC Attente',
+        siret: SIRET.scic,
+        legalForm: COOP,
+        postcode: '38000',
+        commune: null,
+        attendeeName: 'Karim Saïdi',
+        attendeeEmail: 'karim@scic.test',
+        topics: 'Évolution des statuts',
+        status: 'liste d’attente',
+        attendance: 'non renseignée',
+      },
+      {
+        kind: 'permanence',
+        date: '2027-01-28',
+        time: '10:00',
+        title: PERMANENCE,
+        organisation: 'Fondation Horizon',
+        siret: SIRET.fondation,
+        legalForm: 'Fondation',
+        postcode: '42000',
+        commune: 'Saint-Étienne',
+        attendeeName: 'Hugo Petit',
+        attendeeEmail: 'hugo@horizon.test',
+        topics: 'Autre, Évolution des statuts',
+        ...confirmed,
+        attendance: 'présent',
+      },
+      {
+        kind: 'permanence',
+        date: '2027-01-28',
+        time: '11:00',
+        title: PERMANENCE,
+        ...coopA,
+        attendeeName: 'Iris',
+        attendeeEmail: 'iris@coop-a.test',
+        topics: 'Orientation vers les dispositifs régionaux d’accompagnement',
+        ...confirmed,
+        attendance: 'non renseignée',
+      },
     ]);
   });
 
@@ -275,9 +446,13 @@ describe('the attendance report for the metropolis', () => {
     const lines = response.bytes.toString('utf8').slice(1).split('\r\n');
     expect(lines).toHaveLength(1 + 9 + 1);
     expect(lines[0]).toBe('Type;Date;Heure;Intitulé;Structure;SIRET;Forme juridique;Code postal;Commune;Nom;E-mail;Thématiques;Statut;Présence');
-    expect(lines[1]).toBe(`permanence;2026-11-26;09:00;${PERMANENCE};Coop A;${SIRET.coopA};${COOP};42000;Saint-Étienne;"Camille ""Cam"" Martin; Lyon";camille@coop-a.test;Évolution des statuts;confirmée;présent`);
+    expect(lines[1]).toBe(
+      `permanence;2026-11-26;09:00;${PERMANENCE};Coop A;${SIRET.coopA};${COOP};42000;Saint-Étienne;"Camille ""Cam"" Martin; Lyon";camille@coop-a.test;Évolution des statuts;confirmée;présent`,
+    );
     expect(lines[4]).toBe(`permanence;2026-11-26;11:00;${PERMANENCE};Collectif sans SIRET;;;;;'=1+1 Farid;farid@collectif.test;;confirmée;non renseignée`);
-    expect(lines[7]).toBe(`atelier;2026-12-10;14:00;Atelier statuts;SCIC Attente;${SIRET.scic};${COOP};38000;;Karim Saïdi;karim@scic.test;Évolution des statuts;liste d’attente;non renseignée`);
+    expect(lines[7]).toBe(
+      `atelier;2026-12-10;14:00;Atelier statuts;SCIC Attente;${SIRET.scic};${COOP};38000;;Karim Saïdi;karim@scic.test;Évolution des statuts;liste d’attente;non renseignée`,
+    );
     expect(lines[10]).toBe('');
   });
 
@@ -313,7 +488,20 @@ describe('the attendance report for the metropolis', () => {
     expect(rows.getRow(1).font?.bold).toBe(true);
     expect(rows.getColumn(12).width).toBe(60);
     expect((rows.getRow(2).values as unknown[]).slice(1)).toEqual([
-      'permanence', '2026-11-26', '09:00', PERMANENCE, 'Coop A', SIRET.coopA, COOP, '42000', 'Saint-Étienne', 'Camille "Cam" Martin; Lyon', 'camille@coop-a.test', 'Évolution des statuts', 'confirmée', 'présent',
+      'permanence',
+      '2026-11-26',
+      '09:00',
+      PERMANENCE,
+      'Coop A',
+      SIRET.coopA,
+      COOP,
+      '42000',
+      'Saint-Étienne',
+      'Camille "Cam" Martin; Lyon',
+      'camille@coop-a.test',
+      'Évolution des statuts',
+      'confirmée',
+      'présent',
     ]);
     // Text typed by the public stays text, never a formula.
     expect(rows.getRow(5).getCell(10).value).toBe('=1+1 Farid');
@@ -339,7 +527,20 @@ describe('the attendance report for the metropolis', () => {
     const workbook = new Workbook();
     await workbook.xlsx.load((await download(`/api/reports/attendance?${RANGE}&format=xlsx`, token)).bytes as unknown as ArrayBuffer);
     const sheet = workbook.getWorksheet('Rendez-vous')!;
-    expect((sheet.getRow(1).values as unknown[]).slice(1)).toEqual(['Type', 'Date', 'Heure', 'Intitulé', 'Structure', 'SIRET', 'Forme juridique', 'Code postal', 'Commune', 'Thématiques', 'Statut', 'Présence']);
+    expect((sheet.getRow(1).values as unknown[]).slice(1)).toEqual([
+      'Type',
+      'Date',
+      'Heure',
+      'Intitulé',
+      'Structure',
+      'SIRET',
+      'Forme juridique',
+      'Code postal',
+      'Commune',
+      'Thématiques',
+      'Statut',
+      'Présence',
+    ]);
     expect(sheet.rowCount).toBe(1 + 9);
     const cellsText: string[] = [];
     for (const each of workbook.worksheets) each.eachRow((row) => row.eachCell((cell) => void cellsText.push(cell.text)));

@@ -16,7 +16,18 @@ const { join } = require('node:path');
 const { answers, startEmbeddedPostgres } = require('./support/embedded-server');
 
 const jest = require.resolve('jest/bin/jest');
-const CORE_ON_EMBEDDED = ['test/permanences.test.ts', 'test/bookings.test.ts', 'test/workshops.test.ts', 'test/feeds.test.ts', 'test/agenda.test.ts', 'test/organisations.test.ts', 'test/reports.test.ts', 'test/bad-input.test.ts', 'test/personal-data.test.ts', 'test/mail-loop.test.ts'];
+const CORE_ON_EMBEDDED = [
+  'test/permanences.test.ts',
+  'test/bookings.test.ts',
+  'test/workshops.test.ts',
+  'test/feeds.test.ts',
+  'test/agenda.test.ts',
+  'test/organisations.test.ts',
+  'test/reports.test.ts',
+  'test/bad-input.test.ts',
+  'test/personal-data.test.ts',
+  'test/mail-loop.test.ts',
+];
 const extra = process.argv.slice(2);
 
 const runs = [
@@ -24,7 +35,11 @@ const runs = [
   { name: 'calendar (TZ=Pacific/Kiritimati)', env: { TZ: 'Pacific/Kiritimati' }, args: ['src/calendar', '--selectProjects', 'unit'] },
   { name: 'calendar (TZ=America/Los_Angeles)', env: { TZ: 'America/Los_Angeles' }, args: ['src/calendar', '--selectProjects', 'unit'] },
   { name: 'integration on PostgreSQL (TZ=Asia/Tokyo)', env: { TZ: 'Asia/Tokyo' }, args: ['--selectProjects', 'integration'] },
-  { name: 'core on the embedded database (TZ=Europe/Paris)', env: { TZ: 'Europe/Paris', TEST_DATABASE: 'embedded' }, args: [...CORE_ON_EMBEDDED, '--selectProjects', 'integration'] },
+  {
+    name: 'core on the embedded database (TZ=Europe/Paris)',
+    env: { TZ: 'Europe/Paris', TEST_DATABASE: 'embedded' },
+    args: [...CORE_ON_EMBEDDED, '--selectProjects', 'integration'],
+  },
 ];
 
 /**

@@ -96,7 +96,9 @@ describe('exceptions to the permanence series', () => {
     expect(moved.status).toBe(200);
     // 02:30 does not exist in Paris that night: the session and its slot start at the switch, 03:00 summer time.
     expect([paris(moved.body.startsAt), paris(moved.body.endsAt)]).toEqual(['2027-03-28 03:00', '2027-03-28 04:00']);
-    expect(moved.body.slots.map((slot: { startsAt: string; endsAt: string }) => [paris(slot.startsAt), paris(slot.endsAt)])).toEqual([['2027-03-28 03:00', '2027-03-28 04:00']]);
+    expect(moved.body.slots.map((slot: { startsAt: string; endsAt: string }) => [paris(slot.startsAt), paris(slot.endsAt)])).toEqual([
+      ['2027-03-28 03:00', '2027-03-28 04:00'],
+    ]);
 
     const halves = await api.post('/api/permanences', { date: '2027-03-14', startTime: '02:30', endTime: '03:30', slotMinutes: 30 }, admin);
     expect(halves.status).toBe(201);
@@ -108,7 +110,11 @@ describe('exceptions to the permanence series', () => {
 
   it('adds an extra session outside the series, bookable like the others', async () => {
     const advisor = await createStaff(api, admin, 'advisor', 'Chloé Conseil');
-    const response = await api.post('/api/permanences', { date: '2027-02-11', startTime: '14:00', endTime: '16:00', slotMinutes: 30, location: 'Maison de l’ESS', advisorIds: [advisor.id] }, admin);
+    const response = await api.post(
+      '/api/permanences',
+      { date: '2027-02-11', startTime: '14:00', endTime: '16:00', slotMinutes: 30, location: 'Maison de l’ESS', advisorIds: [advisor.id] },
+      admin,
+    );
     expect(response.status).toBe(201);
     expect(response.body).toMatchObject({ date: '2027-02-11', location: 'Maison de l’ESS', status: 'scheduled' });
     expect(response.body.slots.map((slot: { startsAt: string }) => paris(slot.startsAt).slice(11))).toEqual(['14:00', '14:30', '15:00', '15:30']);
@@ -146,7 +152,11 @@ describe('exceptions to the permanence series', () => {
     expect(series).toMatchObject({ rule: 'FREQ=MONTHLY;BYDAY=-1TH', startTime: '09:00', endTime: '13:00', slotMinutes: 60, timeZone: 'Europe/Paris' });
     const june = await sessionOn('2027-06-24');
     const booking = (await api.post('/api/bookings', bookingRequest(june.slots[0].id))).body;
-    const response = await api.patch(`/api/permanences/series/${series.id}`, { startTime: '09:30', endTime: '12:30', slotMinutes: 45, location: 'Cité du design, Saint-Étienne' }, admin);
+    const response = await api.patch(
+      `/api/permanences/series/${series.id}`,
+      { startTime: '09:30', endTime: '12:30', slotMinutes: 45, location: 'Cité du design, Saint-Étienne' },
+      admin,
+    );
     expect(response.status).toBe(200);
     expect(response.body.series).toMatchObject({ startTime: '09:30', endTime: '12:30', slotMinutes: 45, location: 'Cité du design, Saint-Étienne' });
     expect(response.body.skippedSessions).toEqual(expect.arrayContaining([{ id: june.id, date: '2027-06-24', bookings: 1 }]));

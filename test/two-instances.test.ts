@@ -37,7 +37,9 @@ describe('two instances on one database', () => {
     const workshop = await createWorkshop(apis[1], admin, { capacity: 5, startsAt: '2026-12-17T09:00:00+01:00', endsAt: '2026-12-17T12:00:00+01:00' });
     // 4 slots × 6 people and 15 people for 5 seats, alternating instances, all at once.
     const requests = [
-      ...session.slots.flatMap((slot, s) => Array.from({ length: 6 }, (_, i) => bookingRequest(slot.id, { attendee: { name: `S${s}-${i}`, email: `s${s}-${i}@asso.test` } }))),
+      ...session.slots.flatMap((slot, s) =>
+        Array.from({ length: 6 }, (_, i) => bookingRequest(slot.id, { attendee: { name: `S${s}-${i}`, email: `s${s}-${i}@asso.test` } })),
+      ),
       ...Array.from({ length: 15 }, (_, i) => registrationRequest(workshop.id, { attendee: { name: `W${i}`, email: `w${i}@asso.test` } })),
     ];
     const answers = await Promise.all(requests.map((request, i) => apis[i % 2].post('/api/bookings', request)));
@@ -45,9 +47,12 @@ describe('two instances on one database', () => {
     expect(answers.filter((answer) => answer.status === 409).length).toBe(20);
     const registrations = answers.filter((answer) => answer.status === 201 && answer.body.workshopId);
     expect(registrations.filter((answer) => answer.body.status === 'confirmed').length).toBe(5);
-    expect(registrations.filter((answer) => answer.body.status === 'waitlisted').map((answer) => answer.body.waitlistPosition).sort((a, b) => a - b)).toEqual(
-      Array.from({ length: 10 }, (_, i) => i + 1),
-    );
+    expect(
+      registrations
+        .filter((answer) => answer.body.status === 'waitlisted')
+        .map((answer) => answer.body.waitlistPosition)
+        .sort((a, b) => a - b),
+    ).toEqual(Array.from({ length: 10 }, (_, i) => i + 1));
     const [counts] = await one.dataSource.query(
       `SELECT (SELECT count(*)::int FROM slots s WHERE s.booked <> (SELECT count(*) FROM bookings b WHERE b.slot_id = s.id AND b.status = 'confirmed')) AS drift,
               (SELECT confirmed FROM workshops WHERE id = $1) AS confirmed, (SELECT waitlisted FROM workshops WHERE id = $1) AS waitlisted`,
@@ -66,7 +71,11 @@ describe('two instances on one database', () => {
     // Less than 48 hours before every slot of the permanence (the last at 12:00 Paris), both instances
     // record the reminders at the same moment.
     setClocks('2026-12-29T12:00:00Z');
-    const queued = await Promise.all([one.app.get(OutboxSender).queueReminders(), two.app.get(OutboxSender).queueReminders(), one.app.get(OutboxSender).queueReminders()]);
+    const queued = await Promise.all([
+      one.app.get(OutboxSender).queueReminders(),
+      two.app.get(OutboxSender).queueReminders(),
+      one.app.get(OutboxSender).queueReminders(),
+    ]);
     expect(queued.reduce((sum, n) => sum + n, 0)).toBe(4);
     await Promise.all([one.app.get(OutboxSender).drain(), two.app.get(OutboxSender).drain()]);
     const reminders = smtp.received.filter((mail) => /rappel/i.test(mail.parsed.subject ?? ''));

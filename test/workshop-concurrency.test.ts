@@ -73,13 +73,20 @@ describe('workshop registration under concurrent requests on PostgreSQL', () => 
     const positions = listed.filter((row: { status: string }) => row.status === 'waitlisted').map((row: { waitlistPosition: number }) => row.waitlistPosition);
     expect(positions).toEqual(Array.from({ length: state.waitlisted }, (_, i) => i + 1));
     // The people promoted are exactly the ones who waited longest.
-    const promoted = await first.dataSource.query(`SELECT count(*)::int AS n FROM bookings WHERE workshop_id = $1 AND promoted_at IS NOT NULL AND status = 'confirmed'`, [workshop.id]);
+    const promoted = await first.dataSource.query(
+      `SELECT count(*)::int AS n FROM bookings WHERE workshop_id = $1 AND promoted_at IS NOT NULL AND status = 'confirmed'`,
+      [workshop.id],
+    );
     expect(promoted[0].n).toBeGreaterThan(0);
   });
 
   it('refuses, in PostgreSQL itself, a waitlist next to a free seat and more confirmed than seats', async () => {
     const workshop = await createWorkshop(apis[0], admin, { capacity: 3 });
-    await expect(first.dataSource.query(`UPDATE workshops SET waitlisted = 1 WHERE id = $1`, [workshop.id])).rejects.toThrow(/workshops_no_wait_with_free_seat/);
-    await expect(first.dataSource.query(`UPDATE workshops SET confirmed = 4 WHERE id = $1`, [workshop.id])).rejects.toThrow(/workshops_confirmed_within_capacity/);
+    await expect(first.dataSource.query(`UPDATE workshops SET waitlisted = 1 WHERE id = $1`, [workshop.id])).rejects.toThrow(
+      /workshops_no_wait_with_free_seat/,
+    );
+    await expect(first.dataSource.query(`UPDATE workshops SET confirmed = 4 WHERE id = $1`, [workshop.id])).rejects.toThrow(
+      /workshops_confirmed_within_capacity/,
+    );
   });
 });

@@ -27,10 +27,21 @@ describe('statute workshops', () => {
 
   it('lets only an admin create a workshop, and lists it publicly with its seats', async () => {
     const advisor = await createStaff(api, admin, 'advisor');
-    const refused = await api.post('/api/workshops', { title: 'x', startsAt: '2027-01-01T09:00:00Z', endsAt: '2027-01-01T12:00:00Z', location: 'x', capacity: 5 }, await login(api, advisor.email, advisor.password));
+    const refused = await api.post(
+      '/api/workshops',
+      { title: 'x', startsAt: '2027-01-01T09:00:00Z', endsAt: '2027-01-01T12:00:00Z', location: 'x', capacity: 5 },
+      await login(api, advisor.email, advisor.password),
+    );
     expect([refused.status, refused.body.code]).toEqual([403, 'forbidden']);
     const workshop = await createWorkshop(api, admin, { startsAt: '2027-01-14T09:00:00+01:00', endsAt: '2027-01-14T12:30:00+01:00' });
-    expect(workshop).toMatchObject({ capacity: 20, available: 20, waitlisted: 0, status: 'open', timeZone: 'Europe/Paris', startsAt: '2027-01-14T08:00:00.000Z' });
+    expect(workshop).toMatchObject({
+      capacity: 20,
+      available: 20,
+      waitlisted: 0,
+      status: 'open',
+      timeZone: 'Europe/Paris',
+      startsAt: '2027-01-14T08:00:00.000Z',
+    });
     expect(workshop.registrationClosesAt).toBe(workshop.startsAt);
     const list = await api.get('/api/workshops?from=2027-01-01&to=2027-01-31');
     expect(list.body.map((listedWorkshop: WorkshopView) => listedWorkshop.id)).toEqual([workshop.id]);
@@ -54,7 +65,11 @@ describe('statute workshops', () => {
       admin,
     );
     expect([response.status, response.body.code, response.body.errors[0].field]).toEqual([400, 'validation_failed', 'endsAt']);
-    const past = await api.post('/api/workshops', { title: 'x', startsAt: '2026-01-14T09:00:00+01:00', endsAt: '2026-01-14T12:00:00+01:00', location: 'x', capacity: 5 }, admin);
+    const past = await api.post(
+      '/api/workshops',
+      { title: 'x', startsAt: '2026-01-14T09:00:00+01:00', endsAt: '2026-01-14T12:00:00+01:00', location: 'x', capacity: 5 },
+      admin,
+    );
     expect([past.status, past.body.errors[0].field]).toEqual([400, 'startsAt']);
   });
 
@@ -77,7 +92,12 @@ describe('statute workshops', () => {
 
   it('gives a cancelled seat to the first person waiting, in the same transaction, and closes up the line', async () => {
     const workshop = await createWorkshop(api, admin, { capacity: 1 });
-    const [seated, first, second, third] = [(await register(workshop)).body, (await register(workshop)).body, (await register(workshop)).body, (await register(workshop)).body];
+    const [seated, first, second, third] = [
+      (await register(workshop)).body,
+      (await register(workshop)).body,
+      (await register(workshop)).body,
+      (await register(workshop)).body,
+    ];
     const cancelled = await api.post(`/api/bookings/${seated.id}/cancel`, {}, seated.manageToken);
     expect(cancelled.body).toMatchObject({ status: 'cancelled', cancelledBy: 'attendee' });
     const promoted = await api.get(`/api/bookings/${first.id}`, first.manageToken);
@@ -173,7 +193,12 @@ describe('statute workshops', () => {
     expect(response.body).toMatchObject({ status: 'cancelled', statusReason: 'Intervenante indisponible', available: 0, waitlisted: 0 });
     for (const booking of [seated, waiting]) {
       const held = await api.get(`/api/bookings/${booking.id}`, booking.manageToken);
-      expect(held.body).toMatchObject({ status: 'cancelled', cancelledBy: 'staff', cancelReason: 'Intervenante indisponible', attention: 'workshop_cancelled' });
+      expect(held.body).toMatchObject({
+        status: 'cancelled',
+        cancelledBy: 'staff',
+        cancelReason: 'Intervenante indisponible',
+        attention: 'workshop_cancelled',
+      });
       expect((await outboxKinds(booking.id)).pop()).toBe('workshop_cancelled');
     }
     const after = await register(workshop);
@@ -185,7 +210,10 @@ describe('statute workshops', () => {
     const booking = (await register(workshop)).body;
     const moved = await api.patch(`/api/workshops/${workshop.id}`, { startsAt: '2027-03-25T09:00:00+01:00', endsAt: '2027-03-25T12:30:00+01:00' }, admin);
     expect(moved.body).toMatchObject({ startsAt: '2027-03-25T08:00:00.000Z', registrationClosesAt: '2027-03-25T08:00:00.000Z' });
-    expect((await api.get(`/api/bookings/${booking.id}`, booking.manageToken)).body).toMatchObject({ attention: 'workshop_changed', startsAt: '2027-03-25T08:00:00.000Z' });
+    expect((await api.get(`/api/bookings/${booking.id}`, booking.manageToken)).body).toMatchObject({
+      attention: 'workshop_changed',
+      startsAt: '2027-03-25T08:00:00.000Z',
+    });
     expect(await outboxKinds(booking.id)).toEqual(['workshop_confirmed', 'workshop_changed']);
   });
 

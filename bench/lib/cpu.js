@@ -11,7 +11,10 @@ const TICK_MS = 10; // USER_HZ is 100 on Linux
 function processTicks(pid) {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   // After "pid (comm) ": state is field 3, utime 14, stime 15, cutime 16, cstime 17.
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
+  const f = stat
+    .slice(stat.lastIndexOf(')') + 2)
+    .split(' ')
+    .map(Number);
   return [f[11] + f[12], f[13] + f[14]];
 }
 

@@ -133,7 +133,7 @@ async function runOpenLoop({ rate, total, lead = 0, make, onResponse, connection
     lateMs = Math.max(lateMs, performance.now() - due);
     return send(poolOf(origin), path, options).then(...outcome(i, due, expect));
   };
-  for (let i = 0; i < count; ) {
+  for (let i = 0; i < count;) {
     const now = performance.now();
     // Every request due by now leaves now; then sleep until the next one is due.
     for (; i < count && started + (i * 1000) / rate <= now; i++) pending.push(fire(i, started + (i * 1000) / rate));

@@ -21,7 +21,22 @@ function runPgbench({ url, script, name, dir, clients, threads, transactions, mo
   const file = path.join(dir, `${name}.pgbench.sql`);
   writeFileSync(file, script);
   const logPrefix = path.join(dir, `${name}.pgbench-log`);
-  const args = ['-n', '-M', mode, '-c', String(clients), '-j', String(threads), '-t', String(transactions), '-r', '-l', `--log-prefix=${logPrefix}`, '-f', file];
+  const args = [
+    '-n',
+    '-M',
+    mode,
+    '-c',
+    String(clients),
+    '-j',
+    String(threads),
+    '-t',
+    String(transactions),
+    '-r',
+    '-l',
+    `--log-prefix=${logPrefix}`,
+    '-f',
+    file,
+  ];
   for (const [key, value] of Object.entries(defines)) args.push('-D', `${key}=${value}`);
   args.push(url);
   return new Promise((resolve, reject) => {

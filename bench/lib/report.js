@@ -118,7 +118,9 @@ function ms(value) {
 function describeErrors(errors) {
   const byStatus = {};
   for (const e of errors) byStatus[e.status] = (byStatus[e.status] || 0) + 1;
-  const summary = Object.entries(byStatus).map(([status, n]) => `${n}× ${status}`).join(', ');
+  const summary = Object.entries(byStatus)
+    .map(([status, n]) => `${n}× ${status}`)
+    .join(', ');
   return `${summary}; first: ${errors[0].status} ${errors[0].body}`;
 }
 

@@ -264,7 +264,9 @@ async function run(ctx) {
     const racesOk = raceOutcomes.filter((o) => o.ok).length;
     const wonThrough = (label) => raceOutcomes.flatMap((o) => o.winners).filter((w) => w === label).length;
     const raceProblems = raceOutcomes
-      .map((o, r) => (o.ok ? null : `race ${r + 1}: ${o.created}× 201, ${o.slotFull}× 409 slot_full${o.others.length ? `, others: ${o.others.slice(0, 3).join('; ')}` : ''}`))
+      .map((o, r) =>
+        o.ok ? null : `race ${r + 1}: ${o.created}× 201, ${o.slotFull}× 409 slot_full${o.others.length ? `, others: ${o.others.slice(0, 3).join('; ')}` : ''}`,
+      )
       .filter(Boolean);
 
     const expectedSeats = warmup + bookings - load.errors.length;
@@ -306,7 +308,10 @@ async function run(ctx) {
         ['Latency by instance', byInstance.map((b) => `${b.label} p50 ${ms(b.latency.p50)}, p99 ${ms(b.latency.p99)}, max ${ms(b.latency.max)}`).join('; ')],
         ['CPU use (service = both)', cpu.describe(usage, ['service', 'loadGenerator', 'postgres', 'rest', 'idle'])],
         ['Errors (non-201)', `${errors.length}${errors.length ? ` — ${describeErrors(errors)}` : ''}`],
-        ['RSS during the bookings', byInstance.map((b) => `${b.label} peak ${mb(b.rss?.peak)}, at the end ${mb(b.rss?.last)}`).join('; ') + ` (sampled every 100 ms)`],
+        [
+          'RSS during the bookings',
+          byInstance.map((b) => `${b.label} peak ${mb(b.rss?.peak)}, at the end ${mb(b.rss?.last)}`).join('; ') + ` (sampled every 100 ms)`,
+        ],
         [
           'Last-seat races',
           `${races} × ${raceClients} bookings at once of the one seat left, half through each instance: ${racesOk} of ${races} with one 201 and ${raceClients - 1} × 409 slot_full` +
@@ -328,7 +333,19 @@ async function run(ctx) {
         ...(mail ? [{ name: 'e-mails exactly once', value: mail.ok ? 'ok' : `${mail.problems.length} broken`, target: 'ok', pass: mail.ok }] : []),
       ],
       markdown: {
-        header: ['scenario', 'bookings/s', 'p50', 'p99', 'max', 'errors', 'peak RSS A / B (bookings)', 'last-seat races', 'seats (SQL)', 'e-mails once', 'outbox drained'],
+        header: [
+          'scenario',
+          'bookings/s',
+          'p50',
+          'p99',
+          'max',
+          'errors',
+          'peak RSS A / B (bookings)',
+          'last-seat races',
+          'seats (SQL)',
+          'e-mails once',
+          'outbox drained',
+        ],
         row: [
           `booking-two-instances (${concurrency} clients over 2)`,
           load.rate.toFixed(0),

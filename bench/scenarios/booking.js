@@ -185,7 +185,10 @@ async function run(ctx) {
     name: 'booking',
     lines: [
       ['Service bookings', `${bookings} (+${warmup} warm-up) in ${rounds} rounds, ${concurrency} concurrent clients, keep-alive`],
-      ['Service throughput', `${http.rate.toFixed(0)} bookings/s (${(http.elapsedMs / 1000).toFixed(2)} s; rounds ${perRound(httpRounds, (r) => r.rate.toFixed(0))})`],
+      [
+        'Service throughput',
+        `${http.rate.toFixed(0)} bookings/s (${(http.elapsedMs / 1000).toFixed(2)} s; rounds ${perRound(httpRounds, (r) => r.rate.toFixed(0))})`,
+      ],
       ['Service latency', `p50 ${ms(http.latency.p50)}, p90 ${ms(http.latency.p90)}, p99 ${ms(http.latency.p99)}, max ${ms(http.latency.max)}`],
       ['Service CPU use', cpu.describe(http.cpu, ['service', 'loadGenerator', 'postgres', 'rest', 'idle'])],
       ['Service errors (non-201)', `${http.errors.length}${http.errors.length ? ` — ${describeErrors(http.errors)}` : ''}`],

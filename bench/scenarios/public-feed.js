@@ -235,7 +235,11 @@ async function run(ctx) {
   try {
     floor = {
       full: await runLoad({ concurrency, total: requests, make: () => ({ url: `${bare.baseUrl}${PATH}`, raw: true }) }),
-      notModified: await runLoad({ concurrency, total: requests, make: () => ({ url: `${bare.baseUrl}${PATH}`, headers: { 'if-none-match': etag }, raw: true, expect: 304 }) }),
+      notModified: await runLoad({
+        concurrency,
+        total: requests,
+        make: () => ({ url: `${bare.baseUrl}${PATH}`, headers: { 'if-none-match': etag }, raw: true, expect: 304 }),
+      }),
     };
   } finally {
     await bare.stop();
@@ -257,21 +261,30 @@ async function run(ctx) {
           ids.filter((_, k) => registrationsFor(k) > 0).length
         }, ${rows.with_waitlist} full with a waitlist); body ${reference.length} bytes (${size})`,
       ],
-      ['Requests', `${requests} full + ${requests} conditional (+${warmup} + ${warmup} warm-up), ${concurrency} concurrent clients, keep-alive; then one client alone`],
+      [
+        'Requests',
+        `${requests} full + ${requests} conditional (+${warmup} + ${warmup} warm-up), ${concurrency} concurrent clients, keep-alive; then one client alone`,
+      ],
       ['Full (200) throughput', `${full.rate.toFixed(0)} answers/s (${(full.elapsedMs / 1000).toFixed(2)} s; ${mbps.toFixed(0)} MiB/s)`],
       ['Full (200) latency', latency(full.latency)],
       ['Full (200) CPU use', cpu.describe(fullCpu, ['service', 'loadGenerator', 'postgres', 'rest', 'idle'])],
       ['304 throughput', `${notModified.rate.toFixed(0)} answers/s (${(notModified.elapsedMs / 1000).toFixed(2)} s)`],
       ['304 latency', latency(notModified.latency)],
       ['304 CPU use', cpu.describe(notModifiedCpu, ['service', 'loadGenerator', 'postgres', 'rest', 'idle'])],
-      ['One client alone', `full p50 ${ms(fullAlone.latency.p50)}, p99 ${ms(fullAlone.latency.p99)}; 304 p50 ${ms(notModifiedAlone.latency.p50)}, p99 ${ms(notModifiedAlone.latency.p99)} (${alone} of each)`],
+      [
+        'One client alone',
+        `full p50 ${ms(fullAlone.latency.p50)}, p99 ${ms(fullAlone.latency.p99)}; 304 p50 ${ms(notModifiedAlone.latency.p50)}, p99 ${ms(notModifiedAlone.latency.p99)} (${alone} of each)`,
+      ],
       [
         'Floor: bare node:http server',
         `same bytes, same generator, ${concurrency} clients: full p50 ${ms(floor.full.latency.p50)}, p99 ${ms(floor.full.latency.p99)} (${floor.full.rate.toFixed(0)}/s); ` +
           `304 p50 ${ms(floor.notModified.latency.p50)}, p99 ${ms(floor.notModified.latency.p99)} (${floor.notModified.rate.toFixed(0)}/s) — not a target: what the machine allows`,
       ],
       ['Rebuild (one GET after an edit)', `${ms(rebuilt.ms)} (one client, new connection; not a target)`],
-      ['Fingerprint query alone', `p50 ${precise(fingerprint.p50)}, p99 ${precise(fingerprint.p99)} (publicVersion's SQL from one pg client: what each poll waited for before the service listened for changes, and still does without that connection)`],
+      [
+        'Fingerprint query alone',
+        `p50 ${precise(fingerprint.p50)}, p99 ${precise(fingerprint.p99)} (publicVersion's SQL from one pg client: what each poll waited for before the service listened for changes, and still does without that connection)`,
+      ],
       ['Errors', `${errors.length}${errors.length ? ` — ${describeErrors(errors)}` : ''}`],
       [
         'Invariants',

@@ -121,7 +121,11 @@ async function buildBusyDay(c, advisors, tag) {
      RETURNING id, starts_at`,
     [day],
   );
-  await c.query(`INSERT INTO desks (session_id, position, advisor_id) SELECT $1, p, ($2::uuid[])[p] FROM generate_series(1, $3::int) p`, [session.id, advisors.map((a) => a.id), ADVISORS]);
+  await c.query(`INSERT INTO desks (session_id, position, advisor_id) SELECT $1, p, ($2::uuid[])[p] FROM generate_series(1, $3::int) p`, [
+    session.id,
+    advisors.map((a) => a.id),
+    ADVISORS,
+  ]);
   await c.query(
     `INSERT INTO slots (session_id, desk_id, starts_at, ends_at, capacity)
      SELECT $1, d.id, $2::timestamptz + k * interval '30 minutes', $2::timestamptz + (k + 1) * interval '30 minutes', 1
@@ -339,8 +343,16 @@ function checkAgenda(body, { day, perAdvisorBookings, slotBookings }, advisor) {
   expect('slot items', slots.length, desks * SLOTS_PER_DESK);
   expect('workshop items', workshops.length, DAY_WORKSHOPS);
   if (advisor && slots.some((slot) => slot.advisor?.id !== advisor.id)) problems.push('a slot of another advisor’s desk');
-  expect('bookings on the slots', slots.reduce((n, slot) => n + slot.bookings.length, 0), booked);
-  expect('bookings on the workshops', workshops.reduce((n, w) => n + w.bookings.length, 0), registrations + waitlisted);
+  expect(
+    'bookings on the slots',
+    slots.reduce((n, slot) => n + slot.bookings.length, 0),
+    booked,
+  );
+  expect(
+    'bookings on the workshops',
+    workshops.reduce((n, w) => n + w.bookings.length, 0),
+    registrations + waitlisted,
+  );
   const positions = workshops.flatMap((w) => w.bookings.filter((b) => b.status === 'waitlisted').map((b) => b.waitlistPosition));
   expect('waitlist positions', positions.join(','), workshops.map(() => Array.from({ length: DAY_WAITLISTED }, (_, k) => k + 1).join(',')).join(','));
   const sorted = body.items.every((item, k) => k === 0 || body.items[k - 1].startsAt <= item.startsAt);
@@ -443,18 +455,36 @@ function checkReportJson(report, expected, year) {
   expect('from', report.from, `${year}-01-01`);
   expect('to', report.to, `${year}-12-31`);
   expect('rows', report.rows.length, expected.bookings);
-  for (const key of ['bookings', 'slotsBooked', 'attended', 'noShows', 'excused', 'permanencesHeld', 'permanencesCancelled', 'slotsOffered']) expect(`figures.${key}`, f[key], expected[key]);
+  for (const key of ['bookings', 'slotsBooked', 'attended', 'noShows', 'excused', 'permanencesHeld', 'permanencesCancelled', 'slotsOffered'])
+    expect(`figures.${key}`, f[key], expected[key]);
   expect('figures.workshops', f.workshops.length, expected.workshops);
-  expect('Σ byLegalForm', f.byLegalForm.reduce((n, r) => n + r.bookings, 0), expected.bookings);
-  expect('Σ byCommune', f.byCommune.reduce((n, r) => n + r.bookings, 0), expected.bookings);
-  expect('Σ byTopic', f.byTopic.reduce((n, r) => n + r.bookings, 0), expected.topics);
-  expect('Σ workshops registered + waitlisted', f.workshops.reduce((n, w) => n + w.registered + w.waitlisted, 0), expected.registrations);
+  expect(
+    'Σ byLegalForm',
+    f.byLegalForm.reduce((n, r) => n + r.bookings, 0),
+    expected.bookings,
+  );
+  expect(
+    'Σ byCommune',
+    f.byCommune.reduce((n, r) => n + r.bookings, 0),
+    expected.bookings,
+  );
+  expect(
+    'Σ byTopic',
+    f.byTopic.reduce((n, r) => n + r.bookings, 0),
+    expected.topics,
+  );
+  expect(
+    'Σ workshops registered + waitlisted',
+    f.workshops.reduce((n, w) => n + w.registered + w.waitlisted, 0),
+    expected.registrations,
+  );
   expect('rows atelier', report.rows.filter((r) => r.kind === 'atelier').length, expected.registrations);
   expect('rows liste d’attente', report.rows.filter((r) => r.status === 'liste d’attente').length, expected.waitlisted);
   if (!(f.organisations > 0 && f.organisations < expected.registerEntries)) {
     problems.push(`figures.organisations ${f.organisations}: expected fewer than the ${expected.registerEntries} register entries named (some are merged)`);
   }
-  if (!f.byCommune.some((r) => r.commune === 'Saint-Étienne') || !f.byCommune.some((r) => r.commune.startsWith('Code postal '))) problems.push('byCommune lacks the register’s communes or the postcodes');
+  if (!f.byCommune.some((r) => r.commune === 'Saint-Étienne') || !f.byCommune.some((r) => r.commune.startsWith('Code postal ')))
+    problems.push('byCommune lacks the register’s communes or the postcodes');
   return problems;
 }
 
@@ -472,7 +502,8 @@ async function checkXlsx(bytes, expected) {
   const rows = workbook.getWorksheet('Rendez-vous');
   const summary = workbook.getWorksheet('Synthèse');
   if (!rows || !summary) return ['the workbook lacks the "Synthèse" or "Rendez-vous" sheet'];
-  if (rows.actualRowCount !== expected.bookings + 1) problems.push(`"Rendez-vous" has ${rows.actualRowCount} rows, expected ${expected.bookings + 1} (header + bookings)`);
+  if (rows.actualRowCount !== expected.bookings + 1)
+    problems.push(`"Rendez-vous" has ${rows.actualRowCount} rows, expected ${expected.bookings + 1} (header + bookings)`);
   let figure = null;
   summary.eachRow((row) => {
     if (String(row.getCell(1).value).startsWith('Réservations et inscriptions')) figure = row.getCell(2).value;
@@ -494,7 +525,10 @@ async function run(ctx) {
   const adminHeaders = await login(baseUrl, admin);
   log(`creating ${ADVISORS} advisors and a viewer, signing them in…`);
   const advisors = [];
-  for (let k = 0; k < ADVISORS; k++) advisors.push(await createUser(baseUrl, adminHeaders, { role: 'advisor', name: `Conseillère ${k + 1} (${tag})`, email: `advisor${k + 1}-${tag}@cress.test` }));
+  for (let k = 0; k < ADVISORS; k++)
+    advisors.push(
+      await createUser(baseUrl, adminHeaders, { role: 'advisor', name: `Conseillère ${k + 1} (${tag})`, email: `advisor${k + 1}-${tag}@cress.test` }),
+    );
   const viewerAccount = await createUser(baseUrl, adminHeaders, { role: 'viewer', name: `Métropole (${tag})`, email: `metropole-${tag}@cress.test` });
   for (const a of advisors) a.headers = await login(baseUrl, a);
   const viewerHeaders = await login(baseUrl, viewerAccount);
@@ -519,7 +553,9 @@ async function run(ctx) {
     } = await c.query(`SELECT (SELECT count(*) FROM bookings)::int AS bookings, (SELECT count(*) FROM organisations)::int AS organisations`);
     return { built, period, expected, others };
   });
-  log(`built in ${((performance.now() - t0) / 1000).toFixed(1)} s: day ${built.day}; ${year}: ${expected.bookings} bookings (+${expected.cancelled} cancelled), ${others.bookings} bookings and ${others.organisations} organisations in the database`);
+  log(
+    `built in ${((performance.now() - t0) / 1000).toFixed(1)} s: day ${built.day}; ${year}: ${expected.bookings} bookings (+${expected.cancelled} cancelled), ${others.bookings} bookings and ${others.organisations} organisations in the database`,
+  );
   if (expected.bookings !== reportBookings) problems.push(`${expected.bookings} non-cancelled bookings in ${year}, expected ${reportBookings}`);
 
   // ---- 1. Agenda.
@@ -565,7 +601,8 @@ async function run(ctx) {
     // As browsers ask (Accept-Encoding: gzip): the gzip bytes, checked once to hold the reference.
     viewer.gzipHeaders = { ...viewer.headers, 'accept-encoding': 'gzip' };
     const res = await request(gzipAgent, `${baseUrl}/api/agenda?date=${built.day}`, { headers: viewer.gzipHeaders, raw: true });
-    if (res.status !== 200 || res.headers['content-encoding'] !== 'gzip') throw new Error(`GET /api/agenda with gzip as ${viewer.label}: ${res.status}, ${res.headers['content-encoding']}`);
+    if (res.status !== 200 || res.headers['content-encoding'] !== 'gzip')
+      throw new Error(`GET /api/agenda with gzip as ${viewer.label}: ${res.status}, ${res.headers['content-encoding']}`);
     if (!gunzipSync(res.body).equals(viewer.reference)) problems.push(`the gzip answer as ${viewer.label} is not the identity answer`);
     viewer.gzipReference = res.body;
   }
@@ -689,7 +726,10 @@ async function run(ctx) {
   const reportLine = (format) => {
     const r = report[format];
     return [
-      [`Report ${format.toUpperCase()}`, `p50 ${ms(r.latency.p50)}, max ${ms(r.latency.max)} (min ${ms(Math.min(...r.runs))}, mean ${ms(r.latency.mean)}); ${kib(r.bytes)}`],
+      [
+        `Report ${format.toUpperCase()}`,
+        `p50 ${ms(r.latency.p50)}, max ${ms(r.latency.max)} (min ${ms(Math.min(...r.runs))}, mean ${ms(r.latency.mean)}); ${kib(r.bytes)}`,
+      ],
       [`Report ${format.toUpperCase()} runs`, r.runs.map((v) => v.toFixed(0)).join(', ') + ' ms'],
       [`Report ${format.toUpperCase()} CPU use`, cpu.describe(r.cpu, ['service', 'postgres', 'rest', 'idle'])],
     ];
@@ -717,7 +757,10 @@ async function run(ctx) {
       [`Agenda at ${openRate}/s CPU use`, cpu.describe(open.cpu, ['service', 'loadGenerator', 'postgres', 'rest', 'idle'])],
       ...agendaLine('advisor'),
       ...agendaLine('admin'),
-      ['Floor: GET /api/auth/me', `${floor.rate.toFixed(0)} answers/s, ${latency(floor.latency)} (${requests} GETs as the advisors, ${concurrency} clients; not a target)`],
+      [
+        'Floor: GET /api/auth/me',
+        `${floor.rate.toFixed(0)} answers/s, ${latency(floor.latency)} (${requests} GETs as the advisors, ${concurrency} clients; not a target)`,
+      ],
       [
         'Report period',
         `${period.from} – ${period.to}: ${expected.bookings} bookings (${expected.slotsBooked} permanence, ${expected.registrations} workshop of which ${expected.waitlisted} waitlisted; ` +
@@ -746,7 +789,20 @@ async function run(ctx) {
       { name: 'report XLSX, max of runs', value: ms(reportMax.xlsx), target: '< 1000 ms', pass: reportMax.xlsx < 1000 },
     ],
     markdown: {
-      header: ['scenario', `agenda p99 at ${openRate}/s advisor / admin`, 'agenda advisor/s', 'p50', 'p99', 'agenda admin/s', 'p50', 'p99', 'report JSON p50 / max', 'report XLSX p50 / max', 'errors', 'invariants'],
+      header: [
+        'scenario',
+        `agenda p99 at ${openRate}/s advisor / admin`,
+        'agenda advisor/s',
+        'p50',
+        'p99',
+        'agenda admin/s',
+        'p50',
+        'p99',
+        'report JSON p50 / max',
+        'report XLSX p50 / max',
+        'errors',
+        'invariants',
+      ],
       row: [
         `staff-day (${concurrency} clients; ${expected.bookings} bookings/year)`,
         `${ms(atRate.advisor.p99)} / ${ms(atRate.admin.p99)}`,
@@ -767,6 +823,7 @@ async function run(ctx) {
 
 module.exports = {
   name: 'staff-day',
-  description: 'GET /api/agenda on a busy day (10 desks × 8 slots, 2 full workshops) at 200 requests/s, then at capacity with 16 clients; GET /api/reports/attendance over a year of 10,000 bookings, JSON and XLSX',
+  description:
+    'GET /api/agenda on a busy day (10 desks × 8 slots, 2 full workshops) at 200 requests/s, then at capacity with 16 clients; GET /api/reports/attendance over a year of 10,000 bookings, JSON and XLSX',
   run,
 };

@@ -21,7 +21,14 @@ async function createWorkshop(baseUrl, headers, title, capacity, daysAhead) {
   const res = await request(agent, `${baseUrl}/api/workshops`, {
     method: 'POST',
     headers,
-    body: { title, startsAt: startsAt.toISOString(), endsAt: endsAt.toISOString(), location: 'Maison de l’ESS, Saint-Étienne', capacity, waitlistEnabled: true },
+    body: {
+      title,
+      startsAt: startsAt.toISOString(),
+      endsAt: endsAt.toISOString(),
+      location: 'Maison de l’ESS, Saint-Étienne',
+      capacity,
+      waitlistEnabled: true,
+    },
   });
   agent.destroy();
   if (res.status !== 201) throw new Error(`creating workshop "${title}" failed: ${res.status} ${res.body.slice(0, 300)}`);
@@ -126,7 +133,9 @@ async function checkInvariants(url, workshopId, { seats, registrations, answers 
   const duplicated = seen.filter((n) => n > 1).length;
   const missing = seen.slice(1).filter((n) => n === 0).length;
   if (outOfRange || duplicated || missing) {
-    problems.push(`API waitlist positions not exactly 1..${expectWaitlisted}: ${missing} missing, ${duplicated} given more than once, ${outOfRange} out of range`);
+    problems.push(
+      `API waitlist positions not exactly 1..${expectWaitlisted}: ${missing} missing, ${duplicated} given more than once, ${outOfRange} out of range`,
+    );
   }
 
   // And each person's position in the API answer is their place in the line in SQL (row_number
@@ -137,7 +146,9 @@ async function checkInvariants(url, workshopId, { seats, registrations, answers 
   const disagree = given.filter((a) => a.status === 'waitlisted' && sqlPosition.get(a.id) !== a.waitlistPosition);
   if (disagree.length) {
     const d = disagree[0];
-    problems.push(`${disagree.length} waitlisted answers disagree with the SQL order (first: ${d.id} answered ${d.waitlistPosition}, SQL ${sqlPosition.get(d.id)})`);
+    problems.push(
+      `${disagree.length} waitlisted answers disagree with the SQL order (first: ${d.id} answered ${d.waitlistPosition}, SQL ${sqlPosition.get(d.id)})`,
+    );
   }
 
   return { ok: problems.length === 0, problems, expectConfirmed, expectWaitlisted };
@@ -175,8 +186,14 @@ async function run(ctx) {
   return {
     name: 'workshop-rush',
     lines: [
-      ['Registrations', `${registrations} on one ${seats}-seat workshop with a waitlist (+${warmup} warm-up on another), ${concurrency} concurrent clients, keep-alive`],
-      ['Throughput', `${measured.rate.toFixed(0)} registrations/s (${(measured.elapsedMs / 1000).toFixed(2)} s; ${serialMs.toFixed(2)} ms per registration, all serialised on the workshop row)`],
+      [
+        'Registrations',
+        `${registrations} on one ${seats}-seat workshop with a waitlist (+${warmup} warm-up on another), ${concurrency} concurrent clients, keep-alive`,
+      ],
+      [
+        'Throughput',
+        `${measured.rate.toFixed(0)} registrations/s (${(measured.elapsedMs / 1000).toFixed(2)} s; ${serialMs.toFixed(2)} ms per registration, all serialised on the workshop row)`,
+      ],
       ['Latency', `p50 ${ms(latency.p50)}, p90 ${ms(latency.p90)}, p99 ${ms(latency.p99)}, max ${ms(latency.max)} (mean ${ms(latency.mean)})`],
       ['CPU use', cpu.describe(usage, ['service', 'loadGenerator', 'postgres', 'rest', 'idle'])],
       ['Errors (non-201)', `${errors.length}${errors.length ? ` — ${describeErrors(errors)}` : ''}`],

@@ -101,9 +101,7 @@ export function consentNotice({ identity, retentionMonths }: ConsentOptions) {
       {
         id: 'droits',
         title: 'Vos droits',
-        paragraphs: [
-          'Vous pouvez à tout moment :',
-        ],
+        paragraphs: ['Vous pouvez à tout moment :'],
         items: [
           'accéder aux informations que nous gardons sur vous et en recevoir une copie ;',
           'les faire rectifier si elles sont inexactes ;',

@@ -27,7 +27,8 @@ const QUOTED = /^"((?:[\x20\x21\x23-\x5b\x5d-\x7e]|\\["\\])*)"$/;
 export function parseIdempotencyKey(header: string): string {
   const quoted = QUOTED.exec(header.trim());
   const key = quoted ? quoted[1].replace(/\\(["\\])/g, '$1') : BARE.test(header.trim()) ? header.trim() : null;
-  if (key === null || key.length < 16 || key.length > 255) throw new DomainError('validation_failed', MESSAGE, [{ field: 'Idempotency-Key', message: MESSAGE }]);
+  if (key === null || key.length < 16 || key.length > 255)
+    throw new DomainError('validation_failed', MESSAGE, [{ field: 'Idempotency-Key', message: MESSAGE }]);
   return key;
 }
 

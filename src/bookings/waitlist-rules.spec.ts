@@ -14,26 +14,44 @@ describe('waitlist rules', () => {
 
   describe(afterLeaving.name, () => {
     it('gives the seat a confirmed attendee frees to the first waiting', () => {
-      expect(afterLeaving({ capacity: 20, confirmed: 20, waitlisted: 3 }, 'confirmed')).toEqual({ seats: { capacity: 20, confirmed: 20, waitlisted: 2 }, promote: 1 });
+      expect(afterLeaving({ capacity: 20, confirmed: 20, waitlisted: 3 }, 'confirmed')).toEqual({
+        seats: { capacity: 20, confirmed: 20, waitlisted: 2 },
+        promote: 1,
+      });
     });
 
     it('leaves the seat free when nobody waits', () => {
-      expect(afterLeaving({ capacity: 20, confirmed: 20, waitlisted: 0 }, 'confirmed')).toEqual({ seats: { capacity: 20, confirmed: 19, waitlisted: 0 }, promote: 0 });
+      expect(afterLeaving({ capacity: 20, confirmed: 20, waitlisted: 0 }, 'confirmed')).toEqual({
+        seats: { capacity: 20, confirmed: 19, waitlisted: 0 },
+        promote: 0,
+      });
     });
 
     it('only shortens the line when a waiting person leaves', () => {
-      expect(afterLeaving({ capacity: 20, confirmed: 20, waitlisted: 3 }, 'waitlisted')).toEqual({ seats: { capacity: 20, confirmed: 20, waitlisted: 2 }, promote: 0 });
+      expect(afterLeaving({ capacity: 20, confirmed: 20, waitlisted: 3 }, 'waitlisted')).toEqual({
+        seats: { capacity: 20, confirmed: 20, waitlisted: 2 },
+        promote: 0,
+      });
     });
   });
 
   describe(afterCapacityChange.name, () => {
     it('promotes as many as the raise makes room for', () => {
-      expect(afterCapacityChange({ capacity: 20, confirmed: 20, waitlisted: 8 }, 25)).toEqual({ seats: { capacity: 25, confirmed: 25, waitlisted: 3 }, promote: 5 });
-      expect(afterCapacityChange({ capacity: 20, confirmed: 20, waitlisted: 2 }, 25)).toEqual({ seats: { capacity: 25, confirmed: 22, waitlisted: 0 }, promote: 2 });
+      expect(afterCapacityChange({ capacity: 20, confirmed: 20, waitlisted: 8 }, 25)).toEqual({
+        seats: { capacity: 25, confirmed: 25, waitlisted: 3 },
+        promote: 5,
+      });
+      expect(afterCapacityChange({ capacity: 20, confirmed: 20, waitlisted: 2 }, 25)).toEqual({
+        seats: { capacity: 25, confirmed: 22, waitlisted: 0 },
+        promote: 2,
+      });
     });
 
     it('allows lowering down to the number confirmed, and refuses below', () => {
-      expect(afterCapacityChange({ capacity: 20, confirmed: 12, waitlisted: 0 }, 12)).toEqual({ seats: { capacity: 12, confirmed: 12, waitlisted: 0 }, promote: 0 });
+      expect(afterCapacityChange({ capacity: 20, confirmed: 12, waitlisted: 0 }, 12)).toEqual({
+        seats: { capacity: 12, confirmed: 12, waitlisted: 0 },
+        promote: 0,
+      });
       expect(afterCapacityChange({ capacity: 20, confirmed: 12, waitlisted: 0 }, 11)).toBeNull();
     });
 

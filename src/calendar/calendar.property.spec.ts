@@ -136,7 +136,8 @@ function placementProblem(instant: Date, date: string, minutes: number, zone: st
   // setZone gives back the wall time on the same date; a skipped time is moved forward by the gap
   // (02:30 in Paris on the spring switch reads 03:30).
   const wanted = expected.kind === 'gap' ? naiveReading(dayNumber(date) * DAY + (minutes + expected.gapMinutes) * MINUTE) : { date, time: wall(minutes) };
-  if (reading.date !== wanted.date || reading.time !== wanted.time) return `${at}: reads ${reading.date} ${reading.time} there, expected ${wanted.date} ${wanted.time}`;
+  if (reading.date !== wanted.date || reading.time !== wanted.time)
+    return `${at}: reads ${reading.date} ${reading.time} there, expected ${wanted.date} ${wanted.time}`;
   return null;
 }
 
@@ -205,9 +206,11 @@ function sessionProblem(date: string, start: number, end: number, zone: string):
     return `${at}: threw ${String(error)}`;
   }
   if (expectedEnd <= expectedStart) return `${at}: a range with no time was accepted as ${bounds.startsAt.toISOString()}–${bounds.endsAt.toISOString()}`;
-  if (bounds.endsAt.getTime() <= bounds.startsAt.getTime()) return `${at}: ends at ${bounds.endsAt.toISOString()}, not after its start ${bounds.startsAt.toISOString()}`;
+  if (bounds.endsAt.getTime() <= bounds.startsAt.getTime())
+    return `${at}: ends at ${bounds.endsAt.toISOString()}, not after its start ${bounds.startsAt.toISOString()}`;
   if (placedStart.kind === 'gap') {
-    if (bounds.startsAt.getTime() !== expectedStart) return `${at}: a skipped start at ${bounds.startsAt.toISOString()}, expected the switch ${new Date(expectedStart).toISOString()}`;
+    if (bounds.startsAt.getTime() !== expectedStart)
+      return `${at}: a skipped start at ${bounds.startsAt.toISOString()}, expected the switch ${new Date(expectedStart).toISOString()}`;
   } else {
     const problem = placementProblem(bounds.startsAt, date, start, zone);
     if (problem) return `start: ${problem}`;
@@ -325,29 +328,42 @@ const weekdaysArb = (max: number): fc.Arbitrary<number[]> => fc.uniqueArray(fc.i
  * plain weekdays, BYMONTHDAY (negative too), or the anchor's day; optionally BYMONTH. A BYDAY list is
  * either all ordinals or all plain: parseRecurrenceRule refuses a mix (recurrence.spec.ts).
  */
-const monthlyShape: fc.Arbitrary<RuleShape> = fc.record({
-  freq: fc.constant('MONTHLY' as const),
-  interval: intervalArb(4),
-  byday: fc.constant(null),
-  bymonthday: fc.constant(null),
-  bymonth: fc.option(fc.uniqueArray(fc.integer({ min: 1, max: 12 }), { minLength: 1, maxLength: 3 }), { freq: 3 }),
-}).chain((base) =>
-  fc.oneof(
-    {
-      weight: 4,
-      arbitrary: fc.boolean().chain((ordinal) =>
-        fc
+const monthlyShape: fc.Arbitrary<RuleShape> = fc
+  .record({
+    freq: fc.constant('MONTHLY' as const),
+    interval: intervalArb(4),
+    byday: fc.constant(null),
+    bymonthday: fc.constant(null),
+    bymonth: fc.option(fc.uniqueArray(fc.integer({ min: 1, max: 12 }), { minLength: 1, maxLength: 3 }), { freq: 3 }),
+  })
+  .chain((base) =>
+    fc.oneof(
+      {
+        weight: 4,
+        arbitrary: fc.boolean().chain((ordinal) =>
+          fc
+            .uniqueArray(
+              fc.record({
+                n: ordinal ? fc.constantFrom<number | null>(1, 2, 3, 4, 5, -1, -2, -5) : fc.constant(null),
+                weekday: fc.integer({ min: 1, max: 7 }),
+              }),
+              { minLength: 1, maxLength: 2, selector: (item) => `${item.n}${item.weekday}` },
+            )
+            .map((byday) => ({ ...base, byday })),
+        ),
+      },
+      {
+        weight: 2,
+        arbitrary: fc
           .uniqueArray(
-            fc.record({ n: ordinal ? fc.constantFrom<number | null>(1, 2, 3, 4, 5, -1, -2, -5) : fc.constant(null), weekday: fc.integer({ min: 1, max: 7 }) }),
-            { minLength: 1, maxLength: 2, selector: (item) => `${item.n}${item.weekday}` },
+            fc.integer({ min: -31, max: 31 }).filter((n) => n !== 0),
+            { minLength: 1, maxLength: 2 },
           )
-          .map((byday) => ({ ...base, byday })),
-      ),
-    },
-    { weight: 2, arbitrary: fc.uniqueArray(fc.integer({ min: -31, max: 31 }).filter((n) => n !== 0), { minLength: 1, maxLength: 2 }).map((bymonthday) => ({ ...base, bymonthday })) },
-    { weight: 1, arbitrary: fc.constant(base) },
-  ),
-);
+          .map((bymonthday) => ({ ...base, bymonthday })),
+      },
+      { weight: 1, arbitrary: fc.constant(base) },
+    ),
+  );
 
 /** WEEKLY rules: some weekdays (or the anchor's), every `interval` weeks counted from the anchor's week (WKST). */
 const weeklyShape: fc.Arbitrary<RuleShape> = fc.record({
@@ -364,14 +380,16 @@ const dailyShape: fc.Arbitrary<RuleShape> = fc.record({
   weekdays: fc.option(weekdaysArb(5), { freq: 2, nil: null }),
 });
 
-const ruleArb: fc.Arbitrary<RuleData> = fc.record({
-  shape: fc.oneof({ weight: 4, arbitrary: monthlyShape }, { weight: 3, arbitrary: weeklyShape }, { weight: 1, arbitrary: dailyShape }),
-  end: fc.oneof(
-    { weight: 3, arbitrary: fc.constant({ count: null, untilOffset: null }) },
-    { weight: 1, arbitrary: fc.integer({ min: 1, max: 80 }).map((count) => ({ count, untilOffset: null })) },
-    { weight: 1, arbitrary: fc.integer({ min: -30, max: 900 }).map((untilOffset) => ({ count: null, untilOffset })) },
-  ),
-}).map(({ shape, end }) => ({ shape, ...end }));
+const ruleArb: fc.Arbitrary<RuleData> = fc
+  .record({
+    shape: fc.oneof({ weight: 4, arbitrary: monthlyShape }, { weight: 3, arbitrary: weeklyShape }, { weight: 1, arbitrary: dailyShape }),
+    end: fc.oneof(
+      { weight: 3, arbitrary: fc.constant({ count: null, untilOffset: null }) },
+      { weight: 1, arbitrary: fc.integer({ min: 1, max: 80 }).map((count) => ({ count, untilOffset: null })) },
+      { weight: 1, arbitrary: fc.integer({ min: -30, max: 900 }).map((untilOffset) => ({ count: null, untilOffset })) },
+    ),
+  })
+  .map(({ shape, end }) => ({ shape, ...end }));
 
 /** The RRULE text of a rule and, independently of rrule, which days it selects. */
 function ruleOf(data: RuleData, anchor: number): RuleSpec {
@@ -593,9 +611,17 @@ describe('calendar properties', () => {
           if (disturbed.length === 0) {
             if (slots.length !== wallSlots) problems.push(`${slots.length} slots on an ordinary day, expected ${wallSlots}`);
             for (let i = 1; i < slots.length; i++) if (slots[i].startsAt.getTime() !== slots[i - 1].endsAt.getTime()) problems.push(`a gap before slot ${i}`);
-            if (slots.length > 0 && slots[0].startsAt.getTime() !== sessionBounds(date, wall(start), wall(end), zone).startsAt.getTime()) problems.push('the first slot is not at the session start');
+            if (slots.length > 0 && slots[0].startsAt.getTime() !== sessionBounds(date, wall(start), wall(end), zone).startsAt.getTime())
+              problems.push('the first slot is not at the session start');
           }
-          expect({ zone, date, start: wall(start), end: wall(end), slotMinutes, problems }).toEqual({ zone, date, start: wall(start), end: wall(end), slotMinutes, problems: [] });
+          expect({ zone, date, start: wall(start), end: wall(end), slotMinutes, problems }).toEqual({
+            zone,
+            date,
+            start: wall(start),
+            end: wall(end),
+            slotMinutes,
+            problems: [],
+          });
         },
       ),
       { numRuns: 250 },
@@ -611,7 +637,14 @@ describe('calendar properties', () => {
           if (slots.length === 0) return;
           const bounds = sessionBounds(date, wall(start), wall(end), zone);
           const outside = slots.filter((slot) => slot.startsAt < bounds.startsAt || slot.endsAt > bounds.endsAt).map((slot) => slot.startsAt.toISOString());
-          expect({ zone, date, start: wall(start), end: wall(end), slotMinutes, outside }).toEqual({ zone, date, start: wall(start), end: wall(end), slotMinutes, outside: [] });
+          expect({ zone, date, start: wall(start), end: wall(end), slotMinutes, outside }).toEqual({
+            zone,
+            date,
+            start: wall(start),
+            end: wall(end),
+            slotMinutes,
+            outside: [],
+          });
         },
       ),
       { numRuns: 250 },
@@ -674,7 +707,12 @@ describe('calendar properties', () => {
     const policyArb = fc.constantFrom(...HOLIDAY_POLICIES);
 
     /** Checks one placement against the documented policy, given which dates are holidays. */
-    function expectPolicy(occurrence: string, policy: (typeof HOLIDAY_POLICIES)[number], holiday: (date: string) => string | null, placed: ReturnType<typeof applyHolidayPolicy>) {
+    function expectPolicy(
+      occurrence: string,
+      policy: (typeof HOLIDAY_POLICIES)[number],
+      holiday: (date: string) => string | null,
+      placed: ReturnType<typeof applyHolidayPolicy>,
+    ) {
       const name = holiday(occurrence);
       if (name === null) {
         expect(placed).toEqual({ date: occurrence, originalDate: null, status: 'scheduled', statusReason: null });
@@ -707,7 +745,8 @@ describe('calendar properties', () => {
           policyArb,
           (occurrence, policy) => {
             const placed = applyHolidayPolicy(occurrence, policy);
-            if (placed.status === 'scheduled') expect({ date: placed.date, holiday: frenchPublicHoliday(placed.date) }).toEqual({ date: placed.date, holiday: null });
+            if (placed.status === 'scheduled')
+              expect({ date: placed.date, holiday: frenchPublicHoliday(placed.date) }).toEqual({ date: placed.date, holiday: null });
             expectPolicy(occurrence, policy, frenchPublicHoliday, placed);
           },
         ),

@@ -1,15 +1,6 @@
 import { DateTime } from 'luxon';
 import { CalendarError } from './calendar-error';
-import {
-  addDays,
-  addMonths,
-  instantToLocal,
-  isLocalDate,
-  isValidTimeZone,
-  isWallTime,
-  todayIn,
-  wallTimeToInstant,
-} from './local-date';
+import { addDays, addMonths, instantToLocal, isLocalDate, isValidTimeZone, isWallTime, todayIn, wallTimeToInstant } from './local-date';
 
 describe(isLocalDate.name, () => {
   it('accepts real calendar dates, leap days included', () => {

@@ -87,10 +87,7 @@ export function wallTimeToInstant(date: LocalDate, time: WallTime, zone: string)
   const day = utcDate(date);
   const minutes = wallTimeToMinutes(time);
   assertZone(zone);
-  const local = DateTime.fromObject(
-    { year: day.year, month: day.month, day: day.day, hour: Math.floor(minutes / 60), minute: minutes % 60 },
-    { zone },
-  );
+  const local = DateTime.fromObject({ year: day.year, month: day.month, day: day.day, hour: Math.floor(minutes / 60), minute: minutes % 60 }, { zone });
   if (!local.isValid) throw new CalendarError(`Cannot place ${date} ${time} in ${zone}: ${local.invalidExplanation}`);
   const earliest = Math.min(local.toMillis(), ...local.getPossibleOffsets().map((candidate) => candidate.toMillis()));
   return new Date(earliest);

@@ -38,11 +38,7 @@ describe(occurrenceDates.name, () => {
   });
 
   it('counts INTERVAL from the anchor date', () => {
-    expect(occurrenceDates('FREQ=WEEKLY;INTERVAL=2;BYDAY=TU', '2026-03-03', '2026-03-01', '2026-04-10')).toEqual([
-      '2026-03-03',
-      '2026-03-17',
-      '2026-03-31',
-    ]);
+    expect(occurrenceDates('FREQ=WEEKLY;INTERVAL=2;BYDAY=TU', '2026-03-03', '2026-03-01', '2026-04-10')).toEqual(['2026-03-03', '2026-03-17', '2026-03-31']);
   });
 
   it('stops at a date-only UNTIL, inclusive', () => {

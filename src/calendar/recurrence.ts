@@ -51,7 +51,10 @@ export function parseRecurrenceRule(rule: string): string {
   if (typeof rule !== 'string' || /[\r\n]/.test(rule)) {
     throw new CalendarError('Recurrence rule must be a single RRULE line');
   }
-  const body = rule.trim().toUpperCase().replace(/^RRULE:/, '');
+  const body = rule
+    .trim()
+    .toUpperCase()
+    .replace(/^RRULE:/, '');
   if (body === '') throw new CalendarError('Recurrence rule is empty');
   const seen = new Set<string>();
   for (const part of body.split(';')) {

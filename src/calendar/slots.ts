@@ -1,12 +1,5 @@
 import { CalendarError } from './calendar-error';
-import {
-  instantToLocal,
-  minutesToWallTime,
-  wallTimeToInstant,
-  wallTimeToMinutes,
-  type LocalDate,
-  type WallTime,
-} from './local-date';
+import { instantToLocal, minutesToWallTime, wallTimeToInstant, wallTimeToMinutes, type LocalDate, type WallTime } from './local-date';
 
 export interface TimeRange {
   startsAt: Date;
@@ -57,13 +50,7 @@ export function sessionBounds(date: LocalDate, startTime: WallTime, endTime: Wal
  * and then placed in `zone`; a remainder shorter than a slot is dropped.
  * Only a night with a DST switch can lose slots, and only those touching the switch.
  */
-export function slotLayout(
-  date: LocalDate,
-  startTime: WallTime,
-  endTime: WallTime,
-  slotMinutes: number,
-  zone: string,
-): TimeRange[] {
+export function slotLayout(date: LocalDate, startTime: WallTime, endTime: WallTime, slotMinutes: number, zone: string): TimeRange[] {
   const [start, end] = minuteRange(startTime, endTime);
   if (!Number.isInteger(slotMinutes) || slotMinutes < 5 || slotMinutes > 480) {
     throw new CalendarError(`Slot length must be a whole number of minutes between 5 and 480, got ${slotMinutes}`);

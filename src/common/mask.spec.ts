@@ -3,7 +3,10 @@ import { MaskingLogger, maskEmails } from './mask';
 describe(maskEmails.name, () => {
   it.each([
     ['550 5.1.1 <camille.martin@asso-exemple.fr>: Recipient address rejected', '550 5.1.1 <c***@asso-exemple.fr>: Recipient address rejected'],
-    ['Key (slot_id, attendee_email)=(4f1c, bob+tag@mail.example.org) already exists', 'Key (slot_id, attendee_email)=(4f1c, b***@mail.example.org) already exists'],
+    [
+      'Key (slot_id, attendee_email)=(4f1c, bob+tag@mail.example.org) already exists',
+      'Key (slot_id, attendee_email)=(4f1c, b***@mail.example.org) already exists',
+    ],
     ['two: a@b.io and zoé-x@c.fr', 'two: a***@b.io and z***@c.fr'],
     ['nothing personal here', 'nothing personal here'],
   ])('masks %s', (input, expected) => {

@@ -33,7 +33,11 @@ export function preparedBody(text: string): PreparedBody {
 
 /** The body as it is, or gzip-encoded when the client prefers that (If-None-Match compares the one chosen). */
 export async function representation(request: IncomingMessage, prepared: PreparedBody): Promise<{ body: Buffer; etag: string; gzip: boolean }> {
-  if (request.headers['accept-encoding'] === undefined || prepared.body.length < GZIP_MIN_BYTES || new Negotiator(request).encoding(['gzip', 'identity']) !== 'gzip') {
+  if (
+    request.headers['accept-encoding'] === undefined ||
+    prepared.body.length < GZIP_MIN_BYTES ||
+    new Negotiator(request).encoding(['gzip', 'identity']) !== 'gzip'
+  ) {
     return { body: prepared.body, etag: prepared.etag, gzip: false };
   }
   if (!prepared.gzip) {

@@ -16,7 +16,11 @@ describe(structuralErrors.name, () => {
 
   it('refuses the keys class-transformer would skip silently', () => {
     const body: unknown = JSON.parse('{"__proto__": {"isAdmin": true}, "organisation": {"constructor": {"prototype": {}}}}');
-    expect(structuralErrors(body).map((error) => error.field).sort()).toEqual(['__proto__', 'organisation.constructor']);
+    expect(
+      structuralErrors(body)
+        .map((error) => error.field)
+        .sort(),
+    ).toEqual(['__proto__', 'organisation.constructor']);
   });
 
   it('stops at 16 levels of nesting without recursing, however deep the input', () => {

@@ -68,7 +68,6 @@ export function validationPipe(): ValidationPipe {
     transform: true,
     stopAtFirstError: true,
     validationError: { target: false, value: false },
-    exceptionFactory: (errors) =>
-      new DomainError('validation_failed', 'Certains champs sont invalides.', fieldErrors(errors)),
+    exceptionFactory: (errors) => new DomainError('validation_failed', 'Certains champs sont invalides.', fieldErrors(errors)),
   });
 }

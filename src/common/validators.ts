@@ -60,7 +60,11 @@ export function IsInstant(options?: ValidationOptions) {
  * when both are readable instants: a missing or malformed one is reported by its own rules, so a
  * form gets every error in one answer rather than this one after the others are fixed.
  */
-export function IsInstantOrdered(relation: '<' | '<=' | '>', other: (object: Record<string, unknown>) => unknown, options: ValidationOptions & { message: string }) {
+export function IsInstantOrdered(
+  relation: '<' | '<=' | '>',
+  other: (object: Record<string, unknown>) => unknown,
+  options: ValidationOptions & { message: string },
+) {
   return (target: object, propertyName: string) =>
     registerDecorator({
       name: 'isInstantOrdered',

@@ -28,7 +28,9 @@ describe(loadConfig.name, () => {
   it('sends as the configured CRESS when MAIL_FROM is unset, one address even with a comma or quote in the name', () => {
     const config = loadConfig({ DATA_DIR: dataDir, CRESS_NAME: 'CRESS "Occitanie", Pyrénées', ORGANIZER_EMAIL: 'rdv@cress-occitanie.test' });
     expect(addressparser(config.mailFrom)).toEqual([{ name: 'CRESS "Occitanie", Pyrénées – Rendez-vous ESS', address: 'rdv@cress-occitanie.test' }]);
-    expect(loadConfig({ DATA_DIR: dataDir, CRESS_NAME: 'CRESS Occitanie', MAIL_FROM: 'Accueil <accueil@cress.test>' }).mailFrom).toBe('Accueil <accueil@cress.test>');
+    expect(loadConfig({ DATA_DIR: dataDir, CRESS_NAME: 'CRESS Occitanie', MAIL_FROM: 'Accueil <accueil@cress.test>' }).mailFrom).toBe(
+      'Accueil <accueil@cress.test>',
+    );
   });
 
   it('generates a JWT secret once and keeps it under DATA_DIR', () => {
@@ -39,7 +41,12 @@ describe(loadConfig.name, () => {
   });
 
   it('starts in production with a real secret and address, and never writes a generated secret there', () => {
-    const config = loadConfig({ DATA_DIR: dataDir, NODE_ENV: 'production', PUBLIC_URL: 'https://rdv.cress.example/', JWT_SECRET: 'q3J9vX2mZ8kL1pR7tW4yB6nC0dF5gH2jK9sA3eU8' });
+    const config = loadConfig({
+      DATA_DIR: dataDir,
+      NODE_ENV: 'production',
+      PUBLIC_URL: 'https://rdv.cress.example/',
+      JWT_SECRET: 'q3J9vX2mZ8kL1pR7tW4yB6nC0dF5gH2jK9sA3eU8',
+    });
     expect(config.publicUrl).toBe('https://rdv.cress.example');
     expect(config.jwtSecret).toBe('q3J9vX2mZ8kL1pR7tW4yB6nC0dF5gH2jK9sA3eU8');
     expect(() => readFileSync(join(dataDir, 'jwt-secret'))).toThrow();
@@ -66,7 +73,10 @@ describe(loadConfig.name, () => {
     [{ RETENTION_MONTHS: '0' }, /RETENTION_MONTHS must be a whole number from 1 to 120/],
     [{ CORS_ORIGINS: 'https://ok.example, *' }, /CORS_ORIGINS: "\*" is not an origin/],
     [{ NODE_ENV: 'production', PUBLIC_URL: 'https://rdv.cress.example' }, /JWT_SECRET must be set in production/],
-    [{ NODE_ENV: 'production', PUBLIC_URL: 'https://rdv.cress.example', JWT_SECRET: 'change-me-change-me-change-me-change-me' }, /JWT_SECRET looks like a placeholder/],
+    [
+      { NODE_ENV: 'production', PUBLIC_URL: 'https://rdv.cress.example', JWT_SECRET: 'change-me-change-me-change-me-change-me' },
+      /JWT_SECRET looks like a placeholder/,
+    ],
     [{ NODE_ENV: 'production', PUBLIC_URL: 'https://rdv.cress.example', JWT_SECRET: 'a'.repeat(40) }, /JWT_SECRET looks like a placeholder/],
     [{ NODE_ENV: 'production', JWT_SECRET: 'q3J9vX2mZ8kL1pR7tW4yB6nC0dF5gH2jK9sA3eU8' }, /PUBLIC_URL must be set in production/],
   ])('refuses %j with a message naming the variable', (env, message) => {

@@ -241,4 +241,3 @@ class EnvReader {
     return raw;
   }
 }
-

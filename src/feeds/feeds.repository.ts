@@ -96,12 +96,18 @@ export class FeedsRepository {
 
   /** The active advisor or admin whose current feed token hashes to `hash`. */
   async feedOwner(hash: Buffer): Promise<{ id: string; name: string } | null> {
-    const [row] = await this.dataSource.query<Array<{ id: string; name: string }>>(`SELECT id, name FROM users WHERE feed_token_hash = $1 AND active AND role IN ('advisor', 'admin')`, [hash]);
+    const [row] = await this.dataSource.query<Array<{ id: string; name: string }>>(
+      `SELECT id, name FROM users WHERE feed_token_hash = $1 AND active AND role IN ('advisor', 'admin')`,
+      [hash],
+    );
     return row ?? null;
   }
 
   async feedVersion(userId: string): Promise<{ version: number; hash: Buffer | null } | null> {
-    const [row] = await this.dataSource.query<Array<{ version: number; hash: Buffer | null }>>(`SELECT feed_token_version AS version, feed_token_hash AS hash FROM users WHERE id = $1`, [userId]);
+    const [row] = await this.dataSource.query<Array<{ version: number; hash: Buffer | null }>>(
+      `SELECT feed_token_version AS version, feed_token_hash AS hash FROM users WHERE id = $1`,
+      [userId],
+    );
     return row ?? null;
   }
 

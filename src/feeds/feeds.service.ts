@@ -49,7 +49,8 @@ export class FeedsService {
     const minute = Math.floor(this.clock.now().getTime() / 60_000);
     if (this.current?.minute !== minute) {
       const window = this.window();
-      const fingerprint = this.current?.window.key === window.key ? this.current.fingerprint : new FreshQuery(() => this.feeds.publicVersion(window.from, window.to));
+      const fingerprint =
+        this.current?.window.key === window.key ? this.current.fingerprint : new FreshQuery(() => this.feeds.publicVersion(window.from, window.to));
       this.current = { minute, window, fingerprint };
     }
     const { window, fingerprint } = this.current;
@@ -94,7 +95,10 @@ export class FeedsService {
     const events = [...slots.map((slot) => this.slotEvent(slot)), ...workshops.map((workshop) => this.workshopEvent(workshop))];
     const name = `${this.config.identity.name} — agenda de ${owner.name}`;
     return calendarFile(
-      buildFeed({ name, description: 'Vos créneaux de permanence, leurs rendez-vous, et les ateliers.', timeZone: PROGRAMME_TIME_ZONE, refreshMinutes: 15 }, events),
+      buildFeed(
+        { name, description: 'Vos créneaux de permanence, leurs rendez-vous, et les ateliers.', timeZone: PROGRAMME_TIME_ZONE, refreshMinutes: 15 },
+        events,
+      ),
       events,
       'private',
       'agenda-cress.ics',
@@ -115,7 +119,11 @@ export class FeedsService {
     const today = todayIn(PROGRAMME_TIME_ZONE, this.clock.now());
     const first = addMonths(today, -MONTHS_BACK);
     const last = addMonths(today, this.config.bookingHorizonMonths + 1);
-    return { key: `${first}..${last}`, from: wallTimeToInstant(first, '00:00', PROGRAMME_TIME_ZONE), to: wallTimeToInstant(last, '00:00', PROGRAMME_TIME_ZONE) };
+    return {
+      key: `${first}..${last}`,
+      from: wallTimeToInstant(first, '00:00', PROGRAMME_TIME_ZONE),
+      to: wallTimeToInstant(last, '00:00', PROGRAMME_TIME_ZONE),
+    };
   }
 
   private sessionEvent(session: FeedSession): FeedEvent {

@@ -62,10 +62,14 @@ export function buildInvite(event: InviteEvent): string {
     method: event.method === 'CANCEL' ? ICalCalendarMethod.CANCEL : ICalCalendarMethod.REQUEST,
     timezone: VTIMEZONES,
   });
-  addEvent(calendar, { ...event, cancelled: event.method === 'CANCEL' }, {
-    organizer: event.organizer,
-    attendees: [{ name: event.attendee.name, email: event.attendee.email, role: ICalAttendeeRole.REQ, status: ICalAttendeeStatus.ACCEPTED, rsvp: false }],
-  });
+  addEvent(
+    calendar,
+    { ...event, cancelled: event.method === 'CANCEL' },
+    {
+      organizer: event.organizer,
+      attendees: [{ name: event.attendee.name, email: event.attendee.email, role: ICalAttendeeRole.REQ, status: ICalAttendeeStatus.ACCEPTED, rsvp: false }],
+    },
+  );
   return calendar.toString();
 }
 

@@ -41,7 +41,8 @@ const nextPermanence: NonNullable<MailContext['nextPermanence']> = {
   endTime: '17:30',
   location: 'Pôle ESS, 15 rue Papu, 35000 Rennes',
 };
-const NEXT_PERMANENCE = 'La prochaine permanence a lieu le mardi 12 janvier 2027, de 14:00 à 17:30 (Pôle ESS, 15 rue Papu, 35000 Rennes). Pour y prendre rendez-vous : https://rdv.cress-bretagne.example';
+const NEXT_PERMANENCE =
+  'La prochaine permanence a lieu le mardi 12 janvier 2027, de 14:00 à 17:30 (Pôle ESS, 15 rue Papu, 35000 Rennes). Pour y prendre rendez-vous : https://rdv.cress-bretagne.example';
 
 const workshop: MailContext['event'] = {
   type: 'workshop',
@@ -132,7 +133,12 @@ const BY_KIND: Record<MailKind, Case> = {
   session_cancelled: {
     context: mail('session_cancelled', { reason: 'Grève des transports en commun', nextPermanence }),
     subject: 'Annulation : permanence du jeudi 31 décembre 2026',
-    facts: ['La CRESS Bretagne a dû annuler la permanence du jeudi 31 décembre 2026', 'de 09:00 à 10:00', 'Motif : Grève des transports en commun', NEXT_PERMANENCE],
+    facts: [
+      'La CRESS Bretagne a dû annuler la permanence du jeudi 31 décembre 2026',
+      'de 09:00 à 10:00',
+      'Motif : Grève des transports en commun',
+      NEXT_PERMANENCE,
+    ],
   },
   session_moved: {
     context: mail('session_moved', { previous: moved, reason: 'Salle de réunion indisponible' }),
@@ -165,7 +171,8 @@ const BY_KIND: Record<MailKind, Case> = {
   },
   workshop_promoted: {
     context: mail('workshop_promoted', { event: workshop }),
-    subject: 'Une place s’est libérée : votre inscription à l’atelier « Entreprises à mission et sociétés commerciales de l’ESS » du mardi 13 octobre 2026 est confirmée',
+    subject:
+      'Une place s’est libérée : votre inscription à l’atelier « Entreprises à mission et sociétés commerciales de l’ESS » du mardi 13 octobre 2026 est confirmée',
     facts: ['la place libérée vous a été attribuée', workshop.title, 'mardi 13 octobre 2026', 'de 09:00 à 12:30'],
     manageLabel: WORKSHOP_MANAGE,
   },
@@ -188,12 +195,7 @@ const BY_KIND: Record<MailKind, Case> = {
       previous: { date: 'mardi 13 octobre 2026', startTime: '09:00', endTime: '12:30' },
     }),
     subject: 'Modification de l’atelier « Entreprises à mission et sociétés commerciales de l’ESS » : désormais le mardi 20 octobre 2026 à 14:00',
-    facts: [
-      'a été modifié',
-      'Avant : mardi 13 octobre 2026, de 09:00 à 12:30',
-      'Désormais : mardi 20 octobre 2026, de 14:00 à 17:30',
-      workshop.location,
-    ],
+    facts: ['a été modifié', 'Avant : mardi 13 octobre 2026, de 09:00 à 12:30', 'Désormais : mardi 20 octobre 2026, de 14:00 à 17:30', workshop.location],
     manageLabel: WORKSHOP_MANAGE,
   },
   reminder: {
@@ -220,7 +222,14 @@ const BY_KIND: Record<MailKind, Case> = {
   advisor_slot_cancelled: {
     context: mail('advisor_slot_cancelled', { reason: 'Annulé par la structure' }),
     subject: 'Rendez-vous annulé le jeudi 31 décembre 2026 à 09:00 : Ressourcerie du Gier',
-    facts: ['a été annulé', 'jeudi 31 décembre 2026', 'de 09:00 à 10:00', 'Ressourcerie du Gier', 'direction@ressourcerie-gier.fr', 'Motif : Annulé par la structure'],
+    facts: [
+      'a été annulé',
+      'jeudi 31 décembre 2026',
+      'de 09:00 à 10:00',
+      'Ressourcerie du Gier',
+      'direction@ressourcerie-gier.fr',
+      'Motif : Annulé par la structure',
+    ],
   },
 };
 
@@ -231,7 +240,12 @@ const VARIANTS: Array<[string, Case]> = [
     {
       context: mail('session_moved', { audience: 'advisor', recipientName: 'Claire Fontaine', manageUrl: null, previous: moved }),
       subject: 'Permanence déplacée du jeudi 26 novembre 2026 au jeudi 31 décembre 2026',
-      facts: ['la permanence que vous tenez le jeudi 26 novembre 2026 au jeudi 31 décembre 2026', 'Ressourcerie du Gier', 'direction@ressourcerie-gier.fr', 'de 09:00 à 10:00'],
+      facts: [
+        'la permanence que vous tenez le jeudi 26 novembre 2026 au jeudi 31 décembre 2026',
+        'Ressourcerie du Gier',
+        'direction@ressourcerie-gier.fr',
+        'de 09:00 à 10:00',
+      ],
     },
   ],
   [
@@ -274,7 +288,10 @@ const BOTH_EVENTS: Array<[string, Case]> = [
     {
       context: mail('booking_cancelled', { event: workshop, topics: [], onWaitlist: true, hasInvite: false }),
       subject: 'Liste d’attente quittée : atelier « Entreprises à mission et sociétés commerciales de l’ESS » du mardi 13 octobre 2026',
-      facts: ['Vous avez quitté la liste d’attente de l’atelier « Entreprises à mission et sociétés commerciales de l’ESS » du mardi 13 octobre 2026', 'votre demande d’inscription est annulée'],
+      facts: [
+        'Vous avez quitté la liste d’attente de l’atelier « Entreprises à mission et sociétés commerciales de l’ESS » du mardi 13 octobre 2026',
+        'votre demande d’inscription est annulée',
+      ],
       manageLabel: 'Consulter votre inscription',
     },
   ],

@@ -168,8 +168,7 @@ function loadTemplates(dir: string): CompiledTemplates {
   }
 
   const subjectSources = JSON.parse(read('subjects.json')) as Partial<Record<MailKind, string>>;
-  const byKind = (compile: (kind: MailKind) => Template) =>
-    Object.fromEntries(MAIL_KINDS.map((kind) => [kind, compile(kind)])) as Record<MailKind, Template>;
+  const byKind = (compile: (kind: MailKind) => Template) => Object.fromEntries(MAIL_KINDS.map((kind) => [kind, compile(kind)])) as Record<MailKind, Template>;
 
   return {
     htmlLayout: compileHtml(read('layout.html.hbs')),
@@ -194,7 +193,10 @@ function oneLine(value: string): string {
 
 /** Conditional blocks leave blank lines and trailing spaces behind; plain text shows them. */
 function tidyText(value: string): string {
-  const lines = value.replace(/\r\n?/g, '\n').split('\n').map((line) => line.replace(/[ \t]+$/, ''));
+  const lines = value
+    .replace(/\r\n?/g, '\n')
+    .split('\n')
+    .map((line) => line.replace(/[ \t]+$/, ''));
   // Keep the "-- " signature separator (RFC 3676 §4.3) that the trim above shortens.
   const text = lines.map((line) => (line === '--' ? '-- ' : line)).join('\n');
   return text.replace(/\n{3,}/g, '\n\n').trim() + '\n';

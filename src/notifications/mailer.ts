@@ -63,7 +63,11 @@ export class Mailer {
 /** A dead SMTP server must fail a send within seconds, not hang the sender: the message is retried later. */
 function withTimeouts(smtpUrl: string): string {
   const url = new URL(smtpUrl);
-  for (const [name, value] of [['connectionTimeout', '10000'], ['greetingTimeout', '10000'], ['socketTimeout', '30000']]) {
+  for (const [name, value] of [
+    ['connectionTimeout', '10000'],
+    ['greetingTimeout', '10000'],
+    ['socketTimeout', '30000'],
+  ]) {
     if (!url.searchParams.has(name)) url.searchParams.set(name, value);
   }
   return url.toString();

@@ -7,7 +7,7 @@ export interface OutboxEntry {
   kind: OutboxKind;
   recipient: string;
   bookingId?: string | null;
-  payload?: OutboxMessage["payload"];
+  payload?: OutboxMessage['payload'];
 }
 
 /**

@@ -52,7 +52,8 @@ export class OrganisationsService {
    * SIRET, or same name and postcode) now find `into`.
    */
   async merge(id: string, into: string) {
-    if (id === into) throw new DomainError('validation_failed', 'Une fiche ne se fusionne pas avec elle-même.', [{ field: 'into', message: 'Choisissez une autre fiche.' }]);
+    if (id === into)
+      throw new DomainError('validation_failed', 'Une fiche ne se fusionne pas avec elle-même.', [{ field: 'into', message: 'Choisissez une autre fiche.' }]);
     await this.dataSource.transaction(async (manager) => {
       // Both rows locked in id order, so two merges cannot cross.
       const [first, second] = [id, into].sort();

@@ -15,7 +15,9 @@ export class ReportsController {
   @Get('attendance')
   @Staff('admin', 'viewer')
   @ApiProduces('application/json', 'text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-  @ApiOperation({ summary: 'Permanences, workshops and attendance over a period: the figures and one row per booking (JSON, CSV or XLSX); a viewer’s rows name no attendee' })
+  @ApiOperation({
+    summary: 'Permanences, workshops and attendance over a period: the figures and one row per booking (JSON, CSV or XLSX); a viewer’s rows name no attendee',
+  })
   @ApiExtraModels(AttendanceReportResponseDto)
   @ApiOkResponse({
     description: 'the report as JSON (format=json, the default), CSV (format=csv) or XLSX (format=xlsx)',

@@ -146,14 +146,36 @@ function summarySheet(sheet: Worksheet, report: ReportHeading, figures: ReportFi
     const row = sheet.addRow([label, key === 'attendanceRate' && figures.attendanceRate === null ? 'non calculable' : figures[key]]);
     if (key === 'attendanceRate') row.getCell(2).numFmt = '0.0 %';
   }
-  table(sheet, 'Par forme juridique', ['Forme juridique', 'Réservations', 'Structures'], figures.byLegalForm.map((row) => [row.label, row.bookings, row.organisations]));
-  table(sheet, 'Par thématique', ['Thématique', 'Réservations'], figures.byTopic.map((row) => [row.label, row.bookings]));
-  table(sheet, 'Par commune', ['Commune', 'Réservations', 'Structures'], figures.byCommune.map((row) => [row.commune, row.bookings, row.organisations]));
+  table(
+    sheet,
+    'Par forme juridique',
+    ['Forme juridique', 'Réservations', 'Structures'],
+    figures.byLegalForm.map((row) => [row.label, row.bookings, row.organisations]),
+  );
+  table(
+    sheet,
+    'Par thématique',
+    ['Thématique', 'Réservations'],
+    figures.byTopic.map((row) => [row.label, row.bookings]),
+  );
+  table(
+    sheet,
+    'Par commune',
+    ['Commune', 'Réservations', 'Structures'],
+    figures.byCommune.map((row) => [row.commune, row.bookings, row.organisations]),
+  );
   table(
     sheet,
     'Ateliers',
     ['Atelier', 'Date', 'Places', 'Inscrits', 'Liste d’attente', 'Présents'],
-    figures.workshops.map((row) => [row.status === 'cancelled' ? `${row.title} (annulé)` : row.title, `${row.date} ${row.time}`, row.seats, row.registered, row.waitlisted, row.attended]),
+    figures.workshops.map((row) => [
+      row.status === 'cancelled' ? `${row.title} (annulé)` : row.title,
+      `${row.date} ${row.time}`,
+      row.seats,
+      row.registered,
+      row.waitlisted,
+      row.attended,
+    ]),
   );
 }
 

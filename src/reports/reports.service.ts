@@ -49,7 +49,17 @@ export interface ReportFigures {
   byLegalForm: Array<{ code: string | null; label: string; bookings: number; organisations: number }>;
   byTopic: Array<{ code: string; label: string; bookings: number }>;
   byCommune: Array<{ commune: string; bookings: number; organisations: number }>;
-  workshops: Array<{ id: string; title: string; date: string; time: string; status: 'scheduled' | 'cancelled'; seats: number; registered: number; waitlisted: number; attended: number }>;
+  workshops: Array<{
+    id: string;
+    title: string;
+    date: string;
+    time: string;
+    status: 'scheduled' | 'cancelled';
+    seats: number;
+    registered: number;
+    waitlisted: number;
+    attended: number;
+  }>;
 }
 
 export interface AttendanceRow {

@@ -7,7 +7,9 @@ describe('formFailure', () => {
     expect(formFailure(new DomainError('registration_closed', 'Closes.'), ['registration_closed']).status).toBe(422);
     expect(formFailure(new DomainError('slot_full', 'Complet.'), ['slot_full']).status).toBe(409);
     expect(formFailure(new DomainError('workshop_not_found', 'Inconnu.'), ['workshop_not_found']).status).toBe(404);
-    const invalid = formFailure(new DomainError('validation_failed', 'Invalide.', [{ field: 'date', message: 'Date attendue au format AAAA-MM-JJ.' }]), ['validation_failed']);
+    const invalid = formFailure(new DomainError('validation_failed', 'Invalide.', [{ field: 'date', message: 'Date attendue au format AAAA-MM-JJ.' }]), [
+      'validation_failed',
+    ]);
     expect(invalid).toMatchObject({ status: 422, errors: { date: 'Indiquez une date valide, par exemple 31/12/2026.' } });
   });
 

@@ -43,6 +43,12 @@ export class PageErrorFilter implements ExceptionFilter, PageErrors {
     const context = request.page ?? { csrfToken: this.session.csrfToken(request, response), staff: null };
     const notFound = status === 404;
     const title = notFound ? 'Page introuvable' : status >= 500 ? 'Le service rencontre un problème' : 'Action impossible';
-    this.views.send(response, 'error', { status, detail: notFound && error.code === 'route_not_found' ? 'Cette adresse ne correspond à aucune page.' : error.detail, notFound }, context, { title, status });
+    this.views.send(
+      response,
+      'error',
+      { status, detail: notFound && error.code === 'route_not_found' ? 'Cette adresse ne correspond à aucune page.' : error.detail, notFound },
+      context,
+      { title, status },
+    );
   }
 }

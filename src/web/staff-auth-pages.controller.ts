@@ -46,7 +46,10 @@ export class StaffAuthPagesController {
       const errors = failure.code === 'validation_failed' ? failure.errors : {};
       const alert = failure.code === 'validation_failed' ? 'Vérifiez l’adresse e-mail et le mot de passe.' : failure.alert;
       response.status(failure.status);
-      this.views.send(response, 'staff/login', { next: next ?? '', values: { email }, errors, alert }, page, { title: 'Connexion de l’équipe', status: response.statusCode });
+      this.views.send(response, 'staff/login', { next: next ?? '', values: { email }, errors, alert }, page, {
+        title: 'Connexion de l’équipe',
+        status: response.statusCode,
+      });
     }
   }
 

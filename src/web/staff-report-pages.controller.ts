@@ -46,7 +46,13 @@ export class StaffReportPagesController {
         { title: 'Rapport de fréquentation', status: 422 },
       );
     }
-    this.views.send(response, 'staff/reports', { ...reportView(report, seesAttendees(staff)), values: { du: report.from, au: report.to }, errors: {}, alert: null }, page, { title: 'Rapport de fréquentation' });
+    this.views.send(
+      response,
+      'staff/reports',
+      { ...reportView(report, seesAttendees(staff)), values: { du: report.from, au: report.to }, errors: {}, alert: null },
+      page,
+      { title: 'Rapport de fréquentation' },
+    );
   }
 
   @Get('rapports/export.csv')

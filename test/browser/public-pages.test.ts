@@ -37,7 +37,10 @@ const IDENTITY = {
 
 /** Clicks the form's button; the answer to the POST itself (before any redirect is followed). */
 async function submit(page: Page, button: string) {
-  const [response] = await Promise.all([page.waitForResponse((candidate) => candidate.request().method() === 'POST'), page.getByRole('button', { name: button }).click()]);
+  const [response] = await Promise.all([
+    page.waitForResponse((candidate) => candidate.request().method() === 'POST'),
+    page.getByRole('button', { name: button }).click(),
+  ]);
   await page.waitForLoadState();
   return response;
 }
@@ -76,7 +79,9 @@ describe('public pages in a real browser', () => {
     expect(await page.locator('a.slot').count()).toBeGreaterThan(0);
     await expect(page.getByRole('heading', { name: 'Choisir son statut : association ou coopérative ?' }).count()).resolves.toBe(1);
     expect(await page.getByRole('link', { name: /S’abonner/ }).getAttribute('href')).toMatch(/^webcal:\/\/.+\/calendar\/public\.ics$/);
-    expect(await page.getByRole('link', { name: /Google Agenda/ }).getAttribute('href')).toMatch(/^https:\/\/calendar\.google\.com\/calendar\/render\?cid=webcal/);
+    expect(await page.getByRole('link', { name: /Google Agenda/ }).getAttribute('href')).toMatch(
+      /^https:\/\/calendar\.google\.com\/calendar\/render\?cid=webcal/,
+    );
     expect(response?.headers()['content-security-policy']).toContain("script-src 'self'");
     expect(response?.headers()['x-content-type-options']).toBe('nosniff');
     await checkPage(page, 'home');
@@ -309,7 +314,11 @@ describe('public pages in a real browser', () => {
     const choices = page.getByRole('group', { name: 'Un autre horaire encore libre' });
     const radios = choices.getByRole('radio');
     const [june] = await listSessions(api, '2027-06-24', '2027-06-24');
-    expect(await radios.evaluateAll((inputs) => inputs.map((input) => (input as HTMLInputElement).value))).toEqual([eleven.id, noon.id, ...june.slots.map((slot) => slot.id)]);
+    expect(await radios.evaluateAll((inputs) => inputs.map((input) => (input as HTMLInputElement).value))).toEqual([
+      eleven.id,
+      noon.id,
+      ...june.slots.map((slot) => slot.id),
+    ]);
     expect(await choices.locator('p.day').allTextContents()).toEqual([
       `Le même jour, jeudi 27 mai 2027 · ${may.location}`,
       `À la permanence suivante, jeudi 24 juin 2027 · ${june.location}`,
@@ -328,7 +337,14 @@ describe('public pages in a real browser', () => {
     expect(await page.locator('dl.details').textContent()).toContain('11:00–12:00');
     const url = new URL(page.url());
     const booking = await api.get(`${url.pathname.replace('/reservations/', '/api/bookings/')}?token=${url.searchParams.get('token')}`);
-    expect(booking.body).toMatchObject({ slotId: eleven.id, status: 'confirmed', attendee: { name: 'Inès Moreau', phone: '04 77 12 34 56' }, organisation: { postcode: '42100' }, topics: ['legal_status'], message: 'Passage en SCIC envisagé.' });
+    expect(booking.body).toMatchObject({
+      slotId: eleven.id,
+      status: 'confirmed',
+      attendee: { name: 'Inès Moreau', phone: '04 77 12 34 56' },
+      organisation: { postcode: '42100' },
+      topics: ['legal_status'],
+      message: 'Passage en SCIC envisagé.',
+    });
     await context.close();
   });
 

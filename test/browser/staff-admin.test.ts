@@ -11,7 +11,11 @@ function acceptConfirmations(page: Page): void {
 
 /** Submits a form; the status of the POST's answer (303 on success, the page with its errors otherwise), once the next page is loaded. */
 async function submit(page: Page, button: Locator): Promise<number> {
-  const [response] = await Promise.all([page.waitForResponse((candidate) => candidate.request().method() === 'POST'), page.waitForEvent('load'), button.click()]);
+  const [response] = await Promise.all([
+    page.waitForResponse((candidate) => candidate.request().method() === 'POST'),
+    page.waitForEvent('load'),
+    button.click(),
+  ]);
   return response.status();
 }
 
@@ -102,7 +106,13 @@ describe('admin pages for workshops and permanences, in a real browser', () => {
 
     // Paris wall time in the form, the UTC instant in the API, and the same wall time shown back.
     const created = (await api.get(`/api/workshops/${id}`)).body;
-    expect(created).toMatchObject({ startsAt: '2027-02-10T13:00:00.000Z', endsAt: '2027-02-10T16:30:00.000Z', capacity: 2, waitlistEnabled: true, description: 'Gouvernance <b>multi-sociétariale</b>.' });
+    expect(created).toMatchObject({
+      startsAt: '2027-02-10T13:00:00.000Z',
+      endsAt: '2027-02-10T16:30:00.000Z',
+      capacity: 2,
+      waitlistEnabled: true,
+      description: 'Gouvernance <b>multi-sociétariale</b>.',
+    });
     expect(await page.locator('#f-startsAt').inputValue()).toBe('2027-02-10T14:00');
     expect(await page.locator('#f-endsAt').inputValue()).toBe('2027-02-10T17:30');
 
@@ -139,7 +149,9 @@ describe('admin pages for workshops and permanences, in a real browser', () => {
     expect(await confirmedTable.locator('tbody th').allTextContents()).toEqual(['Awa Diallo', 'Hugo Blanc', 'Inès Morel']);
     expect(await confirmedTable.locator('tbody tr').first().textContent()).toContain('personne0@asso.test');
     expect(await confirmedTable.locator('tbody tr').first().textContent()).toContain('Structure 0');
-    const waiting = await waitlistTable.locator('tbody tr').evaluateAll((rows) => rows.map((row) => [row.children[0].textContent?.trim(), row.children[1].textContent?.trim()]));
+    const waiting = await waitlistTable
+      .locator('tbody tr')
+      .evaluateAll((rows) => rows.map((row) => [row.children[0].textContent?.trim(), row.children[1].textContent?.trim()]));
     expect(waiting).toEqual([
       ['1', 'Jules Roux'],
       ['2', 'Karim Saïd'],
@@ -273,7 +285,12 @@ describe('admin pages for workshops and permanences, in a real browser', () => {
     expect(await page.getByRole('status').textContent()).toContain('permanence exceptionnelle est ajoutée');
     const extra = await sessionOn('2027-03-11');
     expect(extra).toMatchObject({ location: 'Maison de l’ESS', status: 'scheduled' });
-    expect(extra.slots.map((slot) => slot.startsAt)).toEqual(['2027-03-11T13:00:00.000Z', '2027-03-11T13:30:00.000Z', '2027-03-11T14:00:00.000Z', '2027-03-11T14:30:00.000Z']);
+    expect(extra.slots.map((slot) => slot.startsAt)).toEqual([
+      '2027-03-11T13:00:00.000Z',
+      '2027-03-11T13:30:00.000Z',
+      '2027-03-11T14:00:00.000Z',
+      '2027-03-11T14:30:00.000Z',
+    ]);
     expect(extra.slots.every((slot) => slot.advisor?.name === 'Alice Conseil')).toBe(true);
     expect(await page.locator(`#permanence-${extra.id}`).textContent()).toContain('14:00–16:00 · Maison de l’ESS');
 

@@ -67,8 +67,15 @@ describe('the advisors’ staff pages in a real browser: agenda, attendance, cal
         message: 'Nous envisageons de passer en SCIC.',
       }),
     );
-    bookings.eve = await book(bookingRequest(slotsOf(bruno)[1].id, { attendee: { name: 'Eve Leroy', email: 'eve@asso.test' }, organisation: { name: 'Asso du Pont' } }));
-    const workshop = await createWorkshop(api, admin, { title: 'Les statuts de la SCIC', capacity: 1, startsAt: '2026-12-31T14:00:00+01:00', endsAt: '2026-12-31T17:30:00+01:00' });
+    bookings.eve = await book(
+      bookingRequest(slotsOf(bruno)[1].id, { attendee: { name: 'Eve Leroy', email: 'eve@asso.test' }, organisation: { name: 'Asso du Pont' } }),
+    );
+    const workshop = await createWorkshop(api, admin, {
+      title: 'Les statuts de la SCIC',
+      capacity: 1,
+      startsAt: '2026-12-31T14:00:00+01:00',
+      endsAt: '2026-12-31T17:30:00+01:00',
+    });
     bookings.farid = await book(registrationRequest(workshop.id, { attendee: { name: 'Farid Benali', email: 'farid@asso.test' } }));
     bookings.gaelle = await book(registrationRequest(workshop.id, { attendee: { name: 'Gaëlle Roux', email: 'gaelle@asso.test' } }));
   });
@@ -128,7 +135,16 @@ describe('the advisors’ staff pages in a real browser: agenda, attendance, cal
     const camille = page.locator(`#reservation-${bookings.camille.id}`);
     expect(await camille.getByRole('heading', { level: 4 }).textContent()).toBe('Camille Martin — Coop des Lilas');
     const details = await camille.locator('dl').textContent();
-    for (const shown of ['camille@asso.test', 'Coopérative (SCOP, SCIC, CAE…)', '42000', 'Évolution des statuts', 'Nous envisageons de passer en SCIC.', 'Confirmé', 'Pas encore notée']) expect(details).toContain(shown);
+    for (const shown of [
+      'camille@asso.test',
+      'Coopérative (SCOP, SCIC, CAE…)',
+      '42000',
+      'Évolution des statuts',
+      'Nous envisageons de passer en SCIC.',
+      'Confirmé',
+      'Pas encore notée',
+    ])
+      expect(details).toContain(shown);
     // The legal form's label has its own parenthesis: none is added around it.
     expect(details).toContain('Coop des Lilas · Coopérative (SCOP, SCIC, CAE…) · 42000');
     expect(details).not.toContain('))');

@@ -57,7 +57,9 @@ describe('staff pages: reports and register of organisations, in a real browser'
     if (!found) throw new Error(`no organisation named ${name}`);
     return (await api.get(`/api/organisations/${found.id}`, admin)).body;
   }
-  async function apiReport(query = API_PERIOD): Promise<{ from: string; to: string; figures: Figures; rows: Array<{ attendeeName: string; attendeeEmail: string }> }> {
+  async function apiReport(
+    query = API_PERIOD,
+  ): Promise<{ from: string; to: string; figures: Figures; rows: Array<{ attendeeName: string; attendeeEmail: string }> }> {
     const response = await api.get(`/api/reports/attendance?${query}`, admin);
     expect(response.status).toBe(200);
     return response.body;
@@ -79,19 +81,46 @@ describe('staff pages: reports and register of organisations, in a real browser'
     const person = (name: string, email: string) => ({ attendee: { name, email } });
 
     const p1 = await book(
-      bookingRequest(slots[0], { ...person('Camille Martin', 'camille@coop-alpha.test'), organisation: { name: 'Coop Alpha', siret: SIRET.coop, legalForm: 'cooperative', postcode: '42000' }, topics: ['legal_status'] }),
+      bookingRequest(slots[0], {
+        ...person('Camille Martin', 'camille@coop-alpha.test'),
+        organisation: { name: 'Coop Alpha', siret: SIRET.coop, legalForm: 'cooperative', postcode: '42000' },
+        topics: ['legal_status'],
+      }),
     );
     const p2 = await book(
-      bookingRequest(slots[1], { ...person('Eve Blanc', 'eve@entraide.test'), organisation: { name: 'Entraide Loire', siret: SIRET.entraide, legalForm: 'association', postcode: '69001' }, topics: ['ambition_ess'] }),
+      bookingRequest(slots[1], {
+        ...person('Eve Blanc', 'eve@entraide.test'),
+        organisation: { name: 'Entraide Loire', siret: SIRET.entraide, legalForm: 'association', postcode: '69001' },
+        topics: ['ambition_ess'],
+      }),
     );
     const p3 = await book(
-      bookingRequest(slots[2], { ...person('Iris Noir', 'iris@coop-alpha.test'), organisation: { name: 'Coop Alpha Saint-Étienne', legalForm: 'cooperative', postcode: '42000' }, topics: ['regional_support'] }),
+      bookingRequest(slots[2], {
+        ...person('Iris Noir', 'iris@coop-alpha.test'),
+        organisation: { name: 'Coop Alpha Saint-Étienne', legalForm: 'cooperative', postcode: '42000' },
+        topics: ['regional_support'],
+      }),
     );
     await book(bookingRequest(slots[3], { ...person('Farid Amrani', 'farid@collectif.test'), organisation: { name: 'Collectif sans SIRET' }, topics: [] }));
-    const workshop = await createWorkshop(api, admin, { title: 'Atelier statuts', capacity: 5, startsAt: '2026-12-10T14:00:00+01:00', endsAt: '2026-12-10T17:00:00+01:00' });
-    const w1 = await book(registrationRequest(workshop.id, { ...person('Inès Moreau', 'ines@entraide.test'), organisation: { name: 'Entraide Loire', siret: SIRET.entraide }, topics: ['legal_status', 'essaimage'] }));
+    const workshop = await createWorkshop(api, admin, {
+      title: 'Atelier statuts',
+      capacity: 5,
+      startsAt: '2026-12-10T14:00:00+01:00',
+      endsAt: '2026-12-10T17:00:00+01:00',
+    });
+    const w1 = await book(
+      registrationRequest(workshop.id, {
+        ...person('Inès Moreau', 'ines@entraide.test'),
+        organisation: { name: 'Entraide Loire', siret: SIRET.entraide },
+        topics: ['legal_status', 'essaimage'],
+      }),
+    );
     const w2 = await book(
-      registrationRequest(workshop.id, { ...person('Jules Laurent', 'jules@mutuelle.test'), organisation: { name: 'Mutuelle Mut', siret: SIRET.mutuelle, legalForm: 'mutuelle', postcode: '75011' }, topics: ['recognition'] }),
+      registrationRequest(workshop.id, {
+        ...person('Jules Laurent', 'jules@mutuelle.test'),
+        organisation: { name: 'Mutuelle Mut', siret: SIRET.mutuelle, legalForm: 'mutuelle', postcode: '75011' },
+        topics: ['recognition'],
+      }),
     );
 
     await at('2026-11-26T12:00:00Z');
@@ -155,7 +184,12 @@ describe('staff pages: reports and register of organisations, in a real browser'
     }
     const [workshop] = figures.workshops;
     expect(workshop).toMatchObject({ title: 'Atelier statuts', registered: 2, attended: 1 });
-    expect((await cells(page, 'ateliers', 'Atelier statuts').allTextContents()).slice(2)).toEqual(['5', String(workshop.registered), String(workshop.waitlisted), String(workshop.attended)]);
+    expect((await cells(page, 'ateliers', 'Atelier statuts').allTextContents()).slice(2)).toEqual([
+      '5',
+      String(workshop.registered),
+      String(workshop.waitlisted),
+      String(workshop.attended),
+    ]);
 
     expect(await page.locator('#nombre-rendez-vous').textContent()).toContain(`${report.rows.length} rendez-vous sur la période`);
     expect(await page.locator('#rendez-vous tbody tr').count()).toBe(report.rows.length);
@@ -195,7 +229,9 @@ describe('staff pages: reports and register of organisations, in a real browser'
     const lines = csvBytes.toString('utf8').slice(1).split('\r\n');
     expect(lines[0]).toBe('Type;Date;Heure;Intitulé;Structure;SIRET;Forme juridique;Code postal;Commune;Nom;E-mail;Thématiques;Statut;Présence');
     expect(lines).toHaveLength(1 + report.rows.length + 1);
-    expect(lines.find((line) => line.includes('Eve Blanc'))).toMatch(/^permanence;2026-11-26;[0-9:]+;Permanence de la CRESS;Entraide Loire;69000000000024;Association;69001;;Eve Blanc;eve@entraide\.test;/);
+    expect(lines.find((line) => line.includes('Eve Blanc'))).toMatch(
+      /^permanence;2026-11-26;[0-9:]+;Permanence de la CRESS;Entraide Loire;69000000000024;Association;69001;;Eve Blanc;eve@entraide\.test;/,
+    );
 
     const [xlsx] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Télécharger le classeur Excel (XLSX)' }).click()]);
     expect(xlsx.suggestedFilename()).toBe(`rapport-${PERIOD.du}-${PERIOD.au}.xlsx`);
@@ -233,7 +269,10 @@ describe('staff pages: reports and register of organisations, in a real browser'
 
     await page.getByLabel('Du', { exact: true }).fill('2026-12-31');
     await page.getByLabel('Au', { exact: true }).fill('2026-11-01');
-    const [reversed] = await Promise.all([page.waitForResponse((response) => response.url().includes('/staff/rapports?')), page.getByRole('button', { name: 'Afficher le rapport' }).click()]);
+    const [reversed] = await Promise.all([
+      page.waitForResponse((response) => response.url().includes('/staff/rapports?')),
+      page.getByRole('button', { name: 'Afficher le rapport' }).click(),
+    ]);
     expect(reversed.status()).toBe(422);
     await page.waitForLoadState();
     expect(await page.locator('#f-au-error').textContent()).toBe('Doit être postérieure ou égale à la date de début.');
@@ -262,7 +301,15 @@ describe('staff pages: reports and register of organisations, in a real browser'
     const people = report.rows.flatMap((row) => [row.attendeeName, row.attendeeEmail]);
     expect(people).toContain('Camille Martin');
     expect(await page.locator('#rendez-vous tbody tr').count()).toBe(report.rows.length);
-    expect(await page.locator('#rendez-vous thead th').allTextContents()).toEqual(['Date', 'Rendez-vous', 'Structure', 'Commune', 'Thématiques', 'Statut', 'Présence']);
+    expect(await page.locator('#rendez-vous thead th').allTextContents()).toEqual([
+      'Date',
+      'Rendez-vous',
+      'Structure',
+      'Commune',
+      'Thématiques',
+      'Statut',
+      'Présence',
+    ]);
     const html = await page.content();
     for (const text of people) expect(html).not.toContain(text);
     await checkPage(page, 'staff-reports-viewer');
@@ -327,7 +374,14 @@ describe('staff pages: reports and register of organisations, in a real browser'
     const listed = (await api.get('/api/organisations', admin)).body as Array<{ name: string }>;
     expect(names).toEqual(listed.map((organisation) => organisation.name));
     expect(names).toEqual(expect.arrayContaining(['Coop Alpha', 'Coop Alpha Saint-Étienne', 'Collectif sans SIRET', 'Entraide Loire', 'Mutuelle Mut']));
-    expect(await cells(page, 'structures', 'Entraide Loire').allTextContents()).toEqual([SIRET.entraide, 'Association', '69001', '1', '1', expect.stringMatching(/^\d\d\/\d\d\/2026$/)]);
+    expect(await cells(page, 'structures', 'Entraide Loire').allTextContents()).toEqual([
+      SIRET.entraide,
+      'Association',
+      '69001',
+      '1',
+      '1',
+      expect.stringMatching(/^\d\d\/\d\d\/2026$/),
+    ]);
     await checkPage(page, 'staff-organisations');
 
     await page.getByLabel('Rechercher une structure').fill('entraide');
@@ -381,7 +435,10 @@ describe('staff pages: reports and register of organisations, in a real browser'
     await page.getByLabel(/Nom de la structure/).fill('Entraide Loire Forez');
     await page.getByLabel('SIRET').fill('12345678901234');
     await page.getByLabel('Code postal').fill('6900');
-    const [refused] = await Promise.all([page.waitForResponse((response) => response.request().method() === 'POST'), page.getByRole('button', { name: 'Enregistrer les corrections' }).click()]);
+    const [refused] = await Promise.all([
+      page.waitForResponse((response) => response.request().method() === 'POST'),
+      page.getByRole('button', { name: 'Enregistrer les corrections' }).click(),
+    ]);
     expect(refused.status()).toBe(422);
     await page.waitForLoadState();
     expect(await page.locator('#f-siret-error').textContent()).toContain('Ce numéro SIRET n’existe pas');
@@ -400,7 +457,14 @@ describe('staff pages: reports and register of organisations, in a real browser'
     expect(await page.getByRole('status').first().textContent()).toContain('la fiche est corrigée');
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Entraide Loire Forez');
     const corrected = (await api.get(`/api/organisations/${organisation.id}`, admin)).body;
-    expect(corrected).toMatchObject({ name: 'Entraide Loire Forez', siret: SIRET.entraide, postcode: '69001', commune: 'Lyon', esusApproved: true, legalForm: 'association' });
+    expect(corrected).toMatchObject({
+      name: 'Entraide Loire Forez',
+      siret: SIRET.entraide,
+      postcode: '69001',
+      commune: 'Lyon',
+      esusApproved: true,
+      legalForm: 'association',
+    });
     await checkPage(page, 'staff-organisation-corrected');
     await context.close();
   });

@@ -103,7 +103,12 @@ describe('French wording of the pages, as a French user reads them', () => {
   it('says a started workshop’s registrations are closed, when a later one’s open, and speaks of a registration in its consent box', async () => {
     app.clock.set('2026-11-27T10:00:00Z');
     const started = await createWorkshop(api, admin, { title: 'Atelier du matin', startsAt: '2026-11-27T10:30:00Z', endsAt: '2026-11-27T13:00:00Z' });
-    const later = await createWorkshop(api, admin, { title: 'Atelier de janvier', startsAt: '2027-01-21T13:00:00Z', endsAt: '2027-01-21T16:00:00Z', registrationOpensAt: '2027-01-04T08:00:00Z' });
+    const later = await createWorkshop(api, admin, {
+      title: 'Atelier de janvier',
+      startsAt: '2027-01-21T13:00:00Z',
+      endsAt: '2027-01-21T16:00:00Z',
+      registrationOpensAt: '2027-01-04T08:00:00Z',
+    });
     const open = await createWorkshop(api, admin, { title: 'Atelier ouvert' });
     app.clock.set('2026-11-27T11:00:00Z');
     try {
@@ -126,16 +131,30 @@ describe('French wording of the pages, as a French user reads them', () => {
       // The staff list says the workshop is under way, not that its registrations are closed.
       await signIn(page, ADMIN.email, ADMIN.password);
       await page.goto('/staff/ateliers');
-      expect(await page.getByRole('row', { name: /Atelier du matin/ }).locator('.badge').textContent()).toBe('En cours');
+      expect(
+        await page
+          .getByRole('row', { name: /Atelier du matin/ })
+          .locator('.badge')
+          .textContent(),
+      ).toBe('En cours');
       await context.close();
 
       // The page answers what the API answers for the same refusal: 422 registration_closed, not 409.
-      const form = new URLSearchParams({ 'attendee.name': 'Camille Martin', 'attendee.email': 'camille@asso.test', 'organisation.name': 'Asso', consent: 'on' });
+      const form = new URLSearchParams({
+        'attendee.name': 'Camille Martin',
+        'attendee.email': 'camille@asso.test',
+        'organisation.name': 'Asso',
+        consent: 'on',
+      });
       const { page: visitor, context: other } = await newVisitor(browser, app.baseUrl);
       await visitor.goto(`/reserver/atelier/${open.id}`);
       const csrf = await visitor.locator('input[name="_csrf"]').first().inputValue();
       form.set('_csrf', csrf);
-      const posted = await visitor.request.post(`/reserver/atelier/${started.id}`, { headers: { 'content-type': 'application/x-www-form-urlencoded' }, data: form.toString(), maxRedirects: 0 });
+      const posted = await visitor.request.post(`/reserver/atelier/${started.id}`, {
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        data: form.toString(),
+        maxRedirects: 0,
+      });
       const viaApi = await api.post('/api/bookings', registrationRequest(started.id));
       expect([viaApi.status, viaApi.body.code]).toEqual([422, 'registration_closed']);
       expect(posted.status()).toBe(422);
@@ -155,7 +174,14 @@ describe('French wording of the pages, as a French user reads them', () => {
     await page.getByLabel('Code postal').fill('4200');
     await page.getByRole('button', { name: 'Confirmer ma réservation' }).click();
     const summary = (await page.locator('#resume-erreurs').textContent()) ?? '';
-    for (const shown of ['Le nom est requis.', 'L’adresse e-mail est requise.', 'Le nom de la structure est requis.', 'Ce numéro SIRET n’existe pas', 'Code postal invalide', 'consentement']) {
+    for (const shown of [
+      'Le nom est requis.',
+      'L’adresse e-mail est requise.',
+      'Le nom de la structure est requis.',
+      'Ce numéro SIRET n’existe pas',
+      'Code postal invalide',
+      'consentement',
+    ]) {
       expect(summary).toContain(shown);
     }
     expect(summary).not.toContain('Luhn');
@@ -168,7 +194,10 @@ describe('French wording of the pages, as a French user reads them', () => {
     await page.getByLabel('Début').fill('2027-03-18T14:00');
     await page.getByLabel('Fin').fill('2027-03-18T09:00');
     await page.getByLabel('Nombre de places').fill('0');
-    const [created] = await Promise.all([page.waitForResponse((response) => response.request().method() === 'POST'), page.getByRole('button', { name: 'Créer l’atelier' }).click()]);
+    const [created] = await Promise.all([
+      page.waitForResponse((response) => response.request().method() === 'POST'),
+      page.getByRole('button', { name: 'Créer l’atelier' }).click(),
+    ]);
     expect(created.status()).toBe(422);
     expect(await page.locator('#f-title-error').textContent()).toContain('Le titre');
     expect(await page.locator('#f-location-error').textContent()).toContain('Le lieu');
@@ -181,7 +210,10 @@ describe('French wording of the pages, as a French user reads them', () => {
     await add.locator('#f-date').fill('2026-11-02');
     await add.getByLabel('Heure de début').fill('14:00');
     await add.getByLabel('Heure de fin').fill('10:00');
-    const [added] = await Promise.all([page.waitForResponse((response) => response.request().method() === 'POST'), add.getByRole('button', { name: 'Ajouter la permanence' }).click()]);
+    const [added] = await Promise.all([
+      page.waitForResponse((response) => response.request().method() === 'POST'),
+      add.getByRole('button', { name: 'Ajouter la permanence' }).click(),
+    ]);
     expect(added.status()).toBe(422);
     expect(await page.locator('#f-date-error').textContent()).toBe('Choisissez aujourd’hui ou une date à venir.');
     expect(await page.locator('#f-endTime-error').textContent()).toBe('Doit être après l’heure de début.');
@@ -189,7 +221,11 @@ describe('French wording of the pages, as a French user reads them', () => {
     await context.close();
 
     // The API gives the same answer in one go.
-    const refused = await api.post('/api/workshops', { title: '', location: 'Salle', capacity: 5, startsAt: '2027-03-18T14:00:00+01:00', endsAt: '2027-03-18T09:00:00+01:00' }, admin);
+    const refused = await api.post(
+      '/api/workshops',
+      { title: '', location: 'Salle', capacity: 5, startsAt: '2027-03-18T14:00:00+01:00', endsAt: '2027-03-18T09:00:00+01:00' },
+      admin,
+    );
     expect(refused.status).toBe(400);
     expect((refused.body.errors as Array<{ field: string }>).map((error) => error.field).sort()).toEqual(['endsAt', 'title']);
   });

@@ -27,7 +27,13 @@ export function eventStamps(ics: string): EventStamp[] {
     const uid = String(event.getFirstPropertyValue('uid'));
     const stamp = event.getFirstPropertyValue('dtstamp') as ICAL.Time;
     const fromNode = nodeEvents.get(uid)!.dtstamp as Date & { tz?: string };
-    return { uid, icalZone: stamp.zone?.tzid ?? 'floating', nodeIcalZone: fromNode.tz, icalInstant: stamp.toJSDate(), nodeIcalInstant: new Date(fromNode.getTime()) };
+    return {
+      uid,
+      icalZone: stamp.zone?.tzid ?? 'floating',
+      nodeIcalZone: fromNode.tz,
+      icalInstant: stamp.toJSDate(),
+      nodeIcalInstant: new Date(fromNode.getTime()),
+    };
   });
 }
 

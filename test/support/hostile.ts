@@ -41,7 +41,10 @@ export function send(baseUrl: string, outgoing: Outgoing, timeoutMs = 10_000): P
   const { hostname, port } = new URL(baseUrl);
   return new Promise((resolve, reject) => {
     const headers: Record<string, string | string[] | number> = { connection: 'close', ...outgoing.headers };
-    if (outgoing.body !== undefined && !Object.keys(headers).some((name) => name.toLowerCase() === 'content-length' || name.toLowerCase() === 'transfer-encoding')) {
+    if (
+      outgoing.body !== undefined &&
+      !Object.keys(headers).some((name) => name.toLowerCase() === 'content-length' || name.toLowerCase() === 'transfer-encoding')
+    ) {
       headers['content-length'] = Buffer.byteLength(outgoing.body);
     }
     const req = httpRequest({ host: hostname, port: Number(port), method: outgoing.method, path: outgoing.path, headers, agent: false }, (res) => {
@@ -76,7 +79,11 @@ export interface RawOutcome {
  * Bytes written as they are on a socket; the first response read back (by Content-Length, chunked, or
  * up to the close). `later` parts follow `delayMs` apart; `halfClose` ends the writing side after them.
  */
-export function sendRaw(baseUrl: string, first: string | Buffer, options: { later?: Array<string | Buffer>; delayMs?: number; halfClose?: boolean; timeoutMs?: number } = {}): Promise<RawOutcome> {
+export function sendRaw(
+  baseUrl: string,
+  first: string | Buffer,
+  options: { later?: Array<string | Buffer>; delayMs?: number; halfClose?: boolean; timeoutMs?: number } = {},
+): Promise<RawOutcome> {
   const { hostname, port } = new URL(baseUrl);
   return new Promise((resolve, reject) => {
     const socket = connect(Number(port), hostname);
@@ -185,7 +192,18 @@ export function form(fields: Array<[string, string]>): string {
 }
 
 /** Every table a request could write to. */
-export const TABLES = ['bookings', 'outbox_messages', 'organisations', 'workshops', 'users', 'permanence_series', 'permanence_sessions', 'slots', 'desks', 'rate_limits'] as const;
+export const TABLES = [
+  'bookings',
+  'outbox_messages',
+  'organisations',
+  'workshops',
+  'users',
+  'permanence_series',
+  'permanence_sessions',
+  'slots',
+  'desks',
+  'rate_limits',
+] as const;
 
 export type Counts = Record<(typeof TABLES)[number], number>;
 

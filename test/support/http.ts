@@ -14,7 +14,11 @@ export interface HttpResponse<T = JsonBody> {
 }
 
 export function client(baseUrl: string) {
-  async function request<T = JsonBody>(method: string, path: string, options: { body?: unknown; raw?: string; token?: string; headers?: Record<string, string> } = {}): Promise<HttpResponse<T>> {
+  async function request<T = JsonBody>(
+    method: string,
+    path: string,
+    options: { body?: unknown; raw?: string; token?: string; headers?: Record<string, string> } = {},
+  ): Promise<HttpResponse<T>> {
     const headers: Record<string, string> = { ...options.headers };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     let body: string | undefined = options.raw;

@@ -26,7 +26,6 @@ import { LEGAL_FORM_CODES, LegalForm, Topic, TOPIC_CODES } from '../booking-opti
 import { isValidSiret, normaliseSiret } from '../siret';
 import { blankToUndefined, trim } from '../../common/validators';
 
-
 @ValidatorConstraint({ name: 'siret' })
 export class SiretConstraint implements ValidatorConstraintInterface {
   validate(value: unknown): boolean {

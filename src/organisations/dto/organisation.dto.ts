@@ -6,7 +6,6 @@ import { SiretConstraint } from '../../bookings/dto/create-booking.dto';
 import { normaliseSiret } from '../../bookings/siret';
 import { trim } from '../../common/validators';
 
-
 export class ListOrganisationsQuery {
   @ApiPropertyOptional({ description: 'part of the name, a SIRET, a postcode or a commune' })
   @Transform(trim)

@@ -87,7 +87,11 @@ export class ReportFiguresDto {
   @ApiProperty({ description: 'present' })
   attended: number;
 
-  @ApiProperty({ type: Number, nullable: true, description: 'present ÷ recorded, over the bookings whose event has ended, 0 to 1; null when nothing was recorded' })
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: 'present ÷ recorded, over the bookings whose event has ended, 0 to 1; null when nothing was recorded',
+  })
   attendanceRate: number | null;
 
   @ApiProperty()
