@@ -71,7 +71,7 @@ describe('staff pages: reports and register of organisations, in a real browser'
   }
 
   beforeAll(async () => {
-    app = await startTestApp({ now: '2026-10-01T08:00:00Z' });
+    app = await startTestApp({ now: '2026-10-01T08:00:00Z', env: { CRESS_NAME: 'CRESS Loire' } });
     api = client(app.baseUrl);
     admin = await adminToken(api);
     viewer = await createStaff(api, admin, 'viewer', 'Métropole');
@@ -230,7 +230,7 @@ describe('staff pages: reports and register of organisations, in a real browser'
     expect(lines[0]).toBe('Type;Date;Heure;Intitulé;Structure;SIRET;Forme juridique;Code postal;Commune;Nom;E-mail;Thématiques;Statut;Présence');
     expect(lines).toHaveLength(1 + report.rows.length + 1);
     expect(lines.find((line) => line.includes('Eve Blanc'))).toMatch(
-      /^permanence;2026-11-26;[0-9:]+;Permanence de la CRESS;Entraide Loire;69000000000024;Association;69001;;Eve Blanc;eve@entraide\.test;/,
+      /^permanence;2026-11-26;[0-9:]+;Permanence de la CRESS Loire;Entraide Loire;69000000000024;Association;69001;;Eve Blanc;eve@entraide\.test;/,
     );
 
     const [xlsx] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Télécharger le classeur Excel (XLSX)' }).click()]);
