@@ -80,9 +80,11 @@ export class AgendaService {
     const known = this.days.get(day);
     if (known?.snapshot === snapshot) return known.rows;
     const fingerprint = await this.agenda.fingerprint(day, from, to);
-    if (known?.fingerprint === fingerprint) {
-      known.snapshot = snapshot;
-      return known.rows;
+    // Read again after the wait: a simultaneous call may have started reading these very rows meanwhile.
+    const latest = this.days.get(day);
+    if (latest?.fingerprint === fingerprint) {
+      latest.snapshot = snapshot;
+      return latest.rows;
     }
     const entry = {
       fingerprint,
