@@ -64,7 +64,7 @@ export class PersonalDataService {
         organisation: { name: booking.organisationName, siret: booking.organisationSiret, legalForm: booking.organisationLegalForm, postcode: booking.organisationPostcode },
         topics: booking.topics,
         message: booking.message,
-        consent: { at: booking.consentAt.toISOString(), version: booking.consentVersion },
+        consent: { at: booking.consentAt.toISOString(), version: booking.consentVersion, givenOrallyTo: booking.consentGivenTo },
         createdAt: booking.createdAt.toISOString(),
         cancelledAt: booking.cancelledAt?.toISOString() ?? null,
         cancelReason: booking.cancelReason,
