@@ -49,10 +49,10 @@ export class RegistrantsService {
     const rows = await this.registrants.sessionAttendees(id, staff.role === 'advisor' ? staff.id : null);
     return this.sheet(session, `Permanence de la ${this.config.identity.name}`, `emargement-permanence-${localDate(session)}`, {
       columns: [
-        { header: 'Heure', width: 0.32 },
+        { header: 'Heure', width: 0.4 },
         { header: 'Nom', width: 1 },
-        { header: 'Structure', width: 1 },
-        { header: 'Conseiller·ère', width: 0.7 },
+        { header: 'Structure', width: 1.1 },
+        { header: 'Conseiller·ère', width: 0.75 },
       ],
       rows: rows.map((row) => [wallTime(row.startsAt, session.timeZone), row.attendeeName, row.organisationName, row.advisorName ?? '']),
       blankLines,

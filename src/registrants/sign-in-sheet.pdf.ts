@@ -8,6 +8,9 @@ const fonts = (() => {
   return {
     regular: require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf'),
     bold: require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf'),
+    // The table's cells: long names and organisations fit a portrait page.
+    condensed: require.resolve('dejavu-fonts-ttf/ttf/DejaVuSansCondensed.ttf'),
+    condensedBold: require.resolve('dejavu-fonts-ttf/ttf/DejaVuSansCondensed-Bold.ttf'),
   };
 })();
 
@@ -36,7 +39,7 @@ export interface SignInSheet {
 const A4_MARGIN = 40;
 const ROW_HEIGHT = 30;
 const HEADER_HEIGHT = 22;
-const NUMBER_WIDTH = 26;
+const NUMBER_WIDTH = 24;
 const SIGNATURE_HEADER = 'Signature';
 
 /**
@@ -62,6 +65,8 @@ export function signInSheetPdf(sheet: SignInSheet): Promise<Buffer> {
   });
   doc.registerFont('regular', fonts.regular);
   doc.registerFont('bold', fonts.bold);
+  doc.registerFont('condensed', fonts.condensed);
+  doc.registerFont('condensed-bold', fonts.condensedBold);
   const chunks: Buffer[] = [];
   const done = new Promise<Buffer>((resolve, reject) => {
     doc.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -73,7 +78,7 @@ export function signInSheetPdf(sheet: SignInSheet): Promise<Buffer> {
   const width = doc.page.width - 2 * A4_MARGIN;
   const bottom = doc.page.height - A4_MARGIN - 24;
   const shares = sheet.columns.reduce((sum, column) => sum + column.width, 0);
-  const signatureWidth = Math.max(120, width * 0.28);
+  const signatureWidth = Math.max(110, width * 0.24);
   const cellsWidth = width - NUMBER_WIDTH - signatureWidth;
   const widths = [NUMBER_WIDTH, ...sheet.columns.map((column) => (cellsWidth * column.width) / shares), signatureWidth];
   const headers = ['N°', ...sheet.columns.map((column) => column.header), SIGNATURE_HEADER];
@@ -104,11 +109,18 @@ export function signInSheetPdf(sheet: SignInSheet): Promise<Buffer> {
     let x = left;
     doc.lineWidth(0.6).strokeColor('#444444');
     if (header) doc.rect(left, y, width, height).fillAndStroke('#e8e8e8', '#444444');
-    doc.fillColor('black').font(header ? 'bold' : 'regular').fontSize(header ? 9 : 9.5);
+    const size = header ? 9 : 9.5;
+    doc.fillColor('black').font(header ? 'condensed-bold' : 'condensed').fontSize(size);
     widths.forEach((cellWidth, index) => {
       doc.rect(x, y, cellWidth, height).stroke();
       const value = cells[index] ?? '';
-      if (value) doc.text(value, x + 4, y + (height - 11) / 2, { width: cellWidth - 8, height: 12, lineBreak: false, ellipsis: true });
+      if (value && doc.widthOfString(value) <= cellWidth - 8) {
+        doc.text(value, x + 4, y + (height - 11) / 2, { width: cellWidth - 8, height: 12, lineBreak: false });
+      } else if (value) {
+        // A long name or organisation takes two smaller lines before it is shortened.
+        doc.fontSize(8).text(value, x + 4, y + 4, { width: cellWidth - 8, height: height - 6, ellipsis: true });
+        doc.fontSize(size);
+      }
       x += cellWidth;
     });
   };
