@@ -1,0 +1,97 @@
+import { readFileSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { checkPage, launchBrowser, newVisitor, signIn } from '../support/browser';
+import { adminToken, bookingRequest, createStaff, createWorkshop, listSessions, registrationRequest } from '../support/factories';
+import { client } from '../support/http';
+import { ADMIN, startTestApp, TestApp } from '../support/test-app';
+
+/** The December permanence (last Thursday), 09:00–13:00 Paris; the clock stops on 27 November. */
+const DAY = '2026-12-31';
+
+describe('running the day in a real browser: the agenda’s next day, registrant lists and sign-in sheets', () => {
+  let app: TestApp;
+  let browser: Browser;
+  let alice: { id: string; email: string; password: string; name: string };
+  let workshopId: string;
+
+  beforeAll(async () => {
+    app = await startTestApp({ now: '2026-11-27T10:00:00Z', env: { CRESS_NAME: 'CRESS Bretagne' } });
+    const api = client(app.baseUrl);
+    browser = await launchBrowser();
+    const admin = await adminToken(api);
+    alice = await createStaff(api, admin, 'advisor', 'Alice Martin');
+    const [december] = await listSessions(api, DAY, DAY);
+    const staffed = await api.put(`/api/permanences/${december.id}/advisors`, { advisorIds: [alice.id] }, admin);
+    const slot = staffed.body.slots.find((candidate: { advisor: { id: string } }) => candidate.advisor.id === alice.id);
+    expect((await api.post('/api/bookings', bookingRequest(slot.id, { attendee: { name: 'Camille Martin', email: 'camille@asso.test' }, organisation: { name: 'Coop des Lilas' } }))).status).toBe(201);
+    workshopId = (await createWorkshop(api, admin, { title: 'Les statuts de la SCIC', startsAt: '2026-12-31T14:00:00+01:00', endsAt: '2026-12-31T17:30:00+01:00' })).id;
+    expect((await api.post('/api/bookings', registrationRequest(workshopId, { attendee: { name: 'Farid Benali', email: 'farid@asso.test' }, organisation: { name: 'Association Été' } }))).status).toBe(201);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  async function downloaded(page: Page, link: string): Promise<{ name: string; content: Buffer }> {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: link }).first().click()]);
+    return { name: download.suggestedFilename(), content: readFileSync((await download.path())!) };
+  }
+
+  it('opens an advisor’s agenda on the next day with bookings when today has none, with the next permanence as a shortcut', async () => {
+    const { context, page } = await newVisitor(browser, app.baseUrl);
+    await signIn(page, alice.email, alice.password);
+    await page.goto('/staff/agenda');
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Agenda du jeudi 31 décembre 2026');
+    await expect(page.getByRole('status').textContent()).resolves.toBe('Aucun rendez-vous aujourd’hui (vendredi 27 novembre 2026) : voici le prochain jour qui en a.');
+    await expect(page.getByRole('link', { name: 'Prochaine permanence : jeudi 31 décembre 2026' }).getAttribute('aria-current')).resolves.toBe('date');
+    expect(await page.getByRole('heading', { name: 'Camille Martin — Coop des Lilas' }).count()).toBe(1);
+    await checkPage(page, 'staff-day-agenda-next-day');
+    // A day chosen on purpose is shown as it is, empty or not, with the shortcut to the permanence.
+    await page.goto('/staff/agenda?date=2026-12-01');
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Agenda du mardi 1er décembre 2026');
+    await expect(page.getByRole('status').count()).resolves.toBe(0);
+    await page.getByRole('link', { name: 'Prochaine permanence : jeudi 31 décembre 2026' }).click();
+    await page.waitForURL((url) => url.searchParams.get('date') === DAY);
+    await context.close();
+  });
+
+  it('downloads the permanence’s and the workshop’s sign-in sheets and the registrants from the agenda', async () => {
+    const { context, page } = await newVisitor(browser, app.baseUrl);
+    await signIn(page, alice.email, alice.password);
+    await page.goto(`/staff/agenda?date=${DAY}`);
+    const permanence = await downloaded(page, 'Feuille d’émargement de la permanence (PDF, à imprimer)');
+    expect(permanence.name).toBe(`emargement-permanence-${DAY}.pdf`);
+    expect(permanence.content.subarray(0, 5).toString()).toBe('%PDF-');
+    expect(permanence.content.includes(Buffer.from('DejaVu'))).toBe(true);
+    const sheet = await downloaded(page, 'Feuille d’émargement de l’atelier Atelier « Les statuts de la SCIC » (PDF)');
+    expect(sheet.name).toBe(`emargement-atelier-${DAY}.pdf`);
+    const csv = await downloaded(page, 'Inscrits (CSV)');
+    expect(csv.name).toBe(`inscrits-atelier-${DAY}.csv`);
+    expect(csv.content.toString('utf8')).toContain('Farid Benali;farid@asso.test');
+    await context.close();
+  });
+
+  it('offers the admin the workshop’s sheet and lists on its page', async () => {
+    const { context, page } = await newVisitor(browser, app.baseUrl);
+    await signIn(page, ADMIN.email, ADMIN.password);
+    await page.goto(`/staff/ateliers/${workshopId}`);
+    await checkPage(page, 'staff-day-workshop-downloads');
+    const xlsx = await downloaded(page, 'Liste des inscrits (Excel)');
+    expect(xlsx.name).toBe(`inscrits-atelier-${DAY}.xlsx`);
+    expect(xlsx.content.subarray(0, 2).toString()).toBe('PK');
+    const pdf = await downloaded(page, 'Feuille d’émargement (PDF, à imprimer)');
+    expect(pdf.content.subarray(0, 5).toString()).toBe('%PDF-');
+    await context.close();
+  });
+
+  it('refuses the viewer the sheets (403 page)', async () => {
+    const api = client(app.baseUrl);
+    const viewer = await createStaff(api, await adminToken(api), 'viewer', 'Métropole');
+    const { context, page } = await newVisitor(browser, app.baseUrl);
+    await signIn(page, viewer.email, viewer.password);
+    const response = await page.goto(`/staff/ateliers/${workshopId}/emargement.pdf`);
+    expect(response!.status()).toBe(403);
+    await context.close();
+  });
+});
