@@ -65,7 +65,8 @@ export class StaffAgendaPagesController {
   @StaffPage('advisor', 'admin')
   async day(@Query() query: FormBody, @PageStaff() staff: StaffUser, @Page() page: PageContext, @Res() response: Response) {
     const saved = text(query, 'presence') ?? null;
-    await this.sendAgenda(response, page, staff, requestedIn(query), { saved });
+    const registered = text(query, 'inscrit') ?? null;
+    await this.sendAgenda(response, page, staff, requestedIn(query), { saved, registered });
   }
 
   @Post('agenda/presences/:bookingId')
@@ -109,7 +110,7 @@ export class StaffAgendaPagesController {
     response.redirect(303, '/staff/flux?renouvele=1');
   }
 
-  private async sendAgenda(response: Response, page: PageContext, staff: StaffUser, requested: Requested, extra: { saved?: string | null; failure?: AttendanceFailure }) {
+  private async sendAgenda(response: Response, page: PageContext, staff: StaffUser, requested: Requested, extra: { saved?: string | null; registered?: string | null; failure?: AttendanceFailure }) {
     const isAdmin = staff.role === 'admin';
     let day: Day | null = null;
     let errors: Record<string, string> = {};
@@ -139,7 +140,12 @@ export class StaffAgendaPagesController {
     const failedBooking = failure && day ? findBooking(day, failure.bookingId) : null;
     if (failure) alert = failedBooking ? `Présence non enregistrée pour ${failedBooking.attendee.name} : ${failure.message}` : `Présence non enregistrée : ${failure.message}`;
     const savedBooking = extra.saved && day ? findBooking(day, extra.saved) : null;
-    const flash = savedBooking?.attendance ? `Présence enregistrée pour ${savedBooking.attendee.name} : ${ATTENDANCE[savedBooking.attendance].label.toLowerCase()}.` : (page.flash ?? null);
+    const registeredBooking = extra.registered && day ? findBooking(day, extra.registered) : null;
+    const flash = savedBooking?.attendance
+      ? `Présence enregistrée pour ${savedBooking.attendee.name} : ${ATTENDANCE[savedBooking.attendance].label.toLowerCase()}.`
+      : registeredBooking
+        ? `C’est fait : ${registeredBooking.attendee.name} est ${registeredBooking.status === 'waitlisted' ? 'sur la liste d’attente' : 'inscrit·e'} ; la confirmation lui est envoyée par e-mail.`
+        : (page.flash ?? null);
 
     const today = todayIn(PROGRAMME_TIME_ZONE, this.clock.now());
     const date = day?.date ?? '';

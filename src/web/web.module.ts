@@ -14,6 +14,7 @@ import { PageGuard } from './page.guard';
 import { PublicPagesController } from './public-pages.controller';
 import { StaffAgendaPagesController } from './staff-agenda-pages.controller';
 import { RegistrantsModule } from '../registrants/registrants.module';
+import { StaffRegisterPagesController } from './staff-register-pages.controller';
 import { StaffSheetPagesController } from './staff-sheet-pages.controller';
 import { StaffAuthPagesController } from './staff-auth-pages.controller';
 import { StaffOrganisationPagesController } from './staff-organisation-pages.controller';
@@ -38,6 +39,7 @@ import { WebSession } from './web-session';
     StaffOrganisationPagesController,
     StaffReportPagesController,
     StaffSheetPagesController,
+    StaffRegisterPagesController,
   ],
   providers: [Views, WebSession, PageGuard, PageErrorFilter, { provide: PAGE_ERRORS, useExisting: PageErrorFilter }],
   exports: [PAGE_ERRORS],

@@ -3,19 +3,23 @@ import type { Browser, Page } from 'playwright-core';
 import { checkPage, launchBrowser, newVisitor, signIn } from '../support/browser';
 import { adminToken, bookingRequest, createStaff, createWorkshop, listSessions, registrationRequest } from '../support/factories';
 import { client } from '../support/http';
+import { TestSmtpServer } from '../support/smtp';
 import { ADMIN, startTestApp, TestApp } from '../support/test-app';
+import { OutboxSender } from '../../src/notifications/outbox-sender.service';
 
 /** The December permanence (last Thursday), 09:00–13:00 Paris; the clock stops on 27 November. */
 const DAY = '2026-12-31';
 
 describe('running the day in a real browser: the agenda’s next day, registrant lists and sign-in sheets', () => {
   let app: TestApp;
+  let smtp: TestSmtpServer;
   let browser: Browser;
   let alice: { id: string; email: string; password: string; name: string };
   let workshopId: string;
 
   beforeAll(async () => {
-    app = await startTestApp({ now: '2026-11-27T10:00:00Z', env: { CRESS_NAME: 'CRESS Bretagne' } });
+    smtp = await new TestSmtpServer().start();
+    app = await startTestApp({ now: '2026-11-27T10:00:00Z', env: { CRESS_NAME: 'CRESS Bretagne', SMTP_URL: smtp.url } });
     const api = client(app.baseUrl);
     browser = await launchBrowser();
     const admin = await adminToken(api);
@@ -31,6 +35,7 @@ describe('running the day in a real browser: the agenda’s next day, registrant
   afterAll(async () => {
     await browser?.close();
     await app?.close();
+    await smtp?.stop();
   });
 
   async function downloaded(page: Page, link: string): Promise<{ name: string; content: Buffer }> {
@@ -53,6 +58,42 @@ describe('running the day in a real browser: the agenda’s next day, registrant
     await expect(page.getByRole('status').count()).resolves.toBe(0);
     await page.getByRole('link', { name: 'Prochaine permanence : jeudi 31 décembre 2026' }).click();
     await page.waitForURL((url) => url.searchParams.get('date') === DAY);
+    await context.close();
+  });
+
+  it('lets an advisor register a caller from the agenda: French field errors first, nothing written; then the booking, its e-mail and the agenda', async () => {
+    const { context, page } = await newVisitor(browser, app.baseUrl);
+    await signIn(page, alice.email, alice.password);
+    await page.goto(`/staff/agenda?date=${DAY}`);
+    await page.getByRole('link', { name: 'Réserver pour une personne à 10:00' }).click();
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Réserver un créneau pour une personne');
+    await checkPage(page, 'staff-day-register-form');
+    await page.getByLabel('Nom et prénom').fill('Yasmine Caller');
+    await page.getByLabel('Adresse e-mail').fill('pas-une-adresse');
+    await page.getByRole('button', { name: 'Réserver ce créneau pour cette personne' }).click();
+    await page.waitForLoadState();
+    const alert = (await page.getByRole('alert').textContent())!;
+    expect(alert).toContain('Adresse e-mail invalide.');
+    expect(alert).toContain('Le nom de la structure est requis.');
+    expect(alert.match(/Confirmez que la personne a donné son accord oralement/g)).toHaveLength(1);
+    await expect(page.getByRole('alert').getByRole('link', { name: /accord oralement/ }).getAttribute('href')).resolves.toBe('#f-consent');
+    await checkPage(page, 'staff-day-register-errors');
+    expect(await app.dataSource.query(`SELECT 1 FROM bookings WHERE attendee_name = 'Yasmine Caller'`)).toEqual([]);
+    await expect(page.getByLabel('Nom et prénom').inputValue()).resolves.toBe('Yasmine Caller');
+    await page.getByLabel('Adresse e-mail').fill('yasmine@asso.test');
+    await page.getByLabel('Nom de la structure').fill('Tiers-lieu du Port');
+    await page.getByLabel(/La personne a donné son accord oralement/).check();
+    await page.getByRole('button', { name: 'Réserver ce créneau pour cette personne' }).click();
+    await page.waitForURL((url) => url.pathname === '/staff/agenda' && url.searchParams.get('date') === DAY);
+    await expect(page.getByRole('status').first().textContent()).resolves.toContain('C’est fait : Yasmine Caller est inscrit·e ; la confirmation lui est envoyée par e-mail.');
+    expect(await page.getByRole('heading', { name: 'Yasmine Caller — Tiers-lieu du Port' }).count()).toBe(1);
+    await checkPage(page, 'staff-day-registered');
+    const [row] = await app.dataSource.query(`SELECT consent_given_to FROM bookings WHERE attendee_email = 'yasmine@asso.test'`);
+    expect(row.consent_given_to).toBe(alice.id);
+    await app.app.get(OutboxSender).drain();
+    const mails = smtp.to('yasmine@asso.test');
+    expect(mails).toHaveLength(1);
+    expect(mails[0].parsed.text).toContain('Yasmine Caller');
     await context.close();
   });
 
