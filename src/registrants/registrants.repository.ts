@@ -34,6 +34,20 @@ export interface SessionAttendee {
   advisorName: string | null;
 }
 
+export interface SessionSlotRow {
+  slotId: string;
+  startsAt: Date;
+  endsAt: Date;
+  advisorName: string | null;
+  bookingId: string | null;
+  attendeeName: string | null;
+  attendeeEmail: string | null;
+  attendeePhone: string | null;
+  organisationName: string | null;
+  message: string | null;
+  consentGivenTo: string | null;
+}
+
 /** What the registrant lists and the sign-in sheets read: people, in the order they are called. */
 @Injectable()
 export class RegistrantsRepository {
@@ -78,6 +92,20 @@ export class RegistrantsRepository {
        FROM bookings b JOIN slots sl ON sl.id = b.slot_id JOIN desks d ON d.id = sl.desk_id LEFT JOIN users u ON u.id = d.advisor_id
        WHERE d.session_id = $1 AND b.status = 'confirmed' AND ($2::uuid IS NULL OR d.advisor_id = $2)
        ORDER BY sl.starts_at, d.position, b.created_at, b.id`,
+      [sessionId, advisorId],
+    );
+  }
+
+  /** Every slot of a session (of one advisor's desks when `advisorId` is given) with its confirmed booking, if any. */
+  sessionSlots(sessionId: string, advisorId: string | null): Promise<SessionSlotRow[]> {
+    return this.dataSource.query(
+      `SELECT sl.id AS "slotId", sl.starts_at AS "startsAt", sl.ends_at AS "endsAt", u.name AS "advisorName",
+              b.id AS "bookingId", b.attendee_name AS "attendeeName", b.attendee_email AS "attendeeEmail", b.attendee_phone AS "attendeePhone",
+              b.organisation_name AS "organisationName", b.message, cu.name AS "consentGivenTo"
+       FROM slots sl JOIN desks d ON d.id = sl.desk_id LEFT JOIN users u ON u.id = d.advisor_id
+       LEFT JOIN bookings b ON b.slot_id = sl.id AND b.status = 'confirmed' LEFT JOIN users cu ON cu.id = b.consent_given_to
+       WHERE d.session_id = $1 AND ($2::uuid IS NULL OR d.advisor_id = $2)
+       ORDER BY sl.starts_at, d.position, b.created_at`,
       [sessionId, advisorId],
     );
   }

@@ -59,6 +59,14 @@ export class RegistrantsService {
     });
   }
 
+  /** A session's slots with their bookings, for its staff page: an advisor's desks, or every desk for an admin. */
+  async sessionBookings(id: string, staff: StaffUser) {
+    const session = await this.registrants.session(id);
+    if (!session) throw new DomainError('session_not_found', 'Cette permanence n’existe pas.');
+    const slots = await this.registrants.sessionSlots(id, staff.role === 'advisor' ? staff.id : null);
+    return { session, date: localDate(session), slots };
+  }
+
   private async workshop(id: string): Promise<SheetEvent & { title: string }> {
     const workshop = await this.registrants.workshop(id);
     if (!workshop) throw new DomainError('workshop_not_found', 'Cet atelier n’existe pas.');

@@ -15,6 +15,7 @@ import { PublicPagesController } from './public-pages.controller';
 import { StaffAgendaPagesController } from './staff-agenda-pages.controller';
 import { RegistrantsModule } from '../registrants/registrants.module';
 import { StaffRegisterPagesController } from './staff-register-pages.controller';
+import { StaffSessionBookingsPagesController } from './staff-session-bookings-pages.controller';
 import { StaffSheetPagesController } from './staff-sheet-pages.controller';
 import { StaffAuthPagesController } from './staff-auth-pages.controller';
 import { StaffOrganisationPagesController } from './staff-organisation-pages.controller';
@@ -40,6 +41,7 @@ import { WebSession } from './web-session';
     StaffReportPagesController,
     StaffSheetPagesController,
     StaffRegisterPagesController,
+    StaffSessionBookingsPagesController,
   ],
   providers: [Views, WebSession, PageGuard, PageErrorFilter, { provide: PAGE_ERRORS, useExisting: PageErrorFilter }],
   exports: [PAGE_ERRORS],

@@ -97,6 +97,26 @@ describe('running the day in a real browser: the agenda’s next day, registrant
     await context.close();
   });
 
+  it('shows a permanence’s bookings on its page, from the agenda and from the admin’s list', async () => {
+    const { context, page } = await newVisitor(browser, app.baseUrl);
+    await signIn(page, ADMIN.email, ADMIN.password);
+    await page.goto('/staff/permanences');
+    await page.getByRole('link', { name: 'Les rendez-vous du jeudi 31 décembre 2026' }).click();
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Permanence du jeudi 31 décembre 2026');
+    const rows = await page.getByRole('row').allTextContents();
+    expect(rows.find((row) => row.includes('Camille Martin'))).toContain('Coop des Lilas');
+    expect(rows.find((row) => row.includes('Yasmine Caller'))).toContain('accord oral recueilli par Alice Martin');
+    expect(rows.filter((row) => row.includes('Libre'))).toHaveLength(2);
+    await checkPage(page, 'staff-day-session-bookings');
+    await context.close();
+    const advisor = await newVisitor(browser, app.baseUrl);
+    await signIn(advisor.page, alice.email, alice.password);
+    await advisor.page.goto(`/staff/agenda?date=${DAY}`);
+    await advisor.page.getByRole('link', { name: 'Les rendez-vous de la permanence' }).click();
+    await expect(advisor.page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Permanence du jeudi 31 décembre 2026');
+    await advisor.context.close();
+  });
+
   it('downloads the permanence’s and the workshop’s sign-in sheets and the registrants from the agenda', async () => {
     const { context, page } = await newVisitor(browser, app.baseUrl);
     await signIn(page, alice.email, alice.password);
