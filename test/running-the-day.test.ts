@@ -15,7 +15,9 @@ interface PdfText {
 /** The PDF's text as pdfjs-dist (Mozilla's parser, not the library that wrote it) reads it. */
 function pdfText(pdf: Buffer): Promise<PdfText> {
   return new Promise((resolve, reject) => {
-    const child = execFile(process.execPath, [join(__dirname, 'support', 'pdf-text.mjs')], { maxBuffer: 16 * 1024 * 1024 }, (error, stdout) => (error ? reject(error) : resolve(JSON.parse(stdout))));
+    const child = execFile(process.execPath, [join(__dirname, 'support', 'pdf-text.mjs')], { maxBuffer: 16 * 1024 * 1024 }, (error, stdout) =>
+      error ? reject(new Error(`pdf-text.mjs failed: ${error.message}`)) : resolve(JSON.parse(stdout) as PdfText),
+    );
     child.stdin!.end(pdf);
   });
 }
@@ -40,11 +42,23 @@ describe('running the day: staff registering people, registrant lists and sign-i
 
   beforeAll(async () => {
     smtp = await new TestSmtpServer().start();
-    app = await startTestApp({ now: '2026-11-27T10:00:00Z', env: { SMTP_URL: smtp.url, CRESS_NAME: 'CRESS Bretagne', CRESS_LEGAL_NAME: 'Chambre régionale de l’ESS de Bretagne', CRESS_ADDRESS: '8 rue du Pré Botté, 35000 Rennes' } });
+    app = await startTestApp({
+      now: '2026-11-27T10:00:00Z',
+      env: {
+        SMTP_URL: smtp.url,
+        CRESS_NAME: 'CRESS Bretagne',
+        CRESS_LEGAL_NAME: 'Chambre régionale de l’ESS de Bretagne',
+        CRESS_ADDRESS: '8 rue du Pré Botté, 35000 Rennes',
+      },
+    });
     api = client(app.baseUrl);
     get = (path, token) => fetchFile(app.baseUrl, path, token);
     admin = await adminToken(api);
-    const [a, b, v] = [await createStaff(api, admin, 'advisor', 'Alice Conseil'), await createStaff(api, admin, 'advisor', 'Bruno Conseil'), await createStaff(api, admin, 'viewer', 'Métropole')];
+    const [a, b, v] = [
+      await createStaff(api, admin, 'advisor', 'Alice Conseil'),
+      await createStaff(api, admin, 'advisor', 'Bruno Conseil'),
+      await createStaff(api, admin, 'viewer', 'Métropole'),
+    ];
     aliceId = a.id;
     alice = await login(api, a.email, a.password);
     viewer = await login(api, v.email, v.password);
@@ -53,7 +67,15 @@ describe('running the day: staff registering people, registrant lists and sign-i
     const staffed = (await api.put(`/api/permanences/${december.id}/advisors`, { advisorIds: [a.id, b.id] }, admin)).body;
     const desk = (id: string) => staffed.slots.filter((slot: { advisor: { id: string } }) => slot.advisor.id === id).map((slot: { id: string }) => slot.id);
     [aliceSlots, brunoSlots] = [desk(a.id), desk(b.id)];
-    workshopId = (await createWorkshop(api, admin, { title: 'Société à mission : les statuts', startsAt: '2026-12-31T14:00:00+01:00', endsAt: '2026-12-31T17:30:00+01:00', location: 'Maison de l’ESS, Rennes', capacity: 2 })).id;
+    workshopId = (
+      await createWorkshop(api, admin, {
+        title: 'Société à mission : les statuts',
+        startsAt: '2026-12-31T14:00:00+01:00',
+        endsAt: '2026-12-31T17:30:00+01:00',
+        location: 'Maison de l’ESS, Rennes',
+        capacity: 2,
+      })
+    ).id;
   });
   afterAll(async () => {
     await app.close();
@@ -66,9 +88,18 @@ describe('running the day: staff registering people, registrant lists and sign-i
 
   describe('POST /api/staff/bookings', () => {
     it('books a slot on an advisor’s own desk for a caller, who gets the same e-mail; the consent names the advisor', async () => {
-      const response = await api.post('/api/staff/bookings', staffRequest(bookingRequest(aliceSlots[0], { attendee: { name: 'Zoé Lefèvre', email: 'zoe@asso.test' } })), alice);
+      const response = await api.post(
+        '/api/staff/bookings',
+        staffRequest(bookingRequest(aliceSlots[0], { attendee: { name: 'Zoé Lefèvre', email: 'zoe@asso.test' } })),
+        alice,
+      );
       expect(response.status).toBe(201);
-      expect(response.body).toMatchObject({ status: 'confirmed', slotId: aliceSlots[0], attendee: { name: 'Zoé Lefèvre' }, advisor: { name: 'Alice Conseil' } });
+      expect(response.body).toMatchObject({
+        status: 'confirmed',
+        slotId: aliceSlots[0],
+        attendee: { name: 'Zoé Lefèvre' },
+        advisor: { name: 'Alice Conseil' },
+      });
       const [row] = await app.dataSource.query(`SELECT consent_given_to, consent_version, consent_at FROM bookings WHERE id = $1`, [response.body.id]);
       expect(row.consent_given_to).toBe(aliceId);
       expect(row.consent_version).not.toBeNull();
@@ -87,21 +118,48 @@ describe('running the day: staff registering people, registrant lists and sign-i
     });
 
     it('registers for a workshop, then puts the next person on its waitlist, as online', async () => {
-      const first = await api.post('/api/staff/bookings', staffRequest(registrationRequest(workshopId, { attendee: { name: 'Farid Œuvray', email: 'farid@asso.test' }, organisation: { name: 'Coopérative « L’Étoile »' } })), alice);
-      const second = await api.post('/api/bookings', registrationRequest(workshopId, { attendee: { name: 'Gaëlle Brière', email: 'gaelle@asso.test' }, organisation: { name: 'Association Été' } }));
-      const third = await api.post('/api/staff/bookings', staffRequest(registrationRequest(workshopId, { attendee: { name: 'Hugo Attente', email: 'hugo@asso.test' } })), admin);
-      expect([first.status, first.body.status, second.body.status, third.status, third.body.status]).toEqual([201, 'confirmed', 'confirmed', 201, 'waitlisted']);
+      const first = await api.post(
+        '/api/staff/bookings',
+        staffRequest(
+          registrationRequest(workshopId, { attendee: { name: 'Farid Œuvray', email: 'farid@asso.test' }, organisation: { name: 'Coopérative « L’Étoile »' } }),
+        ),
+        alice,
+      );
+      const second = await api.post(
+        '/api/bookings',
+        registrationRequest(workshopId, { attendee: { name: 'Gaëlle Brière', email: 'gaelle@asso.test' }, organisation: { name: 'Association Été' } }),
+      );
+      const third = await api.post(
+        '/api/staff/bookings',
+        staffRequest(registrationRequest(workshopId, { attendee: { name: 'Hugo Attente', email: 'hugo@asso.test' } })),
+        admin,
+      );
+      expect([first.status, first.body.status, second.body.status, third.status, third.body.status]).toEqual([
+        201,
+        'confirmed',
+        'confirmed',
+        201,
+        'waitlisted',
+      ]);
     });
 
     it('refuses an advisor on a colleague’s desk (403) and writes nothing', async () => {
-      const response = await api.post('/api/staff/bookings', staffRequest(bookingRequest(brunoSlots[0], { attendee: { name: 'Ines', email: 'ines@asso.test' } })), alice);
+      const response = await api.post(
+        '/api/staff/bookings',
+        staffRequest(bookingRequest(brunoSlots[0], { attendee: { name: 'Ines', email: 'ines@asso.test' } })),
+        alice,
+      );
       expect(response.status).toBe(403);
       expect(response.headers.get('content-type')).toMatch(/application\/problem\+json/);
       expect(await app.dataSource.query(`SELECT 1 FROM bookings WHERE attendee_email = 'ines@asso.test'`)).toEqual([]);
     });
 
     it('lets an admin book any desk', async () => {
-      const response = await api.post('/api/staff/bookings', staffRequest(bookingRequest(brunoSlots[0], { attendee: { name: 'Ines', email: 'ines@asso.test' } })), admin);
+      const response = await api.post(
+        '/api/staff/bookings',
+        staffRequest(bookingRequest(brunoSlots[0], { attendee: { name: 'Ines', email: 'ines@asso.test' } })),
+        admin,
+      );
       expect([response.status, response.body.advisor.name]).toEqual([201, 'Bruno Conseil']);
     });
 
@@ -113,7 +171,11 @@ describe('running the day: staff registering people, registrant lists and sign-i
     });
 
     it('asks for the oral consent in French, field by field, and writes nothing', async () => {
-      const missing = await api.post('/api/staff/bookings', { ...bookingRequest(aliceSlots[3], { attendee: { name: '', email: 'jade@asso.test' } }), consent: true }, alice);
+      const missing = await api.post(
+        '/api/staff/bookings',
+        { ...bookingRequest(aliceSlots[3], { attendee: { name: '', email: 'jade@asso.test' } }), consent: true },
+        alice,
+      );
       expect(missing.status).toBe(400);
       expect(missing.headers.get('content-type')).toMatch(/application\/problem\+json/);
       const fields = Object.fromEntries((missing.body.errors as Array<{ field: string; message: string }>).map((error) => [error.field, error.message]));
@@ -215,7 +277,20 @@ describe('running the day: staff registering people, registrant lists and sign-i
     it('a permanence day’s: each booking with its time and advisor; an advisor’s sheet lists their own desk', async () => {
       const all = await pdfText((await get(`/api/permanences/${sessionId}/sign-in-sheet`, admin)).body);
       const adminLines = all.pages.flatMap((page) => page.lines);
-      expect(adminLines).toEqual(expect.arrayContaining(['Permanence de la CRESS Bretagne', 'Date : jeudi 31 décembre 2026', 'Zoé Lefèvre', 'Ines', 'Luc', 'Alice Conseil', 'Bruno Conseil', 'Heure', 'Conseiller·ère', 'Page 1 / 1']));
+      expect(adminLines).toEqual(
+        expect.arrayContaining([
+          'Permanence de la CRESS Bretagne',
+          'Date : jeudi 31 décembre 2026',
+          'Zoé Lefèvre',
+          'Ines',
+          'Luc',
+          'Alice Conseil',
+          'Bruno Conseil',
+          'Heure',
+          'Conseiller·ère',
+          'Page 1 / 1',
+        ]),
+      );
       expect(adminLines.filter((line) => line.endsWith('…'))).toEqual([]);
       const own = await pdfText((await get(`/api/permanences/${sessionId}/sign-in-sheet`, alice)).body);
       const aliceLines = own.pages.flatMap((page) => page.lines);
@@ -238,5 +313,11 @@ describe('running the day: staff registering people, registrant lists and sign-i
 async function fetchFile(baseUrl: string, path: string, token?: string) {
   const response = await fetch(`${baseUrl}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
   const body = Buffer.from(await response.arrayBuffer());
-  return { status: response.status, type: response.headers.get('content-type'), disposition: response.headers.get('content-disposition'), body, text: body.toString('utf8') };
+  return {
+    status: response.status,
+    type: response.headers.get('content-type'),
+    disposition: response.headers.get('content-disposition'),
+    body,
+    text: body.toString('utf8'),
+  };
 }

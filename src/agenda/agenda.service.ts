@@ -98,7 +98,11 @@ export class AgendaService {
       known.snapshot = snapshot;
       return known.rows;
     }
-    const entry = { fingerprint, snapshot, rows: Promise.all([this.agenda.slots(day), this.agenda.workshops(from, to)]).then(([slots, workshops]) => ({ slots, workshops })) };
+    const entry = {
+      fingerprint,
+      snapshot,
+      rows: Promise.all([this.agenda.slots(day), this.agenda.workshops(from, to)]).then(([slots, workshops]) => ({ slots, workshops })),
+    };
     keep(this.days, day, entry, MAX_KEPT_DAYS);
     // A read that failed is not kept: the next request reads again.
     entry.rows.catch(() => {
@@ -135,7 +139,10 @@ function assemble(day: string, advisor: { id: string; name: string } | null, row
   const slots = advisor ? rows.slots.filter((slot) => slot.advisorId === advisor.id) : rows.slots;
   const { workshops } = rows;
   const items = [...slots.map(slotItem), ...workshops.map(workshopItem)].sort((a, b) => a.startsAt.localeCompare(b.startsAt));
-  const bookings = [...slots.flatMap((slot) => (slot.booking ? [slot.booking] : [])), ...workshops.flatMap((workshop) => workshop.bookings.filter((booking) => booking.status === 'confirmed'))];
+  const bookings = [
+    ...slots.flatMap((slot) => (slot.booking ? [slot.booking] : [])),
+    ...workshops.flatMap((workshop) => workshop.bookings.filter((booking) => booking.status === 'confirmed')),
+  ];
   const open = slots.filter((slot) => slot.sessionStatus === 'scheduled');
   return {
     date: day,

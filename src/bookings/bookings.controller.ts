@@ -31,7 +31,12 @@ export class BookingsController {
   @PersonalData()
   @BookingRateLimit()
   @ApiOperation({ summary: 'Book a permanence slot; the response carries the manage token, once (and in the replays of its Idempotency-Key)' })
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: '16 to 255 visible ASCII characters (a UUID), bare or as a quoted string; the same key and body within 24 h answer with the first booking, another body gets 422' })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description:
+      '16 to 255 visible ASCII characters (a UUID), bare or as a quoted string; the same key and body within 24 h answer with the first booking, another body gets 422',
+  })
   @ApiCreatedResponse({ type: CreatedBookingResponseDto })
   @ApiProblems(400, 404, 409, 413, 422, 429)
   book(@Body() dto: CreateBookingDto, @Headers('idempotency-key') idempotencyKey?: string) {
@@ -42,7 +47,8 @@ export class BookingsController {
   @PersonalData()
   @Staff('admin', 'advisor')
   @ApiOperation({
-    summary: 'Book a slot or a workshop seat for someone who phoned or came in: the same engine and e-mails as POST /api/bookings, the consent recorded as given orally to the signed-in staff member; an advisor on their own desk’s slots and on workshops, an admin anywhere',
+    summary:
+      'Book a slot or a workshop seat for someone who phoned or came in: the same engine and e-mails as POST /api/bookings, the consent recorded as given orally to the signed-in staff member; an advisor on their own desk’s slots and on workshops, an admin anywhere',
   })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'as for POST /api/bookings' })
   @ApiCreatedResponse({ type: CreatedBookingResponseDto })

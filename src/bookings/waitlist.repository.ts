@@ -51,7 +51,13 @@ export class WaitlistRepository {
    * lock and counts the seat or the place in line; the booking, its message and its idempotency key
    * (see recordIdempotencyKey) are inserted with it.
    */
-  async register(booking: NewBooking, workshopId: string, now: Date, kinds: Record<'confirmed' | 'waitlisted', OutboxKind>, claim: IdempotencyClaim | null): Promise<Registration> {
+  async register(
+    booking: NewBooking,
+    workshopId: string,
+    now: Date,
+    kinds: Record<'confirmed' | 'waitlisted', OutboxKind>,
+    claim: IdempotencyClaim | null,
+  ): Promise<Registration> {
     const [row]: Registration[] = await this.dataSource.query(
       `WITH seat AS (
          SELECT * FROM take_workshop_seat($2, $16, $4, $7, $6)

@@ -127,6 +127,9 @@ export class PersonalDataRepository {
   async forgetCounters(email: string, manager: EntityManager): Promise<void> {
     const address = email.trim().toLowerCase();
     // The login lock's key is lower-cased by PostgreSQL (AuthService.login).
-    await manager.query(`DELETE FROM rate_limits WHERE key = ANY($1) OR key = 'login-failures:' || lower($2::text)`, [[`booking-email:${address}`, `login-failures:${address}`], email]);
+    await manager.query(`DELETE FROM rate_limits WHERE key = ANY($1) OR key = 'login-failures:' || lower($2::text)`, [
+      [`booking-email:${address}`, `login-failures:${address}`],
+      email,
+    ]);
   }
 }

@@ -18,7 +18,11 @@ const COLUMNS: ReadonlyArray<{ header: string; width: number; value: (row: Regis
   { header: 'Téléphone', width: 16, value: (row) => row.attendeePhone ?? '' },
   { header: 'Structure', width: 32, value: (row) => row.organisationName },
   { header: 'SIRET', width: 16, value: (row) => row.organisationSiret ?? '' },
-  { header: 'Forme juridique', width: 30, value: (row) => (row.organisationLegalForm ? (LEGAL_FORMS[row.organisationLegalForm as LegalForm] ?? row.organisationLegalForm) : '') },
+  {
+    header: 'Forme juridique',
+    width: 30,
+    value: (row) => (row.organisationLegalForm ? (LEGAL_FORMS[row.organisationLegalForm as LegalForm] ?? row.organisationLegalForm) : ''),
+  },
   { header: 'Code postal', width: 12, value: (row) => row.organisationPostcode ?? '' },
   { header: 'Inscription', width: 18, value: (row, zone) => localStamp(row.createdAt, zone) },
   { header: 'Accord donné oralement à', width: 24, value: (row) => row.consentGivenTo ?? '' },

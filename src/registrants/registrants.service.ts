@@ -73,7 +73,12 @@ export class RegistrantsService {
     return workshop as SheetEvent & { title: string };
   }
 
-  private async sheet(event: SheetEvent, title: string, filename: string, table: Pick<Parameters<typeof signInSheetPdf>[0], 'columns' | 'rows' | 'blankLines'>): Promise<DownloadFile> {
+  private async sheet(
+    event: SheetEvent,
+    title: string,
+    filename: string,
+    table: Pick<Parameters<typeof signInSheetPdf>[0], 'columns' | 'rows' | 'blankLines'>,
+  ): Promise<DownloadFile> {
     const starts = DateTime.fromJSDate(event.startsAt, { zone: event.timeZone }).setLocale('fr');
     const content = await signInSheetPdf({
       identity: this.config.identity,

@@ -84,7 +84,11 @@ export function signInSheetPdf(sheet: SignInSheet): Promise<Buffer> {
   const headers = ['N°', ...sheet.columns.map((column) => column.header), SIGNATURE_HEADER];
 
   const drawHeading = (first: boolean) => {
-    doc.font('bold').fontSize(first ? 11 : 9).fillColor('black').text(sheet.identity.name, left, A4_MARGIN, { width });
+    doc
+      .font('bold')
+      .fontSize(first ? 11 : 9)
+      .fillColor('black')
+      .text(sheet.identity.name, left, A4_MARGIN, { width });
     if (first) {
       doc.font('regular').fontSize(8).text(`${sheet.identity.legalName} – ${sheet.identity.address} – ${sheet.identity.contactEmail}`, { width });
       doc.moveDown(0.8);
@@ -96,7 +100,12 @@ export function signInSheetPdf(sheet: SignInSheet): Promise<Buffer> {
       doc.text(`Horaire : ${sheet.time}`, { width });
       doc.text(`Lieu : ${sheet.place}`, { width });
       doc.moveDown(0.3);
-      doc.fontSize(8).fillColor('#333333').text('En signant, chaque participant·e atteste de sa présence. Cette feuille est conservée comme justificatif auprès des financeurs du programme.', { width });
+      doc
+        .fontSize(8)
+        .fillColor('#333333')
+        .text('En signant, chaque participant·e atteste de sa présence. Cette feuille est conservée comme justificatif auprès des financeurs du programme.', {
+          width,
+        });
       doc.fillColor('black');
     } else {
       doc.font('regular').fontSize(9).text(`Feuille d’émargement – ${sheet.title} – ${sheet.date}`, { width });
@@ -110,7 +119,10 @@ export function signInSheetPdf(sheet: SignInSheet): Promise<Buffer> {
     doc.lineWidth(0.6).strokeColor('#444444');
     if (header) doc.rect(left, y, width, height).fillAndStroke('#e8e8e8', '#444444');
     const size = header ? 9 : 9.5;
-    doc.fillColor('black').font(header ? 'condensed-bold' : 'condensed').fontSize(size);
+    doc
+      .fillColor('black')
+      .font(header ? 'condensed-bold' : 'condensed')
+      .fontSize(size);
     widths.forEach((cellWidth, index) => {
       doc.rect(x, y, cellWidth, height).stroke();
       const value = cells[index] ?? '';
@@ -140,7 +152,10 @@ export function signInSheetPdf(sheet: SignInSheet): Promise<Buffer> {
     y += ROW_HEIGHT;
   });
   if (sheet.rows.length === 0 && sheet.blankLines === 0) {
-    doc.font('regular').fontSize(10).text('Personne n’est inscrit.', left, y + 10, { width });
+    doc
+      .font('regular')
+      .fontSize(10)
+      .text('Personne n’est inscrit.', left, y + 10, { width });
   }
 
   const range = doc.bufferedPageRange();
@@ -153,8 +168,16 @@ export function signInSheetPdf(sheet: SignInSheet): Promise<Buffer> {
       .font('regular')
       .fontSize(8)
       .fillColor('#333333')
-      .text(`${sheet.identity.name} – ${sheet.title} – ${sheet.date}`, left, doc.page.height - A4_MARGIN - 4, { width: width - 80, lineBreak: false, ellipsis: true })
-      .text(`Page ${page - range.start + 1} / ${range.count}`, left + width - 80, doc.page.height - A4_MARGIN - 4, { width: 80, align: 'right', lineBreak: false });
+      .text(`${sheet.identity.name} – ${sheet.title} – ${sheet.date}`, left, doc.page.height - A4_MARGIN - 4, {
+        width: width - 80,
+        lineBreak: false,
+        ellipsis: true,
+      })
+      .text(`Page ${page - range.start + 1} / ${range.count}`, left + width - 80, doc.page.height - A4_MARGIN - 4, {
+        width: 80,
+        align: 'right',
+        lineBreak: false,
+      });
     doc.page.margins.bottom = margin;
   }
   doc.end();

@@ -71,7 +71,13 @@ export class StaffAgendaPagesController {
 
   @Post('agenda/presences/:bookingId')
   @StaffPage('advisor', 'admin')
-  async record(@Param('bookingId', uuidPipe) bookingId: string, @Body() body: FormBody, @PageStaff() staff: StaffUser, @Page() page: PageContext, @Res() response: Response) {
+  async record(
+    @Param('bookingId', uuidPipe) bookingId: string,
+    @Body() body: FormBody,
+    @PageStaff() staff: StaffUser,
+    @Page() page: PageContext,
+    @Res() response: Response,
+  ) {
     const requested = requestedIn(body);
     const note = text(body, 'note') ?? '';
     try {
@@ -85,7 +91,11 @@ export class StaffAgendaPagesController {
       return this.sendAgenda(response, page, staff, requested, { failure: { bookingId, message, noteError: fields.note ?? null, note } });
     }
     const filter = await validFilter(requested);
-    const params = new URLSearchParams({ ...(filter.date ? { date: filter.date } : {}), ...(filter.advisorId ? { conseiller: filter.advisorId } : {}), presence: bookingId });
+    const params = new URLSearchParams({
+      ...(filter.date ? { date: filter.date } : {}),
+      ...(filter.advisorId ? { conseiller: filter.advisorId } : {}),
+      presence: bookingId,
+    });
     response.redirect(303, `/staff/agenda?${params}`);
   }
 
@@ -93,7 +103,10 @@ export class StaffAgendaPagesController {
   @StaffPage('advisor', 'admin')
   async feed(@Query('renouvele') renewed: unknown, @PageStaff() staff: StaffUser, @Page() page: PageContext, @Res() response: Response) {
     const { url, webcalUrl } = await this.feeds.feedLink(staff.id, false);
-    const flash = renewed === '1' ? 'C’est fait : votre calendrier a une nouvelle adresse, et l’ancien lien ne fonctionne plus. Mettez à jour l’abonnement dans votre agenda avec l’adresse ci-dessous.' : null;
+    const flash =
+      renewed === '1'
+        ? 'C’est fait : votre calendrier a une nouvelle adresse, et l’ancien lien ne fonctionne plus. Mettez à jour l’abonnement dans votre agenda avec l’adresse ci-dessous.'
+        : null;
     this.views.send(
       response,
       'staff/feed',
@@ -110,7 +123,13 @@ export class StaffAgendaPagesController {
     response.redirect(303, '/staff/flux?renouvele=1');
   }
 
-  private async sendAgenda(response: Response, page: PageContext, staff: StaffUser, requested: Requested, extra: { saved?: string | null; registered?: string | null; failure?: AttendanceFailure }) {
+  private async sendAgenda(
+    response: Response,
+    page: PageContext,
+    staff: StaffUser,
+    requested: Requested,
+    extra: { saved?: string | null; registered?: string | null; failure?: AttendanceFailure },
+  ) {
     const isAdmin = staff.role === 'admin';
     let day: Day | null = null;
     let errors: Record<string, string> = {};
@@ -132,13 +151,16 @@ export class StaffAgendaPagesController {
     } catch (error) {
       const refused = formFailure(error, AGENDA_ERRORS);
       const fields = refused.errors;
-      errors = Object.fromEntries(Object.entries({ date: fields.date, conseiller: fields.advisorId }).filter(([, message]) => message !== undefined)) as Record<string, string>;
+      errors = Object.fromEntries(Object.entries({ date: fields.date, conseiller: fields.advisorId }).filter(([, message]) => message !== undefined));
       alert = refused.code === 'validation_failed' ? 'Cette journée ne peut pas être affichée : corrigez le champ signalé.' : refused.alert;
       if (!extra.failure) response.status(refused.status);
     }
     const failure = extra.failure ?? null;
     const failedBooking = failure && day ? findBooking(day, failure.bookingId) : null;
-    if (failure) alert = failedBooking ? `Présence non enregistrée pour ${failedBooking.attendee.name} : ${failure.message}` : `Présence non enregistrée : ${failure.message}`;
+    if (failure)
+      alert = failedBooking
+        ? `Présence non enregistrée pour ${failedBooking.attendee.name} : ${failure.message}`
+        : `Présence non enregistrée : ${failure.message}`;
     const savedBooking = extra.saved && day ? findBooking(day, extra.saved) : null;
     const registeredBooking = extra.registered && day ? findBooking(day, extra.registered) : null;
     const flash = savedBooking?.attendance
@@ -174,7 +196,13 @@ export class StaffAgendaPagesController {
         links: {
           ...(day ? { previous: link(addDays(date, -1)), previousDate: addDays(date, -1), next: link(addDays(date, 1)), nextDate: addDays(date, 1) } : {}),
           today: link(null),
-          ...(ahead?.nextPermanence ? { nextPermanence: link(ahead.nextPermanence.date), nextPermanenceDate: ahead.nextPermanence.date, isNextPermanence: ahead.nextPermanence.date === date } : {}),
+          ...(ahead?.nextPermanence
+            ? {
+                nextPermanence: link(ahead.nextPermanence.date),
+                nextPermanenceDate: ahead.nextPermanence.date,
+                isNextPermanence: ahead.nextPermanence.date === date,
+              }
+            : {}),
         },
         notice,
         errors,
@@ -227,7 +255,14 @@ function dayView(day: Day, failure: AttendanceFailure | null, hasStarted: (start
         bookings: item.bookings.map((booking) => bookingView(booking, failure?.bookingId === booking.id ? failure : null)),
       };
       if (item.type === 'slot') {
-        return { ...base, isSlot: true, isWorkshop: false, title: item.advisor?.name ? `Permanence — ${item.advisor.name}` : 'Permanence — bureau sans conseiller·ère', waitlisted: 0, isFree: !cancelled && item.bookings.length === 0 };
+        return {
+          ...base,
+          isSlot: true,
+          isWorkshop: false,
+          title: item.advisor?.name ? `Permanence — ${item.advisor.name}` : 'Permanence — bureau sans conseiller·ère',
+          waitlisted: 0,
+          isFree: !cancelled && item.bookings.length === 0,
+        };
       }
       return { ...base, isSlot: false, isWorkshop: true, title: `Atelier « ${item.title} »`, waitlisted: item.waitlisted, isFree: false };
     }),

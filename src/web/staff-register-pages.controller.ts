@@ -15,12 +15,35 @@ import { checked, FormBody, formFailure, list, text, validated } from './forms';
 import { Page, Pages, PageStaff, StaffPage } from './page.guard';
 import { PageContext, Views } from './views';
 
-const FIELDS = ['attendee.name', 'attendee.email', 'attendee.phone', 'organisation.name', 'organisation.siret', 'organisation.legalForm', 'organisation.postcode', 'message'] as const;
+const FIELDS = [
+  'attendee.name',
+  'attendee.email',
+  'attendee.phone',
+  'organisation.name',
+  'organisation.siret',
+  'organisation.legalForm',
+  'organisation.postcode',
+  'message',
+] as const;
 
 /** What registering someone can be refused for, told on the form (as the public form, booking.controller's codes). */
 const REGISTER_ERRORS: ErrorCode[] = [
-  'validation_failed', 'slot_not_found', 'workshop_not_found', 'slot_full', 'workshop_full', 'already_booked', 'slot_in_past', 'session_cancelled',
-  'session_in_past', 'workshop_cancelled', 'registration_not_open', 'registration_closed', 'organisation_limit_reached', 'conflict', 'idempotency_key_reused', 'forbidden',
+  'validation_failed',
+  'slot_not_found',
+  'workshop_not_found',
+  'slot_full',
+  'workshop_full',
+  'already_booked',
+  'slot_in_past',
+  'session_cancelled',
+  'session_in_past',
+  'workshop_cancelled',
+  'registration_not_open',
+  'registration_closed',
+  'organisation_limit_reached',
+  'conflict',
+  'idempotency_key_reused',
+  'forbidden',
 ];
 
 interface Target {
@@ -61,12 +84,22 @@ export class StaffRegisterPagesController {
   @StaffPage('admin', 'advisor')
   async register(@Query() query: FormBody, @Body() body: FormBody, @PageStaff() staff: StaffUser, @Page() page: PageContext, @Res() response: Response) {
     const target = await this.target(query);
-    const values = Object.fromEntries([...FIELDS.map((name) => [name, text(body, name) ?? '']), ['topics', list(body, 'topics')], ['consent', checked(body, 'consent')], ['idempotencyKey', text(body, 'idempotencyKey') ?? '']]);
+    const values: Record<string, unknown> = Object.fromEntries<unknown>([
+      ...FIELDS.map((name): [string, unknown] => [name, text(body, name) ?? '']),
+      ['topics', list(body, 'topics')],
+      ['consent', checked(body, 'consent')],
+      ['idempotencyKey', text(body, 'idempotencyKey') ?? ''],
+    ]);
     try {
       const dto = await validated(StaffBookingDto, {
         ...(target.slotId ? { slotId: target.slotId } : { workshopId: target.workshopId }),
         attendee: { name: text(body, 'attendee.name'), email: text(body, 'attendee.email'), phone: text(body, 'attendee.phone') },
-        organisation: { name: text(body, 'organisation.name'), siret: text(body, 'organisation.siret'), legalForm: text(body, 'organisation.legalForm') || undefined, postcode: text(body, 'organisation.postcode') },
+        organisation: {
+          name: text(body, 'organisation.name'),
+          siret: text(body, 'organisation.siret'),
+          legalForm: text(body, 'organisation.legalForm') || undefined,
+          postcode: text(body, 'organisation.postcode'),
+        },
         topics: list(body, 'topics'),
         message: text(body, 'message'),
         consent: { oral: checked(body, 'consent') ? true : undefined },
@@ -94,11 +127,29 @@ export class StaffRegisterPagesController {
     if (slotId && uuid.test(slotId)) {
       const session = await this.permanences.ofSlot(slotId);
       const slot = session.slots.find((candidate) => candidate.id === slotId)!;
-      return { slotId, isWorkshop: false, title: `Permanence de la ${this.config.identity.name}`, startsAt: slot.startsAt, endsAt: slot.endsAt, timeZone: session.timeZone, location: session.location, advisor: slot.advisor?.name ?? null };
+      return {
+        slotId,
+        isWorkshop: false,
+        title: `Permanence de la ${this.config.identity.name}`,
+        startsAt: slot.startsAt,
+        endsAt: slot.endsAt,
+        timeZone: session.timeZone,
+        location: session.location,
+        advisor: slot.advisor?.name ?? null,
+      };
     }
     if (workshopId && uuid.test(workshopId)) {
       const workshop = await this.workshops.get(workshopId);
-      return { workshopId, isWorkshop: true, title: workshop.title, startsAt: workshop.startsAt, endsAt: workshop.endsAt, timeZone: workshop.timeZone, location: workshop.location, advisor: null };
+      return {
+        workshopId,
+        isWorkshop: true,
+        title: workshop.title,
+        startsAt: workshop.startsAt,
+        endsAt: workshop.endsAt,
+        timeZone: workshop.timeZone,
+        location: workshop.location,
+        advisor: null,
+      };
     }
     throw new DomainError('not_found', 'Ce créneau ou cet atelier n’existe pas (ou plus).');
   }

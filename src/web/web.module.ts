@@ -30,7 +30,18 @@ import { WebSession } from './web-session';
  * form goes through the API's DTOs.
  */
 @Module({
-  imports: [AuthModule, BookingsModule, PermanencesModule, WorkshopsModule, AgendaModule, AttendanceModule, OrganisationsModule, ReportsModule, FeedsModule, RegistrantsModule],
+  imports: [
+    AuthModule,
+    BookingsModule,
+    PermanencesModule,
+    WorkshopsModule,
+    AgendaModule,
+    AttendanceModule,
+    OrganisationsModule,
+    ReportsModule,
+    FeedsModule,
+    RegistrantsModule,
+  ],
   controllers: [
     PublicPagesController,
     StaffAuthPagesController,

@@ -67,8 +67,15 @@ describe('the advisors’ staff pages in a real browser: agenda, attendance, cal
         message: 'Nous envisageons de passer en SCIC.',
       }),
     );
-    bookings.eve = await book(bookingRequest(slotsOf(bruno)[1].id, { attendee: { name: 'Eve Leroy', email: 'eve@asso.test' }, organisation: { name: 'Asso du Pont' } }));
-    const workshop = await createWorkshop(api, admin, { title: 'Les statuts de la SCIC', capacity: 1, startsAt: '2026-12-31T14:00:00+01:00', endsAt: '2026-12-31T17:30:00+01:00' });
+    bookings.eve = await book(
+      bookingRequest(slotsOf(bruno)[1].id, { attendee: { name: 'Eve Leroy', email: 'eve@asso.test' }, organisation: { name: 'Asso du Pont' } }),
+    );
+    const workshop = await createWorkshop(api, admin, {
+      title: 'Les statuts de la SCIC',
+      capacity: 1,
+      startsAt: '2026-12-31T14:00:00+01:00',
+      endsAt: '2026-12-31T17:30:00+01:00',
+    });
     bookings.farid = await book(registrationRequest(workshop.id, { attendee: { name: 'Farid Benali', email: 'farid@asso.test' } }));
     bookings.gaelle = await book(registrationRequest(workshop.id, { attendee: { name: 'Gaëlle Roux', email: 'gaelle@asso.test' } }));
   });
@@ -107,8 +114,11 @@ describe('the advisors’ staff pages in a real browser: agenda, attendance, cal
   it('shows an advisor their desk’s day, offers attendance only once the event has started, then records and corrects it', async () => {
     app.clock.set('2026-11-27T10:00:00Z');
     const { context, page } = await signedIn(alice);
-    // Signing in lands on today's agenda, empty.
+    // Signing in lands on the agenda; today has nothing booked, so it shows the next day that has (test/browser/staff-day.test.ts).
     expect(new URL(page.url()).pathname).toBe('/staff/agenda');
+    expect(await h1(page)).toBe(`Agenda du jeudi 31 décembre 2026`);
+    // Today, asked for by its date, is shown empty.
+    await page.goto('/staff/agenda?date=2026-11-27');
     expect(await h1(page)).toBe('Agenda du vendredi 27 novembre 2026');
     expect(await page.getByText('Aucun créneau de permanence ni atelier ce jour-là.').isVisible()).toBe(true);
     await checkPage(page, 'staff-agenda-empty-day');
@@ -128,7 +138,16 @@ describe('the advisors’ staff pages in a real browser: agenda, attendance, cal
     const camille = page.locator(`#reservation-${bookings.camille.id}`);
     expect(await camille.getByRole('heading', { level: 4 }).textContent()).toBe('Camille Martin — Coop des Lilas');
     const details = await camille.locator('dl').textContent();
-    for (const shown of ['camille@asso.test', 'Coopérative (SCOP, SCIC, CAE…)', '42000', 'Évolution des statuts', 'Nous envisageons de passer en SCIC.', 'Confirmé', 'Pas encore notée']) expect(details).toContain(shown);
+    for (const shown of [
+      'camille@asso.test',
+      'Coopérative (SCOP, SCIC, CAE…)',
+      '42000',
+      'Évolution des statuts',
+      'Nous envisageons de passer en SCIC.',
+      'Confirmé',
+      'Pas encore notée',
+    ])
+      expect(details).toContain(shown);
     // The legal form's label has its own parenthesis: none is added around it.
     expect(details).toContain('Coop des Lilas · Coopérative (SCOP, SCIC, CAE…) · 42000');
     expect(details).not.toContain('))');

@@ -27,9 +27,25 @@ describe('running the day in a real browser: the agenda’s next day, registrant
     const [december] = await listSessions(api, DAY, DAY);
     const staffed = await api.put(`/api/permanences/${december.id}/advisors`, { advisorIds: [alice.id] }, admin);
     const slot = staffed.body.slots.find((candidate: { advisor: { id: string } }) => candidate.advisor.id === alice.id);
-    expect((await api.post('/api/bookings', bookingRequest(slot.id, { attendee: { name: 'Camille Martin', email: 'camille@asso.test' }, organisation: { name: 'Coop des Lilas' } }))).status).toBe(201);
-    workshopId = (await createWorkshop(api, admin, { title: 'Les statuts de la SCIC', startsAt: '2026-12-31T14:00:00+01:00', endsAt: '2026-12-31T17:30:00+01:00' })).id;
-    expect((await api.post('/api/bookings', registrationRequest(workshopId, { attendee: { name: 'Farid Benali', email: 'farid@asso.test' }, organisation: { name: 'Association Été' } }))).status).toBe(201);
+    expect(
+      (
+        await api.post(
+          '/api/bookings',
+          bookingRequest(slot.id, { attendee: { name: 'Camille Martin', email: 'camille@asso.test' }, organisation: { name: 'Coop des Lilas' } }),
+        )
+      ).status,
+    ).toBe(201);
+    workshopId = (
+      await createWorkshop(api, admin, { title: 'Les statuts de la SCIC', startsAt: '2026-12-31T14:00:00+01:00', endsAt: '2026-12-31T17:30:00+01:00' })
+    ).id;
+    expect(
+      (
+        await api.post(
+          '/api/bookings',
+          registrationRequest(workshopId, { attendee: { name: 'Farid Benali', email: 'farid@asso.test' }, organisation: { name: 'Association Été' } }),
+        )
+      ).status,
+    ).toBe(201);
   });
 
   afterAll(async () => {
@@ -40,7 +56,7 @@ describe('running the day in a real browser: the agenda’s next day, registrant
 
   async function downloaded(page: Page, link: string): Promise<{ name: string; content: Buffer }> {
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: link }).first().click()]);
-    return { name: download.suggestedFilename(), content: readFileSync((await download.path())!) };
+    return { name: download.suggestedFilename(), content: readFileSync(await download.path()) };
   }
 
   it('opens an advisor’s agenda on the next day with bookings when today has none, with the next permanence as a shortcut', async () => {
@@ -48,7 +64,9 @@ describe('running the day in a real browser: the agenda’s next day, registrant
     await signIn(page, alice.email, alice.password);
     await page.goto('/staff/agenda');
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Agenda du jeudi 31 décembre 2026');
-    await expect(page.getByRole('status').textContent()).resolves.toBe('Aucun rendez-vous aujourd’hui (vendredi 27 novembre 2026) : voici le prochain jour qui en a.');
+    await expect(page.getByRole('status').textContent()).resolves.toBe(
+      'Aucun rendez-vous aujourd’hui (vendredi 27 novembre 2026) : voici le prochain jour qui en a.',
+    );
     await expect(page.getByRole('link', { name: 'Prochaine permanence : jeudi 31 décembre 2026' }).getAttribute('aria-current')).resolves.toBe('date');
     expect(await page.getByRole('heading', { name: 'Camille Martin — Coop des Lilas' }).count()).toBe(1);
     await checkPage(page, 'staff-day-agenda-next-day');
@@ -76,7 +94,12 @@ describe('running the day in a real browser: the agenda’s next day, registrant
     expect(alert).toContain('Adresse e-mail invalide.');
     expect(alert).toContain('Le nom de la structure est requis.');
     expect(alert.match(/Confirmez que la personne a donné son accord oralement/g)).toHaveLength(1);
-    await expect(page.getByRole('alert').getByRole('link', { name: /accord oralement/ }).getAttribute('href')).resolves.toBe('#f-consent');
+    await expect(
+      page
+        .getByRole('alert')
+        .getByRole('link', { name: /accord oralement/ })
+        .getAttribute('href'),
+    ).resolves.toBe('#f-consent');
     await checkPage(page, 'staff-day-register-errors');
     expect(await app.dataSource.query(`SELECT 1 FROM bookings WHERE attendee_name = 'Yasmine Caller'`)).toEqual([]);
     await expect(page.getByLabel('Nom et prénom').inputValue()).resolves.toBe('Yasmine Caller');
@@ -85,7 +108,9 @@ describe('running the day in a real browser: the agenda’s next day, registrant
     await page.getByLabel(/La personne a donné son accord oralement/).check();
     await page.getByRole('button', { name: 'Réserver ce créneau pour cette personne' }).click();
     await page.waitForURL((url) => url.pathname === '/staff/agenda' && url.searchParams.get('date') === DAY);
-    await expect(page.getByRole('status').first().textContent()).resolves.toContain('C’est fait : Yasmine Caller est inscrit·e ; la confirmation lui est envoyée par e-mail.');
+    await expect(page.getByRole('status').first().textContent()).resolves.toContain(
+      'C’est fait : Yasmine Caller est inscrit·e ; la confirmation lui est envoyée par e-mail.',
+    );
     expect(await page.getByRole('heading', { name: 'Yasmine Caller — Tiers-lieu du Port' }).count()).toBe(1);
     await checkPage(page, 'staff-day-registered');
     const [row] = await app.dataSource.query(`SELECT consent_given_to FROM bookings WHERE attendee_email = 'yasmine@asso.test'`);

@@ -26,7 +26,6 @@ import { LEGAL_FORM_CODES, LegalForm, Topic, TOPIC_CODES } from '../booking-opti
 import { isValidSiret, normaliseSiret } from '../siret';
 import { blankToUndefined, trim } from '../../common/validators';
 
-
 @ValidatorConstraint({ name: 'siret' })
 export class SiretConstraint implements ValidatorConstraintInterface {
   validate(value: unknown): boolean {
@@ -76,7 +75,7 @@ export class OrganisationDto {
   name: string;
 
   @ApiPropertyOptional({ example: '73282932000074', description: '14 digits; spaces are ignored' })
-  @Transform(({ value }) => (typeof value === 'string' ? normaliseSiret(value) || undefined : value))
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? normaliseSiret(value) || undefined : value))
   @IsOptional()
   @Validate(SiretConstraint)
   siret?: string;

@@ -14,7 +14,12 @@ export class RegistrantListQuery {
 export const MAX_BLANK_LINES = 60;
 
 export class SignInSheetQuery {
-  @ApiPropertyOptional({ minimum: 0, maximum: MAX_BLANK_LINES, default: 5, description: 'empty numbered lines at the end, for people who come without registering' })
+  @ApiPropertyOptional({
+    minimum: 0,
+    maximum: MAX_BLANK_LINES,
+    default: 5,
+    description: 'empty numbered lines at the end, for people who come without registering',
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt({ message: `Le nombre de lignes libres est un nombre entier de 0 à ${MAX_BLANK_LINES}.` })
