@@ -18,6 +18,7 @@ import { NotificationsModule } from './notifications/notifications.module';
 import { OrganisationsModule } from './organisations/organisations.module';
 import { PermanencesModule } from './permanences/permanences.module';
 import { PersonalDataModule } from './personal-data/personal-data.module';
+import { RegistrantsModule } from './registrants/registrants.module';
 import { ReportsModule } from './reports/reports.module';
 import { WebModule } from './web/web.module';
 import { WorkshopsModule } from './workshops/workshops.module';
@@ -44,6 +45,7 @@ export class AppModule {
         AttendanceModule,
         OrganisationsModule,
         ReportsModule,
+        RegistrantsModule,
         PersonalDataModule,
         WebModule,
       ],

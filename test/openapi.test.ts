@@ -20,6 +20,8 @@ interface OpenApiDocument {
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
 const FILE_TYPES = ['text/calendar', 'text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'];
+/** Every file a route may answer with: the calendar and spreadsheets, and the printable sign-in sheets. */
+const ANSWERED_FILE_TYPES = [...FILE_TYPES, 'application/pdf'];
 
 /**
  * OpenAPI 3.0's `nullable` as JSON Schema, and every documented object closed: a property the
@@ -89,7 +91,7 @@ describe('OpenAPI document', () => {
       const success = Object.entries(operation.responses).filter(([status]) => /^2\d\d$/.test(status));
       const contents = success.flatMap(([, response]) => Object.entries(response.content ?? {}));
       const described = contents.some(([type, { schema }]) => {
-        if (FILE_TYPES.includes(type)) return schema?.type === 'string';
+        if (ANSWERED_FILE_TYPES.includes(type)) return schema?.type === 'string';
         if (!schema) return false;
         const shape = resolved(schema.type === 'array' ? schema.items : schema);
         return type === 'application/json' && Object.keys(shape?.properties ?? {}).length > 0;

@@ -133,4 +133,31 @@ export class AgendaRepository {
     );
     return row.fingerprint;
   }
+
+  /**
+   * The local date (in `zone`) of the first confirmed booking starting at or after `from`: on the
+   * advisor's desks and the workshops when `advisorId` is given (what their agenda shows), anywhere otherwise.
+   */
+  async nextBookedDate(from: Date, zone: string, advisorId: string | null): Promise<string | null> {
+    const [row]: Array<{ date: string | null }> = await this.dataSource.query(
+      `SELECT to_char(min(starts_at) AT TIME ZONE $2, 'YYYY-MM-DD') AS date FROM (
+         (SELECT sl.starts_at FROM bookings b JOIN slots sl ON sl.id = b.slot_id JOIN desks d ON d.id = sl.desk_id
+          WHERE b.status = 'confirmed' AND sl.starts_at >= $1 AND ($3::uuid IS NULL OR d.advisor_id = $3) ORDER BY sl.starts_at LIMIT 1)
+         UNION ALL
+         (SELECT w.starts_at FROM bookings b JOIN workshops w ON w.id = b.workshop_id
+          WHERE b.status = 'confirmed' AND w.starts_at >= $1 ORDER BY w.starts_at LIMIT 1)
+       ) firsts`,
+      [from, zone, advisorId],
+    );
+    return row?.date ?? null;
+  }
+
+  /** The first scheduled permanence on or after a local date, and its id. */
+  async nextSession(date: string): Promise<{ id: string; date: string } | null> {
+    const [row]: Array<{ id: string; date: string }> = await this.dataSource.query(
+      `SELECT id, to_char(date, 'YYYY-MM-DD') AS date FROM permanence_sessions WHERE date >= $1 AND status = 'scheduled' ORDER BY date LIMIT 1`,
+      [date],
+    );
+    return row ?? null;
+  }
 }

@@ -46,6 +46,20 @@ export class AgendaService {
   }
 
   /**
+   * Where the agenda goes when today is empty: the next day with a booking the staff member's agenda
+   * shows (from now on), and the next scheduled permanence (from today on).
+   */
+  async ahead(staff: StaffUser, advisorId?: string): Promise<{ nextBookedDate: string | null; nextPermanence: { id: string; date: string } | null }> {
+    const advisor = await this.whose(staff, advisorId);
+    const now = this.clock.now();
+    const [nextBookedDate, nextPermanence] = await Promise.all([
+      this.agenda.nextBookedDate(now, PROGRAMME_TIME_ZONE, advisor?.id ?? null),
+      this.agenda.nextSession(todayIn(PROGRAMME_TIME_ZONE, now)),
+    ]);
+    return { nextBookedDate, nextPermanence };
+  }
+
+  /**
    * The day as the API's JSON body, kept with the rows it was made from and given again while they
    * are the day's current rows (see rowsOf): a request then costs no query of the day's (one
    * trivial statement, shared) instead of the day's queries and a serialisation (and its gzip

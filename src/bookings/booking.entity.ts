@@ -66,6 +66,10 @@ export class Booking {
   @Column('text', { name: 'consent_version', nullable: true })
   consentVersion: string | null;
 
+  /** The staff member a consent was given to orally (a booking made for someone who phoned or came in); null online. */
+  @Column('uuid', { name: 'consent_given_to', nullable: true })
+  consentGivenTo: string | null;
+
   /** When the contact data was anonymised (retention period over, or erased on request). */
   @Column('timestamptz', { name: 'anonymised_at', nullable: true })
   anonymisedAt: Date | null;

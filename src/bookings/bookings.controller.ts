@@ -2,7 +2,8 @@ import { Body, Controller, Get, Headers, HttpCode, Param, Post, Req, Res } from 
 import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { sendCalendar } from '../ical/calendar-response';
-import { OptionalStaff } from '../auth/staff.guard';
+import { CurrentStaff, OptionalStaff, Staff } from '../auth/staff.guard';
+import type { StaffUser } from '../auth/staff-user';
 import { PersonalData } from '../common/no-store';
 import { BookingRateLimit } from '../common/rate-limits';
 import { ApiProblems } from '../common/problem.dto';
@@ -12,7 +13,7 @@ import { Access } from './booking-access.decorator';
 import { BookingsService } from './bookings.service';
 import type { BookingAccess } from './bookings.service';
 import { BookingOptionsResponseDto, BookingResponseDto, CreatedBookingResponseDto } from './dto/booking-response.dto';
-import { CancelBookingDto, CreateBookingDto, RescheduleBookingDto } from './dto/create-booking.dto';
+import { CancelBookingDto, CreateBookingDto, RescheduleBookingDto, StaffBookingDto } from './dto/create-booking.dto';
 
 @ApiTags('bookings')
 @Controller('api')
@@ -40,6 +41,20 @@ export class BookingsController {
   @ApiProblems(400, 404, 409, 413, 422, 429)
   book(@Body() dto: CreateBookingDto, @Headers('idempotency-key') idempotencyKey?: string) {
     return this.bookings.book(dto, idempotencyKey);
+  }
+
+  @Post('staff/bookings')
+  @PersonalData()
+  @Staff('admin', 'advisor')
+  @ApiOperation({
+    summary:
+      'Book a slot or a workshop seat for someone who phoned or came in: the same engine and e-mails as POST /api/bookings, the consent recorded as given orally to the signed-in staff member; an advisor on their own desk’s slots and on workshops, an admin anywhere',
+  })
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'as for POST /api/bookings' })
+  @ApiCreatedResponse({ type: CreatedBookingResponseDto })
+  @ApiProblems(400, 404, 409, 413, 422)
+  bookFor(@Body() dto: StaffBookingDto, @CurrentStaff() staff: StaffUser, @Headers('idempotency-key') idempotencyKey?: string) {
+    return this.bookings.bookFor(dto, staff, idempotencyKey);
   }
 
   @Get('bookings/:id')

@@ -47,6 +47,7 @@ export type NewBooking = Pick<
   | 'message'
   | 'consentAt'
   | 'consentVersion'
+  | 'consentGivenTo'
   | 'manageTokenHash'
   | 'icalUid'
 >;
@@ -171,8 +172,8 @@ export class BookingsRepository {
          WHERE sl.id = $2 AND d.id = sl.desk_id AND sl.bookable AND sl.booked < sl.capacity AND sl.starts_at > $16
          RETURNING ${SLOT_COLUMNS}, s.time_zone AS "timeZone", s.location
        ), booking AS (
-         INSERT INTO bookings (id, slot_id, status, ${NEW_BOOKING_COLUMNS})
-         SELECT $1, seat.id, 'confirmed', ${NEW_BOOKING_PARAMETERS} FROM seat
+         INSERT INTO bookings (id, slot_id, status, consent_given_to, ${NEW_BOOKING_COLUMNS})
+         SELECT $1, seat.id, 'confirmed', $22::uuid, ${NEW_BOOKING_PARAMETERS} FROM seat
          RETURNING id, created_at
        ), messages AS (
          INSERT INTO outbox_messages (kind, recipient, booking_id, payload, ical_sequence, available_at, created_at)
@@ -183,7 +184,7 @@ export class BookingsRepository {
          ${recordIdempotencyKey('booking')}
        )
        SELECT seat.*, booking.created_at AS "createdAt" FROM seat, booking`,
-      [booking.id, booking.slotId, ...newBookingValues(booking), now, attendeeKind, advisorKind, ...idempotencyParameters(claim)],
+      [booking.id, booking.slotId, ...newBookingValues(booking), now, attendeeKind, advisorKind, ...idempotencyParameters(claim), booking.consentGivenTo],
     );
     return row ?? null;
   }

@@ -11,11 +11,14 @@ import { buildFeed, FeedEvent } from '../ical/ical-files';
 import { Booking } from './booking.entity';
 import { CONSENT_VERSION } from './consent';
 import { BookingsRepository, BookingView, LockedSlot, NewBooking, SessionState } from './bookings.repository';
-import { CreateBookingDto } from './dto/create-booking.dto';
+import { CreateBookingDto, StaffBookingDto } from './dto/create-booking.dto';
 import { IdempotencyClaim, idempotencyClaim, parseIdempotencyKey } from './idempotency';
 import { IdempotencyRepository } from './idempotency.repository';
 import { ManageTokens, manageTokenMatches, manageUrl } from './manage-token';
 import { WaitlistService } from './waitlist.service';
+
+/** What a booking is made of, online (the person's consent) or by staff (the consent given orally). */
+export type BookingRequest = CreateBookingDto | StaffBookingDto;
 
 /** Who is acting on a booking: the holder of its manage token, or a signed-in staff member. */
 export type BookingAccess = { token: string | null; staff: StaffUser | null };
@@ -40,7 +43,7 @@ export class BookingsService {
    * with the booking the first one made (its current state) instead of booking again; the key with
    * another request is refused. A request that failed stored nothing, so its retry is tried afresh.
    */
-  async book(dto: CreateBookingDto, idempotencyKey?: string) {
+  async book(dto: BookingRequest, idempotencyKey?: string, takenBy: StaffUser | null = null) {
     if ((dto.slotId === undefined) === (dto.workshopId === undefined)) {
       const message = 'Indiquez soit slotId (un créneau de permanence), soit workshopId (un atelier).';
       throw new DomainError('validation_failed', message, [
@@ -67,6 +70,7 @@ export class BookingsService {
       message: dto.message ?? null,
       consentAt: this.clock.now(),
       consentVersion: CONSENT_VERSION,
+      consentGivenTo: takenBy?.id ?? null,
       manageTokenHash: hash,
       icalUid: `${id}@rendez-vous-ess`,
     };
@@ -81,6 +85,22 @@ export class BookingsService {
       throw error;
     }
     return { ...this.present(view), manageToken: token, manageUrl: this.manageUrl(id, token) };
+  }
+
+  /**
+   * A booking made by a staff member for someone who phoned or came in: the same engine, seats, waitlist,
+   * e-mails and idempotency as online, with the consent recorded as given orally to that staff member.
+   * An advisor books on their own desk's slots and on workshops, an admin anywhere (as `authorise`).
+   */
+  async bookFor(dto: StaffBookingDto, staff: StaffUser, idempotencyKey?: string) {
+    if (staff.role === 'advisor' && dto.slotId !== undefined && dto.workshopId === undefined) {
+      const slot = await this.bookings.slot(dto.slotId, this.dataSource.manager);
+      if (!slot) throw new DomainError('slot_not_found', 'Ce créneau n’existe pas (ou plus).');
+      if (slot.advisorId !== staff.id) throw new DomainError('forbidden', 'Ce créneau est à un autre bureau que le vôtre.');
+    } else if (staff.role !== 'admin' && staff.role !== 'advisor') {
+      throw new DomainError('forbidden', 'Votre rôle ne permet pas cette action.');
+    }
+    return this.book(dto, idempotencyKey, staff);
   }
 
   /** The booking a key made, with its manage token, when the key is stored for this very request. */

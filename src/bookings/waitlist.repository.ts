@@ -62,8 +62,8 @@ export class WaitlistRepository {
       `WITH seat AS (
          SELECT * FROM take_workshop_seat($2, $16, $4, $7, $6)
        ), booking AS (
-         INSERT INTO bookings (id, workshop_id, status, waitlist_seq, ${NEW_BOOKING_COLUMNS})
-         SELECT $1, $2, seat.outcome, CASE WHEN seat.outcome = 'waitlisted' THEN nextval('bookings_waitlist_seq') END, ${NEW_BOOKING_PARAMETERS}
+         INSERT INTO bookings (id, workshop_id, status, waitlist_seq, consent_given_to, ${NEW_BOOKING_COLUMNS})
+         SELECT $1, $2, seat.outcome, CASE WHEN seat.outcome = 'waitlisted' THEN nextval('bookings_waitlist_seq') END, $22::uuid, ${NEW_BOOKING_PARAMETERS}
          FROM seat WHERE seat.outcome IN ('confirmed', 'waitlisted')
          RETURNING id, status, created_at
        ), message AS (
@@ -75,7 +75,7 @@ export class WaitlistRepository {
        SELECT seat.outcome, seat.waitlist_position AS "waitlistPosition", booking.created_at AS "createdAt",
               w.title, w.starts_at AS "startsAt", w.ends_at AS "endsAt", w.time_zone AS "timeZone", w.location
        FROM seat LEFT JOIN booking ON true LEFT JOIN workshops w ON w.id = $2`,
-      [booking.id, workshopId, ...newBookingValues(booking), now, kinds.confirmed, kinds.waitlisted, ...idempotencyParameters(claim)],
+      [booking.id, workshopId, ...newBookingValues(booking), now, kinds.confirmed, kinds.waitlisted, ...idempotencyParameters(claim), booking.consentGivenTo],
     );
     return row;
   }

@@ -25,6 +25,7 @@ export interface HeldBooking {
   message: string | null;
   consentAt: Date;
   consentVersion: string | null;
+  consentGivenTo: string | null;
   createdAt: Date;
   cancelledAt: Date | null;
   cancelReason: string | null;
@@ -55,13 +56,14 @@ export class PersonalDataRepository {
               b.attendee_name AS "attendeeName", b.attendee_email AS "attendeeEmail", b.attendee_phone AS "attendeePhone",
               b.organisation_name AS "organisationName", b.organisation_siret AS "organisationSiret",
               b.organisation_legal_form AS "organisationLegalForm", b.organisation_postcode AS "organisationPostcode",
-              b.topics, b.message, b.consent_at AS "consentAt", b.consent_version AS "consentVersion", b.created_at AS "createdAt",
+              b.topics, b.message, b.consent_at AS "consentAt", b.consent_version AS "consentVersion", cu.name AS "consentGivenTo", b.created_at AS "createdAt",
               b.cancelled_at AS "cancelledAt", b.cancel_reason AS "cancelReason", b.attendance, b.attendance_note AS "attendanceNote"
        FROM bookings b
        LEFT JOIN slots s ON s.id = b.slot_id
        LEFT JOIN desks d ON d.id = s.desk_id
        LEFT JOIN permanence_sessions ps ON ps.id = d.session_id
        LEFT JOIN workshops w ON w.id = b.workshop_id
+       LEFT JOIN users cu ON cu.id = b.consent_given_to
        WHERE lower(b.attendee_email) = lower($1)
        ORDER BY b.created_at`,
       [email, permanenceTitle],

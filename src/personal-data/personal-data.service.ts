@@ -84,7 +84,7 @@ export class PersonalDataService {
         },
         topics: booking.topics,
         message: booking.message,
-        consent: { at: booking.consentAt.toISOString(), version: booking.consentVersion },
+        consent: { at: booking.consentAt.toISOString(), version: booking.consentVersion, givenOrallyTo: booking.consentGivenTo },
         createdAt: booking.createdAt.toISOString(),
         cancelledAt: booking.cancelledAt?.toISOString() ?? null,
         cancelReason: booking.cancelReason,

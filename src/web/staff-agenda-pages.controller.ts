@@ -65,7 +65,8 @@ export class StaffAgendaPagesController {
   @StaffPage('advisor', 'admin')
   async day(@Query() query: FormBody, @PageStaff() staff: StaffUser, @Page() page: PageContext, @Res() response: Response) {
     const saved = text(query, 'presence') ?? null;
-    await this.sendAgenda(response, page, staff, requestedIn(query), { saved });
+    const registered = text(query, 'inscrit') ?? null;
+    await this.sendAgenda(response, page, staff, requestedIn(query), { saved, registered });
   }
 
   @Post('agenda/presences/:bookingId')
@@ -127,17 +128,26 @@ export class StaffAgendaPagesController {
     page: PageContext,
     staff: StaffUser,
     requested: Requested,
-    extra: { saved?: string | null; failure?: AttendanceFailure },
+    extra: { saved?: string | null; registered?: string | null; failure?: AttendanceFailure },
   ) {
     const isAdmin = staff.role === 'admin';
     let day: Day | null = null;
     let errors: Record<string, string> = {};
     let alert: string | null = null;
     let advisorId = '';
+    let ahead: Awaited<ReturnType<AgendaService['ahead']>> | null = null;
+    let notice: string | null = null;
     try {
       const filter = await validated(AgendaQuery, { date: toLocalDate(requested.date) || undefined, advisorId: requested.conseiller.trim() || undefined });
       day = await this.agenda.day(staff, filter.date, filter.advisorId);
       advisorId = isAdmin ? (filter.advisorId ?? '') : '';
+      ahead = await this.agenda.ahead(staff, filter.advisorId);
+      // Opened without a date on a day with nothing booked: the next day that has bookings, said so.
+      if (!filter.date && day.counts.bookings === 0 && ahead.nextBookedDate && ahead.nextBookedDate !== day.date) {
+        const empty = day.date;
+        day = await this.agenda.day(staff, ahead.nextBookedDate, filter.advisorId);
+        notice = `Aucun rendez-vous aujourd’hui (${frenchLocalDate(empty)}) : voici le prochain jour qui en a.`;
+      }
     } catch (error) {
       const refused = formFailure(error, AGENDA_ERRORS);
       const fields = refused.errors;
@@ -152,9 +162,12 @@ export class StaffAgendaPagesController {
         ? `Présence non enregistrée pour ${failedBooking.attendee.name} : ${failure.message}`
         : `Présence non enregistrée : ${failure.message}`;
     const savedBooking = extra.saved && day ? findBooking(day, extra.saved) : null;
+    const registeredBooking = extra.registered && day ? findBooking(day, extra.registered) : null;
     const flash = savedBooking?.attendance
       ? `Présence enregistrée pour ${savedBooking.attendee.name} : ${ATTENDANCE[savedBooking.attendance].label.toLowerCase()}.`
-      : (page.flash ?? null);
+      : registeredBooking
+        ? `C’est fait : ${registeredBooking.attendee.name} est ${registeredBooking.status === 'waitlisted' ? 'sur la liste d’attente' : 'inscrit·e'} ; la confirmation lui est envoyée par e-mail.`
+        : (page.flash ?? null);
 
     const today = todayIn(PROGRAMME_TIME_ZONE, this.clock.now());
     const date = day?.date ?? '';
@@ -180,9 +193,18 @@ export class StaffAgendaPagesController {
         canChooseAdvisor: isAdmin,
         advisors,
         scope: day ? (day.advisor ? (day.advisor.id === staff.id ? 'Votre bureau' : `Bureau de ${day.advisor.name}`) : 'Tous les bureaux') : null,
-        links: day
-          ? { previous: link(addDays(date, -1)), previousDate: addDays(date, -1), next: link(addDays(date, 1)), nextDate: addDays(date, 1), today: link(null) }
-          : { today: link(null) },
+        links: {
+          ...(day ? { previous: link(addDays(date, -1)), previousDate: addDays(date, -1), next: link(addDays(date, 1)), nextDate: addDays(date, 1) } : {}),
+          today: link(null),
+          ...(ahead?.nextPermanence
+            ? {
+                nextPermanence: link(ahead.nextPermanence.date),
+                nextPermanenceDate: ahead.nextPermanence.date,
+                isNextPermanence: ahead.nextPermanence.date === date,
+              }
+            : {}),
+        },
+        notice,
         errors,
         alert,
         failedBookingId: failedBooking ? failedBooking.id : null,
@@ -218,6 +240,7 @@ function dayView(day: Day, failure: AttendanceFailure | null, hasStarted: (start
     timeZone: day.timeZone,
     counts,
     isEmpty: day.items.length === 0,
+    sessionIds: [...new Set(day.items.flatMap((item) => (item.type === 'slot' && item.status !== 'cancelled' ? [item.sessionId] : [])))],
     items: day.items.map((item) => {
       const cancelled = item.status === 'cancelled';
       const base = {

@@ -13,6 +13,10 @@ import { PageErrorFilter } from './page-error.filter';
 import { PageGuard } from './page.guard';
 import { PublicPagesController } from './public-pages.controller';
 import { StaffAgendaPagesController } from './staff-agenda-pages.controller';
+import { RegistrantsModule } from '../registrants/registrants.module';
+import { StaffRegisterPagesController } from './staff-register-pages.controller';
+import { StaffSessionBookingsPagesController } from './staff-session-bookings-pages.controller';
+import { StaffSheetPagesController } from './staff-sheet-pages.controller';
 import { StaffAuthPagesController } from './staff-auth-pages.controller';
 import { StaffOrganisationPagesController } from './staff-organisation-pages.controller';
 import { StaffReportPagesController } from './staff-report-pages.controller';
@@ -26,7 +30,18 @@ import { WebSession } from './web-session';
  * form goes through the API's DTOs.
  */
 @Module({
-  imports: [AuthModule, BookingsModule, PermanencesModule, WorkshopsModule, AgendaModule, AttendanceModule, OrganisationsModule, ReportsModule, FeedsModule],
+  imports: [
+    AuthModule,
+    BookingsModule,
+    PermanencesModule,
+    WorkshopsModule,
+    AgendaModule,
+    AttendanceModule,
+    OrganisationsModule,
+    ReportsModule,
+    FeedsModule,
+    RegistrantsModule,
+  ],
   controllers: [
     PublicPagesController,
     StaffAuthPagesController,
@@ -35,6 +50,9 @@ import { WebSession } from './web-session';
     StaffSessionPagesController,
     StaffOrganisationPagesController,
     StaffReportPagesController,
+    StaffSheetPagesController,
+    StaffRegisterPagesController,
+    StaffSessionBookingsPagesController,
   ],
   providers: [Views, WebSession, PageGuard, PageErrorFilter, { provide: PAGE_ERRORS, useExisting: PageErrorFilter }],
   exports: [PAGE_ERRORS],

@@ -114,8 +114,11 @@ describe('the advisors’ staff pages in a real browser: agenda, attendance, cal
   it('shows an advisor their desk’s day, offers attendance only once the event has started, then records and corrects it', async () => {
     app.clock.set('2026-11-27T10:00:00Z');
     const { context, page } = await signedIn(alice);
-    // Signing in lands on today's agenda, empty.
+    // Signing in lands on the agenda; today has nothing booked, so it shows the next day that has (test/browser/staff-day.test.ts).
     expect(new URL(page.url()).pathname).toBe('/staff/agenda');
+    expect(await h1(page)).toBe(`Agenda du jeudi 31 décembre 2026`);
+    // Today, asked for by its date, is shown empty.
+    await page.goto('/staff/agenda?date=2026-11-27');
     expect(await h1(page)).toBe('Agenda du vendredi 27 novembre 2026');
     expect(await page.getByText('Aucun créneau de permanence ni atelier ce jour-là.').isVisible()).toBe(true);
     await checkPage(page, 'staff-agenda-empty-day');

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -136,6 +136,22 @@ export class CreateBookingDto {
   @ApiProperty({ enum: [true], description: 'Consent to the processing of the personal data given' })
   @Equals(true, { message: 'Le consentement au traitement des données est requis.' })
   consent: true;
+}
+
+export class OralConsentDto {
+  @ApiProperty({ enum: [true], description: 'The person gave their consent orally to the signed-in staff member, who read them the notice' })
+  @Equals(true, { message: 'Confirmez que la personne a donné son accord oralement, après lecture de la notice.' })
+  oral: true;
+}
+
+/** A booking made by signed-in staff for someone who phoned or came in (POST /api/staff/bookings). */
+export class StaffBookingDto extends OmitType(CreateBookingDto, ['consent'] as const) {
+  @ApiProperty({ type: OralConsentDto })
+  @IsDefined({ message: 'Confirmez que la personne a donné son accord oralement, après lecture de la notice.' })
+  @IsObject({ message: 'Confirmez que la personne a donné son accord oralement, après lecture de la notice.' })
+  @ValidateNested()
+  @Type(() => OralConsentDto)
+  consent: OralConsentDto;
 }
 
 export class RescheduleBookingDto {

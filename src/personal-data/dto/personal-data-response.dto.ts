@@ -24,6 +24,13 @@ export class ConsentDto {
 
   @ApiProperty({ type: String, nullable: true, description: 'the version of the privacy notice agreed to' })
   version: string | null;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'the staff member the consent was given to orally (a booking made by phone or at the desk); null when given online',
+  })
+  givenOrallyTo: string | null;
 }
 
 export class PersonalDataBookingDto {
