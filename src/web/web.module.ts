@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AccountsModule } from '../accounts/accounts.module';
 import { AgendaModule } from '../agenda/agenda.module';
 import { AttendanceModule } from '../attendance/attendance.module';
 import { AuthModule } from '../auth/auth.module';
@@ -12,6 +13,7 @@ import { WorkshopsModule } from '../workshops/workshops.module';
 import { PageErrorFilter } from './page-error.filter';
 import { PageGuard } from './page.guard';
 import { PublicPagesController } from './public-pages.controller';
+import { StaffAccountPagesController } from './staff-account-pages.controller';
 import { StaffAgendaPagesController } from './staff-agenda-pages.controller';
 import { StaffAuthPagesController } from './staff-auth-pages.controller';
 import { StaffOrganisationPagesController } from './staff-organisation-pages.controller';
@@ -26,10 +28,11 @@ import { WebSession } from './web-session';
  * form goes through the API's DTOs.
  */
 @Module({
-  imports: [AuthModule, BookingsModule, PermanencesModule, WorkshopsModule, AgendaModule, AttendanceModule, OrganisationsModule, ReportsModule, FeedsModule],
+  imports: [AuthModule, AccountsModule, BookingsModule, PermanencesModule, WorkshopsModule, AgendaModule, AttendanceModule, OrganisationsModule, ReportsModule, FeedsModule],
   controllers: [
     PublicPagesController,
     StaffAuthPagesController,
+    StaffAccountPagesController,
     StaffAgendaPagesController,
     StaffWorkshopPagesController,
     StaffSessionPagesController,

@@ -21,11 +21,12 @@ export class CreateUserDto {
   @IsIn(ROLES, { message: `Le rôle doit être l’un de : ${ROLES.join(', ')}.` })
   role: Role;
 
-  @ApiProperty({ minLength: 12 })
+  @ApiPropertyOptional({ minLength: 12, description: 'left out, the person receives an e-mail to choose their own password (72 hours)' })
+  @IsOptional()
   @IsString(PASSWORD)
   @MinLength(12, PASSWORD)
   @MaxLength(1024, PASSWORD)
-  password: string;
+  password?: string;
 }
 
 export class UpdateUserDto {
