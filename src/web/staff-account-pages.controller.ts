@@ -44,7 +44,8 @@ export class StaffAccountPagesController {
   @Get('installation')
   async setupForm(@Query('jeton') token: unknown, @Page() page: PageContext, @Res() response: Response) {
     const jeton = typeof token === 'string' ? token : '';
-    if (!(await this.linkOpen(() => this.accounts.checkSetupToken(jeton), page, response))) return;
+    const open = await this.linkOpen(async () => (await this.accounts.checkSetupToken(jeton), true), page, response);
+    if (!open) return;
     this.sendSetup(response, page, { jeton, values: {}, errors: {}, alert: null });
   }
 
