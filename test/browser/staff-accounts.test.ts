@@ -81,7 +81,7 @@ describe('accounts run from the pages, in a real browser: first start, invitatio
     await admin.page.locator('#f-name').fill('Camille Conseil');
     await admin.page.locator('#f-email').fill('not-an-email');
     expect(await submit(admin.page, admin.page.getByRole('button', { name: 'Créer le compte et envoyer l’invitation' }))).toBe(422);
-    await expect(admin.page.locator('#f-email-error').textContent()).resolves.toContain('adresse e-mail valide');
+    await expect(admin.page.locator('#f-email-error').textContent()).resolves.toContain('Adresse e-mail invalide');
     await expect(admin.page.locator('#f-role-error').textContent()).resolves.toContain('Choisissez un rôle');
     await checkPage(admin.page, 'staff-accounts-invite-errors');
     await admin.page.locator('#f-email').fill('camille@cress.test');
