@@ -79,12 +79,17 @@ describe('staff accounts run by the team: invitations, password links, own passw
     it('stores only the SHA-256 of a link: the raw token is neither in the tokens table nor in the outbox', async () => {
       const { email } = await invite();
       const token = await linkSentTo(email);
-      const tokens = (await app.dataSource.query(`SELECT t.*, encode(t.token_hash, 'hex') AS hex FROM one_time_tokens t JOIN users u ON u.id = t.user_id WHERE u.email = $1`, [email])) as Array<Record<string, unknown>>;
+      const tokens = await app.dataSource.query<Array<Record<string, unknown>>>(
+        `SELECT t.*, encode(t.token_hash, 'hex') AS hex FROM one_time_tokens t JOIN users u ON u.id = t.user_id WHERE u.email = $1`,
+        [email],
+      );
       expect(tokens).toHaveLength(1);
       expect(JSON.stringify(tokens)).not.toContain(token);
       const { createHash } = await import('node:crypto');
       expect(tokens[0].hex).toBe(createHash('sha256').update(token).digest('hex'));
-      const outbox = (await app.dataSource.query(`SELECT payload::text AS payload FROM outbox_messages WHERE recipient = $1`, [email])) as Array<{ payload: string }>;
+      const outbox = await app.dataSource.query<Array<{ payload: string }>>(`SELECT payload::text AS payload FROM outbox_messages WHERE recipient = $1`, [
+        email,
+      ]);
       expect(outbox).toHaveLength(1);
       expect(outbox[0].payload).not.toContain(token);
     });

@@ -51,7 +51,8 @@ export class AccountMails {
     };
     return {
       to: { name: model.name, address: detail.recipient },
-      subject: templates.subject(model).replace(/[\u0000-\u001f\u007f]+/g, ' ').trim(),
+      // A header value: a name cannot break it into lines.
+      subject: templates.subject(model).replace(/\s+/g, ' ').trim(),
       html: templates.html(model),
       text: templates.text(model),
       messageId: `<${detail.id}@${this.messageIdDomain}>`,

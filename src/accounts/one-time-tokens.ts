@@ -52,7 +52,7 @@ export class OneTimeTokensRepository {
 
   /** A new link: the id is drawn first so that the stored hash is that of the id's token. */
   async issue(manager: EntityManager, purpose: Exclude<TokenPurpose, 'setup'>, userId: string, now: Date): Promise<string> {
-    const [{ id }] = (await manager.query(`SELECT gen_random_uuid() AS id`)) as Array<{ id: string }>;
+    const [{ id }] = await manager.query<Array<{ id: string }>>(`SELECT gen_random_uuid() AS id`);
     await manager.query(`INSERT INTO one_time_tokens (id, purpose, token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)`, [
       id,
       purpose,
@@ -66,22 +66,22 @@ export class OneTimeTokensRepository {
 
   /** The open setup link, created when there is none; instances starting together get the same one. */
   async openSetup(now: Date): Promise<string> {
-    const [{ id }] = (await this.dataSource.query(`SELECT gen_random_uuid() AS id`)) as Array<{ id: string }>;
+    const [{ id }] = await this.dataSource.query<Array<{ id: string }>>(`SELECT gen_random_uuid() AS id`);
     await this.dataSource.query(
       `INSERT INTO one_time_tokens (id, purpose, token_hash, created_at) VALUES ($1, 'setup', $2, $3)
        ON CONFLICT (purpose) WHERE purpose = 'setup' AND used_at IS NULL DO NOTHING`,
       [id, this.tokens.hashOf(this.tokens.tokenOf(id)), now],
     );
-    const [row] = (await this.dataSource.query(`SELECT id FROM one_time_tokens WHERE purpose = 'setup' AND used_at IS NULL`)) as Array<{ id: string }>;
+    const [row] = await this.dataSource.query<Array<{ id: string }>>(`SELECT id FROM one_time_tokens WHERE purpose = 'setup' AND used_at IS NULL`);
     return row.id;
   }
 
   /** The link a presented token stands for, locked for its use when a manager is given. */
   async byToken(token: string, manager: EntityManager = this.dataSource.manager, lock = false): Promise<TokenRow | null> {
     if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return null;
-    const [row] = (await manager.query(`SELECT ${COLUMNS} FROM one_time_tokens WHERE token_hash = $1${lock ? ' FOR UPDATE' : ''}`, [
+    const [row] = await manager.query<TokenRow[]>(`SELECT ${COLUMNS} FROM one_time_tokens WHERE token_hash = $1${lock ? ' FOR UPDATE' : ''}`, [
       this.tokens.hashOf(token),
-    ])) as TokenRow[];
+    ]);
     return row ?? null;
   }
 
@@ -91,6 +91,10 @@ export class OneTimeTokensRepository {
 
   /** Closes the account's open links of these purposes (a new invitation, a used link). */
   async closeOpen(manager: EntityManager, userId: string, purposes: TokenPurpose[], now: Date): Promise<void> {
-    await manager.query(`UPDATE one_time_tokens SET used_at = $3 WHERE user_id = $1 AND purpose = ANY($2::text[]) AND used_at IS NULL`, [userId, purposes, now]);
+    await manager.query(`UPDATE one_time_tokens SET used_at = $3 WHERE user_id = $1 AND purpose = ANY($2::text[]) AND used_at IS NULL`, [
+      userId,
+      purposes,
+      now,
+    ]);
   }
 }

@@ -38,7 +38,9 @@ export class PasswordsService {
   async change(staff: StaffUser, currentPassword: string, newPassword: string): Promise<LoginResult> {
     const user = await this.users.withPasswordById(staff.id);
     if (!user || !(await verifyPassword(user.passwordHash, currentPassword))) {
-      throw new DomainError('validation_failed', 'Mot de passe actuel incorrect.', [{ field: 'currentPassword', message: 'Ce n’est pas votre mot de passe actuel.' }]);
+      throw new DomainError('validation_failed', 'Mot de passe actuel incorrect.', [
+        { field: 'currentPassword', message: 'Ce n’est pas votre mot de passe actuel.' },
+      ]);
     }
     await checkStrength(newPassword, 'newPassword', [user.email, user.name]);
     const passwordHash = await hashPassword(newPassword);

@@ -34,7 +34,7 @@ export class UsersRepository {
    * toLowerCase), so the login lock keyed by it covers every spelling that finds the account.
    */
   async lookupKey(email: string): Promise<string> {
-    const [row] = (await this.dataSource.query('SELECT lower($1::text) AS key', [email])) as Array<{ key: string }>;
+    const [row] = await this.dataSource.query<Array<{ key: string }>>('SELECT lower($1::text) AS key', [email]);
     return row.key;
   }
 
@@ -53,7 +53,7 @@ export class UsersRepository {
   }
 
   async count(manager: EntityManager = this.dataSource.manager): Promise<number> {
-    const [row] = (await manager.query(`SELECT count(*)::int AS n FROM users`)) as Array<{ n: number }>;
+    const [row] = await manager.query<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM users`);
     return row.n;
   }
 
@@ -69,7 +69,7 @@ export class UsersRepository {
 
   /** Whether the account has chosen a password (an invited one has not yet). */
   async hasPassword(id: string, manager: EntityManager = this.dataSource.manager): Promise<boolean> {
-    const [row] = (await manager.query(`SELECT password_hash IS NOT NULL AS set FROM users WHERE id = $1 FOR UPDATE`, [id])) as Array<{ set: boolean }>;
+    const [row] = await manager.query<Array<{ set: boolean }>>(`SELECT password_hash IS NOT NULL AS set FROM users WHERE id = $1 FOR UPDATE`, [id]);
     return row?.set ?? false;
   }
 

@@ -154,7 +154,6 @@ export function toDomainError(exception: unknown): DomainError {
   return new DomainError('internal_error', 'Une erreur inattendue est survenue.');
 }
 
-
 /** body-parser's errors carry a `type`; Nest hands them over as such or as the `cause` of an HttpException. */
 function fromBodyParserError(error: unknown): DomainError | null {
   switch ((error as { type?: unknown } | null)?.type) {
@@ -230,9 +229,23 @@ function fromDatabaseError(error: QueryFailedError): DomainError {
 }
 
 const CONNECTION_CODES = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
   // PostgreSQL: shutting down, crashed, starting; connection exceptions (class 08).
-  '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006',
+  '57P01',
+  '57P02',
+  '57P03',
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006',
 ]);
 const CONNECTION_MESSAGES =
   /Connection terminated|connection error|timeout exceeded when trying to connect|Client was closed|Connection ended|Query read timeout|the database system is (starting up|shutting down)/i;

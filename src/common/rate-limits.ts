@@ -73,10 +73,9 @@ export class RateLimitStore {
   @Cron('0 45 3 * * *', { name: 'prune-rate-limits', timeZone: 'Europe/Paris' })
   async prune(): Promise<number> {
     const now = this.clock.now();
-    const [, deleted] = (await this.dataSource.query(
-      `DELETE FROM rate_limits WHERE window_ends_at < $1 AND (blocked_until IS NULL OR blocked_until < $1)`,
-      [now],
-    )) as [unknown, number];
+    const [, deleted] = (await this.dataSource.query(`DELETE FROM rate_limits WHERE window_ends_at < $1 AND (blocked_until IS NULL OR blocked_until < $1)`, [
+      now,
+    ])) as [unknown, number];
     if (deleted > 0) this.logger.log(`Pruned ${deleted} expired rate-limit counter(s)`);
     return deleted;
   }

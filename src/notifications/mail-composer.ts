@@ -95,7 +95,8 @@ export class MailComposer {
             }
           : null,
       reason: typeof payload.reason === 'string' ? payload.reason : null,
-      manageUrl: audience === 'attendee' && detail.bookingId ? manageUrl(this.config.publicUrl, detail.bookingId, this.tokens.issue(detail.bookingId).token) : null,
+      manageUrl:
+        audience === 'attendee' && detail.bookingId ? manageUrl(this.config.publicUrl, detail.bookingId, this.tokens.issue(detail.bookingId).token) : null,
       hasInvite,
     };
   }
@@ -109,7 +110,10 @@ export class MailComposer {
       endsAt: detail.endsAt!,
       timeZone: detail.timeZone ?? 'Europe/Paris',
       summary: context.event.title,
-      description: [context.event.advisorName ? `Avec ${context.event.advisorName}.` : null, context.manageUrl ? `${context.event.type === 'workshop' ? 'Gérer votre inscription' : 'Gérer votre rendez-vous'} : ${context.manageUrl}` : null]
+      description: [
+        context.event.advisorName ? `Avec ${context.event.advisorName}.` : null,
+        context.manageUrl ? `${context.event.type === 'workshop' ? 'Gérer votre inscription' : 'Gérer votre rendez-vous'} : ${context.manageUrl}` : null,
+      ]
         .filter(Boolean)
         .join('\n'),
       location: context.event.location,

@@ -89,7 +89,13 @@ export class StaffAccountPagesController {
 
   @Post('comptes/:id/role')
   @StaffPage('admin')
-  async changeRole(@Param('id', uuidPipe) id: string, @Body() body: FormBody, @PageStaff() staff: StaffUser, @Page() page: PageContext, @Res() response: Response) {
+  async changeRole(
+    @Param('id', uuidPipe) id: string,
+    @Body() body: FormBody,
+    @PageStaff() staff: StaffUser,
+    @Page() page: PageContext,
+    @Res() response: Response,
+  ) {
     await this.act(response, page, 'role', async () => this.accounts.update(id, await validated(UpdateUserDto, { role: text(body, 'role') ?? '' }), staff));
   }
 
@@ -128,7 +134,10 @@ export class StaffAccountPagesController {
       response.redirect(303, '/staff/mot-de-passe?fait=1');
     } catch (error) {
       const failure = formFailure(error, ['validation_failed']);
-      this.views.send(response, 'staff/password', { errors: failure.errors, alert: failure.alert }, page, { title: 'Changer mon mot de passe', status: failure.status });
+      this.views.send(response, 'staff/password', { errors: failure.errors, alert: failure.alert }, page, {
+        title: 'Changer mon mot de passe',
+        status: failure.status,
+      });
     }
   }
 
@@ -197,9 +206,17 @@ export class StaffAccountPagesController {
     this.views.send(response, 'staff/setup', model, page, { title: 'Première installation', status });
   }
 
-  private sendChoose(response: Response, page: PageContext, model: { jeton: string; holder: { purpose: string }; errors: object; alert: string | null }, status = 200): void {
+  private sendChoose(
+    response: Response,
+    page: PageContext,
+    model: { jeton: string; holder: { purpose: string }; errors: object; alert: string | null },
+    status = 200,
+  ): void {
     const invitation = model.holder.purpose === 'invitation';
-    this.views.send(response, 'staff/password-choose', { ...model, invitation }, page, { title: invitation ? 'Activer mon compte' : 'Choisir un nouveau mot de passe', status });
+    this.views.send(response, 'staff/password-choose', { ...model, invitation }, page, {
+      title: invitation ? 'Activer mon compte' : 'Choisir un nouveau mot de passe',
+      status,
+    });
   }
 
   private async sendList(response: Response, page: PageContext, model: { values: object; errors: object; alert: string | null }, status = 200): Promise<void> {
@@ -221,7 +238,12 @@ export class StaffAccountPagesController {
       response.redirect(303, `/staff/comptes?fait=${done}`);
     } catch (error) {
       const failure = formFailure(error, ['validation_failed', 'conflict', 'user_not_found']);
-      await this.sendList(response, page, { values: {}, errors: {}, alert: failure.code === 'validation_failed' ? Object.values(failure.errors)[0] ?? failure.alert : failure.alert }, failure.status);
+      await this.sendList(
+        response,
+        page,
+        { values: {}, errors: {}, alert: failure.code === 'validation_failed' ? (Object.values(failure.errors)[0] ?? failure.alert) : failure.alert },
+        failure.status,
+      );
     }
   }
 }

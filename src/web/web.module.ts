@@ -28,7 +28,18 @@ import { WebSession } from './web-session';
  * form goes through the API's DTOs.
  */
 @Module({
-  imports: [AuthModule, AccountsModule, BookingsModule, PermanencesModule, WorkshopsModule, AgendaModule, AttendanceModule, OrganisationsModule, ReportsModule, FeedsModule],
+  imports: [
+    AuthModule,
+    AccountsModule,
+    BookingsModule,
+    PermanencesModule,
+    WorkshopsModule,
+    AgendaModule,
+    AttendanceModule,
+    OrganisationsModule,
+    ReportsModule,
+    FeedsModule,
+  ],
   controllers: [
     PublicPagesController,
     StaffAuthPagesController,

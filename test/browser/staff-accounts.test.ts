@@ -10,7 +10,11 @@ const FIRST_ADMIN = { name: 'Dominique Admin', email: 'dominique@cress.test', pa
 
 /** Submits a form; the status of the POST's answer once the next page is loaded. */
 async function submit(page: Page, button: Locator): Promise<number> {
-  const [response] = await Promise.all([page.waitForResponse((candidate) => candidate.request().method() === 'POST'), page.waitForEvent('load'), button.click()]);
+  const [response] = await Promise.all([
+    page.waitForResponse((candidate) => candidate.request().method() === 'POST'),
+    page.waitForEvent('load'),
+    button.click(),
+  ]);
   return response.status();
 }
 
@@ -113,7 +117,12 @@ describe('accounts run from the pages, in a real browser: first start, invitatio
     await admin.page.goto('/staff/comptes');
     await admin.page.getByLabel('Rôle de Camille Conseil').selectOption('viewer');
     expect(await submit(admin.page, admin.page.getByRole('button', { name: 'Changer le rôle de Camille Conseil' }))).toBe(303);
-    await expect(admin.page.getByRole('row', { name: /Camille Conseil/ }).locator('select').inputValue()).resolves.toBe('viewer');
+    await expect(
+      admin.page
+        .getByRole('row', { name: /Camille Conseil/ })
+        .locator('select')
+        .inputValue(),
+    ).resolves.toBe('viewer');
     // A role change signs the person out.
     await advisor.page.goto('/staff/rapports');
     expect(new URL(advisor.page.url()).pathname).toBe('/staff/connexion');
