@@ -57,7 +57,7 @@ describe('staff accounts run by the team: invitations, password links, own passw
     it('creates an account without a password and e-mails a link to choose one, which signs in once', async () => {
       const { id, email } = await invite();
       const listed = (await api.get('/api/users', admin)).body.find((user: { id: string }) => user.id === id);
-      expect(listed).toMatchObject({ email, active: true, passwordSet: false });
+      expect(listed).toMatchObject({ email, active: true, invitationPending: true });
       // No password yet: nothing signs in.
       expectProblem(await api.post('/api/auth/login', { email, password: STRONG }), 401, 'invalid_credentials');
 

@@ -44,7 +44,9 @@ describe('staff accounts and login', () => {
     });
 
     it('is stored with an argon2id hash, never the password', async () => {
-      const rows: Array<{ password_hash: string }> = await app.dataSource.query(`SELECT password_hash FROM users WHERE lower(email) = lower($1)`, [ADMIN.email]);
+      const rows: Array<{ password_hash: string }> = await app.dataSource.query(`SELECT password_hash FROM users WHERE lower(email) = lower($1)`, [
+        ADMIN.email,
+      ]);
       expect(rows).toHaveLength(1);
       expect(rows[0].password_hash).toMatch(/^\$argon2id\$/);
       expect(rows[0].password_hash).not.toContain(ADMIN.password);
@@ -124,7 +126,14 @@ describe('staff accounts and login', () => {
       const account = newAccount({ role: 'viewer' });
       const response = await api.post('/api/users', account, admin);
       expect(response.status).toBe(201);
-      expect(response.body).toEqual({ id: expect.any(String), email: account.email, name: account.name, role: 'viewer', active: true, createdAt: expect.any(String) });
+      expect(response.body).toEqual({
+        id: expect.any(String),
+        email: account.email,
+        name: account.name,
+        role: 'viewer',
+        active: true,
+        createdAt: expect.any(String),
+      });
       const signIn = await api.post('/api/auth/login', { email: account.email, password: account.password });
       expect(signIn.status).toBe(200);
       expect(signIn.body.user).toEqual({ id: response.body.id, email: account.email, name: account.name, role: 'viewer' });
@@ -172,7 +181,7 @@ describe('staff accounts and login', () => {
         ]),
       );
       for (const user of response.body) {
-        expect(Object.keys(user).sort()).toEqual(['active', 'createdAt', 'email', 'id', 'name', 'role']);
+        expect(Object.keys(user).sort()).toEqual(['active', 'createdAt', 'email', 'id', 'invitationPending', 'name', 'role']);
       }
       expect(response.text).not.toMatch(/argon2|password|hash/i);
     });

@@ -13,7 +13,7 @@ import { SetupDto } from './dto/accounts.dto';
 import { OneTimeTokens, OneTimeTokensRepository } from './one-time-tokens';
 import { checkStrength } from './password-strength';
 
-export type ListedAccount = StaffAccount & { passwordSet: boolean };
+export type ListedAccount = StaffAccount & { invitationPending: boolean };
 
 export const LINK_INVALID = 'Ce lien n’est plus valable : il a déjà servi, a expiré ou n’existe pas.';
 
@@ -81,7 +81,7 @@ export class AccountsService implements OnApplicationBootstrap {
       ...toStaffUser(user),
       active: user.active,
       createdAt: user.createdAt.toISOString(),
-      passwordSet: user.passwordSet,
+      invitationPending: !user.passwordSet,
     }));
   }
 
