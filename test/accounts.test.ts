@@ -267,6 +267,17 @@ describe('first start without ADMIN_EMAIL', () => {
     const url = await accounts.setupUrl();
     expect(url).toMatch(/\/staff\/installation\?jeton=[A-Za-z0-9_-]{43}$/);
     expect(await accounts.setupUrl()).toBe(url);
+    // Another JWT_SECRET (a second start with a new one): its own address works, the earlier one no longer.
+    const other = await startTestApp({ now: NOW, sameDatabaseAs: app, env: { ADMIN_EMAIL: '', ADMIN_PASSWORD: '', JWT_SECRET: 'x'.repeat(40) } });
+    try {
+      const otherUrl = await other.app.get(AccountsService).setupUrl();
+      expect(otherUrl).not.toBe(url);
+      await expect(accounts.checkSetupToken(new URL(otherUrl!).searchParams.get('jeton')!)).resolves.toBeUndefined();
+      await expect(accounts.checkSetupToken(new URL(url!).searchParams.get('jeton')!)).rejects.toMatchObject({ code: 'link_invalid' });
+    } finally {
+      await other.close();
+    }
+    expect(await accounts.setupUrl()).toBe(url);
     const token = new URL(url!).searchParams.get('jeton')!;
     expect(JSON.stringify(await app.dataSource.query(`SELECT * FROM one_time_tokens`))).not.toContain(token);
 

@@ -64,7 +64,11 @@ export class OneTimeTokensRepository {
     return id;
   }
 
-  /** The open setup link, created when there is none; instances starting together get the same one. */
+  /**
+   * The open setup link, created when there is none; instances starting together get the same one.
+   * Its hash is written again from the id: after a JWT_SECRET change, the address printed is the one
+   * that works (the earlier one stops).
+   */
   async openSetup(now: Date): Promise<string> {
     const [{ id }] = await this.dataSource.query<Array<{ id: string }>>(`SELECT gen_random_uuid() AS id`);
     await this.dataSource.query(
@@ -73,6 +77,10 @@ export class OneTimeTokensRepository {
       [id, this.tokens.hashOf(this.tokens.tokenOf(id)), now],
     );
     const [row] = await this.dataSource.query<Array<{ id: string }>>(`SELECT id FROM one_time_tokens WHERE purpose = 'setup' AND used_at IS NULL`);
+    await this.dataSource.query(`UPDATE one_time_tokens SET token_hash = $2 WHERE id = $1 AND token_hash <> $2`, [
+      row.id,
+      this.tokens.hashOf(this.tokens.tokenOf(row.id)),
+    ]);
     return row.id;
   }
 
