@@ -8,6 +8,7 @@ import { RateLimits1764600000000 } from './1764600000000-rate-limits';
 import { PersonalData1764660000000 } from './1764660000000-personal-data';
 import { PublicFeedChanges1764720000000 } from './1764720000000-public-feed-changes';
 import { IdempotencyKeys1764780000000 } from './1764780000000-idempotency-keys';
+import { Accounts1764800000000 } from './1764800000000-accounts';
 import { ConsentGivenTo1764820000000 } from './1764820000000-consent-given-to';
 
 /** Every migration, in order. Listed explicitly so the same list serves the built service and the tests. */
@@ -22,5 +23,6 @@ export const MIGRATIONS = [
   PersonalData1764660000000,
   PublicFeedChanges1764720000000,
   IdempotencyKeys1764780000000,
+  Accounts1764800000000,
   ConsentGivenTo1764820000000,
 ];

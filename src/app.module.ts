@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
+import { AccountsModule } from './accounts/accounts.module';
 import { AgendaModule } from './agenda/agenda.module';
 import { AttendanceModule } from './attendance/attendance.module';
 import { AuthModule } from './auth/auth.module';
@@ -36,6 +37,7 @@ export class AppModule {
         ScheduleModule.forRoot(),
         AuthModule,
         NotificationsModule,
+        AccountsModule,
         BookingsModule,
         PermanencesModule,
         WorkshopsModule,

@@ -181,7 +181,7 @@ describe('staff accounts and login', () => {
         ]),
       );
       for (const user of response.body) {
-        expect(Object.keys(user).sort()).toEqual(['active', 'createdAt', 'email', 'id', 'name', 'role']);
+        expect(Object.keys(user).sort()).toEqual(['active', 'createdAt', 'email', 'id', 'invitationPending', 'name', 'role']);
       }
       expect(response.text).not.toMatch(/argon2|password|hash/i);
     });

@@ -93,4 +93,24 @@ describe('the service process at start', () => {
     }
     expect(existsSync(join(dir, 'embedded-database.lock'))).toBe(false);
   });
+  it('with no account and no ADMIN_EMAIL, writes one line with the setup address, the same at the next start', async () => {
+    const dir = dataDir();
+    const setupLine = (output: string) => output.split('\n').filter((line) => line.includes('/staff/installation?jeton='));
+    const first = await startEmbeddedServiceProcess(dir, { ADMIN_EMAIL: '', ADMIN_PASSWORD: '' });
+    processes.push(first);
+    const [line] = setupLine(first.output());
+    expect(setupLine(first.output())).toHaveLength(1);
+    const url = /(http:\/\/\S+\/staff\/installation\?jeton=[A-Za-z0-9_-]{43})/.exec(line)![1];
+    const page = await fetch(`${first.baseUrl}${new URL(url).pathname}${new URL(url).search}`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('Première installation');
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+
+    const again = await startEmbeddedServiceProcess(dir, { ADMIN_EMAIL: '', ADMIN_PASSWORD: '' });
+    processes.push(again);
+    // The same token (the port is another, drawn at each start).
+    const token = new URL(url).searchParams.get('jeton');
+    expect(setupLine(again.output()).map((text) => /jeton=([A-Za-z0-9_-]{43})/.exec(text)![1])).toEqual([token]);
+  });
 });

@@ -2,7 +2,7 @@ import { createSecretKey } from 'node:crypto';
 import { Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { AppConfig } from '../config/app-config';
-import { AuthController, UsersController } from './auth.controller';
+import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { StaffGuard } from './staff.guard';
 import { UsersRepository } from './users.repository';
@@ -23,7 +23,7 @@ import { RateLimitStoreModule } from '../common/rate-limits';
       }),
     }),
   ],
-  controllers: [AuthController, UsersController],
+  controllers: [AuthController],
   providers: [AuthService, UsersService, UsersRepository, StaffGuard],
   exports: [AuthService, UsersService, UsersRepository, StaffGuard],
 })

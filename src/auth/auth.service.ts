@@ -69,6 +69,11 @@ export class AuthService implements OnApplicationBootstrap {
     const valid = await verifyPassword(user?.passwordHash ?? null, password);
     if (!user || !valid || !user.active) throw new DomainError('invalid_credentials', 'Adresse e-mail ou mot de passe incorrect.');
     await this.rateLimits.reset(lockKey);
+    return this.signIn(user);
+  }
+
+  /** A session for an account whose owner just proved who they are (password, or a one-time link). */
+  async signIn(user: Pick<User, 'id' | 'email' | 'name' | 'role' | 'tokenVersion'>): Promise<LoginResult> {
     const now = Math.floor(this.clock.now().getTime() / 1000);
     const exp = now + this.config.jwtTtlSeconds;
     const claims: AccessTokenClaims & { iat: number; exp: number } = { sub: user.id, role: user.role, ver: user.tokenVersion, iat: now, exp };

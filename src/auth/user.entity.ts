@@ -17,8 +17,9 @@ export class User {
   @Column('text')
   role: Role;
 
-  @Column('text', { name: 'password_hash', select: false })
-  passwordHash: string;
+  /** Null until an invited account's owner chooses a password. */
+  @Column('text', { name: 'password_hash', select: false, nullable: true })
+  passwordHash: string | null;
 
   @Column('boolean')
   active: boolean;

@@ -47,6 +47,43 @@ export class UsersRepository {
       .getOne();
   }
 
+  /** With the password hash, for checking the current password before a change. */
+  withPasswordById(id: string): Promise<User | null> {
+    return this.dataSource.manager.createQueryBuilder(User, 'user').addSelect('user.passwordHash').where('user.id = :id', { id }).getOne();
+  }
+
+  async count(manager: EntityManager = this.dataSource.manager): Promise<number> {
+    const [row] = await manager.query<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM users`);
+    return row.n;
+  }
+
+  /** An account whose owner has not chosen a password yet (invited), or the first admin (setup). */
+  async insertWith(manager: EntityManager, values: { email: string; name: string; role: Role; passwordHash: string | null }): Promise<User> {
+    return manager.save(manager.create(User, { ...values, active: true, tokenVersion: 0 }));
+  }
+
+  /** A new password, chosen by the account's owner: every token issued before is revoked. */
+  async setPassword(manager: EntityManager, id: string, passwordHash: string): Promise<void> {
+    await manager.query(`UPDATE users SET password_hash = $2, token_version = token_version + 1, updated_at = now() WHERE id = $1`, [id, passwordHash]);
+  }
+
+  /** Whether the account has chosen a password (an invited one has not yet). */
+  async hasPassword(id: string, manager: EntityManager = this.dataSource.manager): Promise<boolean> {
+    const [row] = await manager.query<Array<{ set: boolean }>>(`SELECT password_hash IS NOT NULL AS set FROM users WHERE id = $1 FOR UPDATE`, [id]);
+    return row?.set ?? false;
+  }
+
+  /** Accounts with whether each has chosen its password, for the admins' list. */
+  async listWithPasswordState(): Promise<Array<User & { passwordSet: boolean }>> {
+    const { entities, raw } = await this.dataSource.manager
+      .createQueryBuilder(User, 'user')
+      .addSelect('user.password_hash IS NOT NULL', 'password_set')
+      .orderBy('user.role', 'ASC')
+      .addOrderBy('user.name', 'ASC')
+      .getRawAndEntities<{ password_set: boolean }>();
+    return entities.map((user, index) => Object.assign(user, { passwordSet: raw[index].password_set }));
+  }
+
   list(): Promise<User[]> {
     return this.dataSource.manager.find(User, { order: { role: 'ASC', name: 'ASC' } });
   }

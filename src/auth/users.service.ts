@@ -12,7 +12,8 @@ export type StaffAccount = StaffUser & { active: boolean; createdAt: string };
 export class UsersService {
   constructor(private readonly users: UsersRepository) {}
 
-  async create(dto: CreateUserDto): Promise<StaffAccount> {
+  /** An account with a password set by the API caller (AccountsService.create invites when there is none). */
+  async create(dto: CreateUserDto & { password: string }): Promise<StaffAccount> {
     const user = await this.users.insert({ email: dto.email, name: dto.name, role: dto.role, passwordHash: await hashPassword(dto.password) });
     return this.get(user.id);
   }

@@ -42,6 +42,7 @@ export const ERROR_CODES = [
   'email_taken',
   'range_too_large',
   'conflict',
+  'link_invalid',
   'too_many_requests',
   'service_unavailable',
   'internal_error',

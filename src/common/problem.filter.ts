@@ -57,6 +57,8 @@ export function describeCode(code: ErrorCode): { status: number; title: string }
       return { status: 409, title: 'E-mail already used' };
     case 'conflict':
       return { status: 409, title: 'Conflict, try again' };
+    case 'link_invalid':
+      return { status: 410, title: 'Link used, expired or unknown' };
     case 'too_many_requests':
       return { status: HttpStatus.TOO_MANY_REQUESTS, title: 'Too many requests' };
     case 'slot_in_past':

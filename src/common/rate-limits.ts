@@ -21,6 +21,10 @@ export const RATE_LIMITS = {
   loginPerIp: { limit: 20, ttl: 15 * MINUTE, blockDuration: 15 * MINUTE },
   /** Login attempts for one address, counted before the password is checked (see AuthService.login). */
   loginFailuresPerEmail: { limit: 5, ttl: 15 * MINUTE, blockDuration: 15 * MINUTE },
+  /** Forgotten-password requests from one IP address. */
+  passwordResetPerIp: { limit: 10, ttl: 60 * MINUTE, blockDuration: 60 * MINUTE },
+  /** Forgotten-password e-mails to one address (more requests are answered alike but send nothing). */
+  passwordResetPerEmail: { limit: 3, ttl: 60 * MINUTE, blockDuration: 60 * MINUTE },
 } as const;
 
 export interface RateCount {
@@ -131,6 +135,7 @@ export class RateLimitStoreModule {}
             getTracker: (_request, context) => bookingEmail(context) ?? '',
           },
           { name: 'login-ip', ...RATE_LIMITS.loginPerIp },
+          { name: 'password-reset-ip', ...RATE_LIMITS.passwordResetPerIp },
         ],
       }),
     }),
@@ -140,7 +145,12 @@ export class RateLimitStoreModule {}
 export class RateLimitsModule {}
 
 /** Bookings and registrations: per IP address and per e-mail address. */
-export const BookingRateLimit = () => applyDecorators(SkipThrottle({ 'login-ip': true }), UseGuards(ThrottlerGuard));
+export const BookingRateLimit = () => applyDecorators(SkipThrottle({ 'login-ip': true, 'password-reset-ip': true }), UseGuards(ThrottlerGuard));
 
 /** Logins: per IP address (the lockout per account is in AuthService). */
-export const LoginRateLimit = () => applyDecorators(SkipThrottle({ 'booking-ip': true, 'booking-email': true }), UseGuards(ThrottlerGuard));
+export const LoginRateLimit = () =>
+  applyDecorators(SkipThrottle({ 'booking-ip': true, 'booking-email': true, 'password-reset-ip': true }), UseGuards(ThrottlerGuard));
+
+/** Forgotten-password requests: per IP address (the per-address limit is in PasswordsService). */
+export const PasswordResetRateLimit = () =>
+  applyDecorators(SkipThrottle({ 'booking-ip': true, 'booking-email': true, 'login-ip': true }), UseGuards(ThrottlerGuard));

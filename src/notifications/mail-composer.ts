@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DateTime } from 'luxon';
 import { LEGAL_FORMS, LegalForm, TOPICS, Topic } from '../bookings/booking-options';
+import { AccountMails, isAccountMail } from '../accounts/account-mails';
 import { ManageTokens, manageUrl } from '../bookings/manage-token';
 import { AppConfig } from '../config/app-config';
 import { buildInvite, InviteMethod } from '../ical/ical-files';
@@ -29,11 +30,13 @@ export class MailComposer {
   constructor(
     private readonly config: AppConfig,
     private readonly tokens: ManageTokens,
+    private readonly accountMails: AccountMails,
   ) {
     this.messageIdDomain = new URL(config.publicUrl).hostname || 'rendez-vous-ess';
   }
 
   compose(detail: MessageDetail): OutgoingMail {
+    if (isAccountMail(detail.kind)) return this.accountMails.compose(detail);
     const audience = detail.attendeeEmail && detail.recipient.toLowerCase() === detail.attendeeEmail.toLowerCase() ? 'attendee' : 'advisor';
     const kind = detail.kind;
     const method = audience === 'attendee' ? inviteMethod(kind, detail) : null;

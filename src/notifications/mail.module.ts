@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { AccountMails } from '../accounts/account-mails';
+import { OneTimeTokens } from '../accounts/one-time-tokens';
 import { AuthModule } from '../auth/auth.module';
 import { BookingsModule } from '../bookings/bookings.module';
 import { MailComposer } from './mail-composer';
@@ -11,7 +13,7 @@ import { OutboxSender } from './outbox-sender.service';
 @Module({
   imports: [AuthModule, BookingsModule],
   controllers: [OutboxAdminController],
-  providers: [Mailer, MailComposer, OutboxDeliveryRepository, OutboxSender],
+  providers: [Mailer, MailComposer, AccountMails, OneTimeTokens, OutboxDeliveryRepository, OutboxSender],
   exports: [OutboxSender],
 })
 export class MailModule {}

@@ -15,6 +15,8 @@ export const OUTBOX_KINDS = [
   'reminder',
   'advisor_slot_booked',
   'advisor_slot_cancelled',
+  'account_invitation',
+  'password_reset',
 ] as const;
 export type OutboxKind = (typeof OUTBOX_KINDS)[number];
 

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AccountsModule } from '../accounts/accounts.module';
 import { AgendaModule } from '../agenda/agenda.module';
 import { AttendanceModule } from '../attendance/attendance.module';
 import { AuthModule } from '../auth/auth.module';
@@ -12,6 +13,7 @@ import { WorkshopsModule } from '../workshops/workshops.module';
 import { PageErrorFilter } from './page-error.filter';
 import { PageGuard } from './page.guard';
 import { PublicPagesController } from './public-pages.controller';
+import { StaffAccountPagesController } from './staff-account-pages.controller';
 import { StaffAgendaPagesController } from './staff-agenda-pages.controller';
 import { RegistrantsModule } from '../registrants/registrants.module';
 import { StaffRegisterPagesController } from './staff-register-pages.controller';
@@ -32,6 +34,7 @@ import { WebSession } from './web-session';
 @Module({
   imports: [
     AuthModule,
+    AccountsModule,
     BookingsModule,
     PermanencesModule,
     WorkshopsModule,
@@ -45,6 +48,7 @@ import { WebSession } from './web-session';
   controllers: [
     PublicPagesController,
     StaffAuthPagesController,
+    StaffAccountPagesController,
     StaffAgendaPagesController,
     StaffWorkshopPagesController,
     StaffSessionPagesController,

@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 const ROLES = ['admin', 'advisor', 'viewer'];
 
@@ -35,4 +35,7 @@ export class UserResponseDto extends StaffUserDto {
 
   @ApiProperty({ format: 'date-time' })
   createdAt: string;
+
+  @ApiPropertyOptional({ description: 'in the list: invited, and has not chosen a password yet (POST /api/users/{id}/invitation sends the link again)' })
+  invitationPending?: boolean;
 }

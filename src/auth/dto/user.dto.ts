@@ -3,6 +3,8 @@ import { IsBoolean, IsEmail, IsIn, IsOptional, IsString, MaxLength, MinLength } 
 import { Role, ROLES } from '../user.entity';
 
 const NAME = { message: 'Le nom doit faire de 1 à 200 caractères.' };
+/** Names the API's values and what they mean on the pages. */
+const ROLE_MESSAGE = 'Choisissez un rôle : administration (admin), conseil (advisor) ou consultation (viewer).';
 const PASSWORD = { message: 'Le mot de passe doit faire de 12 à 1024 caractères.' };
 
 export class CreateUserDto {
@@ -18,14 +20,15 @@ export class CreateUserDto {
   name: string;
 
   @ApiProperty({ enum: ROLES })
-  @IsIn(ROLES, { message: `Le rôle doit être l’un de : ${ROLES.join(', ')}.` })
+  @IsIn(ROLES, { message: ROLE_MESSAGE })
   role: Role;
 
-  @ApiProperty({ minLength: 12 })
+  @ApiPropertyOptional({ minLength: 12, description: 'left out, the person receives an e-mail to choose their own password (72 hours)' })
+  @IsOptional()
   @IsString(PASSWORD)
   @MinLength(12, PASSWORD)
   @MaxLength(1024, PASSWORD)
-  password: string;
+  password?: string;
 }
 
 export class UpdateUserDto {
@@ -38,7 +41,7 @@ export class UpdateUserDto {
 
   @ApiPropertyOptional({ enum: ROLES })
   @IsOptional()
-  @IsIn(ROLES, { message: `Le rôle doit être l’un de : ${ROLES.join(', ')}.` })
+  @IsIn(ROLES, { message: ROLE_MESSAGE })
   role?: Role;
 
   @ApiPropertyOptional({ description: 'false deactivates the account and revokes its access at once' })

@@ -1,0 +1,18 @@
+import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module';
+import { RateLimitStoreModule } from '../common/rate-limits';
+import { NotificationsModule } from '../notifications/notifications.module';
+import { AccountsService } from './accounts.service';
+import { OneTimeTokens, OneTimeTokensRepository } from './one-time-tokens';
+import { PasswordsController } from './passwords.controller';
+import { PasswordsService } from './passwords.service';
+import { UsersController } from './users.controller';
+
+/** Staff accounts run by the CRESS team: first start, invitations, roles, passwords and their links. */
+@Module({
+  imports: [AuthModule, NotificationsModule, RateLimitStoreModule],
+  controllers: [UsersController, PasswordsController],
+  providers: [AccountsService, PasswordsService, OneTimeTokens, OneTimeTokensRepository],
+  exports: [AccountsService, PasswordsService, OneTimeTokens],
+})
+export class AccountsModule {}
