@@ -4,6 +4,7 @@ import { BookingsModule } from '../bookings/bookings.module';
 import { MailComposer } from './mail-composer';
 import { Mailer } from './mailer';
 import { OutboxAdminController } from './outbox-admin.controller';
+import { OutboxAdminService } from './outbox-admin.service';
 import { OutboxDeliveryRepository } from './outbox-delivery.repository';
 import { OutboxSender } from './outbox-sender.service';
 
@@ -11,7 +12,7 @@ import { OutboxSender } from './outbox-sender.service';
 @Module({
   imports: [AuthModule, BookingsModule],
   controllers: [OutboxAdminController],
-  providers: [Mailer, MailComposer, OutboxDeliveryRepository, OutboxSender],
-  exports: [OutboxSender],
+  providers: [Mailer, MailComposer, OutboxDeliveryRepository, OutboxSender, OutboxAdminService],
+  exports: [OutboxSender, OutboxAdminService],
 })
 export class MailModule {}
