@@ -3,10 +3,12 @@ import { DataSource, EntityManager } from 'typeorm';
 import { UsersRepository } from '../auth/users.repository';
 import { AffectedBooking, BookingsRepository } from '../bookings/bookings.repository';
 import { CalendarError, instantToLocal, isLocalDate, sessionBounds, slotLayout, todayIn } from '../calendar';
+import type { StaffUser } from '../auth/staff-user';
 import { Clock } from '../common/clock';
 import { DomainError, FieldError } from '../common/domain-error';
 import { OutboxKind } from '../notifications/outbox-message.entity';
 import { OutboxEntry, OutboxRepository } from '../notifications/outbox.repository';
+import { JournalService } from '../journal/journal.service';
 import { CreateSessionDto } from './dto/permanence.dto';
 import { PermanenceSession } from './permanence-session.entity';
 import { PermanencesRepository } from './permanences.repository';
@@ -26,10 +28,11 @@ export class SessionExceptionsService {
     private readonly users: UsersRepository,
     private readonly outbox: OutboxRepository,
     private readonly clock: Clock,
+    private readonly journal: JournalService,
   ) {}
 
   /** Cancels the session and every booking on it; idempotent. Each attendee and advisor is to be told. */
-  async cancel(id: string, reason: string) {
+  async cancel(id: string, reason: string, actor: StaffUser) {
     await this.dataSource.transaction(async (manager) => {
       const session = await this.lockFutureSession(id, manager, { allowCancelled: true });
       if (session.status === 'cancelled') return;
@@ -38,12 +41,19 @@ export class SessionExceptionsService {
       await this.permanences.updateSession(id, { status: 'cancelled', statusReason: reason, overridden: true }, manager);
       const affected = await this.bookings.cancelAllOfSession(id, reason, now, manager);
       await this.outbox.record(manager, notices(affected, 'session_cancelled', 'advisor_slot_cancelled', { reason }));
+      await this.journal.record(manager, {
+        actor,
+        action: 'session.cancelled',
+        subject: { type: 'session', id },
+        summary: `Permanence du ${session.date} annulée (${affected.length} réservation(s) annulée(s)) : ${reason}`,
+        details: { date: session.date, reason, cancelledBookings: affected.length },
+      });
     });
     return this.listing.get(id);
   }
 
   /** Moves the session to another date at the same wall-clock times; its bookings follow it. */
-  async move(id: string, date: string, reason?: string) {
+  async move(id: string, date: string, actor: StaffUser, reason?: string) {
     await this.dataSource.transaction(async (manager) => {
       const session = await this.lockFutureSession(id, manager);
       if (date === session.date) {
@@ -61,6 +71,13 @@ export class SessionExceptionsService {
       );
       const affected = await this.bookings.markSessionChanged(id, 'session_moved', this.clock.now(), manager);
       await this.outbox.record(manager, notices(affected, 'session_moved', 'session_moved', { previousDate: session.date, date, reason: reason ?? null }));
+      await this.journal.record(manager, {
+        actor,
+        action: 'session.moved',
+        subject: { type: 'session', id },
+        summary: `Permanence du ${session.date} déplacée au ${date}${reason ? ` : ${reason}` : ''}`,
+        details: { previousDate: session.date, date, reason: reason ?? null, affectedBookings: affected.length },
+      });
     });
     return this.listing.get(id);
   }

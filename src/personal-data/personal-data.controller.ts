@@ -28,8 +28,8 @@ export class PersonalDataController {
   @ApiOperation({ summary: 'Everything held about one e-mail address: bookings (with consent time and version) and messages' })
   @ApiOkResponse({ type: PersonalDataExportDto })
   @ApiProblems(400)
-  export(@Query() query: PersonEmailDto) {
-    return this.personalData.export(query.email);
+  export(@Query() query: PersonEmailDto, @CurrentStaff() staff: StaffUser) {
+    return this.personalData.export(query.email, staff);
   }
 
   @Post('erase')

@@ -6,6 +6,7 @@ import { BookingsService } from '../bookings/bookings.service';
 import { IdempotencyRepository } from '../bookings/idempotency.repository';
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
+import { JournalService } from '../journal/journal.service';
 import { PersonalDataRepository } from './personal-data.repository';
 
 const BATCH = 500;
@@ -26,6 +27,7 @@ export class PersonalDataService {
     private readonly bookings: BookingsService,
     private readonly clock: Clock,
     private readonly config: AppConfig,
+    private readonly journal: JournalService,
   ) {}
 
   /**
@@ -44,14 +46,24 @@ export class PersonalDataService {
       if (done < BATCH) break;
     }
     if (total > 0) this.logger.log(`Anonymised the contact data of ${total} booking(s) past the ${this.config.retentionMonths}-month retention period`);
+    const entries = await this.journal.purgeExpired();
+    if (entries > 0) this.logger.log(`Deleted ${entries} journal entr${entries > 1 ? 'ies' : 'y'} naming someone, past the retention period`);
     const keys = await this.idempotencyKeys.purgeExpired(now);
     if (keys > 0) this.logger.log(`Deleted ${keys} idempotency key(s) past their 24 hours`);
     return total;
   }
 
   /** Everything held about `email`, as the person may ask for it (GDPR art. 15). */
-  async export(email: string) {
+  async export(email: string, staff: StaffUser) {
     const [bookings, messages] = await Promise.all([this.repository.bookingsOf(email), this.repository.messagesTo(email)]);
+    // Not the address: the entry may outlive an erasure of it.
+    await this.journal.record(this.dataSource.manager, {
+      actor: staff,
+      action: 'personal_data.exported',
+      subject: { type: 'person', id: null },
+      summary: `Export des données d’une adresse (${bookings.length} réservation(s), ${messages.length} message(s))`,
+      details: { bookings: bookings.length, messages: messages.length },
+    });
     return {
       email,
       exportedAt: this.clock.now().toISOString(),
@@ -93,6 +105,14 @@ export class PersonalDataService {
         if (done < BATCH) break;
       }
       await this.repository.forgetCounters(email, manager);
+      // The counts, never the address (nor a hash of it, which would tell whether someone was here).
+      await this.journal.record(manager, {
+        actor: staff,
+        action: 'personal_data.erased',
+        subject: { type: 'person', id: null },
+        summary: `Effacement des données d’une adresse : ${upcoming.length} réservation(s) à venir annulée(s), ${anonymisedBookings} anonymisée(s), ${droppedMessages} message(s) non envoyé(s) supprimé(s)`,
+        details: { cancelledBookings: upcoming.length, anonymisedBookings, droppedMessages },
+      });
       return { email, cancelledBookings: upcoming.length, anonymisedBookings, droppedMessages };
     });
   }
