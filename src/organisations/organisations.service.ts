@@ -50,7 +50,7 @@ export class OrganisationsService {
         action: 'organisation.corrected',
         subject: { type: 'organisation', id },
         summary: `Fiche « ${dto.name ?? organisation.name} » corrigée`,
-        details: { changed: Object.keys(dto) },
+        details: { changed: Object.keys(dto).filter((key) => dto[key as keyof UpdateOrganisationDto] !== undefined) },
       });
     });
     return this.detail(id, true);

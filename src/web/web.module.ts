@@ -15,6 +15,7 @@ import { PageGuard } from './page.guard';
 import { PublicPagesController } from './public-pages.controller';
 import { StaffAgendaPagesController } from './staff-agenda-pages.controller';
 import { StaffAuthPagesController } from './staff-auth-pages.controller';
+import { StaffJournalPagesController } from './staff-journal-pages.controller';
 import { StaffMailPagesController } from './staff-mail-pages.controller';
 import { StaffOrganisationPagesController } from './staff-organisation-pages.controller';
 import { StaffReportPagesController } from './staff-report-pages.controller';
@@ -38,6 +39,7 @@ import { WebSession } from './web-session';
     StaffOrganisationPagesController,
     StaffReportPagesController,
     StaffMailPagesController,
+    StaffJournalPagesController,
   ],
   providers: [Views, WebSession, PageGuard, PageErrorFilter, { provide: PAGE_ERRORS, useExisting: PageErrorFilter }],
   exports: [PAGE_ERRORS],
