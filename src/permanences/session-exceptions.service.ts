@@ -45,7 +45,7 @@ export class SessionExceptionsService {
         actor,
         action: 'session.cancelled',
         subject: { type: 'session', id },
-        summary: `Permanence du ${session.date} annulée (${affected.length} réservation(s) annulée(s)) : ${reason}`,
+        summary: `Permanence du ${frenchDate(session.date)} annulée (${affected.length} réservation${affected.length > 1 ? 's annulées' : ' annulée'}) : ${reason}`,
         details: { date: session.date, reason, cancelledBookings: affected.length },
       });
     });
@@ -75,7 +75,7 @@ export class SessionExceptionsService {
         actor,
         action: 'session.moved',
         subject: { type: 'session', id },
-        summary: `Permanence du ${session.date} déplacée au ${date}${reason ? ` : ${reason}` : ''}`,
+        summary: `Permanence du ${frenchDate(session.date)} déplacée au ${frenchDate(date)}${reason ? ` : ${reason}` : ''}`,
         details: { previousDate: session.date, date, reason: reason ?? null, affectedBookings: affected.length },
       });
     });
@@ -212,4 +212,9 @@ export function notices(affected: AffectedBooking[], attendeeKind: OutboxKind, a
     { kind: attendeeKind, recipient: booking.attendeeEmail, bookingId: booking.id, payload },
     ...(booking.advisorEmail ? [{ kind: advisorKind, recipient: booking.advisorEmail, bookingId: booking.id, payload }] : []),
   ]);
+}
+
+/** 2026-12-31 as 31/12/2026, for the journal's sentences. */
+function frenchDate(date: string): string {
+  return date.split('-').reverse().join('/');
 }
