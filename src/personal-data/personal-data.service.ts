@@ -53,17 +53,23 @@ export class PersonalDataService {
     return total;
   }
 
-  /** Everything held about `email`, as the person may ask for it (GDPR art. 15). */
+  /** Everything held about `email`, as the person may ask for it (GDPR art. 15); the export is journalled. */
   async export(email: string, staff: StaffUser) {
-    const [bookings, messages] = await Promise.all([this.repository.bookingsOf(email), this.repository.messagesTo(email)]);
+    const held = await this.held(email);
     // Not the address: the entry may outlive an erasure of it.
     await this.journal.record(this.dataSource.manager, {
       actor: staff,
       action: 'personal_data.exported',
       subject: { type: 'person', id: null },
-      summary: `Export des données d’une adresse (${bookings.length} réservation(s), ${messages.length} message(s))`,
-      details: { bookings: bookings.length, messages: messages.length },
+      summary: `Export des données d’une adresse (${held.bookings.length} réservation(s), ${held.messages.length} message(s))`,
+      details: { bookings: held.bookings.length, messages: held.messages.length },
     });
+    return held;
+  }
+
+  /** What `export` gives, shown to an admin on the page before downloading or erasing. */
+  async held(email: string) {
+    const [bookings, messages] = await Promise.all([this.repository.bookingsOf(email), this.repository.messagesTo(email)]);
     return {
       email,
       exportedAt: this.clock.now().toISOString(),
@@ -84,6 +90,25 @@ export class PersonalDataService {
         attendanceNote: booking.attendanceNote,
       })),
       messages: messages.map((message) => ({ id: message.id, kind: message.kind, status: message.status, createdAt: message.createdAt.toISOString(), sentAt: message.sentAt?.toISOString() ?? null })),
+    };
+  }
+
+  /** What `erase` would do for `email` now, for the admin to confirm: the same bookings and messages it takes. */
+  async erasurePreview(email: string) {
+    const [upcoming, pendingMessages, held] = await Promise.all([
+      this.repository.upcomingDetail(email, this.clock.now()),
+      this.repository.pendingMessagesCount(email),
+      this.repository.bookingsOf(email),
+    ]);
+    const workshopSeats = upcoming.filter((booking) => booking.workshop && booking.status === 'confirmed');
+    return {
+      email,
+      bookings: held.length,
+      upcomingPermanences: upcoming.filter((booking) => !booking.workshop).length,
+      upcomingWorkshopSeats: workshopSeats.length,
+      waitlistPromotions: workshopSeats.filter((booking) => booking.othersWaiting > 0).length,
+      waitlistPlaces: upcoming.filter((booking) => booking.status === 'waitlisted').length,
+      pendingMessages,
     };
   }
 

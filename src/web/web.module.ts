@@ -8,6 +8,7 @@ import { FeedsModule } from '../feeds/feeds.module';
 import { MailModule } from '../notifications/mail.module';
 import { OrganisationsModule } from '../organisations/organisations.module';
 import { PermanencesModule } from '../permanences/permanences.module';
+import { PersonalDataModule } from '../personal-data/personal-data.module';
 import { ReportsModule } from '../reports/reports.module';
 import { WorkshopsModule } from '../workshops/workshops.module';
 import { PageErrorFilter } from './page-error.filter';
@@ -18,6 +19,7 @@ import { StaffAuthPagesController } from './staff-auth-pages.controller';
 import { StaffJournalPagesController } from './staff-journal-pages.controller';
 import { StaffMailPagesController } from './staff-mail-pages.controller';
 import { StaffOrganisationPagesController } from './staff-organisation-pages.controller';
+import { StaffPersonalDataPagesController } from './staff-personal-data-pages.controller';
 import { StaffReportPagesController } from './staff-report-pages.controller';
 import { StaffSessionPagesController } from './staff-session-pages.controller';
 import { StaffWorkshopPagesController } from './staff-workshop-pages.controller';
@@ -29,7 +31,7 @@ import { WebSession } from './web-session';
  * form goes through the API's DTOs.
  */
 @Module({
-  imports: [AuthModule, BookingsModule, PermanencesModule, WorkshopsModule, AgendaModule, AttendanceModule, OrganisationsModule, ReportsModule, FeedsModule, MailModule],
+  imports: [AuthModule, BookingsModule, PermanencesModule, WorkshopsModule, AgendaModule, AttendanceModule, OrganisationsModule, ReportsModule, FeedsModule, MailModule, PersonalDataModule],
   controllers: [
     PublicPagesController,
     StaffAuthPagesController,
@@ -40,6 +42,7 @@ import { WebSession } from './web-session';
     StaffReportPagesController,
     StaffMailPagesController,
     StaffJournalPagesController,
+    StaffPersonalDataPagesController,
   ],
   providers: [Views, WebSession, PageGuard, PageErrorFilter, { provide: PAGE_ERRORS, useExisting: PageErrorFilter }],
   exports: [PAGE_ERRORS],
