@@ -48,11 +48,21 @@ describe('journal of staff actions', () => {
     await api.post('/api/bookings', bookingRequest(december.slots[0].id));
     expect((await api.post(`/api/permanences/${december.id}/cancel`, { reason: 'Salle indisponible' }, admin)).status).toBe(200);
     const cancelled = await latest('session.cancelled');
-    expect(cancelled).toMatchObject({ actorId: adminId, actorName: 'Administrateur', subjectType: 'session', subjectId: december.id, details: { reason: 'Salle indisponible', cancelledBookings: 1 } });
+    expect(cancelled).toMatchObject({
+      actorId: adminId,
+      actorName: 'Administrateur',
+      subjectType: 'session',
+      subjectId: december.id,
+      details: { reason: 'Salle indisponible', cancelledBookings: 1 },
+    });
     expect(cancelled.summary).toContain('Salle indisponible');
 
     expect((await api.post(`/api/permanences/${january.id}/move`, { date: '2027-01-29', reason: 'Grève' }, admin)).status).toBe(200);
-    expect(await latest('session.moved')).toMatchObject({ actorId: adminId, subjectId: january.id, details: { previousDate: january.date, date: '2027-01-29', reason: 'Grève' } });
+    expect(await latest('session.moved')).toMatchObject({
+      actorId: adminId,
+      subjectId: january.id,
+      details: { previousDate: january.date, date: '2027-01-29', reason: 'Grève' },
+    });
   });
 
   it('records a workshop cancelled and bookings cancelled by staff, but not an attendee cancelling their own', async () => {
@@ -61,7 +71,12 @@ describe('journal of staff actions', () => {
     expect(seat.status).toBe('confirmed');
     const waiting = (await api.post('/api/bookings', registrationRequest(workshop.id))).body;
     expect((await api.post(`/api/bookings/${waiting.id}/cancel`, { reason: 'Doublon' }, admin)).status).toBe(200);
-    expect(await latest('booking.cancelled')).toMatchObject({ actorId: adminId, subjectType: 'booking', subjectId: waiting.id, details: { reason: 'Doublon' } });
+    expect(await latest('booking.cancelled')).toMatchObject({
+      actorId: adminId,
+      subjectType: 'booking',
+      subjectId: waiting.id,
+      details: { reason: 'Doublon' },
+    });
 
     const [february] = await listSessions(api, '2027-02-01', '2027-02-28');
     const own = (await api.post('/api/bookings', bookingRequest(february.slots[0].id))).body;
@@ -84,8 +99,16 @@ describe('journal of staff actions', () => {
     expect((await api.put(`/api/bookings/${booking.id}/attendance`, { status: 'absent' }, advisorToken)).status).toBe(200);
     expect((await api.put(`/api/bookings/${booking.id}/attendance`, { status: 'present' }, advisorToken)).status).toBe(200);
     app.clock.set('2026-11-27T10:00:00Z');
-    expect(await latest('attendance.recorded')).toMatchObject({ actorName: 'Nadia Benali', subjectId: booking.id, details: { previous: null, status: 'absent' } });
-    expect(await latest('attendance.corrected')).toMatchObject({ actorName: 'Nadia Benali', subjectId: booking.id, details: { previous: 'absent', status: 'present' } });
+    expect(await latest('attendance.recorded')).toMatchObject({
+      actorName: 'Nadia Benali',
+      subjectId: booking.id,
+      details: { previous: null, status: 'absent' },
+    });
+    expect(await latest('attendance.corrected')).toMatchObject({
+      actorName: 'Nadia Benali',
+      subjectId: booking.id,
+      details: { previous: 'absent', status: 'present' },
+    });
   });
 
   it('records organisation corrections and merges', async () => {
@@ -111,7 +134,9 @@ describe('journal of staff actions', () => {
     expect(await latest('personal_data.exported')).toMatchObject({ actorId: adminId, details: { bookings: 1, messages: 1 } });
     expect((await api.post('/api/personal-data/erase', { email }, admin)).status).toBe(200);
     expect(await latest('personal_data.erased')).toMatchObject({ actorId: adminId, subjectId: null, details: { cancelledBookings: 1, anonymisedBookings: 1 } });
-    const everything = await app.dataSource.query(`SELECT count(*)::int AS n FROM staff_journal WHERE summary ILIKE $1 OR details::text ILIKE $1`, ['%yasmine%']);
+    const everything = await app.dataSource.query(`SELECT count(*)::int AS n FROM staff_journal WHERE summary ILIKE $1 OR details::text ILIKE $1`, [
+      '%yasmine%',
+    ]);
     expect(everything[0].n).toBe(0);
   });
 
@@ -126,7 +151,9 @@ describe('journal of staff actions', () => {
     // (a deferred trigger refusing the cancellation), the entry goes with it.
     const workshop = await createWorkshop(api, admin);
     await api.post('/api/bookings', registrationRequest(workshop.id));
-    await app.dataSource.query(`CREATE FUNCTION journal_test_refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused at commit'; END $$`);
+    await app.dataSource.query(
+      `CREATE FUNCTION journal_test_refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused at commit'; END $$`,
+    );
     await app.dataSource.query(
       `CREATE CONSTRAINT TRIGGER journal_test_refuse AFTER UPDATE ON workshops DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN (NEW.status = 'cancelled') EXECUTE FUNCTION journal_test_refuse()`,
     );
@@ -138,7 +165,10 @@ describe('journal of staff actions', () => {
     }
     expect(await count()).toBe(before);
     expect((await api.get(`/api/workshops/${workshop.id}`)).body.status).not.toBe('cancelled');
-    const messages = await app.dataSource.query(`SELECT count(*)::int AS n FROM outbox_messages o JOIN bookings b ON b.id = o.booking_id WHERE b.workshop_id = $1 AND o.kind = 'workshop_cancelled'`, [workshop.id]);
+    const messages = await app.dataSource.query(
+      `SELECT count(*)::int AS n FROM outbox_messages o JOIN bookings b ON b.id = o.booking_id WHERE b.workshop_id = $1 AND o.kind = 'workshop_cancelled'`,
+      [workshop.id],
+    );
     expect(messages[0].n).toBe(0);
   });
 

@@ -31,7 +31,10 @@ export class AttendanceService {
       throw new DomainError('forbidden', 'Ce rendez-vous est à un autre bureau que le vôtre.');
     }
     if (view.booking.status !== 'confirmed') {
-      throw new DomainError('attendance_not_applicable', 'Seule une réservation confirmée a une présence à noter (pas une inscription en liste d’attente ni une réservation annulée).');
+      throw new DomainError(
+        'attendance_not_applicable',
+        'Seule une réservation confirmée a une présence à noter (pas une inscription en liste d’attente ni une réservation annulée).',
+      );
     }
     const now = this.clock.now();
     if (!this.hasStarted(view.startsAt, now)) throw new DomainError('event_not_started', 'La présence se note une fois le rendez-vous commencé.');

@@ -62,7 +62,12 @@ export class WaitlistService {
       const promoted = await this.waitlist.promote(workshop.id, promote, now, manager);
       await this.waitlist.setSeats(workshop.id, seats, now, manager);
       await this.outbox.record(manager, [
-        { kind: 'booking_cancelled', recipient: booking.attendeeEmail, bookingId: booking.id, payload: { by, reason, hadSeat: booking.status === 'confirmed' } },
+        {
+          kind: 'booking_cancelled',
+          recipient: booking.attendeeEmail,
+          bookingId: booking.id,
+          payload: { by, reason, hadSeat: booking.status === 'confirmed' },
+        },
         ...promotions(promoted),
       ]);
       if (staff) await this.journal.record(manager, staffCancellation(staff, booking.id, 'atelier', reason));
@@ -102,7 +107,10 @@ export class WaitlistService {
   /** The workshop moved in time or place: its confirmed attendees are to be told. */
   async markChanged(workshop: Workshop, manager: EntityManager): Promise<void> {
     const touched = await this.waitlist.markChanged(workshop.id, this.clock.now(), manager);
-    await this.outbox.record(manager, touched.map((booking) => ({ kind: 'workshop_changed' as const, recipient: booking.attendeeEmail, bookingId: booking.id })));
+    await this.outbox.record(
+      manager,
+      touched.map((booking) => ({ kind: 'workshop_changed' as const, recipient: booking.attendeeEmail, bookingId: booking.id })),
+    );
   }
 }
 

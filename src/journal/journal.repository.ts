@@ -40,7 +40,16 @@ export class JournalRepository {
   async insert(manager: EntityManager, entry: NewJournalEntry): Promise<void> {
     await manager.query(
       `INSERT INTO staff_journal (actor_id, action, subject_type, subject_id, summary, details, names_person, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [entry.actorId, entry.action, entry.subjectType, entry.subjectId, entry.summary.slice(0, 500), JSON.stringify(entry.details), entry.namesPerson, entry.at],
+      [
+        entry.actorId,
+        entry.action,
+        entry.subjectType,
+        entry.subjectId,
+        entry.summary.slice(0, 500),
+        JSON.stringify(entry.details),
+        entry.namesPerson,
+        entry.at,
+      ],
     );
   }
 

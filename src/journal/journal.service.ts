@@ -58,7 +58,9 @@ export class JournalService {
   /** One page (from 1) of entries between two local dates (inclusive, Paris time), newest first. */
   async list(query: JournalQuery): Promise<{ entries: Array<JournalRow & { actionLabel: string }>; page: number; hasNext: boolean }> {
     if (query.from && query.to && query.from > query.to) {
-      throw new DomainError('validation_failed', 'Certains champs sont invalides.', [{ field: 'to', message: 'La fin de la période doit être après son début.' }]);
+      throw new DomainError('validation_failed', 'Certains champs sont invalides.', [
+        { field: 'to', message: 'La fin de la période doit être après son début.' },
+      ]);
     }
     const page = query.page ?? 1;
     const filter: JournalFilter = {

@@ -61,7 +61,8 @@ export class OrganisationsService {
    * SIRET, or same name and postcode) now find `into`.
    */
   async merge(id: string, into: string, actor: StaffUser) {
-    if (id === into) throw new DomainError('validation_failed', 'Une fiche ne se fusionne pas avec elle-même.', [{ field: 'into', message: 'Choisissez une autre fiche.' }]);
+    if (id === into)
+      throw new DomainError('validation_failed', 'Une fiche ne se fusionne pas avec elle-même.', [{ field: 'into', message: 'Choisissez une autre fiche.' }]);
     // The names, for the journal's sentence (a missing entry is refused as inside the transaction).
     const names = await Promise.all([this.find(id), this.find(into)]).then((rows) => rows.map((row) => row.name));
     await this.dataSource.transaction(async (manager) => {

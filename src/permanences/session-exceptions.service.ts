@@ -97,7 +97,14 @@ export class SessionExceptionsService {
       const layout = end > start ? slotLayout(dto.date, start, end, slotMinutes, zone) : [];
       if (end > start && layout.length === 0) errors.push({ field: 'slotMinutes', message: 'Plus long que la permanence.' });
       if (errors.length > 0) {
-        const detail = errors.length > 1 ? 'Certains champs sont invalides.' : errors[0] === PAST_DATE ? 'La date est passée.' : errors[0].field === 'endTime' ? 'L’heure de fin doit suivre l’heure de début.' : 'La plage horaire ne contient aucun créneau entier.';
+        const detail =
+          errors.length > 1
+            ? 'Certains champs sont invalides.'
+            : errors[0] === PAST_DATE
+              ? 'La date est passée.'
+              : errors[0].field === 'endTime'
+                ? 'L’heure de fin doit suivre l’heure de début.'
+                : 'La plage horaire ne contient aucun créneau entier.';
         throw new DomainError('validation_failed', detail, errors);
       }
       const capacity = series?.slotCapacity ?? 1;
@@ -154,7 +161,10 @@ export class SessionExceptionsService {
       }
       for (const desk of free) {
         if (desk.activeBookings > 0) {
-          throw new DomainError('desk_has_bookings', 'Un conseiller retiré a encore des rendez-vous : annulez-les ou confiez son bureau à un autre conseiller.');
+          throw new DomainError(
+            'desk_has_bookings',
+            'Un conseiller retiré a encore des rendez-vous : annulez-les ou confiez son bureau à un autre conseiller.',
+          );
         }
         await this.permanences.removeDesk(desk.id, manager);
       }

@@ -103,7 +103,10 @@ export class PersonalDataRepository {
   }
 
   async pendingMessagesCount(email: string): Promise<number> {
-    const [row] = await this.dataSource.query(`SELECT count(*)::int AS n FROM outbox_messages WHERE lower(recipient) = lower($1) AND status = 'pending'`, [email]);
+    const [row]: Array<{ n: number }> = await this.dataSource.query(
+      `SELECT count(*)::int AS n FROM outbox_messages WHERE lower(recipient) = lower($1) AND status = 'pending'`,
+      [email],
+    );
     return row.n;
   }
 
@@ -147,6 +150,9 @@ export class PersonalDataRepository {
   async forgetCounters(email: string, manager: EntityManager): Promise<void> {
     const address = email.trim().toLowerCase();
     // The login lock's key is lower-cased by PostgreSQL (AuthService.login).
-    await manager.query(`DELETE FROM rate_limits WHERE key = ANY($1) OR key = 'login-failures:' || lower($2::text)`, [[`booking-email:${address}`, `login-failures:${address}`], email]);
+    await manager.query(`DELETE FROM rate_limits WHERE key = ANY($1) OR key = 'login-failures:' || lower($2::text)`, [
+      [`booking-email:${address}`, `login-failures:${address}`],
+      email,
+    ]);
   }
 }

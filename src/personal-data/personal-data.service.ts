@@ -40,7 +40,13 @@ export class PersonalDataService {
     let total = 0;
     for (;;) {
       const done = await this.dataSource.transaction((manager) =>
-        this.repository.anonymise(manager, `coalesce(s.ends_at, w.ends_at) < $1::timestamptz - make_interval(months => $2::int)`, [now, this.config.retentionMonths], now, BATCH),
+        this.repository.anonymise(
+          manager,
+          `coalesce(s.ends_at, w.ends_at) < $1::timestamptz - make_interval(months => $2::int)`,
+          [now, this.config.retentionMonths],
+          now,
+          BATCH,
+        ),
       );
       total += done;
       if (done < BATCH) break;
@@ -77,9 +83,20 @@ export class PersonalDataService {
       bookings: bookings.map((booking) => ({
         id: booking.id,
         status: booking.status,
-        event: { type: booking.eventType, title: booking.eventTitle, startsAt: booking.startsAt.toISOString(), endsAt: booking.endsAt.toISOString(), location: booking.location },
+        event: {
+          type: booking.eventType,
+          title: booking.eventTitle,
+          startsAt: booking.startsAt.toISOString(),
+          endsAt: booking.endsAt.toISOString(),
+          location: booking.location,
+        },
         attendee: { name: booking.attendeeName, email: booking.attendeeEmail, phone: booking.attendeePhone },
-        organisation: { name: booking.organisationName, siret: booking.organisationSiret, legalForm: booking.organisationLegalForm, postcode: booking.organisationPostcode },
+        organisation: {
+          name: booking.organisationName,
+          siret: booking.organisationSiret,
+          legalForm: booking.organisationLegalForm,
+          postcode: booking.organisationPostcode,
+        },
         topics: booking.topics,
         message: booking.message,
         consent: { at: booking.consentAt.toISOString(), version: booking.consentVersion },
@@ -89,7 +106,13 @@ export class PersonalDataService {
         attendance: booking.attendance,
         attendanceNote: booking.attendanceNote,
       })),
-      messages: messages.map((message) => ({ id: message.id, kind: message.kind, status: message.status, createdAt: message.createdAt.toISOString(), sentAt: message.sentAt?.toISOString() ?? null })),
+      messages: messages.map((message) => ({
+        id: message.id,
+        kind: message.kind,
+        status: message.status,
+        createdAt: message.createdAt.toISOString(),
+        sentAt: message.sentAt?.toISOString() ?? null,
+      })),
     };
   }
 

@@ -22,7 +22,16 @@ export class StaffJournalPagesController {
     const values = { du: text(query, 'du') ?? '', au: text(query, 'au') ?? '', action: text(query, 'action') ?? '' };
     const pageText = text(query, 'page');
     const actions = Object.entries(JOURNAL_ACTIONS).map(([code, label]) => ({ code, label, selected: code === values.action }));
-    const model = { values, actions, errors: {} as Record<string, string>, alert: null as string | null, entries: [] as object[], pageNumber: 1, previousUrl: null as string | null, nextUrl: null as string | null };
+    const model = {
+      values,
+      actions,
+      errors: {} as Record<string, string>,
+      alert: null as string | null,
+      entries: [] as object[],
+      pageNumber: 1,
+      previousUrl: null as string | null,
+      nextUrl: null as string | null,
+    };
     try {
       const dto = await validated(JournalQuery, {
         from: values.du === '' ? undefined : toLocalDate(values.du),
@@ -33,7 +42,8 @@ export class StaffJournalPagesController {
       const found = await this.journal.list(dto);
       model.entries = found.entries.map((entry) => ({ ...entry, at: new Date(entry.at).toISOString() }));
       model.pageNumber = found.page;
-      const url = (n: number) => `/staff/journal?${new URLSearchParams({ ...(dto.from ? { du: dto.from } : {}), ...(dto.to ? { au: dto.to } : {}), ...(dto.action ? { action: dto.action } : {}), page: String(n) })}`;
+      const url = (n: number) =>
+        `/staff/journal?${new URLSearchParams({ ...(dto.from ? { du: dto.from } : {}), ...(dto.to ? { au: dto.to } : {}), ...(dto.action ? { action: dto.action } : {}), page: String(n) })}`;
       model.previousUrl = found.page > 1 ? url(found.page - 1) : null;
       model.nextUrl = found.hasNext ? url(found.page + 1) : null;
     } catch (error) {

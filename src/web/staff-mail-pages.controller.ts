@@ -42,11 +42,23 @@ export class StaffMailPagesController {
     const [failed, pending] = await Promise.all([this.outbox.list('failed'), this.outbox.list('pending')]);
     const done = typeof query.relances === 'string' && /^\d{1,6}$/.test(query.relances) ? Number(query.relances) : null;
     const flash =
-      done === null ? null : done === 0 ? 'Aucun courriel en échec à relancer.' : done === 1 ? 'C’est fait : 1 courriel est remis dans la file d’envoi.' : `C’est fait : ${done} courriels sont remis dans la file d’envoi.`;
+      done === null
+        ? null
+        : done === 0
+          ? 'Aucun courriel en échec à relancer.'
+          : done === 1
+            ? 'C’est fait : 1 courriel est remis dans la file d’envoi.'
+            : `C’est fait : ${done} courriels sont remis dans la file d’envoi.`;
     this.views.send(
       response,
       'staff/mail',
-      { failed: failed.map(row), pending: pending.map(row), limit: OUTBOX_LIST_LIMIT, failedFull: failed.length >= OUTBOX_LIST_LIMIT, pendingFull: pending.length >= OUTBOX_LIST_LIMIT },
+      {
+        failed: failed.map(row),
+        pending: pending.map(row),
+        limit: OUTBOX_LIST_LIMIT,
+        failedFull: failed.length >= OUTBOX_LIST_LIMIT,
+        pendingFull: pending.length >= OUTBOX_LIST_LIMIT,
+      },
       { ...page, flash },
       { title: 'Courriels en échec ou en attente' },
     );

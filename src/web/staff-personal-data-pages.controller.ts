@@ -69,7 +69,10 @@ export class StaffPersonalDataPagesController {
     } catch (error) {
       const failure = formFailure(error, ['validation_failed']);
       response.status(failure.status);
-      return this.views.send(response, 'staff/personal-data', { values: { email }, errors: failure.errors, found: null }, page, { title: 'Données personnelles d’une personne', status: failure.status });
+      return this.views.send(response, 'staff/personal-data', { values: { email }, errors: failure.errors, found: null }, page, {
+        title: 'Données personnelles d’une personne',
+        status: failure.status,
+      });
     }
     if (!confirmed(body)) {
       const preview = await this.personalData.erasurePreview(dto.email);
@@ -77,7 +80,13 @@ export class StaffPersonalDataPagesController {
     }
     const done = await this.personalData.erase(dto.email, staff);
     const flash = `C’est fait : les données de ${dto.email} sont effacées (${done.cancelledBookings} réservation(s) à venir annulée(s), ${done.anonymisedBookings} anonymisée(s), ${done.droppedMessages} message(s) non envoyé(s) supprimé(s)).`;
-    this.views.send(response, 'staff/personal-data', { values: { email: '' }, errors: {}, found: null }, { ...page, flash }, { title: 'Données personnelles d’une personne' });
+    this.views.send(
+      response,
+      'staff/personal-data',
+      { values: { email: '' }, errors: {}, found: null },
+      { ...page, flash },
+      { title: 'Données personnelles d’une personne' },
+    );
   }
 }
 
@@ -89,16 +98,24 @@ function erasureConfirmation(preview: Awaited<ReturnType<PersonalDataService['er
   return {
     heading: `Effacer les données de ${preview.email} ?`,
     details: [
-      { label: 'Rendez-vous de permanence à venir', value: `${count(preview.upcomingPermanences, 'réservation annulée', 'réservations annulées')} : les créneaux redeviennent libres` },
+      {
+        label: 'Rendez-vous de permanence à venir',
+        value: `${count(preview.upcomingPermanences, 'réservation annulée', 'réservations annulées')} : les créneaux redeviennent libres`,
+      },
       {
         label: 'Places d’atelier à venir',
         value: `${count(preview.upcomingWorkshopSeats, 'place libérée', 'places libérées')}${preview.waitlistPromotions > 0 ? `, dont ${preview.waitlistPromotions} donnée(s) à la première personne de la liste d’attente` : ''}`,
       },
       { label: 'Listes d’attente', value: count(preview.waitlistPlaces, 'place abandonnée', 'places abandonnées') },
-      { label: 'Messages pas encore envoyés', value: preview.pendingMessages === 0 ? 'aucun message' : `${preview.pendingMessages} message${preview.pendingMessages > 1 ? 's supprimés' : ' supprimé'}` },
+      {
+        label: 'Messages pas encore envoyés',
+        value:
+          preview.pendingMessages === 0 ? 'aucun message' : `${preview.pendingMessages} message${preview.pendingMessages > 1 ? 's supprimés' : ' supprimé'}`,
+      },
       { label: 'Réservations anonymisées', value: `${preview.bookings} (les chiffres des rapports restent)` },
     ],
-    warning: 'L’effacement est définitif : le nom, l’adresse, le téléphone et les messages de cette personne sont remplacés partout, et il n’est plus possible de les retrouver. Les conseillers concernés sont prévenus des annulations.',
+    warning:
+      'L’effacement est définitif : le nom, l’adresse, le téléphone et les messages de cette personne sont remplacés partout, et il n’est plus possible de les retrouver. Les conseillers concernés sont prévenus des annulations.',
     action: `${ROOT}/effacer`,
     fields: [{ name: 'email', value: preview.email }],
     confirmLabel: 'Oui, effacer ces données',

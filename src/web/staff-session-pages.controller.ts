@@ -154,7 +154,17 @@ export class StaffSessionPagesController {
           advisors: advisors.map((advisor) => ({ ...advisor, checked: add?.advisorIds.includes(advisor.id) ?? false })),
           advisorsError: add?.errors.advisorIds ?? null,
         },
-        alert: failure ? { message: failure.message, where: failedSession ? `La permanence du ${frenchLocalDate(failedSession.date)} n’a pas été modifiée.` : failure.action === 'add' ? 'La permanence n’a pas été ajoutée.' : null, links: errorLinks(failure, failedSession !== null) } : null,
+        alert: failure
+          ? {
+              message: failure.message,
+              where: failedSession
+                ? `La permanence du ${frenchLocalDate(failedSession.date)} n’a pas été modifiée.`
+                : failure.action === 'add'
+                  ? 'La permanence n’a pas été ajoutée.'
+                  : null,
+              links: errorLinks(failure, failedSession !== null),
+            }
+          : null,
       },
       page,
       { title: 'Permanences', status: response.statusCode },
@@ -197,7 +207,14 @@ function sessionRow(session: Session, advisors: Array<{ id: string; name: string
     desks,
     unnamedDesk,
     cancelForm: { open: cancel !== null, reason: cancel?.values.reason ?? '', reasonError: cancel?.errors.reason ?? null, message: refusal(cancel) },
-    moveForm: { open: move !== null, date: move?.values.date ?? '', reason: move?.values.reason ?? '', dateError: move?.errors.date ?? null, reasonError: move?.errors.reason ?? null, message: refusal(move) },
+    moveForm: {
+      open: move !== null,
+      date: move?.values.date ?? '',
+      reason: move?.values.reason ?? '',
+      dateError: move?.errors.date ?? null,
+      reasonError: move?.errors.reason ?? null,
+      message: refusal(move),
+    },
     staffForm: {
       open: staff !== null,
       error: staff?.errors.advisorIds ?? null,
@@ -237,7 +254,8 @@ function cancelConfirmation(session: Session, reason: string): Confirmation {
       { label: 'Réservations', value: booked === 0 ? 'aucune' : `${booked} ${booked > 1 ? 'rendez-vous réservés' : 'rendez-vous réservé'}` },
       { label: 'Motif envoyé', value: reason },
     ],
-    warning: 'L’annulation est définitive : toutes les réservations de cette permanence sont annulées, et chaque personne ainsi que son conseiller·ère reçoivent un e-mail avec ce motif.',
+    warning:
+      'L’annulation est définitive : toutes les réservations de cette permanence sont annulées, et chaque personne ainsi que son conseiller·ère reçoivent un e-mail avec ce motif.',
     action: `/staff/permanences/${session.id}/annuler`,
     fields: [{ name: 'reason', value: reason }],
     confirmLabel: 'Oui, annuler la permanence',
@@ -249,4 +267,3 @@ function cancelConfirmation(session: Session, reason: string): Confirmation {
 function blank(value: string): boolean {
   return value.trim() === '';
 }
-

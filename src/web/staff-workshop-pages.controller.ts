@@ -17,7 +17,17 @@ import { frenchHour, frenchLocalDate, PageContext, Views } from './views';
 type Workshop = Awaited<ReturnType<WorkshopsService['get']>>;
 
 /** The workshop form's fields, as named in the page, in the DTO and in the API's field errors. */
-const TEXT_FIELDS = ['title', 'description', 'startsAt', 'endsAt', 'location', 'capacity', 'registrationOpensAt', 'registrationClosesAt', 'organisationLimit'] as const;
+const TEXT_FIELDS = [
+  'title',
+  'description',
+  'startsAt',
+  'endsAt',
+  'location',
+  'capacity',
+  'registrationOpensAt',
+  'registrationClosesAt',
+  'organisationLimit',
+] as const;
 const DATE_FIELDS = ['startsAt', 'endsAt', 'registrationOpensAt', 'registrationClosesAt'];
 type WorkshopForm = Record<(typeof TEXT_FIELDS)[number], string> & { waitlistEnabled: boolean };
 
@@ -26,7 +36,8 @@ const DONE: Record<string, string> = {
   cree: 'C’est fait : l’atelier est créé et publié sur la page d’accueil.',
   modifie: 'C’est fait : l’atelier est modifié. Si sa date, son horaire ou son lieu ont changé, les personnes inscrites sont prévenues par e-mail.',
   annule: 'C’est fait : l’atelier est annulé. Chaque personne inscrite est prévenue par e-mail, avec le motif.',
-  'inscription-annulee': 'C’est fait : l’inscription est annulée et la personne est prévenue par e-mail. Une place libérée revient à la première personne de la liste d’attente.',
+  'inscription-annulee':
+    'C’est fait : l’inscription est annulée et la personne est prévenue par e-mail. Une place libérée revient à la première personne de la liste d’attente.',
 };
 
 /** The admin's workshop pages: the list, creating, editing and cancelling one, its registrations and waitlist. */
@@ -112,7 +123,12 @@ export class StaffWorkshopPagesController {
         capacity: toInteger(form.capacity),
         registrationOpensAt: form.registrationOpensAt.trim() === '' ? null : unlessUnchanged(form.registrationOpensAt, current.registrationOpensAt),
         // Blank means "at the start", as the form says: the start now in the form.
-        registrationClosesAt: form.registrationClosesAt.trim() === '' ? (isInstant(startsAt) ? startsAt : undefined) : unlessUnchanged(form.registrationClosesAt, current.registrationClosesAt),
+        registrationClosesAt:
+          form.registrationClosesAt.trim() === ''
+            ? isInstant(startsAt)
+              ? startsAt
+              : undefined
+            : unlessUnchanged(form.registrationClosesAt, current.registrationClosesAt),
         waitlistEnabled: form.waitlistEnabled,
         organisationLimit: form.organisationLimit.trim() === '' ? null : toInteger(form.organisationLimit),
       });
@@ -166,7 +182,12 @@ export class StaffWorkshopPagesController {
     }
     if (!confirmed(body)) {
       const workshop = await this.workshops.get(id);
-      const confirmation = cancelRegistrationConfirmation(workshop, { id: bookingId, name: String(registration.attendeeName), organisation: String(registration.organisationName), waiting: registration.status === 'waitlisted' });
+      const confirmation = cancelRegistrationConfirmation(workshop, {
+        id: bookingId,
+        name: String(registration.attendeeName),
+        organisation: String(registration.organisationName),
+        waiting: registration.status === 'waitlisted',
+      });
       return this.views.send(response, 'confirm', confirmation, page, { title: confirmation.heading.replace(/ \?$/, '') });
     }
     await this.bookings.cancel(bookingId, { token: null, staff });
@@ -234,12 +255,12 @@ export class StaffWorkshopPagesController {
         : workshop.startsAt <= now
           ? { label: 'En cours', badge: 'badge-wait' }
           : workshop.status === 'full'
-          ? { label: 'Complet', badge: 'badge-wait' }
-          : workshop.status === 'open'
-            ? { label: 'Inscriptions ouvertes', badge: 'badge-on' }
-            : workshop.registrationOpensAt !== null && workshop.registrationOpensAt > now
-              ? { label: 'Inscriptions pas encore ouvertes', badge: 'badge-wait' }
-              : { label: 'Inscriptions closes', badge: 'badge-off' };
+            ? { label: 'Complet', badge: 'badge-wait' }
+            : workshop.status === 'open'
+              ? { label: 'Inscriptions ouvertes', badge: 'badge-on' }
+              : workshop.registrationOpensAt !== null && workshop.registrationOpensAt > now
+                ? { label: 'Inscriptions pas encore ouvertes', badge: 'badge-wait' }
+                : { label: 'Inscriptions closes', badge: 'badge-off' };
     return {
       ...workshop,
       confirmedCount: cancelled ? 0 : workshop.capacity - workshop.available,
@@ -261,7 +282,10 @@ function emptyForm(): WorkshopForm {
 
 /** What was posted, kept as typed to show it back. */
 function formOf(body: FormBody): WorkshopForm {
-  return { ...(Object.fromEntries(TEXT_FIELDS.map((name) => [name, text(body, name) ?? ''])) as Record<(typeof TEXT_FIELDS)[number], string>), waitlistEnabled: checked(body, 'waitlistEnabled') };
+  return {
+    ...(Object.fromEntries(TEXT_FIELDS.map((name) => [name, text(body, name) ?? ''])) as Record<(typeof TEXT_FIELDS)[number], string>),
+    waitlistEnabled: checked(body, 'waitlistEnabled'),
+  };
 }
 
 /** An existing workshop in the form: times in Paris wall time; a closing at the start shows blank (the default). */
@@ -313,7 +337,10 @@ async function validatedWorkshop<T>(dto: new () => T, input: object): Promise<T>
   } catch (error) {
     if (!(error instanceof DomainError) || error.code !== 'validation_failed') throw error;
     const unreadable = (field: string, message: string) => DATE_FIELDS.includes(field) && message.startsWith('Date et heure attendues');
-    const errors = (error.errors ?? []).map(({ field, message }) => ({ field, message: unreadable(field, message) ? 'Indiquez une date et une heure valides (jj/mm/aaaa hh:mm).' : message }));
+    const errors = (error.errors ?? []).map(({ field, message }) => ({
+      field,
+      message: unreadable(field, message) ? 'Indiquez une date et une heure valides (jj/mm/aaaa hh:mm).' : message,
+    }));
     throw new DomainError('validation_failed', error.detail, errors);
   }
 }
@@ -340,7 +367,10 @@ function cancelWorkshopConfirmation(workshop: Workshop, reason: string): Confirm
     heading: `Annuler l’atelier « ${workshop.title} » ?`,
     details: [
       { label: 'Date', value: when(workshop) },
-      { label: 'Inscriptions', value: `${registered} ${registered > 1 ? 'personnes inscrites' : 'personne inscrite'}, ${workshop.waitlisted} en liste d’attente` },
+      {
+        label: 'Inscriptions',
+        value: `${registered} ${registered > 1 ? 'personnes inscrites' : 'personne inscrite'}, ${workshop.waitlisted} en liste d’attente`,
+      },
       { label: 'Motif envoyé', value: reason },
     ],
     warning: 'L’annulation est définitive : toutes les inscriptions sont annulées et chaque personne reçoit un e-mail avec ce motif.',

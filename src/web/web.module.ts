@@ -31,7 +31,19 @@ import { WebSession } from './web-session';
  * form goes through the API's DTOs.
  */
 @Module({
-  imports: [AuthModule, BookingsModule, PermanencesModule, WorkshopsModule, AgendaModule, AttendanceModule, OrganisationsModule, ReportsModule, FeedsModule, MailModule, PersonalDataModule],
+  imports: [
+    AuthModule,
+    BookingsModule,
+    PermanencesModule,
+    WorkshopsModule,
+    AgendaModule,
+    AttendanceModule,
+    OrganisationsModule,
+    ReportsModule,
+    FeedsModule,
+    MailModule,
+    PersonalDataModule,
+  ],
   controllers: [
     PublicPagesController,
     StaffAuthPagesController,

@@ -31,7 +31,10 @@ export class WorkshopsService {
     const start = from ?? todayIn(PROGRAMME_TIME_ZONE, this.clock.now());
     const end = to ?? addMonths(start, 12);
     checkPeriod(start, end, addMonths(start, MAX_RANGE_MONTHS), `${MAX_RANGE_MONTHS} mois`);
-    const workshops = await this.workshops.between(wallTimeToInstant(start, '00:00', PROGRAMME_TIME_ZONE), wallTimeToInstant(addDays(end, 1), '00:00', PROGRAMME_TIME_ZONE));
+    const workshops = await this.workshops.between(
+      wallTimeToInstant(start, '00:00', PROGRAMME_TIME_ZONE),
+      wallTimeToInstant(addDays(end, 1), '00:00', PROGRAMME_TIME_ZONE),
+    );
     return workshops.map((workshop) => this.present(workshop));
   }
 
@@ -80,8 +83,13 @@ export class WorkshopsService {
         endsAt: dto.endsAt ? new Date(dto.endsAt) : workshop.endsAt,
         location: dto.location ?? workshop.location,
         waitlistEnabled: dto.waitlistEnabled ?? workshop.waitlistEnabled,
-        registrationOpensAt: dto.registrationOpensAt === undefined ? workshop.registrationOpensAt : dto.registrationOpensAt ? new Date(dto.registrationOpensAt) : null,
-        registrationClosesAt: dto.registrationClosesAt ? new Date(dto.registrationClosesAt) : dto.startsAt ? new Date(dto.startsAt) : workshop.registrationClosesAt,
+        registrationOpensAt:
+          dto.registrationOpensAt === undefined ? workshop.registrationOpensAt : dto.registrationOpensAt ? new Date(dto.registrationOpensAt) : null,
+        registrationClosesAt: dto.registrationClosesAt
+          ? new Date(dto.registrationClosesAt)
+          : dto.startsAt
+            ? new Date(dto.startsAt)
+            : workshop.registrationClosesAt,
         organisationLimit: dto.organisationLimit === undefined ? workshop.organisationLimit : dto.organisationLimit,
       };
       checkTimes(next);
@@ -89,7 +97,8 @@ export class WorkshopsService {
       if (dto.capacity !== undefined && dto.capacity !== null && dto.capacity !== workshop.capacity) {
         await this.waitlist.changeCapacity(workshop, dto.capacity, manager);
       }
-      const moved = next.startsAt.getTime() !== workshop.startsAt.getTime() || next.endsAt.getTime() !== workshop.endsAt.getTime() || next.location !== workshop.location;
+      const moved =
+        next.startsAt.getTime() !== workshop.startsAt.getTime() || next.endsAt.getTime() !== workshop.endsAt.getTime() || next.location !== workshop.location;
       if (moved) await this.waitlist.markChanged(workshop, manager);
     });
     return this.get(id);
@@ -159,5 +168,10 @@ function checkTimes(times: { startsAt: Date; endsAt: Date; registrationOpensAt: 
   if (times.registrationOpensAt && times.registrationOpensAt >= times.registrationClosesAt) {
     errors.push({ field: 'registrationOpensAt', message: 'Doit être avant la clôture des inscriptions.' });
   }
-  if (errors.length > 0) throw new DomainError('validation_failed', found.length > 0 && errors.length === found.length ? 'Un atelier se crée dans le futur.' : 'Les dates de l’atelier sont incohérentes.', errors);
+  if (errors.length > 0)
+    throw new DomainError(
+      'validation_failed',
+      found.length > 0 && errors.length === found.length ? 'Un atelier se crée dans le futur.' : 'Les dates de l’atelier sont incohérentes.',
+      errors,
+    );
 }

@@ -56,7 +56,10 @@ describe('/staff/journal in a real browser', () => {
 
     await page.getByLabel('Du').fill('2026-12-05');
     await page.getByLabel('Au').fill('2026-12-01');
-    const [refused] = await Promise.all([page.waitForResponse((response) => response.url().includes('/staff/journal?')), page.getByRole('button', { name: 'Filtrer' }).click()]);
+    const [refused] = await Promise.all([
+      page.waitForResponse((response) => response.url().includes('/staff/journal?')),
+      page.getByRole('button', { name: 'Filtrer' }).click(),
+    ]);
     expect(refused.status()).toBe(422);
     await page.waitForLoadState('load');
     expect(await page.locator('#f-au-error').textContent()).toBe('La fin de la période doit être après son début.');

@@ -118,7 +118,7 @@ describe('/staff/courriels and /api/admin/outbox: failed and waiting e-mails, re
     await admin.page.goto('/staff/courriels');
     // A form for a message someone else already retried: built by hand, as the page would have sent it.
     const status = await admin.page.evaluate(async (id) => {
-      const csrf = (document.querySelector('input[name=_csrf]') as HTMLInputElement | null)?.value ?? '';
+      const csrf = document.querySelector<HTMLInputElement>('input[name=_csrf]')?.value ?? '';
       const response = await fetch(`/staff/courriels/${id}/relancer`, { method: 'POST', body: new URLSearchParams({ _csrf: csrf }), redirect: 'manual' });
       return response.status;
     }, sent);

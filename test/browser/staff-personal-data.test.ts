@@ -43,7 +43,10 @@ describe('/staff/donnees-personnelles in a real browser', () => {
     await checkPage(page, 'staff-personal-data-empty');
 
     await page.getByLabel('Adresse e-mail de la personne').fill('pas-une-adresse');
-    const [refused] = await Promise.all([page.waitForResponse((response) => response.url().includes('email=')), page.getByRole('button', { name: 'Rechercher' }).click()]);
+    const [refused] = await Promise.all([
+      page.waitForResponse((response) => response.url().includes('email=')),
+      page.getByRole('button', { name: 'Rechercher' }).click(),
+    ]);
     expect(refused.status()).toBe(422);
     await page.waitForLoadState('load');
     expect(await page.locator('#f-email-error').textContent()).toBe('Adresse e-mail invalide.');
@@ -57,7 +60,7 @@ describe('/staff/donnees-personnelles in a real browser', () => {
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Télécharger ses données (JSON)' }).click()]);
     expect(download.suggestedFilename()).toBe('donnees-personnelles.json');
-    const exported = JSON.parse(readFileSync((await download.path())!, 'utf8'));
+    const exported = JSON.parse(readFileSync(await download.path(), 'utf8'));
     expect(exported.bookings.map((booking: { attendee: { email: string } }) => booking.attendee.email)).toEqual([EMAIL, EMAIL, EMAIL]);
 
     await page.getByRole('button', { name: 'Effacer les données de cette adresse…' }).click();
@@ -91,7 +94,15 @@ describe('/staff/donnees-personnelles in a real browser', () => {
 
   it('answers the same counts through the API before erasing, and keeps the page from other roles', async () => {
     const preview = await api.get(`/api/personal-data/erasure-preview?email=basile%40asso.test`, admin);
-    expect(preview.body).toEqual({ email: 'basile@asso.test', bookings: 1, upcomingPermanences: 0, upcomingWorkshopSeats: 1, waitlistPromotions: 0, waitlistPlaces: 0, pendingMessages: 2 });
+    expect(preview.body).toEqual({
+      email: 'basile@asso.test',
+      bookings: 1,
+      upcomingPermanences: 0,
+      upcomingWorkshopSeats: 1,
+      waitlistPromotions: 0,
+      waitlistPlaces: 0,
+      pendingMessages: 2,
+    });
     const invalid = await api.get('/api/personal-data/erasure-preview?email=nope', admin);
     expect([invalid.status, invalid.body.errors]).toEqual([400, [{ field: 'email', message: 'Adresse e-mail invalide.' }]]);
 

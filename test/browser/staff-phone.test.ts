@@ -24,7 +24,11 @@ describe('staff pages on a phone (390 px wide), with data in every table', () =>
     const admin = await adminToken(api);
     const [session] = await listSessions(api, '2026-12-31', '2026-12-31');
     const people = [
-      { name: 'Camille Martin-Delacroix', email: 'camille.martin-delacroix@cooperative-alpha-saint-etienne.test', organisation: 'Coopérative d’activités et d’emploi Alpha Saint-Étienne Métropole' },
+      {
+        name: 'Camille Martin-Delacroix',
+        email: 'camille.martin-delacroix@cooperative-alpha-saint-etienne.test',
+        organisation: 'Coopérative d’activités et d’emploi Alpha Saint-Étienne Métropole',
+      },
       { name: 'Eve Blanc', email: 'eve@entraide.test', organisation: 'Entraide Loire' },
     ];
     for (const [index, person] of people.entries()) {
@@ -42,7 +46,10 @@ describe('staff pages on a phone (390 px wide), with data in every table', () =>
     const workshop = await createWorkshop(api, admin, { title: 'Entreprises de l’ESS : la société à mission et l’agrément ESUS', capacity: 1 });
     workshopId = workshop.id;
     for (const [index, person] of people.entries()) {
-      const response = await api.post('/api/bookings', registrationRequest(workshop.id, { attendee: { name: person.name, email: person.email }, organisation: { name: person.organisation } }));
+      const response = await api.post(
+        '/api/bookings',
+        registrationRequest(workshop.id, { attendee: { name: person.name, email: person.email }, organisation: { name: person.organisation } }),
+      );
       expect([response.status, response.body.status]).toEqual([201, index === 0 ? 'confirmed' : 'waitlisted']);
     }
     const listed = await api.get('/api/organisations', admin);
