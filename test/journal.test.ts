@@ -65,6 +65,28 @@ describe('journal of staff actions', () => {
     });
   });
 
+  it('records an extra session, its advisors, and a series edit', async () => {
+    const advisor = await createStaff(api, admin, 'advisor', 'Paul Girard');
+    const added = await api.post(
+      '/api/permanences',
+      { date: '2027-02-11', startTime: '14:00', endTime: '16:00', slotMinutes: 30, advisorIds: [advisor.id] },
+      admin,
+    );
+    expect(added.status).toBe(201);
+    expect(await latest('session.added')).toMatchObject({
+      actorId: adminId,
+      subjectId: added.body.id,
+      summary: 'Permanence exceptionnelle ajoutée le 11/02/2027, 14:00–16:00',
+      details: { date: '2027-02-11', advisors: 1 },
+    });
+    expect((await api.put(`/api/permanences/${added.body.id}/advisors`, { advisorIds: [] }, admin)).status).toBe(200);
+    expect(await latest('session.staffed')).toMatchObject({ actorId: adminId, subjectId: added.body.id, details: { advisorIds: [] } });
+
+    const [series] = (await api.get('/api/permanences/series', admin)).body;
+    expect((await api.patch(`/api/permanences/series/${series.id}`, { location: 'Cité du design, Saint-Étienne' }, admin)).status).toBe(200);
+    expect(await latest('series.updated')).toMatchObject({ actorId: adminId, subjectType: 'series', subjectId: series.id, details: { changed: ['location'] } });
+  });
+
   it('records a workshop cancelled and bookings cancelled by staff, but not an attendee cancelling their own', async () => {
     const workshop = await createWorkshop(api, admin, { capacity: 1 });
     const seat = (await api.post('/api/bookings', registrationRequest(workshop.id))).body;
@@ -190,10 +212,10 @@ describe('journal of staff actions', () => {
     // Pages of 50.
     const service = app.app.get(JournalService);
     await app.dataSource.transaction(async (manager) => {
-      for (let i = 0; i < 55; i++) await service.record(manager, { actor: { id: adminId }, action: 'series.updated', summary: `Essai ${i}` });
+      for (let i = 0; i < 55; i++) await service.record(manager, { actor: { id: adminId }, action: 'account.updated', summary: `Essai ${i}` });
     });
-    const first = (await api.get('/api/admin/journal?action=series.updated', admin)).body;
-    const second = (await api.get('/api/admin/journal?action=series.updated&page=2', admin)).body;
+    const first = (await api.get('/api/admin/journal?action=account.updated', admin)).body;
+    const second = (await api.get('/api/admin/journal?action=account.updated&page=2', admin)).body;
     expect([first.entries.length, first.hasNext, second.entries.length, second.hasNext]).toEqual([50, true, 5, false]);
   });
 
@@ -202,7 +224,7 @@ describe('journal of staff actions', () => {
     app.clock.set('2024-01-10T10:00:00Z');
     await app.dataSource.transaction(async (manager) => {
       await service.record(manager, { actor: null, action: 'booking.cancelled', summary: 'Ancienne entrée nommant Zoé', namesPerson: true });
-      await service.record(manager, { actor: null, action: 'series.updated', summary: 'Ancienne entrée sans personne' });
+      await service.record(manager, { actor: null, action: 'account.updated', summary: 'Ancienne entrée sans personne' });
     });
     app.clock.set('2026-11-27T10:00:00Z');
     await app.app.get(PersonalDataService).anonymiseExpired();

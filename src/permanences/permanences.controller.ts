@@ -39,8 +39,8 @@ export class PermanencesController {
   @ApiOperation({ summary: 'Edit the series (name, times, slot length, location) and its sessions to come' })
   @ApiOkResponse({ type: SeriesUpdateResponseDto })
   @ApiProblems(400, 404)
-  updateSeries(@Param('id', uuidPipe) id: string, @Body() dto: UpdateSeriesDto) {
-    return this.series.update(id, dto);
+  updateSeries(@Param('id', uuidPipe) id: string, @Body() dto: UpdateSeriesDto, @CurrentStaff() staff: StaffUser) {
+    return this.series.update(id, dto, staff);
   }
 
   @Get(':id')
@@ -55,8 +55,8 @@ export class PermanencesController {
   @ApiOperation({ summary: 'Add an extra session outside the series' })
   @ApiCreatedResponse({ type: SessionResponseDto })
   @ApiProblems(400, 422)
-  add(@Body() dto: CreateSessionDto) {
-    return this.exceptions.add(dto);
+  add(@Body() dto: CreateSessionDto, @CurrentStaff() staff: StaffUser) {
+    return this.exceptions.add(dto, staff);
   }
 
   @Post(':id/cancel')
@@ -84,7 +84,7 @@ export class PermanencesController {
   @ApiOperation({ summary: 'Staff a session: one desk, with its own slots, per advisor' })
   @ApiOkResponse({ type: SessionResponseDto, description: 'the session with its desks’ slots' })
   @ApiProblems(400, 404, 422)
-  staff(@Param('id', uuidPipe) id: string, @Body() dto: StaffSessionDto) {
-    return this.exceptions.staff(id, dto.advisorIds);
+  staff(@Param('id', uuidPipe) id: string, @Body() dto: StaffSessionDto, @CurrentStaff() staff: StaffUser) {
+    return this.exceptions.staff(id, dto.advisorIds, staff);
   }
 }

@@ -28,7 +28,12 @@ export class PermanencesService {
     checkPeriod(start, end, addMonths(start, MAX_RANGE_MONTHS), `${MAX_RANGE_MONTHS} mois`);
     const sessions = await this.permanences.sessionsBetween(start, end);
     const slots = await this.permanences.slotsOfSessions(sessions.map((session) => session.id));
-    return sessions.map((session) => this.present(session, slots.filter((slot) => slot.sessionId === session.id)));
+    return sessions.map((session) =>
+      this.present(
+        session,
+        slots.filter((slot) => slot.sessionId === session.id),
+      ),
+    );
   }
 
   async get(id: string) {

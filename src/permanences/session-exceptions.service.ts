@@ -83,7 +83,7 @@ export class SessionExceptionsService {
   }
 
   /** An extra session outside the series, with the default series' times unless given. */
-  async add(dto: CreateSessionDto) {
+  async add(dto: CreateSessionDto, actor: StaffUser) {
     const id = await this.dataSource.transaction(async (manager) => {
       const series = await this.permanences.defaultSeries(manager);
       const zone = series?.timeZone ?? 'Europe/Paris';
@@ -130,6 +130,13 @@ export class SessionExceptionsService {
       for (const [index, advisorId] of desks.entries()) {
         await this.permanences.addDesk(sessionId, index + 1, advisorId, layout, capacity, manager);
       }
+      await this.journal.record(manager, {
+        actor,
+        action: 'session.added',
+        subject: { type: 'session', id: sessionId },
+        summary: `Permanence exceptionnelle ajoutée le ${frenchDate(dto.date)}, ${start}–${end}`,
+        details: { date: dto.date, startTime: start, endTime: end, advisors: advisorIds.length },
+      });
       return sessionId;
     });
     return this.listing.get(id);
@@ -139,7 +146,7 @@ export class SessionExceptionsService {
    * One desk per advisor. Desks of advisors who stay keep their bookings; a desk whose advisor
    * leaves goes to a newcomer, or is removed if it holds no booking (else 422, nobody is dropped).
    */
-  async staff(id: string, advisorIds: string[]) {
+  async staff(id: string, advisorIds: string[], actor: StaffUser) {
     await this.dataSource.transaction(async (manager) => {
       const session = await this.lockFutureSession(id, manager);
       await this.checkAdvisors(advisorIds, manager);
@@ -168,6 +175,13 @@ export class SessionExceptionsService {
         }
         await this.permanences.removeDesk(desk.id, manager);
       }
+      await this.journal.record(manager, {
+        actor,
+        action: 'session.staffed',
+        subject: { type: 'session', id },
+        summary: `Conseillers de la permanence du ${frenchDate(session.date)} : ${advisorIds.length} conseiller${advisorIds.length > 1 ? 's' : ''}`,
+        details: { advisorIds },
+      });
     });
     return this.listing.get(id);
   }

@@ -59,7 +59,7 @@ export class StaffSessionPagesController {
 
   @Post('permanences/ajouter')
   @StaffPage('admin')
-  async add(@Body() body: FormBody, @Page() page: PageContext, @Res() response: Response) {
+  async add(@Body() body: FormBody, @Page() page: PageContext, @PageStaff() staff: StaffUser, @Res() response: Response) {
     const values = Object.fromEntries(['date', 'startTime', 'endTime', 'slotMinutes', 'location'].map((name) => [name, text(body, name) ?? '']));
     const advisorIds = list(body, 'advisorIds');
     let id: string;
@@ -72,7 +72,7 @@ export class StaffSessionPagesController {
         location: blank(values.location) ? undefined : values.location,
         advisorIds,
       });
-      id = (await this.exceptions.add(dto)).id;
+      id = (await this.exceptions.add(dto, staff)).id;
     } catch (error) {
       return this.refused(response, page, error, { action: 'add', sessionId: null, values, advisorIds });
     }
@@ -112,11 +112,11 @@ export class StaffSessionPagesController {
 
   @Post('permanences/:id/conseillers')
   @StaffPage('admin')
-  async staff(@Param('id', uuidPipe) id: string, @Body() body: FormBody, @Page() page: PageContext, @Res() response: Response) {
+  async staff(@Param('id', uuidPipe) id: string, @Body() body: FormBody, @Page() page: PageContext, @PageStaff() staff: StaffUser, @Res() response: Response) {
     const advisorIds = list(body, 'advisorIds');
     try {
       const dto = await validated(StaffSessionDto, { advisorIds });
-      await this.exceptions.staff(id, dto.advisorIds);
+      await this.exceptions.staff(id, dto.advisorIds, staff);
     } catch (error) {
       return this.refused(response, page, error, { action: 'staff', sessionId: id, values: {}, advisorIds });
     }
