@@ -87,6 +87,29 @@ describe('journal of staff actions', () => {
     expect(await latest('series.updated')).toMatchObject({ actorId: adminId, subjectType: 'series', subjectId: series.id, details: { changed: ['location'] } });
   });
 
+  it('records accounts created, changed and deactivated through the API, never a password', async () => {
+    const created = await api.post('/api/users', { email: 'lina@cress.test', name: 'Lina Roche', role: 'advisor', password: 'un-mot-de-passe-long' }, admin);
+    expect(created.status).toBe(201);
+    expect(await latest('account.created')).toMatchObject({
+      actorId: adminId,
+      subjectType: 'user',
+      subjectId: created.body.id,
+      summary: 'Compte créé pour Lina Roche (advisor)',
+    });
+    expect((await api.patch(`/api/users/${created.body.id}`, { password: 'un-autre-mot-de-passe' }, admin)).status).toBe(200);
+    expect(await latest('account.updated')).toMatchObject({ subjectId: created.body.id, details: { changed: ['password'] } });
+    expect((await api.patch(`/api/users/${created.body.id}`, { active: false }, admin)).status).toBe(200);
+    expect(await latest('account.deactivated')).toMatchObject({ actorId: adminId, subjectId: created.body.id, summary: 'Compte de Lina Roche désactivé' });
+    const createdBefore = (await journal('?action=account.created')).length;
+    const taken = await api.post('/api/users', { email: 'LINA@cress.test', name: 'Autre', role: 'advisor', password: 'un-mot-de-passe-long' }, admin);
+    expect(taken.status).toBe(409);
+    expect(await journal('?action=account.created')).toHaveLength(createdBefore);
+    const passwords = await app.dataSource.query(
+      `SELECT count(*)::int AS n FROM staff_journal WHERE details::text ILIKE '%mot-de-passe%' OR summary ILIKE '%mot-de-passe%'`,
+    );
+    expect(passwords[0].n).toBe(0);
+  });
+
   it('records a workshop cancelled and bookings cancelled by staff, but not an attendee cancelling their own', async () => {
     const workshop = await createWorkshop(api, admin, { capacity: 1 });
     const seat = (await api.post('/api/bookings', registrationRequest(workshop.id))).body;
@@ -211,12 +234,13 @@ describe('journal of staff actions', () => {
 
     // Pages of 50.
     const service = app.app.get(JournalService);
+    const existing = (await journal('?action=account.updated')).length;
     await app.dataSource.transaction(async (manager) => {
       for (let i = 0; i < 55; i++) await service.record(manager, { actor: { id: adminId }, action: 'account.updated', summary: `Essai ${i}` });
     });
     const first = (await api.get('/api/admin/journal?action=account.updated', admin)).body;
     const second = (await api.get('/api/admin/journal?action=account.updated&page=2', admin)).body;
-    expect([first.entries.length, first.hasNext, second.entries.length, second.hasNext]).toEqual([50, true, 5, false]);
+    expect([first.entries.length, first.hasNext, second.entries.length, second.hasNext]).toEqual([50, true, existing + 5, false]);
   });
 
   it('deletes entries naming a person after RETENTION_MONTHS with the nightly anonymisation, and keeps the others', async () => {

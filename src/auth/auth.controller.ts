@@ -42,8 +42,8 @@ export class UsersController {
   @Staff('admin')
   @ApiCreatedResponse({ type: UserResponseDto })
   @ApiProblems(400, 409)
-  create(@Body() dto: CreateUserDto) {
-    return this.users.create(dto);
+  create(@Body() dto: CreateUserDto, @CurrentStaff() staff: StaffUser) {
+    return this.users.create(dto, staff);
   }
 
   @Get()
@@ -57,7 +57,7 @@ export class UsersController {
   @Staff('admin')
   @ApiOkResponse({ type: UserResponseDto })
   @ApiProblems(400, 404, 409)
-  update(@Param('id', uuidPipe) id: string, @Body() dto: UpdateUserDto) {
-    return this.users.update(id, dto);
+  update(@Param('id', uuidPipe) id: string, @Body() dto: UpdateUserDto, @CurrentStaff() staff: StaffUser) {
+    return this.users.update(id, dto, staff);
   }
 }

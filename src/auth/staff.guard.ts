@@ -50,8 +50,7 @@ export class StaffGuard implements CanActivate {
 }
 
 /** Only signed-in staff with one of `roles` (any role when none is named). */
-export const Staff = (...roles: Role[]) =>
-  applyDecorators(SetMetadata(ROLES_KEY, roles), UseGuards(StaffGuard), ApiBearerAuth(), ApiProblems(401, 403));
+export const Staff = (...roles: Role[]) => applyDecorators(SetMetadata(ROLES_KEY, roles), UseGuards(StaffGuard), ApiBearerAuth(), ApiProblems(401, 403));
 
 /** Staff credentials are read when present (and must then be valid), but not required. */
 export const OptionalStaff = (...roles: Role[]) =>
