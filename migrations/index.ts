@@ -10,6 +10,7 @@ import { PublicFeedChanges1764720000000 } from './1764720000000-public-feed-chan
 import { IdempotencyKeys1764780000000 } from './1764780000000-idempotency-keys';
 import { Accounts1764800000000 } from './1764800000000-accounts';
 import { ConsentGivenTo1764820000000 } from './1764820000000-consent-given-to';
+import { StaffJournal1764830000000 } from './1764830000000-staff-journal';
 
 /** Every migration, in order. Listed explicitly so the same list serves the built service and the tests. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   IdempotencyKeys1764780000000,
   Accounts1764800000000,
   ConsentGivenTo1764820000000,
+  StaffJournal1764830000000,
 ];

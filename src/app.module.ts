@@ -14,6 +14,7 @@ import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { FeedsModule } from './feeds/feeds.module';
 import { HealthController } from './health/health.controller';
+import { JournalModule } from './journal/journal.module';
 import { MailModule } from './notifications/mail.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { OrganisationsModule } from './organisations/organisations.module';
@@ -34,6 +35,7 @@ export class AppModule {
         CommonModule,
         RateLimitsModule,
         DatabaseModule,
+        JournalModule,
         ScheduleModule.forRoot(),
         AuthModule,
         NotificationsModule,

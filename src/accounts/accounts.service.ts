@@ -9,6 +9,8 @@ import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import { AppConfig } from '../config/app-config';
 import { OutboxRepository } from '../notifications/outbox.repository';
+import type { StaffUser } from '../auth/staff-user';
+import { JournalService } from '../journal/journal.service';
 import { SetupDto } from './dto/accounts.dto';
 import { OneTimeTokens, OneTimeTokensRepository } from './one-time-tokens';
 import { checkStrength } from './password-strength';
@@ -32,6 +34,7 @@ export class AccountsService implements OnApplicationBootstrap {
     private readonly auth: AuthService,
     private readonly clock: Clock,
     private readonly config: AppConfig,
+    private readonly journal: JournalService,
   ) {}
 
   /**
@@ -89,12 +92,19 @@ export class AccountsService implements OnApplicationBootstrap {
    * A new account. Without a password (the pages, and API callers who leave it out) the person gets
    * an invitation to choose their own, valid 72 hours; no admin types or sends someone's password.
    */
-  async create(dto: CreateUserDto): Promise<StaffAccount> {
-    if (dto.password !== undefined) return this.usersService.create({ ...dto, password: dto.password });
+  async create(dto: CreateUserDto, actor: StaffUser): Promise<StaffAccount> {
+    if (dto.password !== undefined) return this.usersService.create({ ...dto, password: dto.password }, actor);
     const id = await this.dataSource.transaction(async (manager) => {
       const user = await this.users.insertWith(manager, { email: dto.email, name: dto.name, role: dto.role, passwordHash: null });
       const tokenId = await this.tokens.issue(manager, 'invitation', user.id, this.clock.now());
       await this.outbox.record(manager, [{ kind: 'account_invitation', recipient: user.email, payload: { tokenId } }]);
+      await this.journal.record(manager, {
+        actor,
+        action: 'account.created',
+        subject: { type: 'user', id: user.id },
+        summary: `Compte créé pour ${dto.name} (${dto.role}), invitation envoyée`,
+        details: { role: dto.role },
+      });
       return user.id;
     });
     return this.usersService.get(id);
@@ -117,10 +127,10 @@ export class AccountsService implements OnApplicationBootstrap {
   }
 
   /** A role change or a deactivation revokes the account's sessions and feed at once (UsersService). */
-  async update(id: string, dto: UpdateUserDto, by: { id: string }): Promise<StaffAccount> {
+  async update(id: string, dto: UpdateUserDto, by: StaffUser): Promise<StaffAccount> {
     if (id === by.id && (dto.active === false || (dto.role !== undefined && dto.role !== 'admin'))) {
       throw new DomainError('conflict', 'Vous ne pouvez pas retirer votre propre accès d’administration : demandez-le à une autre personne administratrice.');
     }
-    return this.usersService.update(id, dto);
+    return this.usersService.update(id, dto, by);
   }
 }

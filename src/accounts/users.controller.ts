@@ -17,8 +17,8 @@ export class UsersController {
   @Staff('admin')
   @ApiCreatedResponse({ type: UserResponseDto })
   @ApiProblems(400, 409)
-  create(@Body() dto: CreateUserDto) {
-    return this.accounts.create(dto);
+  create(@Body() dto: CreateUserDto, @CurrentStaff() staff: StaffUser) {
+    return this.accounts.create(dto, staff);
   }
 
   @Get()

@@ -1,16 +1,22 @@
 import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import type { StaffUser } from '../auth/staff-user';
 import { BookingsRepository } from '../bookings/bookings.repository';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
+import { JournalService } from '../journal/journal.service';
+
+const LABELS: Record<AttendanceStatus, string> = { present: 'présent·e', absent: 'absent·e', excused: 'excusé·e' };
 
 export type AttendanceStatus = 'present' | 'absent' | 'excused';
 
 @Injectable()
 export class AttendanceService {
   constructor(
+    private readonly dataSource: DataSource,
     private readonly bookings: BookingsRepository,
     private readonly clock: Clock,
+    private readonly journal: JournalService,
   ) {}
 
   /**
@@ -32,11 +38,17 @@ export class AttendanceService {
     }
     const now = this.clock.now();
     if (!this.hasStarted(view.startsAt, now)) throw new DomainError('event_not_started', 'La présence se note une fois le rendez-vous commencé.');
-    await this.bookings.update(
-      id,
-      { attendance: status, attendanceNote: note, attendanceRecordedBy: staff.id, attendanceRecordedAt: now },
-      this.bookings.manager,
-    );
+    const previous = view.booking.attendance;
+    await this.dataSource.transaction(async (manager) => {
+      await this.bookings.update(id, { attendance: status, attendanceNote: note, attendanceRecordedBy: staff.id, attendanceRecordedAt: now }, manager);
+      await this.journal.record(manager, {
+        actor: staff,
+        action: previous === null ? 'attendance.recorded' : 'attendance.corrected',
+        subject: { type: 'booking', id },
+        summary: previous === null ? `Présence notée : ${LABELS[status]}` : `Présence corrigée : ${LABELS[previous]} → ${LABELS[status]}`,
+        details: { previous, status },
+      });
+    });
     return { id, attendance: status, attendanceNote: note, recordedBy: { id: staff.id, name: staff.name }, recordedAt: now.toISOString() };
   }
 

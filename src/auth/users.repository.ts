@@ -99,9 +99,9 @@ export class UsersRepository {
       .getMany();
   }
 
-  async insert(values: { email: string; name: string; role: Role; passwordHash: string }): Promise<User> {
-    const created = this.dataSource.manager.create(User, { ...values, active: true, tokenVersion: 0 });
-    return this.dataSource.manager.save(created);
+  async insert(values: { email: string; name: string; role: Role; passwordHash: string }, manager: EntityManager = this.dataSource.manager): Promise<User> {
+    const created = manager.create(User, { ...values, active: true, tokenVersion: 0 });
+    return manager.save(created);
   }
 
   /** Creates the account unless one with that e-mail exists; safe when several instances start together. */
@@ -114,8 +114,13 @@ export class UsersRepository {
     return rows.length > 0;
   }
 
-  async update(id: string, changes: Partial<Pick<User, 'name' | 'role' | 'active' | 'passwordHash' | 'email'>>, revoke: boolean): Promise<void> {
-    await this.dataSource.manager
+  async update(
+    id: string,
+    changes: Partial<Pick<User, 'name' | 'role' | 'active' | 'passwordHash' | 'email'>>,
+    revoke: boolean,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<void> {
+    await manager
       .createQueryBuilder()
       .update(User)
       .set({ ...changes, ...(revoke ? { tokenVersion: () => 'token_version + 1' } : {}) })

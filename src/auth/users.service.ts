@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import { DomainError } from '../common/domain-error';
+import { JournalService } from '../journal/journal.service';
 import { toStaffUser } from './auth.service';
 import { CreateUserDto, UpdateUserDto } from './dto/user.dto';
 import { hashPassword } from './passwords';
@@ -10,11 +12,26 @@ export type StaffAccount = StaffUser & { active: boolean; createdAt: string };
 
 @Injectable()
 export class UsersService {
-  constructor(private readonly users: UsersRepository) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly users: UsersRepository,
+    private readonly journal: JournalService,
+  ) {}
 
   /** An account with a password set by the API caller (AccountsService.create invites when there is none). */
-  async create(dto: CreateUserDto & { password: string }): Promise<StaffAccount> {
-    const user = await this.users.insert({ email: dto.email, name: dto.name, role: dto.role, passwordHash: await hashPassword(dto.password) });
+  async create(dto: CreateUserDto & { password: string }, actor: StaffUser): Promise<StaffAccount> {
+    const passwordHash = await hashPassword(dto.password);
+    const user = await this.dataSource.transaction(async (manager) => {
+      const created = await this.users.insert({ email: dto.email, name: dto.name, role: dto.role, passwordHash }, manager);
+      await this.journal.record(manager, {
+        actor,
+        action: 'account.created',
+        subject: { type: 'user', id: created.id },
+        summary: `Compte créé pour ${dto.name} (${dto.role})`,
+        details: { role: dto.role },
+      });
+      return created;
+    });
     return this.get(user.id);
   }
 
@@ -29,19 +46,27 @@ export class UsersService {
   }
 
   /** A deactivation, role change or new password revokes every token the account holds. */
-  async update(id: string, dto: UpdateUserDto): Promise<StaffAccount> {
-    await this.get(id);
+  async update(id: string, dto: UpdateUserDto, actor: StaffUser): Promise<StaffAccount> {
+    const before = await this.get(id);
     const revoke = dto.active === false || dto.role !== undefined || dto.password !== undefined;
-    await this.users.update(
-      id,
-      {
-        ...(dto.name !== undefined ? { name: dto.name } : {}),
-        ...(dto.role !== undefined ? { role: dto.role } : {}),
-        ...(dto.active !== undefined ? { active: dto.active } : {}),
-        ...(dto.password !== undefined ? { passwordHash: await hashPassword(dto.password) } : {}),
-      },
-      revoke,
-    );
+    const changes = {
+      ...(dto.name !== undefined ? { name: dto.name } : {}),
+      ...(dto.role !== undefined ? { role: dto.role } : {}),
+      ...(dto.active !== undefined ? { active: dto.active } : {}),
+      ...(dto.password !== undefined ? { passwordHash: await hashPassword(dto.password) } : {}),
+    };
+    const deactivated = dto.active === false && before.active;
+    await this.dataSource.transaction(async (manager) => {
+      await this.users.update(id, changes, revoke, manager);
+      await this.journal.record(manager, {
+        actor,
+        action: deactivated ? 'account.deactivated' : 'account.updated',
+        subject: { type: 'user', id },
+        summary: deactivated ? `Compte de ${before.name} désactivé` : `Compte de ${before.name} modifié`,
+        // Which fields, never the password itself.
+        details: { changed: Object.keys(changes).map((key) => (key === 'passwordHash' ? 'password' : key)) },
+      });
+    });
     return this.get(id);
   }
 }

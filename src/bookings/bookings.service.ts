@@ -3,6 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import type { StaffUser } from '../auth/staff-user';
 import { Clock } from '../common/clock';
+import { JournalService } from '../journal/journal.service';
+import { staffCancellation } from './staff-cancellation';
 import { DomainError } from '../common/domain-error';
 import { AppConfig } from '../config/app-config';
 import { OutboxEntry, OutboxRepository } from '../notifications/outbox.repository';
@@ -35,6 +37,7 @@ export class BookingsService {
     private readonly outbox: OutboxRepository,
     private readonly clock: Clock,
     private readonly config: AppConfig,
+    private readonly journal: JournalService,
   ) {}
 
   /**
@@ -215,12 +218,12 @@ export class BookingsService {
   async cancel(id: string, access: BookingAccess, reason?: string) {
     const found = await this.authorise(await this.bookings.withTokenHash(id), access, ['admin', 'advisor']);
     const by = access.staff ? 'staff' : 'attendee';
-    if (found.workshopId) await this.waitlist.leave(found, by, reason ?? null);
-    else await this.cancelSlotBooking(found, by, reason ?? null);
+    if (found.workshopId) await this.waitlist.leave(found, by, reason ?? null, access.staff);
+    else await this.cancelSlotBooking(found, by, reason ?? null, access.staff);
     return this.present((await this.bookings.view(id))!);
   }
 
-  private async cancelSlotBooking(found: Booking, by: 'staff' | 'attendee', reason: string | null): Promise<void> {
+  private async cancelSlotBooking(found: Booking, by: 'staff' | 'attendee', reason: string | null, staff: StaffUser | null): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       const slots = await this.bookings.lockSlots([found.slotId!], manager);
       const booking = await this.lockUnchanged(found, manager);
@@ -236,6 +239,7 @@ export class BookingsService {
         { kind: 'booking_cancelled', recipient: booking.attendeeEmail, bookingId: booking.id, payload: { by, reason } },
         ...this.advisorNotice('advisor_slot_cancelled', slots.get(booking.slotId!)!, booking.id),
       ]);
+      if (staff) await this.journal.record(manager, staffCancellation(staff, booking.id, 'permanence', reason));
     });
   }
 

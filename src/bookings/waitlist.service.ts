@@ -1,6 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import type { StaffUser } from '../auth/staff-user';
 import { Clock } from '../common/clock';
+import { JournalService } from '../journal/journal.service';
+import { staffCancellation } from './staff-cancellation';
 import { DomainError } from '../common/domain-error';
 import { KeyedLimiter } from '../common/keyed-limiter';
 import { OutboxRepository } from '../notifications/outbox.repository';
@@ -31,6 +34,7 @@ export class WaitlistService {
     private readonly bookings: BookingsRepository,
     private readonly outbox: OutboxRepository,
     private readonly clock: Clock,
+    private readonly journal: JournalService,
   ) {}
 
   /** `confirmed` while seats remain, then `waitlisted` at the end of the line (or 409 without a waitlist). */
@@ -43,7 +47,7 @@ export class WaitlistService {
   }
 
   /** A confirmed attendee's seat goes to the first person waiting, in the same transaction; idempotent. */
-  async leave(found: Booking, by: CancelledBy, reason: string | null): Promise<void> {
+  async leave(found: Booking, by: CancelledBy, reason: string | null, staff: StaffUser | null = null): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       const workshop = (await this.waitlist.lockWorkshop(found.workshopId!, manager))!;
       const booking = (await this.bookings.lock(found.id, manager))!;
@@ -66,6 +70,7 @@ export class WaitlistService {
         },
         ...promotions(promoted),
       ]);
+      if (staff) await this.journal.record(manager, staffCancellation(staff, booking.id, 'atelier', reason));
     });
   }
 

@@ -6,6 +6,7 @@ import { BookingsModule } from '../bookings/bookings.module';
 import { MailComposer } from './mail-composer';
 import { Mailer } from './mailer';
 import { OutboxAdminController } from './outbox-admin.controller';
+import { OutboxAdminService } from './outbox-admin.service';
 import { OutboxDeliveryRepository } from './outbox-delivery.repository';
 import { OutboxSender } from './outbox-sender.service';
 
@@ -13,7 +14,7 @@ import { OutboxSender } from './outbox-sender.service';
 @Module({
   imports: [AuthModule, BookingsModule],
   controllers: [OutboxAdminController],
-  providers: [Mailer, MailComposer, AccountMails, OneTimeTokens, OutboxDeliveryRepository, OutboxSender],
-  exports: [OutboxSender],
+  providers: [Mailer, MailComposer, AccountMails, OneTimeTokens, OutboxDeliveryRepository, OutboxSender, OutboxAdminService],
+  exports: [OutboxSender, OutboxAdminService],
 })
 export class MailModule {}

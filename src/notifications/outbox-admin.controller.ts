@@ -2,12 +2,10 @@ import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import { Staff } from '../auth/staff.guard';
-import { Clock } from '../common/clock';
-import { DomainError } from '../common/domain-error';
 import { ApiProblems } from '../common/problem.dto';
 import { uuidPipe } from '../common/uuid.pipe';
-import { OutboxMessageResponseDto, OutboxRetryResponseDto } from './dto/outbox-response.dto';
-import { OutboxDeliveryRepository } from './outbox-delivery.repository';
+import { OutboxMessageResponseDto, OutboxRetryAllResponseDto, OutboxRetryResponseDto } from './dto/outbox-response.dto';
+import { OutboxAdminService } from './outbox-admin.service';
 
 export class OutboxQuery {
   @IsOptional()
@@ -18,10 +16,7 @@ export class OutboxQuery {
 @ApiTags('admin')
 @Controller('api/admin/outbox')
 export class OutboxAdminController {
-  constructor(
-    private readonly outbox: OutboxDeliveryRepository,
-    private readonly clock: Clock,
-  ) {}
+  constructor(private readonly outbox: OutboxAdminService) {}
 
   @Get()
   @Staff('admin')
@@ -29,7 +24,18 @@ export class OutboxAdminController {
   @ApiOkResponse({ type: [OutboxMessageResponseDto] })
   @ApiProblems(400)
   list(@Query() query: OutboxQuery) {
-    return this.outbox.list(query.status ?? 'failed', 200);
+    return this.outbox.list(query.status ?? 'failed');
+  }
+
+  // Declared before ':id/retry' reads better; the paths cannot collide (a UUID is never 'retry-failed').
+  @Post('retry-failed')
+  @HttpCode(200)
+  @Staff('admin')
+  @ApiOperation({ summary: 'Put every failed message back in the queue with fresh attempts' })
+  @ApiOkResponse({ type: OutboxRetryAllResponseDto })
+  @ApiProblems()
+  retryAllFailed() {
+    return this.outbox.retryAllFailed();
   }
 
   @Post(':id/retry')
@@ -38,8 +44,7 @@ export class OutboxAdminController {
   @ApiOperation({ summary: 'Put a failed message back in the queue with fresh attempts' })
   @ApiOkResponse({ type: OutboxRetryResponseDto })
   @ApiProblems(400, 404)
-  async retry(@Param('id', uuidPipe) id: string) {
-    if (!(await this.outbox.retry(id, this.clock.now()))) throw new DomainError('not_found', 'Aucun message en échec ne porte cet identifiant.');
-    return { id, status: 'pending' };
+  retry(@Param('id', uuidPipe) id: string) {
+    return this.outbox.retry(id);
   }
 }

@@ -145,6 +145,16 @@ export class OutboxDeliveryRepository {
     return rows.length === 1;
   }
 
+  /** Every failed message back to the queue with fresh attempts, in one statement; the ids put back. */
+  async retryAllFailed(now: Date): Promise<string[]> {
+    const rows = await updateReturning<{ id: string }>(
+      this.dataSource.manager,
+      `UPDATE outbox_messages SET status = 'pending', attempts = 0, available_at = $1, locked_until = NULL WHERE status = 'failed' RETURNING id`,
+      [now],
+    );
+    return rows.map((row) => row.id);
+  }
+
   /**
    * Records a reminder for every confirmed booking whose event starts within `hours`, once: the
    * UPDATE marks the booking in the same statement. Bookings made inside that window get none.

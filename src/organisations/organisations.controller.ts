@@ -36,8 +36,8 @@ export class OrganisationsController {
   @ApiOperation({ summary: 'Correct an entry: name, SIRET, legal form, ESUS approval, sector, postcode, commune' })
   @ApiOkResponse({ type: OrganisationDetailResponseDto })
   @ApiProblems(400, 404, 422)
-  update(@Param('id', uuidPipe) id: string, @Body() dto: UpdateOrganisationDto) {
-    return this.organisations.update(id, dto);
+  update(@Param('id', uuidPipe) id: string, @Body() dto: UpdateOrganisationDto, @CurrentStaff() staff: StaffUser) {
+    return this.organisations.update(id, dto, staff);
   }
 
   @Post(':id/merge')
@@ -46,7 +46,7 @@ export class OrganisationsController {
   @ApiOperation({ summary: 'Merge this entry into another (a duplicate): its bookings move over' })
   @ApiOkResponse({ type: OrganisationDetailResponseDto, description: 'the merged entry, now marked mergedInto' })
   @ApiProblems(400, 404, 422)
-  merge(@Param('id', uuidPipe) id: string, @Body() dto: MergeOrganisationDto) {
-    return this.organisations.merge(id, dto.into);
+  merge(@Param('id', uuidPipe) id: string, @Body() dto: MergeOrganisationDto, @CurrentStaff() staff: StaffUser) {
+    return this.organisations.merge(id, dto.into, staff);
   }
 }

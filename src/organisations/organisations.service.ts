@@ -4,6 +4,7 @@ import { seesAttendees, StaffUser } from '../auth/staff-user';
 import { LEGAL_FORMS, LegalForm, TOPICS, Topic } from '../bookings/booking-options';
 import { DomainError } from '../common/domain-error';
 import { AppConfig } from '../config/app-config';
+import { JournalService } from '../journal/journal.service';
 import { UpdateOrganisationDto } from './dto/organisation.dto';
 import { OrganisationRow, OrganisationsRepository } from './organisations.repository';
 
@@ -13,6 +14,7 @@ export class OrganisationsService {
     private readonly dataSource: DataSource,
     private readonly organisations: OrganisationsRepository,
     private readonly config: AppConfig,
+    private readonly journal: JournalService,
   ) {}
 
   async list(search?: string, limit = 50, offset = 0) {
@@ -40,10 +42,19 @@ export class OrganisationsService {
   }
 
   /** An admin's correction; the answer is the entry in full. */
-  async update(id: string, dto: UpdateOrganisationDto) {
+  async update(id: string, dto: UpdateOrganisationDto, actor: StaffUser) {
     const organisation = await this.find(id);
     if (organisation.mergedInto) throw new DomainError('organisation_merged', 'Cette fiche a été fusionnée dans une autre : corrigez celle-ci.');
-    await this.organisations.update(id, { ...dto });
+    await this.dataSource.transaction(async (manager) => {
+      await this.organisations.update(id, { ...dto }, manager);
+      await this.journal.record(manager, {
+        actor,
+        action: 'organisation.corrected',
+        subject: { type: 'organisation', id },
+        summary: `Fiche « ${dto.name ?? organisation.name} » corrigée`,
+        details: { changed: Object.keys(dto).filter((key) => dto[key as keyof UpdateOrganisationDto] !== undefined) },
+      });
+    });
     return this.detail(id, true);
   }
 
@@ -51,9 +62,11 @@ export class OrganisationsService {
    * Merges `id` into `into`: its bookings move over, and bookings that would have found `id` (same
    * SIRET, or same name and postcode) now find `into`.
    */
-  async merge(id: string, into: string) {
+  async merge(id: string, into: string, actor: StaffUser) {
     if (id === into)
       throw new DomainError('validation_failed', 'Une fiche ne se fusionne pas avec elle-même.', [{ field: 'into', message: 'Choisissez une autre fiche.' }]);
+    // The names, for the journal's sentence (a missing entry is refused as inside the transaction).
+    const names = await Promise.all([this.find(id), this.find(into)]).then((rows) => rows.map((row) => row.name));
     await this.dataSource.transaction(async (manager) => {
       // Both rows locked in id order, so two merges cannot cross.
       const [first, second] = [id, into].sort();
@@ -63,6 +76,13 @@ export class OrganisationsService {
       if (!source || !target) throw new DomainError('organisation_not_found', 'Fiche de structure introuvable.');
       if (source.mergedInto || target.mergedInto) throw new DomainError('organisation_merged', 'L’une des deux fiches a déjà été fusionnée.');
       await this.organisations.merge(id, into, manager);
+      await this.journal.record(manager, {
+        actor,
+        action: 'organisation.merged',
+        subject: { type: 'organisation', id: into },
+        summary: `Fiche « ${names[0]} » fusionnée dans « ${names[1]} »`,
+        details: { merged: id, into },
+      });
     });
     return this.detail(into, true);
   }

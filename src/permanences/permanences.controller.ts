@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Staff } from '../auth/staff.guard';
+import { CurrentStaff, Staff } from '../auth/staff.guard';
+import type { StaffUser } from '../auth/staff-user';
 import { ApiProblems } from '../common/problem.dto';
 import { uuidPipe } from '../common/uuid.pipe';
 import { CancelSessionDto, CreateSessionDto, ListPermanencesQuery, MoveSessionDto, StaffSessionDto, UpdateSeriesDto } from './dto/permanence.dto';
@@ -38,8 +39,8 @@ export class PermanencesController {
   @ApiOperation({ summary: 'Edit the series (name, times, slot length, location) and its sessions to come' })
   @ApiOkResponse({ type: SeriesUpdateResponseDto })
   @ApiProblems(400, 404)
-  updateSeries(@Param('id', uuidPipe) id: string, @Body() dto: UpdateSeriesDto) {
-    return this.series.update(id, dto);
+  updateSeries(@Param('id', uuidPipe) id: string, @Body() dto: UpdateSeriesDto, @CurrentStaff() staff: StaffUser) {
+    return this.series.update(id, dto, staff);
   }
 
   @Get(':id')
@@ -54,8 +55,8 @@ export class PermanencesController {
   @ApiOperation({ summary: 'Add an extra session outside the series' })
   @ApiCreatedResponse({ type: SessionResponseDto })
   @ApiProblems(400, 422)
-  add(@Body() dto: CreateSessionDto) {
-    return this.exceptions.add(dto);
+  add(@Body() dto: CreateSessionDto, @CurrentStaff() staff: StaffUser) {
+    return this.exceptions.add(dto, staff);
   }
 
   @Post(':id/cancel')
@@ -64,8 +65,8 @@ export class PermanencesController {
   @ApiOperation({ summary: 'Cancel a session and every booking on it, with a reason' })
   @ApiOkResponse({ type: SessionResponseDto, description: 'the session, cancelled' })
   @ApiProblems(400, 404, 422)
-  cancel(@Param('id', uuidPipe) id: string, @Body() dto: CancelSessionDto) {
-    return this.exceptions.cancel(id, dto.reason);
+  cancel(@Param('id', uuidPipe) id: string, @Body() dto: CancelSessionDto, @CurrentStaff() staff: StaffUser) {
+    return this.exceptions.cancel(id, dto.reason, staff);
   }
 
   @Post(':id/move')
@@ -74,8 +75,8 @@ export class PermanencesController {
   @ApiOperation({ summary: 'Move a session to another date, keeping its times and bookings' })
   @ApiOkResponse({ type: SessionResponseDto, description: 'the session, on its new date' })
   @ApiProblems(400, 404, 422)
-  move(@Param('id', uuidPipe) id: string, @Body() dto: MoveSessionDto) {
-    return this.exceptions.move(id, dto.date, dto.reason);
+  move(@Param('id', uuidPipe) id: string, @Body() dto: MoveSessionDto, @CurrentStaff() staff: StaffUser) {
+    return this.exceptions.move(id, dto.date, staff, dto.reason);
   }
 
   @Put(':id/advisors')
@@ -83,7 +84,7 @@ export class PermanencesController {
   @ApiOperation({ summary: 'Staff a session: one desk, with its own slots, per advisor' })
   @ApiOkResponse({ type: SessionResponseDto, description: 'the session with its desks’ slots' })
   @ApiProblems(400, 404, 422)
-  staff(@Param('id', uuidPipe) id: string, @Body() dto: StaffSessionDto) {
-    return this.exceptions.staff(id, dto.advisorIds);
+  staff(@Param('id', uuidPipe) id: string, @Body() dto: StaffSessionDto, @CurrentStaff() staff: StaffUser) {
+    return this.exceptions.staff(id, dto.advisorIds, staff);
   }
 }

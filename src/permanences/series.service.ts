@@ -2,7 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { BookingsRepository } from '../bookings/bookings.repository';
 import { sessionBounds, slotLayout } from '../calendar';
+import type { StaffUser } from '../auth/staff-user';
 import { Clock } from '../common/clock';
+import { JournalService } from '../journal/journal.service';
 import { DomainError } from '../common/domain-error';
 import { OutboxRepository } from '../notifications/outbox.repository';
 import { UpdateSeriesDto } from './dto/permanence.dto';
@@ -19,6 +21,7 @@ export class SeriesService {
     private readonly bookings: BookingsRepository,
     private readonly outbox: OutboxRepository,
     private readonly clock: Clock,
+    private readonly journal: JournalService,
   ) {}
 
   async list() {
@@ -30,7 +33,7 @@ export class SeriesService {
    * location reaches every such session (its attendees are to be told); new times or slot length
    * reshape only sessions without bookings, and the others are listed so the admin can act on them.
    */
-  async update(id: string, dto: UpdateSeriesDto) {
+  async update(id: string, dto: UpdateSeriesDto, actor: StaffUser) {
     return this.dataSource.transaction(async (manager) => {
       const series = await this.permanences.lockSeries(id, manager);
       if (!series) throw new DomainError('series_not_found', 'Cette série de permanences n’existe pas.');
@@ -73,6 +76,17 @@ export class SeriesService {
         }
         if (relocated || booked === 0) updated++;
       }
+      await this.journal.record(manager, {
+        actor,
+        action: 'series.updated',
+        subject: { type: 'series', id },
+        summary: `Série « ${next.name} » modifiée : ${updated} permanence(s) à venir mise(s) à jour, ${skipped.length} laissée(s) telle(s) quelle(s) (réservations)`,
+        details: {
+          changed: Object.keys(dto).filter((key) => dto[key as keyof UpdateSeriesDto] !== undefined),
+          updatedSessions: updated,
+          skippedSessions: skipped.length,
+        },
+      });
       const saved = (await this.permanences.lockSeries(id, manager))!;
       return { series: present(saved), updatedSessions: updated, skippedSessions: skipped };
     });

@@ -3,11 +3,13 @@ import { DataSource, EntityManager } from 'typeorm';
 import { UsersRepository } from '../auth/users.repository';
 import { AffectedBooking, BookingsRepository } from '../bookings/bookings.repository';
 import { CalendarError, instantToLocal, isLocalDate, sessionBounds, slotLayout, todayIn } from '../calendar';
+import type { StaffUser } from '../auth/staff-user';
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import { DomainError, FieldError } from '../common/domain-error';
 import { OutboxKind } from '../notifications/outbox-message.entity';
 import { OutboxEntry, OutboxRepository } from '../notifications/outbox.repository';
+import { JournalService } from '../journal/journal.service';
 import { CreateSessionDto } from './dto/permanence.dto';
 import { PermanenceSession } from './permanence-session.entity';
 import { PermanencesRepository } from './permanences.repository';
@@ -29,10 +31,11 @@ export class SessionExceptionsService {
     private readonly outbox: OutboxRepository,
     private readonly clock: Clock,
     private readonly config: AppConfig,
+    private readonly journal: JournalService,
   ) {}
 
   /** Cancels the session and every booking on it; idempotent. Each attendee and advisor is to be told. */
-  async cancel(id: string, reason: string) {
+  async cancel(id: string, reason: string, actor: StaffUser) {
     await this.dataSource.transaction(async (manager) => {
       const session = await this.lockFutureSession(id, manager, { allowCancelled: true });
       if (session.status === 'cancelled') return;
@@ -41,12 +44,19 @@ export class SessionExceptionsService {
       await this.permanences.updateSession(id, { status: 'cancelled', statusReason: reason, overridden: true }, manager);
       const affected = await this.bookings.cancelAllOfSession(id, reason, now, manager);
       await this.outbox.record(manager, notices(affected, 'session_cancelled', 'advisor_slot_cancelled', { reason }));
+      await this.journal.record(manager, {
+        actor,
+        action: 'session.cancelled',
+        subject: { type: 'session', id },
+        summary: `Permanence du ${frenchDate(session.date)} annulée (${affected.length} réservation${affected.length > 1 ? 's annulées' : ' annulée'}) : ${reason}`,
+        details: { date: session.date, reason, cancelledBookings: affected.length },
+      });
     });
     return this.listing.get(id);
   }
 
   /** Moves the session to another date at the same wall-clock times; its bookings follow it. */
-  async move(id: string, date: string, reason?: string) {
+  async move(id: string, date: string, actor: StaffUser, reason?: string) {
     await this.dataSource.transaction(async (manager) => {
       const session = await this.lockFutureSession(id, manager);
       if (date === session.date) {
@@ -64,12 +74,19 @@ export class SessionExceptionsService {
       );
       const affected = await this.bookings.markSessionChanged(id, 'session_moved', this.clock.now(), manager);
       await this.outbox.record(manager, notices(affected, 'session_moved', 'session_moved', { previousDate: session.date, date, reason: reason ?? null }));
+      await this.journal.record(manager, {
+        actor,
+        action: 'session.moved',
+        subject: { type: 'session', id },
+        summary: `Permanence du ${frenchDate(session.date)} déplacée au ${frenchDate(date)}${reason ? ` : ${reason}` : ''}`,
+        details: { previousDate: session.date, date, reason: reason ?? null, affectedBookings: affected.length },
+      });
     });
     return this.listing.get(id);
   }
 
   /** An extra session outside the series, with the default series' times unless given. */
-  async add(dto: CreateSessionDto) {
+  async add(dto: CreateSessionDto, actor: StaffUser) {
     const id = await this.dataSource.transaction(async (manager) => {
       const series = await this.permanences.defaultSeries(manager);
       const zone = series?.timeZone ?? 'Europe/Paris';
@@ -116,6 +133,13 @@ export class SessionExceptionsService {
       for (const [index, advisorId] of desks.entries()) {
         await this.permanences.addDesk(sessionId, index + 1, advisorId, layout, capacity, manager);
       }
+      await this.journal.record(manager, {
+        actor,
+        action: 'session.added',
+        subject: { type: 'session', id: sessionId },
+        summary: `Permanence exceptionnelle ajoutée le ${frenchDate(dto.date)}, ${start}–${end}`,
+        details: { date: dto.date, startTime: start, endTime: end, advisors: advisorIds.length },
+      });
       return sessionId;
     });
     return this.listing.get(id);
@@ -125,7 +149,7 @@ export class SessionExceptionsService {
    * One desk per advisor. Desks of advisors who stay keep their bookings; a desk whose advisor
    * leaves goes to a newcomer, or is removed if it holds no booking (else 422, nobody is dropped).
    */
-  async staff(id: string, advisorIds: string[]) {
+  async staff(id: string, advisorIds: string[], actor: StaffUser) {
     await this.dataSource.transaction(async (manager) => {
       const session = await this.lockFutureSession(id, manager);
       await this.checkAdvisors(advisorIds, manager);
@@ -154,6 +178,13 @@ export class SessionExceptionsService {
         }
         await this.permanences.removeDesk(desk.id, manager);
       }
+      await this.journal.record(manager, {
+        actor,
+        action: 'session.staffed',
+        subject: { type: 'session', id },
+        summary: `Conseillers de la permanence du ${frenchDate(session.date)} : ${advisorIds.length} conseiller${advisorIds.length > 1 ? 's' : ''}`,
+        details: { advisorIds },
+      });
     });
     return this.listing.get(id);
   }
@@ -208,4 +239,9 @@ export function notices(affected: AffectedBooking[], attendeeKind: OutboxKind, a
     { kind: attendeeKind, recipient: booking.attendeeEmail, bookingId: booking.id, payload },
     ...(booking.advisorEmail ? [{ kind: advisorKind, recipient: booking.advisorEmail, bookingId: booking.id, payload }] : []),
   ]);
+}
+
+/** 2026-12-31 as 31/12/2026, for the journal's sentences. */
+function frenchDate(date: string): string {
+  return date.split('-').reverse().join('/');
 }

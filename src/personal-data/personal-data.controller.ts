@@ -6,7 +6,7 @@ import { CurrentStaff, Staff } from '../auth/staff.guard';
 import type { StaffUser } from '../auth/staff-user';
 import { ApiProblems } from '../common/problem.dto';
 import { trim } from '../common/validators';
-import { PersonalDataErasureDto, PersonalDataExportDto } from './dto/personal-data-response.dto';
+import { PersonalDataErasureDto, PersonalDataErasurePreviewDto, PersonalDataExportDto } from './dto/personal-data-response.dto';
 import { PersonalDataService } from './personal-data.service';
 
 export class PersonEmailDto {
@@ -28,8 +28,17 @@ export class PersonalDataController {
   @ApiOperation({ summary: 'Everything held about one e-mail address: bookings (with consent time and version) and messages' })
   @ApiOkResponse({ type: PersonalDataExportDto })
   @ApiProblems(400)
-  export(@Query() query: PersonEmailDto) {
-    return this.personalData.export(query.email);
+  export(@Query() query: PersonEmailDto, @CurrentStaff() staff: StaffUser) {
+    return this.personalData.export(query.email, staff);
+  }
+
+  @Get('erasure-preview')
+  @Staff('admin')
+  @ApiOperation({ summary: 'What erasing one e-mail address would do now: bookings cancelled, waitlist promotions, messages dropped' })
+  @ApiOkResponse({ type: PersonalDataErasurePreviewDto })
+  @ApiProblems(400)
+  erasurePreview(@Query() query: PersonEmailDto) {
+    return this.personalData.erasurePreview(query.email);
   }
 
   @Post('erase')

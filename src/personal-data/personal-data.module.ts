@@ -9,5 +9,6 @@ import { PersonalDataService } from './personal-data.service';
   imports: [AuthModule, BookingsModule],
   controllers: [PersonalDataController],
   providers: [PersonalDataService, PersonalDataRepository],
+  exports: [PersonalDataService],
 })
 export class PersonalDataModule {}

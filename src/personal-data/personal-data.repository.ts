@@ -88,6 +88,31 @@ export class PersonalDataRepository {
     return rows.map((row) => row.id);
   }
 
+  /**
+   * What an erasure would cancel: each booking of `activeUpcoming`, whether it is a workshop's, and
+   * for a workshop seat how many other people wait behind it (one of them gets the seat).
+   */
+  upcomingDetail(email: string, now: Date): Promise<Array<{ status: 'confirmed' | 'waitlisted'; workshop: boolean; othersWaiting: number }>> {
+    return this.dataSource.query(
+      `SELECT b.status, b.workshop_id IS NOT NULL AS workshop,
+              CASE WHEN b.workshop_id IS NOT NULL AND b.status = 'confirmed'
+                   THEN (SELECT count(*)::int FROM bookings x WHERE x.workshop_id = b.workshop_id AND x.status = 'waitlisted' AND lower(x.attendee_email) <> lower($1))
+                   ELSE 0 END AS "othersWaiting"
+       FROM bookings b LEFT JOIN slots s ON s.id = b.slot_id LEFT JOIN workshops w ON w.id = b.workshop_id
+       -- the same bookings as activeUpcoming
+       WHERE lower(b.attendee_email) = lower($1) AND b.status IN ('confirmed', 'waitlisted') AND coalesce(s.starts_at, w.starts_at) > $2`,
+      [email, now],
+    );
+  }
+
+  async pendingMessagesCount(email: string): Promise<number> {
+    const [row]: Array<{ n: number }> = await this.dataSource.query(
+      `SELECT count(*)::int AS n FROM outbox_messages WHERE lower(recipient) = lower($1) AND status = 'pending'`,
+      [email],
+    );
+    return row.n;
+  }
+
   /** Messages to `email` not sent yet: nobody is to be written to once they asked to be forgotten. */
   async dropPendingMessages(email: string, manager: EntityManager): Promise<number> {
     const rows = await updateReturning(manager, `DELETE FROM outbox_messages WHERE lower(recipient) = lower($1) AND status = 'pending' RETURNING id`, [email]);

@@ -6,6 +6,7 @@ import { BookingsService } from '../bookings/bookings.service';
 import { IdempotencyRepository } from '../bookings/idempotency.repository';
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
+import { JournalService } from '../journal/journal.service';
 import { PersonalDataRepository } from './personal-data.repository';
 
 const BATCH = 500;
@@ -26,6 +27,7 @@ export class PersonalDataService {
     private readonly bookings: BookingsService,
     private readonly clock: Clock,
     private readonly config: AppConfig,
+    private readonly journal: JournalService,
   ) {}
 
   /**
@@ -50,17 +52,30 @@ export class PersonalDataService {
       if (done < BATCH) break;
     }
     if (total > 0) this.logger.log(`Anonymised the contact data of ${total} booking(s) past the ${this.config.retentionMonths}-month retention period`);
+    const entries = await this.journal.purgeExpired();
+    if (entries > 0) this.logger.log(`Deleted ${entries} journal entr${entries > 1 ? 'ies' : 'y'} naming someone, past the retention period`);
     const keys = await this.idempotencyKeys.purgeExpired(now);
     if (keys > 0) this.logger.log(`Deleted ${keys} idempotency key(s) past their 24 hours`);
     return total;
   }
 
-  /** Everything held about `email`, as the person may ask for it (GDPR art. 15). */
-  async export(email: string) {
-    const [bookings, messages] = await Promise.all([
-      this.repository.bookingsOf(email, `Permanence de la ${this.config.identity.name}`),
-      this.repository.messagesTo(email),
-    ]);
+  /** Everything held about `email`, as the person may ask for it (GDPR art. 15); the export is journalled. */
+  async export(email: string, staff: StaffUser) {
+    const held = await this.held(email);
+    // Not the address: the entry may outlive an erasure of it.
+    await this.journal.record(this.dataSource.manager, {
+      actor: staff,
+      action: 'personal_data.exported',
+      subject: { type: 'person', id: null },
+      summary: `Export des données d’une adresse (${held.bookings.length} réservation(s), ${held.messages.length} message(s))`,
+      details: { bookings: held.bookings.length, messages: held.messages.length },
+    });
+    return held;
+  }
+
+  /** What `export` gives, shown to an admin on the page before downloading or erasing. */
+  async held(email: string) {
+    const [bookings, messages] = await Promise.all([this.repository.bookingsOf(email, this.permanenceTitle()), this.repository.messagesTo(email)]);
     return {
       email,
       exportedAt: this.clock.now().toISOString(),
@@ -101,6 +116,25 @@ export class PersonalDataService {
     };
   }
 
+  /** What `erase` would do for `email` now, for the admin to confirm: the same bookings and messages it takes. */
+  async erasurePreview(email: string) {
+    const [upcoming, pendingMessages, held] = await Promise.all([
+      this.repository.upcomingDetail(email, this.clock.now()),
+      this.repository.pendingMessagesCount(email),
+      this.repository.bookingsOf(email, this.permanenceTitle()),
+    ]);
+    const workshopSeats = upcoming.filter((booking) => booking.workshop && booking.status === 'confirmed');
+    return {
+      email,
+      bookings: held.length,
+      upcomingPermanences: upcoming.filter((booking) => !booking.workshop).length,
+      upcomingWorkshopSeats: workshopSeats.length,
+      waitlistPromotions: workshopSeats.filter((booking) => booking.othersWaiting > 0).length,
+      waitlistPlaces: upcoming.filter((booking) => booking.status === 'waitlisted').length,
+      pendingMessages,
+    };
+  }
+
   /**
    * Forgets `email` (GDPR art. 17): bookings to come are cancelled through the booking engine (the
    * seat goes back, the first person waiting is promoted, the advisor is told), messages not yet
@@ -119,7 +153,20 @@ export class PersonalDataService {
         if (done < BATCH) break;
       }
       await this.repository.forgetCounters(email, manager);
+      // The counts, never the address (nor a hash of it, which would tell whether someone was here).
+      await this.journal.record(manager, {
+        actor: staff,
+        action: 'personal_data.erased',
+        subject: { type: 'person', id: null },
+        summary: `Effacement des données d’une adresse : ${upcoming.length} réservation(s) à venir annulée(s), ${anonymisedBookings} anonymisée(s), ${droppedMessages} message(s) non envoyé(s) supprimé(s)`,
+        details: { cancelledBookings: upcoming.length, anonymisedBookings, droppedMessages },
+      });
       return { email, cancelledBookings: upcoming.length, anonymisedBookings, droppedMessages };
     });
+  }
+
+  /** How a permanence booking is titled in what a person receives about themselves. */
+  private permanenceTitle(): string {
+    return `Permanence de la ${this.config.identity.name}`;
   }
 }

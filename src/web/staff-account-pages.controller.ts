@@ -74,11 +74,11 @@ export class StaffAccountPagesController {
 
   @Post('comptes')
   @StaffPage('admin')
-  async create(@Body() body: FormBody, @Page() page: PageContext, @Res() response: Response) {
+  async create(@Body() body: FormBody, @PageStaff() staff: StaffUser, @Page() page: PageContext, @Res() response: Response) {
     const values = { name: text(body, 'name') ?? '', email: (text(body, 'email') ?? '').trim(), role: text(body, 'role') ?? '' };
     try {
       // No password field: the person chooses theirs from the invitation.
-      await this.accounts.create(await validated(CreateUserDto, values));
+      await this.accounts.create(await validated(CreateUserDto, values), staff);
       response.redirect(303, '/staff/comptes?fait=invite');
     } catch (error) {
       const failure = formFailure(error, ['validation_failed', 'email_taken']);

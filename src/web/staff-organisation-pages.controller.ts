@@ -110,7 +110,7 @@ export class StaffOrganisationPagesController {
         postcode: orNull(text(body, 'postcode')),
         commune: orNull(text(body, 'commune')),
       });
-      await this.organisations.update(id, dto);
+      await this.organisations.update(id, dto, staff);
     } catch (error) {
       if (!(error instanceof DomainError) || !['validation_failed', 'organisation_merged'].includes(error.code)) throw error;
       const invalid = error.code === 'validation_failed';
@@ -137,7 +137,7 @@ export class StaffOrganisationPagesController {
       return this.sendDetail(response, page, staff, id, { search, errors: { into: 'Choisissez dans la liste la fiche à conserver.' } });
     }
     try {
-      await this.organisations.merge(id, into);
+      await this.organisations.merge(id, into, staff);
     } catch (error) {
       if (!(error instanceof DomainError) || !['validation_failed', 'organisation_merged', 'organisation_not_found'].includes(error.code)) throw error;
       response.status(422);

@@ -10,7 +10,8 @@ import { CancelSessionDto, CreateSessionDto, MoveSessionDto, StaffSessionDto } f
 import { PermanencesService, PROGRAMME_TIME_ZONE } from '../permanences/permanences.service';
 import { SessionExceptionsService } from '../permanences/session-exceptions.service';
 import { Confirmation, confirmed, formFailure, FormBody, list, text, toInteger, toLocalDate, validated } from './forms';
-import { Page, Pages, StaffPage } from './page.guard';
+import type { StaffUser } from '../auth/staff-user';
+import { Page, Pages, PageStaff, StaffPage } from './page.guard';
 import { frenchHour, frenchLocalDate, PageContext, Views } from './views';
 
 type Session = Awaited<ReturnType<PermanencesService['list']>>[number];
@@ -58,7 +59,7 @@ export class StaffSessionPagesController {
 
   @Post('permanences/ajouter')
   @StaffPage('admin')
-  async add(@Body() body: FormBody, @Page() page: PageContext, @Res() response: Response) {
+  async add(@Body() body: FormBody, @Page() page: PageContext, @PageStaff() staff: StaffUser, @Res() response: Response) {
     const values = Object.fromEntries(['date', 'startTime', 'endTime', 'slotMinutes', 'location'].map((name) => [name, text(body, name) ?? '']));
     const advisorIds = list(body, 'advisorIds');
     let id: string;
@@ -71,7 +72,7 @@ export class StaffSessionPagesController {
         location: blank(values.location) ? undefined : values.location,
         advisorIds,
       });
-      id = (await this.exceptions.add(dto)).id;
+      id = (await this.exceptions.add(dto, staff)).id;
     } catch (error) {
       return this.refused(response, page, error, { action: 'add', sessionId: null, values, advisorIds });
     }
@@ -80,7 +81,7 @@ export class StaffSessionPagesController {
 
   @Post('permanences/:id/annuler')
   @StaffPage('admin')
-  async cancel(@Param('id', uuidPipe) id: string, @Body() body: FormBody, @Page() page: PageContext, @Res() response: Response) {
+  async cancel(@Param('id', uuidPipe) id: string, @Body() body: FormBody, @Page() page: PageContext, @PageStaff() staff: StaffUser, @Res() response: Response) {
     const values = { reason: text(body, 'reason') ?? '' };
     try {
       const dto = await validated(CancelSessionDto, values);
@@ -89,7 +90,7 @@ export class StaffSessionPagesController {
         const confirmation = cancelConfirmation(session, dto.reason);
         return this.views.send(response, 'confirm', confirmation, page, { title: `Annuler la permanence du ${frenchLocalDate(session.date)}` });
       }
-      await this.exceptions.cancel(id, dto.reason);
+      await this.exceptions.cancel(id, dto.reason, staff);
     } catch (error) {
       return this.refused(response, page, error, { action: 'cancel', sessionId: id, values, advisorIds: [] });
     }
@@ -98,11 +99,11 @@ export class StaffSessionPagesController {
 
   @Post('permanences/:id/deplacer')
   @StaffPage('admin')
-  async move(@Param('id', uuidPipe) id: string, @Body() body: FormBody, @Page() page: PageContext, @Res() response: Response) {
+  async move(@Param('id', uuidPipe) id: string, @Body() body: FormBody, @Page() page: PageContext, @PageStaff() staff: StaffUser, @Res() response: Response) {
     const values = { date: text(body, 'date') ?? '', reason: text(body, 'reason') ?? '' };
     try {
       const dto = await validated(MoveSessionDto, { date: toLocalDate(values.date), reason: blank(values.reason) ? undefined : values.reason });
-      await this.exceptions.move(id, dto.date, dto.reason);
+      await this.exceptions.move(id, dto.date, staff, dto.reason);
     } catch (error) {
       return this.refused(response, page, error, { action: 'move', sessionId: id, values, advisorIds: [] });
     }
@@ -111,11 +112,11 @@ export class StaffSessionPagesController {
 
   @Post('permanences/:id/conseillers')
   @StaffPage('admin')
-  async staff(@Param('id', uuidPipe) id: string, @Body() body: FormBody, @Page() page: PageContext, @Res() response: Response) {
+  async staff(@Param('id', uuidPipe) id: string, @Body() body: FormBody, @Page() page: PageContext, @PageStaff() staff: StaffUser, @Res() response: Response) {
     const advisorIds = list(body, 'advisorIds');
     try {
       const dto = await validated(StaffSessionDto, { advisorIds });
-      await this.exceptions.staff(id, dto.advisorIds);
+      await this.exceptions.staff(id, dto.advisorIds, staff);
     } catch (error) {
       return this.refused(response, page, error, { action: 'staff', sessionId: id, values: {}, advisorIds });
     }

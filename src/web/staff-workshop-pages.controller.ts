@@ -143,7 +143,7 @@ export class StaffWorkshopPagesController {
 
   @Post('ateliers/:id/annuler')
   @StaffPage('admin')
-  async cancel(@Param('id', uuidPipe) id: string, @Body() body: FormBody, @Page() page: PageContext, @Res() response: Response) {
+  async cancel(@Param('id', uuidPipe) id: string, @Body() body: FormBody, @Page() page: PageContext, @PageStaff() staff: StaffUser, @Res() response: Response) {
     const current = await this.workshops.get(id);
     const reason = text(body, 'reason') ?? '';
     try {
@@ -151,7 +151,7 @@ export class StaffWorkshopPagesController {
       if (!confirmed(body)) {
         return this.views.send(response, 'confirm', cancelWorkshopConfirmation(current, dto.reason), page, { title: `Annuler l’atelier « ${current.title} »` });
       }
-      await this.workshops.cancel(id, dto.reason);
+      await this.workshops.cancel(id, dto.reason, staff);
     } catch (error) {
       const failure = formFailure(error, ['validation_failed']);
       response.status(failure.status);

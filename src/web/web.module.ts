@@ -6,8 +6,10 @@ import { AuthModule } from '../auth/auth.module';
 import { BookingsModule } from '../bookings/bookings.module';
 import { PAGE_ERRORS } from '../common/problem.filter';
 import { FeedsModule } from '../feeds/feeds.module';
+import { MailModule } from '../notifications/mail.module';
 import { OrganisationsModule } from '../organisations/organisations.module';
 import { PermanencesModule } from '../permanences/permanences.module';
+import { PersonalDataModule } from '../personal-data/personal-data.module';
 import { ReportsModule } from '../reports/reports.module';
 import { WorkshopsModule } from '../workshops/workshops.module';
 import { PageErrorFilter } from './page-error.filter';
@@ -20,7 +22,10 @@ import { StaffRegisterPagesController } from './staff-register-pages.controller'
 import { StaffSessionBookingsPagesController } from './staff-session-bookings-pages.controller';
 import { StaffSheetPagesController } from './staff-sheet-pages.controller';
 import { StaffAuthPagesController } from './staff-auth-pages.controller';
+import { StaffJournalPagesController } from './staff-journal-pages.controller';
+import { StaffMailPagesController } from './staff-mail-pages.controller';
 import { StaffOrganisationPagesController } from './staff-organisation-pages.controller';
+import { StaffPersonalDataPagesController } from './staff-personal-data-pages.controller';
 import { StaffReportPagesController } from './staff-report-pages.controller';
 import { StaffSessionPagesController } from './staff-session-pages.controller';
 import { StaffWorkshopPagesController } from './staff-workshop-pages.controller';
@@ -44,6 +49,8 @@ import { WebSession } from './web-session';
     ReportsModule,
     FeedsModule,
     RegistrantsModule,
+    MailModule,
+    PersonalDataModule,
   ],
   controllers: [
     PublicPagesController,
@@ -57,6 +64,9 @@ import { WebSession } from './web-session';
     StaffSheetPagesController,
     StaffRegisterPagesController,
     StaffSessionBookingsPagesController,
+    StaffMailPagesController,
+    StaffJournalPagesController,
+    StaffPersonalDataPagesController,
   ],
   providers: [Views, WebSession, PageGuard, PageErrorFilter, { provide: PAGE_ERRORS, useExisting: PageErrorFilter }],
   exports: [PAGE_ERRORS],

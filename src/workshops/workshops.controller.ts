@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Staff } from '../auth/staff.guard';
+import { CurrentStaff, Staff } from '../auth/staff.guard';
+import type { StaffUser } from '../auth/staff-user';
 import { ApiProblems } from '../common/problem.dto';
 import { uuidPipe } from '../common/uuid.pipe';
 import { CancelWorkshopDto, CreateWorkshopDto, ListWorkshopsQuery, UpdateWorkshopDto } from './dto/workshop.dto';
@@ -59,7 +60,7 @@ export class WorkshopsController {
   @ApiOperation({ summary: 'Cancel a workshop and every registration on it, with a reason' })
   @ApiOkResponse({ type: WorkshopResponseDto, description: 'the workshop, cancelled' })
   @ApiProblems(400, 404, 422)
-  cancel(@Param('id', uuidPipe) id: string, @Body() dto: CancelWorkshopDto) {
-    return this.workshops.cancel(id, dto.reason);
+  cancel(@Param('id', uuidPipe) id: string, @Body() dto: CancelWorkshopDto, @CurrentStaff() staff: StaffUser) {
+    return this.workshops.cancel(id, dto.reason, staff);
   }
 }

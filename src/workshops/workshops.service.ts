@@ -3,7 +3,9 @@ import { DataSource } from 'typeorm';
 import { WaitlistRepository } from '../bookings/waitlist.repository';
 import { WaitlistService } from '../bookings/waitlist.service';
 import { addDays, addMonths, todayIn, wallTimeToInstant } from '../calendar';
+import type { StaffUser } from '../auth/staff-user';
 import { Clock } from '../common/clock';
+import { JournalService } from '../journal/journal.service';
 import { DomainError, FieldError } from '../common/domain-error';
 import { checkPeriod } from '../common/period';
 import { PROGRAMME_TIME_ZONE } from '../permanences/permanences.service';
@@ -21,6 +23,7 @@ export class WorkshopsService {
     private readonly waitlist: WaitlistService,
     private readonly registrations: WaitlistRepository,
     private readonly clock: Clock,
+    private readonly journal: JournalService,
   ) {}
 
   /** Workshops whose start falls on a local date in [from, to] (Paris), with seats left and the waitlist. */
@@ -102,13 +105,20 @@ export class WorkshopsService {
   }
 
   /** Cancels the workshop and every registration on it, with the reason; idempotent. */
-  async cancel(id: string, reason: string) {
+  async cancel(id: string, reason: string, actor: StaffUser) {
     await this.dataSource.transaction(async (manager) => {
       const workshop = await this.registrations.lockWorkshop(id, manager);
       if (!workshop) throw new DomainError('workshop_not_found', 'Cet atelier n’existe pas.');
       if (workshop.status === 'cancelled') return;
       await this.workshops.update(id, { status: 'cancelled', cancelReason: reason }, manager);
       await this.waitlist.cancelAll(workshop, reason, manager);
+      await this.journal.record(manager, {
+        actor,
+        action: 'workshop.cancelled',
+        subject: { type: 'workshop', id },
+        summary: `Atelier « ${workshop.title} » annulé : ${reason}`,
+        details: { reason },
+      });
     });
     return this.get(id);
   }

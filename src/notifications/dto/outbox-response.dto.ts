@@ -40,3 +40,11 @@ export class OutboxRetryResponseDto {
   @ApiProperty({ enum: ['pending'] })
   status: string;
 }
+
+export class OutboxRetryAllResponseDto {
+  @ApiProperty({ description: 'how many failed messages went back to the queue' })
+  retried: number;
+
+  @ApiProperty({ type: [String], format: 'uuid' })
+  ids: string[];
+}

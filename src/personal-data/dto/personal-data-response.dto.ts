@@ -121,3 +121,26 @@ export class PersonalDataErasureDto {
   @ApiProperty({ description: 'messages not yet sent, dropped' })
   droppedMessages: number;
 }
+
+export class PersonalDataErasurePreviewDto {
+  @ApiProperty({ format: 'email' })
+  email: string;
+
+  @ApiProperty({ description: 'bookings held for the address, all to be anonymised' })
+  bookings: number;
+
+  @ApiProperty({ description: 'permanence appointments to come, to be cancelled (the slot is freed)' })
+  upcomingPermanences: number;
+
+  @ApiProperty({ description: 'workshop seats to come, to be cancelled' })
+  upcomingWorkshopSeats: number;
+
+  @ApiProperty({ description: 'of those seats, how many go to the first person on the waitlist' })
+  waitlistPromotions: number;
+
+  @ApiProperty({ description: 'places on a waitlist, given up' })
+  waitlistPlaces: number;
+
+  @ApiProperty({ description: 'messages not yet sent, to be dropped' })
+  pendingMessages: number;
+}

@@ -1,0 +1,25 @@
+/**
+ * Every action the journal records, with its French label for the journal page. A new staff action
+ * adds its code here (`<subject>.<verb>`), then calls JournalService.record in its transaction.
+ */
+export const JOURNAL_ACTIONS = {
+  'account.created': 'Compte créé',
+  'account.updated': 'Compte modifié',
+  'account.deactivated': 'Compte désactivé',
+  'session.cancelled': 'Permanence annulée',
+  'session.moved': 'Permanence déplacée',
+  'session.added': 'Permanence exceptionnelle ajoutée',
+  'session.staffed': 'Conseillers d’une permanence',
+  'series.updated': 'Série de permanences modifiée',
+  'booking.cancelled': 'Réservation annulée par l’équipe',
+  'workshop.cancelled': 'Atelier annulé',
+  'attendance.recorded': 'Présence notée',
+  'attendance.corrected': 'Présence corrigée',
+  'organisation.corrected': 'Fiche de structure corrigée',
+  'organisation.merged': 'Fiches de structure fusionnées',
+  'personal_data.exported': 'Données personnelles exportées',
+  'personal_data.erased': 'Données personnelles effacées',
+} as const;
+
+export type JournalAction = keyof typeof JOURNAL_ACTIONS;
+export const JOURNAL_ACTION_CODES = Object.keys(JOURNAL_ACTIONS) as JournalAction[];
