@@ -19,6 +19,7 @@ import { OrganisationsModule } from './organisations/organisations.module';
 import { PermanencesModule } from './permanences/permanences.module';
 import { PersonalDataModule } from './personal-data/personal-data.module';
 import { ReportsModule } from './reports/reports.module';
+import { SettingsModule } from './settings/settings.module';
 import { WebModule } from './web/web.module';
 import { WorkshopsModule } from './workshops/workshops.module';
 
@@ -34,6 +35,7 @@ export class AppModule {
         DatabaseModule,
         ScheduleModule.forRoot(),
         AuthModule,
+        SettingsModule,
         NotificationsModule,
         BookingsModule,
         PermanencesModule,

@@ -5,6 +5,7 @@ import type { StaffUser } from '../auth/staff-user';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import { AppConfig } from '../config/app-config';
+import { ListsService } from '../settings/lists.service';
 import { OutboxEntry, OutboxRepository } from '../notifications/outbox.repository';
 import { CalendarFile, calendarFile } from '../ical/calendar-response';
 import { buildFeed, FeedEvent } from '../ical/ical-files';
@@ -32,6 +33,7 @@ export class BookingsService {
     private readonly outbox: OutboxRepository,
     private readonly clock: Clock,
     private readonly config: AppConfig,
+    private readonly lists: ListsService,
   ) {}
 
   /**
@@ -51,6 +53,7 @@ export class BookingsService {
     const claim = idempotencyKey === undefined ? null : idempotencyClaim(parseIdempotencyKey(idempotencyKey), dto, this.clock.now());
     const replayed = claim && (await this.replay(claim));
     if (replayed) return replayed;
+    await this.lists.checkOffered({ legalForm: dto.organisation.legalForm, topics: dto.topics });
     const id = randomUUID();
     const { token, hash } = this.tokens.issue(id);
     const booking: NewBooking = {

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DateTime } from 'luxon';
-import { LEGAL_FORMS, LegalForm, TOPICS, Topic } from '../bookings/booking-options';
 import { ManageTokens, manageUrl } from '../bookings/manage-token';
 import { AppConfig } from '../config/app-config';
 import { buildInvite, InviteMethod } from '../ical/ical-files';
+import { ListLabels, ListsService } from '../settings/lists.service';
 import { MailContext, MailKind, renderMail } from './mail-templates';
 import { OutgoingMail } from './mailer';
 import { MessageDetail } from './outbox-delivery.repository';
@@ -29,15 +29,17 @@ export class MailComposer {
   constructor(
     private readonly config: AppConfig,
     private readonly tokens: ManageTokens,
+    private readonly lists: ListsService,
   ) {
     this.messageIdDomain = new URL(config.publicUrl).hostname || 'rendez-vous-ess';
   }
 
-  compose(detail: MessageDetail): OutgoingMail {
+  /** The labels are read at send time: a topic renamed meanwhile reads as now, an archived one keeps its label. */
+  async compose(detail: MessageDetail): Promise<OutgoingMail> {
     const audience = detail.attendeeEmail && detail.recipient.toLowerCase() === detail.attendeeEmail.toLowerCase() ? 'attendee' : 'advisor';
     const kind = detail.kind as MailKind;
     const method = audience === 'attendee' ? inviteMethod(kind, detail) : null;
-    const context = this.context(detail, kind, audience, method !== null);
+    const context = this.context(detail, kind, audience, method !== null, await this.lists.labels());
     const rendered = renderMail(context);
     return {
       to: { name: context.recipientName, address: detail.recipient },
@@ -50,7 +52,7 @@ export class MailComposer {
     };
   }
 
-  private context(detail: MessageDetail, kind: MailKind, audience: 'attendee' | 'advisor', hasInvite: boolean): MailContext {
+  private context(detail: MessageDetail, kind: MailKind, audience: 'attendee' | 'advisor', hasInvite: boolean, labels: ListLabels): MailContext {
     const zone = detail.timeZone ?? 'Europe/Paris';
     const when = (instant: Date | null, inZone = zone) => DateTime.fromJSDate(instant ?? new Date(0), { zone: inZone }).setLocale('fr');
     const payload = detail.payload ?? {};
@@ -75,9 +77,9 @@ export class MailComposer {
       attendee: { name: detail.attendeeName ?? '', email: detail.attendeeEmail ?? '', phone: detail.attendeePhone },
       organisation: {
         name: detail.organisationName ?? '',
-        legalForm: detail.organisationLegalForm ? (LEGAL_FORMS[detail.organisationLegalForm as LegalForm] ?? null) : null,
+        legalForm: labels.legalForm(detail.organisationLegalForm),
       },
-      topics: (detail.topics ?? []).map((topic) => TOPICS[topic as Topic] ?? topic),
+      topics: (detail.topics ?? []).map(labels.topic),
       message: detail.message,
       waitlistPosition: detail.waitlistPosition,
       // A registration cancelled while still waiting had no seat (and gets no calendar CANCEL).

@@ -125,7 +125,7 @@ export class OutboxSender implements OnApplicationBootstrap, OnApplicationShutdo
 
   private async deliver(detail: MessageDetail): Promise<boolean> {
     try {
-      await this.mailer.send(this.composer.compose(detail));
+      await this.mailer.send(await this.composer.compose(detail));
     } catch (error) {
       const reason = (error as Error).message;
       const retryAt = detail.attempts >= MAX_ATTEMPTS ? null : new Date(this.clock.now().getTime() + retryDelayMs(detail.attempts));
