@@ -14,6 +14,7 @@ import { PageGuard } from './page.guard';
 import { PublicPagesController } from './public-pages.controller';
 import { StaffAgendaPagesController } from './staff-agenda-pages.controller';
 import { StaffAuthPagesController } from './staff-auth-pages.controller';
+import { StaffListPagesController } from './staff-list-pages.controller';
 import { StaffOrganisationPagesController } from './staff-organisation-pages.controller';
 import { StaffReportPagesController } from './staff-report-pages.controller';
 import { StaffSessionPagesController } from './staff-session-pages.controller';
@@ -35,6 +36,7 @@ import { WebSession } from './web-session';
     StaffSessionPagesController,
     StaffOrganisationPagesController,
     StaffReportPagesController,
+    StaffListPagesController,
   ],
   providers: [Views, WebSession, PageGuard, PageErrorFilter, { provide: PAGE_ERRORS, useExisting: PageErrorFilter }],
   exports: [PAGE_ERRORS],
