@@ -47,9 +47,24 @@ export class SettingsLists1764810000000 implements MigrationInterface {
         await db.query(`INSERT INTO ${table} (code, label, position) VALUES ($1, $2, $3)`, [code, label, index + 1]);
       }
     }
+
+    // One row (id = 1), written on first start from the configuration (settings/settings.service.ts):
+    // the environment stays the default of a fresh install, the database the source afterwards.
+    await db.query(`
+      CREATE TABLE settings (
+        id smallint NOT NULL CONSTRAINT settings_pkey PRIMARY KEY CHECK (id = 1),
+        legal_name text NOT NULL CHECK (length(btrim(legal_name)) BETWEEN 1 AND 300),
+        address text NOT NULL CHECK (length(btrim(address)) BETWEEN 1 AND 300),
+        contact_email text NOT NULL CHECK (length(contact_email) <= 254),
+        privacy_email text NOT NULL CHECK (length(privacy_email) <= 254),
+        holiday_policy text NOT NULL CHECK (holiday_policy IN ('cancel', 'previous_week', 'next_week')),
+        reminder_hours_before integer NOT NULL CHECK (reminder_hours_before BETWEEN 1 AND 720),
+        updated_at timestamptz NOT NULL
+      )`);
   }
 
   async down(db: QueryRunner): Promise<void> {
+    await db.query(`DROP TABLE settings`);
     await db.query(`DROP TABLE legal_forms`);
     await db.query(`DROP TABLE topics`);
   }

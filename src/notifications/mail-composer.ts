@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { DateTime } from 'luxon';
 import { ManageTokens, manageUrl } from '../bookings/manage-token';
-import { AppConfig } from '../config/app-config';
+import { AppConfig, ProgrammeIdentity } from '../config/app-config';
 import { buildInvite, InviteMethod } from '../ical/ical-files';
 import { ListLabels, ListsService } from '../settings/lists.service';
 import { MailContext, MailKind, renderMail } from './mail-templates';
 import { OutgoingMail } from './mailer';
 import { MessageDetail } from './outbox-delivery.repository';
+import { SettingsService } from '../settings/settings.service';
 
 /** Messages that put or update the event in the attendee's calendar. */
 const REQUEST_KINDS = new Set<MailKind>([
@@ -30,6 +31,7 @@ export class MailComposer {
     private readonly config: AppConfig,
     private readonly tokens: ManageTokens,
     private readonly lists: ListsService,
+    private readonly settings: SettingsService,
   ) {
     this.messageIdDomain = new URL(config.publicUrl).hostname || 'rendez-vous-ess';
   }
@@ -39,7 +41,7 @@ export class MailComposer {
     const audience = detail.attendeeEmail && detail.recipient.toLowerCase() === detail.attendeeEmail.toLowerCase() ? 'attendee' : 'advisor';
     const kind = detail.kind as MailKind;
     const method = audience === 'attendee' ? inviteMethod(kind, detail) : null;
-    const context = this.context(detail, kind, audience, method !== null, await this.lists.labels());
+    const context = this.context(detail, kind, audience, method !== null, await this.lists.labels(), await this.settings.identity());
     const rendered = renderMail(context);
     return {
       to: { name: context.recipientName, address: detail.recipient },
@@ -52,11 +54,10 @@ export class MailComposer {
     };
   }
 
-  private context(detail: MessageDetail, kind: MailKind, audience: 'attendee' | 'advisor', hasInvite: boolean, labels: ListLabels): MailContext {
+  private context(detail: MessageDetail, kind: MailKind, audience: 'attendee' | 'advisor', hasInvite: boolean, labels: ListLabels, identity: ProgrammeIdentity): MailContext {
     const zone = detail.timeZone ?? 'Europe/Paris';
     const when = (instant: Date | null, inZone = zone) => DateTime.fromJSDate(instant ?? new Date(0), { zone: inZone }).setLocale('fr');
     const payload = detail.payload ?? {};
-    const identity = this.config.identity;
     const nextZone = detail.nextTimeZone ?? zone;
     return {
       kind,

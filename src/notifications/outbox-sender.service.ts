@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { Clock } from '../common/clock';
 import { RequestLoad } from '../common/request-load';
 import { AppConfig } from '../config/app-config';
+import { SettingsService } from '../settings/settings.service';
 import { MailComposer } from './mail-composer';
 import { Mailer } from './mailer';
 import { MessageDetail, OutboxDeliveryRepository } from './outbox-delivery.repository';
@@ -55,6 +56,7 @@ export class OutboxSender implements OnApplicationBootstrap, OnApplicationShutdo
     private readonly clock: Clock,
     private readonly config: AppConfig,
     private readonly load: RequestLoad,
+    private readonly settings: SettingsService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -99,7 +101,7 @@ export class OutboxSender implements OnApplicationBootstrap, OnApplicationShutdo
   }
 
   async queueReminders(): Promise<number> {
-    return this.outbox.queueReminders(this.clock.now(), this.config.reminderHoursBefore);
+    return this.outbox.queueReminders(this.clock.now(), (await this.settings.current()).reminderHoursBefore);
   }
 
   /**

@@ -20,6 +20,7 @@ import { checked, Confirmation, confirmed, formFailure, FormBody, list, text, va
 import { Page, Pages } from './page.guard';
 import { frenchHour, frenchLocalDate, PageContext, Views } from './views';
 import { ListsService } from '../settings/lists.service';
+import { SettingsService } from '../settings/settings.service';
 
 type Session = Awaited<ReturnType<PermanencesService['list']>>[number];
 type Workshop = Awaited<ReturnType<WorkshopsService['list']>>[number];
@@ -40,6 +41,7 @@ export class PublicPagesController {
     private readonly config: AppConfig,
     private readonly clock: Clock,
     private readonly lists: ListsService,
+    private readonly settings: SettingsService,
   ) {}
 
   @Get()
@@ -303,7 +305,7 @@ export class PublicPagesController {
   }
 
   private consent() {
-    return consentNotice({ identity: this.config.identity, retentionMonths: this.config.retentionMonths });
+    return consentNotice({ identity: this.settings.latest().identity, retentionMonths: this.config.retentionMonths });
   }
 }
 
