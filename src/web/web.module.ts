@@ -15,6 +15,7 @@ import { PublicPagesController } from './public-pages.controller';
 import { StaffAgendaPagesController } from './staff-agenda-pages.controller';
 import { StaffAuthPagesController } from './staff-auth-pages.controller';
 import { StaffListPagesController } from './staff-list-pages.controller';
+import { StaffSettingsPagesController } from './staff-settings-pages.controller';
 import { StaffOrganisationPagesController } from './staff-organisation-pages.controller';
 import { StaffReportPagesController } from './staff-report-pages.controller';
 import { StaffSessionPagesController } from './staff-session-pages.controller';
@@ -37,6 +38,7 @@ import { WebSession } from './web-session';
     StaffOrganisationPagesController,
     StaffReportPagesController,
     StaffListPagesController,
+    StaffSettingsPagesController,
   ],
   providers: [Views, WebSession, PageGuard, PageErrorFilter, { provide: PAGE_ERRORS, useExisting: PageErrorFilter }],
   exports: [PAGE_ERRORS],
