@@ -1,5 +1,8 @@
-import { Body, Controller, Get, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
+import { uuidPipe } from '../common/uuid.pipe';
+import { UpdateSeriesDto } from '../permanences/dto/permanence.dto';
+import { SeriesService } from '../permanences/series.service';
 import { UpdateSettingsDto } from '../settings/dto/settings.dto';
 import { SettingsService } from '../settings/settings.service';
 import { formFailure, FormBody, text, toInteger, validated } from './forms';
@@ -8,6 +11,16 @@ import { PageContext, Views } from './views';
 
 const FIELDS = ['legalName', 'address', 'contactEmail', 'privacyEmail', 'holidayPolicy', 'reminderHoursBefore'] as const;
 type SettingsForm = Record<(typeof FIELDS)[number], string>;
+const SERIES_FIELDS = ['location', 'startTime', 'endTime', 'slotMinutes'] as const;
+type SeriesForm = Record<(typeof SERIES_FIELDS)[number], string>;
+
+/** What the series form shows besides its fields: its errors, or what the change did to the sessions to come. */
+interface SeriesState {
+  values?: SeriesForm;
+  errors?: Record<string, string>;
+  alert?: string | null;
+  result?: { updatedSessions: number; skippedSessions: Array<{ id: string; date: string; bookings: number }> } | null;
+}
 
 const HOLIDAY_POLICIES = [
   { value: 'cancel', label: 'Annulée' },
@@ -26,6 +39,7 @@ export class StaffSettingsPagesController {
   constructor(
     private readonly views: Views,
     private readonly settings: SettingsService,
+    private readonly series: SeriesService,
   ) {}
 
   @Get('reglages')
@@ -34,7 +48,7 @@ export class StaffSettingsPagesController {
     const flash = typeof done === 'string' && Object.hasOwn(DONE, done) ? DONE[done] : null;
     const current = await this.settings.view();
     const values = Object.fromEntries(FIELDS.map((field) => [field, String(current[field])])) as SettingsForm;
-    this.send(response, { ...page, flash }, values, {}, null);
+    await this.send(response, { ...page, flash }, values, {}, null);
   }
 
   @Post('reglages')
@@ -52,9 +66,39 @@ export class StaffSettingsPagesController {
     response.redirect(303, '/staff/reglages?fait=enregistre');
   }
 
-  private send(response: Response, page: PageContext, values: SettingsForm, errors: Record<string, string>, alert: string | null) {
+  /** The same change as PATCH /api/permanences/series/:id; the page says which sessions to come it reshaped and which it could not. */
+  @Post('reglages/serie/:id')
+  @HttpCode(200)
+  @StaffPage('admin')
+  async updateSeries(@Param('id', uuidPipe) id: string, @Body() body: FormBody, @Page() page: PageContext, @Res() response: Response) {
+    const values = Object.fromEntries(SERIES_FIELDS.map((field) => [field, text(body, field) ?? ''])) as SeriesForm;
+    const current = await this.settings.view();
+    const settingsValues = Object.fromEntries(FIELDS.map((field) => [field, String(current[field])])) as SettingsForm;
+    let result: SeriesState['result'];
+    try {
+      const dto = await validated(UpdateSeriesDto, { ...values, slotMinutes: toInteger(values.slotMinutes) });
+      result = await this.series.update(id, dto);
+    } catch (error) {
+      const failure = formFailure(error, ['validation_failed']);
+      response.status(failure.status);
+      return this.send(response, page, settingsValues, {}, null, { values, errors: failure.errors, alert: failure.alert });
+    }
+    await this.send(response, page, settingsValues, {}, null, { result });
+  }
+
+  private async send(response: Response, page: PageContext, values: SettingsForm, errors: Record<string, string>, alert: string | null, seriesState: SeriesState = {}) {
     const policies = HOLIDAY_POLICIES.map((policy) => ({ ...policy, checked: policy.value === values.holidayPolicy }));
     const errorList = FIELDS.filter((field) => errors[field]).map((field) => ({ field, message: errors[field] }));
-    this.views.send(response, 'staff/settings', { values, errors, alert, errorList, policies }, page, { title: 'Réglages', status: response.statusCode });
+    const series = (await this.series.list()).find((candidate) => candidate.isDefault) ?? null;
+    const seriesErrors = seriesState.errors ?? {};
+    const seriesForm = series && {
+      id: series.id,
+      values: seriesState.values ?? { location: series.location, startTime: series.startTime, endTime: series.endTime, slotMinutes: String(series.slotMinutes) },
+      errors: seriesErrors,
+      alert: seriesState.alert ?? null,
+      errorList: SERIES_FIELDS.filter((field) => seriesErrors[field]).map((field) => ({ field, message: seriesErrors[field] })),
+      result: seriesState.result ?? null,
+    };
+    this.views.send(response, 'staff/settings', { values, errors, alert, errorList, policies, series: seriesForm }, page, { title: 'Réglages', status: response.statusCode });
   }
 }

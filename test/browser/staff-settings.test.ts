@@ -1,6 +1,6 @@
 import type { Browser, Locator, Page } from 'playwright-core';
 import { checkPage, launchBrowser, newVisitor, signIn } from '../support/browser';
-import { adminToken, createStaff } from '../support/factories';
+import { adminToken, bookingRequest, createStaff, listSessions } from '../support/factories';
 import { client, Client } from '../support/http';
 import { ADMIN, startTestApp, TestApp } from '../support/test-app';
 
@@ -72,6 +72,42 @@ describe('the settings page (/staff/reglages), in a real browser', () => {
 
     await page.goto('/donnees-personnelles');
     expect(await page.locator('main').textContent()).toContain('CRESS AURA, association loi 1901 (CRESS Auvergne-Rhône-Alpes), 12 rue de la République, 42000 Saint-Étienne');
+    await context.close();
+  });
+
+  it('changes the monthly permanence: the page says which sessions to come it reshaped and which it could not (booked ones)', async () => {
+    const sessions = await listSessions(api, '2026-12-01', '2027-12-31');
+    const booked = await api.post('/api/bookings', bookingRequest(sessions[1].slots[0].id));
+    expect(booked.status).toBe(201);
+    const { context, page } = await newVisitor(browser, app.baseUrl);
+    await signIn(page, ADMIN.email, ADMIN.password);
+    await page.goto('/staff/reglages');
+    const series = page.locator('#serie');
+    expect(await series.getByLabel('Début').inputValue()).toBe('09:00');
+
+    // The end before the start: refused next to the field, nothing changed.
+    await series.getByLabel('Fin').fill('08:00');
+    expect(await submit(page, page.getByRole('button', { name: 'Enregistrer la permanence de chaque mois' }))).toBe(422);
+    expect(await page.locator('#f-endTime-error').textContent()).toBeTruthy();
+    await checkPage(page, 'staff-settings-series-error');
+    expect((await listSessions(api, sessions[0].date, sessions[0].date))[0].slots).toHaveLength(sessions[0].slots.length);
+
+    await series.getByLabel('Lieu et adresse').fill('Maison de l’ESS, 3 rue Javelin-Pagnon, 42000 Saint-Étienne');
+    await series.getByLabel('Début').fill('09:00');
+    await series.getByLabel('Fin').fill('12:00');
+    await series.getByLabel('Durée d’un créneau', { exact: false }).fill('30');
+    expect(await submit(page, page.getByRole('button', { name: 'Enregistrer la permanence de chaque mois' }))).toBe(200);
+    const result = page.locator('#resultat-serie');
+    expect(await result.textContent()).toContain(`permanences à venir mises à jour`);
+    expect(await result.locator('li').allTextContents()).toEqual([expect.stringMatching(/^\S+ \d+ \S+ 2027 \(1 réservation\)$|^\S+ \d+ \S+ 2026 \(1 réservation\)$/)]);
+    await checkPage(page, 'staff-settings-series-saved');
+
+    const after = await listSessions(api, '2026-12-01', '2027-12-31');
+    const untouched = after.find((session) => session.id === sessions[1].id)!;
+    const reshaped = after.find((session) => session.id === sessions[2].id)!;
+    expect(untouched.slots).toHaveLength(sessions[1].slots.length);
+    expect(reshaped.slots).toHaveLength(6);
+    expect(reshaped.location).toBe('Maison de l’ESS, 3 rue Javelin-Pagnon, 42000 Saint-Étienne');
     await context.close();
   });
 });
