@@ -61,9 +61,20 @@ export class SettingsLists1764810000000 implements MigrationInterface {
         reminder_hours_before integer NOT NULL CHECK (reminder_hours_before BETWEEN 1 AND 720),
         updated_at timestamptz NOT NULL
       )`);
+
+    // The advisors on duty by default: a session generated from the series gets one desk for each.
+    await db.query(`
+      CREATE TABLE series_advisors (
+        series_id uuid NOT NULL REFERENCES permanence_series (id) ON DELETE CASCADE,
+        advisor_id uuid NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        position integer NOT NULL,
+        CONSTRAINT series_advisors_pkey PRIMARY KEY (series_id, advisor_id)
+      )`);
+    await db.query(`CREATE INDEX series_advisors_advisor_id_idx ON series_advisors (advisor_id)`);
   }
 
   async down(db: QueryRunner): Promise<void> {
+    await db.query(`DROP TABLE series_advisors`);
     await db.query(`DROP TABLE settings`);
     await db.query(`DROP TABLE legal_forms`);
     await db.query(`DROP TABLE topics`);

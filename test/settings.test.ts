@@ -73,6 +73,30 @@ describe('the programme settings (/api/settings)', () => {
     app.clock.set('2026-11-27T10:00:00Z');
   });
 
+  it('gives sessions generated from now on a desk for each advisor on duty by default', async () => {
+    const [series] = (await api.get('/api/permanences/series', admin)).body.filter((candidate: { isDefault: boolean }) => candidate.isDefault);
+    const first = await createStaff(api, admin, 'advisor', 'Aline Conseillère');
+    const second = await createStaff(api, admin, 'advisor', 'Bruno Conseiller');
+    const viewer = await createStaff(api, admin, 'viewer');
+    const refused = await api.patch(`/api/permanences/series/${series.id}`, { advisorIds: [first.id, viewer.id], location: 'Ailleurs' }, admin);
+    expect([refused.status, refused.body.code, refused.body.errors]).toEqual([422, 'advisor_invalid', [{ field: 'advisorIds', message: 'Compte inconnu, désactivé ou sans rôle de conseiller.' }]]);
+    expect((await api.patch(`/api/permanences/series/${series.id}`, { advisorIds: ['pas-un-uuid'] }, admin)).status).toBe(400);
+    expect(await app.dataSource.query(`SELECT * FROM series_advisors`)).toEqual([]);
+    expect((await api.get('/api/permanences/series', admin)).body[0].location).toBe(series.location);
+
+    const changed = await api.patch(`/api/permanences/series/${series.id}`, { advisorIds: [second.id, first.id] }, admin);
+    expect(changed.status).toBe(200);
+    expect(changed.body.series.advisorIds).toEqual([second.id, first.id]);
+    const existing = await listSessions(api, '2027-01-01', '2027-01-31');
+    expect(existing[0].slots.every((slot) => slot.advisor === undefined)).toBe(true);
+
+    app.clock.set('2027-08-01T10:00:00Z');
+    await app.generator.extendHorizon();
+    const [july2028] = await listSessions(api, '2028-07-01', '2028-07-31');
+    expect(new Set(july2028.slots.map((slot) => slot.advisor?.name))).toEqual(new Set(['Bruno Conseiller', 'Aline Conseillère']));
+    app.clock.set('2026-11-27T10:00:00Z');
+  });
+
   it('is for admins only', async () => {
     for (const role of ['advisor', 'viewer'] as const) {
       const staff = await createStaff(api, admin, role);

@@ -86,6 +86,7 @@ export class SessionGenerator implements OnApplicationBootstrap {
     const to = addMonths(today, this.config.bookingHorizonMonths);
     const start = wall(series.startTime);
     const end = wall(series.endTime);
+    const advisors = await this.permanences.seriesAdvisors(series.id, manager);
     let created = 0;
     for (const occurrence of occurrenceDates(series.rule, series.anchorDate, from, to)) {
       const placed = applyHolidayPolicy(occurrence, holidayPolicy);
@@ -106,7 +107,10 @@ export class SessionGenerator implements OnApplicationBootstrap {
       );
       if (id === null) continue;
       const layout = slotLayout(placed.date, start, end, series.slotMinutes, series.timeZone);
-      await this.permanences.addDesk(id, 1, null, layout, series.slotCapacity, manager);
+      // One desk per advisor on duty by default, or one desk with nobody named yet.
+      for (const [index, advisorId] of (advisors.length > 0 ? advisors : [null]).entries()) {
+        await this.permanences.addDesk(id, index + 1, advisorId, layout, series.slotCapacity, manager);
+      }
       created++;
     }
     return created;

@@ -1,11 +1,12 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
+import { UsersService } from '../auth/users.service';
 import { uuidPipe } from '../common/uuid.pipe';
 import { UpdateSeriesDto } from '../permanences/dto/permanence.dto';
 import { SeriesService } from '../permanences/series.service';
 import { UpdateSettingsDto } from '../settings/dto/settings.dto';
 import { SettingsService } from '../settings/settings.service';
-import { formFailure, FormBody, text, toInteger, validated } from './forms';
+import { formFailure, FormBody, list, text, toInteger, validated } from './forms';
 import { Page, Pages, StaffPage } from './page.guard';
 import { PageContext, Views } from './views';
 
@@ -17,6 +18,7 @@ type SeriesForm = Record<(typeof SERIES_FIELDS)[number], string>;
 /** What the series form shows besides its fields: its errors, or what the change did to the sessions to come. */
 interface SeriesState {
   values?: SeriesForm;
+  advisorIds?: string[];
   errors?: Record<string, string>;
   alert?: string | null;
   result?: { updatedSessions: number; skippedSessions: Array<{ id: string; date: string; bookings: number }> } | null;
@@ -40,6 +42,7 @@ export class StaffSettingsPagesController {
     private readonly views: Views,
     private readonly settings: SettingsService,
     private readonly series: SeriesService,
+    private readonly users: UsersService,
   ) {}
 
   @Get('reglages')
@@ -74,14 +77,15 @@ export class StaffSettingsPagesController {
     const values = Object.fromEntries(SERIES_FIELDS.map((field) => [field, text(body, field) ?? ''])) as SeriesForm;
     const current = await this.settings.view();
     const settingsValues = Object.fromEntries(FIELDS.map((field) => [field, String(current[field])])) as SettingsForm;
+    const advisorIds = list(body, 'advisorIds');
     let result: SeriesState['result'];
     try {
-      const dto = await validated(UpdateSeriesDto, { ...values, slotMinutes: toInteger(values.slotMinutes) });
+      const dto = await validated(UpdateSeriesDto, { ...values, slotMinutes: toInteger(values.slotMinutes), advisorIds });
       result = await this.series.update(id, dto);
     } catch (error) {
-      const failure = formFailure(error, ['validation_failed']);
+      const failure = formFailure(error, ['validation_failed', 'advisor_invalid']);
       response.status(failure.status);
-      return this.send(response, page, settingsValues, {}, null, { values, errors: failure.errors, alert: failure.alert });
+      return this.send(response, page, settingsValues, {}, null, { values, advisorIds, errors: failure.errors, alert: failure.alert });
     }
     await this.send(response, page, settingsValues, {}, null, { result });
   }
@@ -91,10 +95,17 @@ export class StaffSettingsPagesController {
     const errorList = FIELDS.filter((field) => errors[field]).map((field) => ({ field, message: errors[field] }));
     const series = (await this.series.list()).find((candidate) => candidate.isDefault) ?? null;
     const seriesErrors = seriesState.errors ?? {};
+    const chosen = new Set(seriesState.advisorIds ?? series?.advisorIds ?? []);
+    const advisors = (await this.users.list())
+      .filter((account) => (account.active && account.role !== 'viewer') || chosen.has(account.id))
+      .map((account) => ({ id: account.id, name: account.active ? account.name : `${account.name} (compte désactivé)`, checked: chosen.has(account.id) }))
+      .sort((a, b) => a.name.localeCompare(b.name, 'fr'));
     const seriesForm = series && {
       id: series.id,
       values: seriesState.values ?? { location: series.location, startTime: series.startTime, endTime: series.endTime, slotMinutes: String(series.slotMinutes) },
       errors: seriesErrors,
+      advisors,
+      advisorsError: seriesErrors.advisorIds ?? null,
       alert: seriesState.alert ?? null,
       errorList: SERIES_FIELDS.filter((field) => seriesErrors[field]).map((field) => ({ field, message: seriesErrors[field] })),
       result: seriesState.result ?? null,

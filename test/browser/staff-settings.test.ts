@@ -79,6 +79,7 @@ describe('the settings page (/staff/reglages), in a real browser', () => {
     const sessions = await listSessions(api, '2026-12-01', '2027-12-31');
     const booked = await api.post('/api/bookings', bookingRequest(sessions[1].slots[0].id));
     expect(booked.status).toBe(201);
+    const advisor = await createStaff(api, admin, 'advisor', 'Chloé Permanence');
     const { context, page } = await newVisitor(browser, app.baseUrl);
     await signIn(page, ADMIN.email, ADMIN.password);
     await page.goto('/staff/reglages');
@@ -96,7 +97,9 @@ describe('the settings page (/staff/reglages), in a real browser', () => {
     await series.getByLabel('Début').fill('09:00');
     await series.getByLabel('Fin').fill('12:00');
     await series.getByLabel('Durée d’un créneau', { exact: false }).fill('30');
+    await series.getByLabel('Chloé Permanence').check();
     expect(await submit(page, page.getByRole('button', { name: 'Enregistrer la permanence de chaque mois' }))).toBe(200);
+    expect(await page.locator('#serie').getByLabel('Chloé Permanence').isChecked()).toBe(true);
     const result = page.locator('#resultat-serie');
     expect(await result.textContent()).toContain(`permanences à venir mises à jour`);
     expect(await result.locator('li').allTextContents()).toEqual([expect.stringMatching(/^\S+ \d+ \S+ 2027 \(1 réservation\)$|^\S+ \d+ \S+ 2026 \(1 réservation\)$/)]);
@@ -108,6 +111,7 @@ describe('the settings page (/staff/reglages), in a real browser', () => {
     expect(untouched.slots).toHaveLength(sessions[1].slots.length);
     expect(reshaped.slots).toHaveLength(6);
     expect(reshaped.location).toBe('Maison de l’ESS, 3 rue Javelin-Pagnon, 42000 Saint-Étienne');
+    expect((await api.get('/api/permanences/series', admin)).body[0].advisorIds).toEqual([advisor.id]);
     await context.close();
   });
 });
