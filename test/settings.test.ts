@@ -1,4 +1,5 @@
-import { adminToken, createStaff, listSessions, login } from './support/factories';
+import { OutboxSender } from '../src/notifications/outbox-sender.service';
+import { adminToken, bookingRequest, createStaff, listSessions, login } from './support/factories';
 import { client, Client } from './support/http';
 import { startTestApp, TestApp } from './support/test-app';
 
@@ -94,6 +95,21 @@ describe('the programme settings (/api/settings)', () => {
     await app.generator.extendHorizon();
     const [july2028] = await listSessions(api, '2028-07-01', '2028-07-31');
     expect(new Set(july2028.slots.map((slot) => slot.advisor?.name))).toEqual(new Set(['Bruno Conseiller', 'Aline Conseillère']));
+    app.clock.set('2026-11-27T10:00:00Z');
+  });
+
+  it('records reminders with the delay set', async () => {
+    const [session] = await listSessions(api, '2027-02-01', '2027-02-28');
+    expect((await api.post('/api/bookings', bookingRequest(session.slots[0].id))).status).toBe(201);
+    const sender = app.app.get(OutboxSender);
+    // 60 hours before: outside the configured 48, inside the 72 set.
+    const sixtyHoursBefore = new Date(new Date(session.slots[0].startsAt).getTime() - 60 * 3_600_000);
+    app.clock.set(sixtyHoursBefore);
+    expect(await sender.queueReminders()).toBe(0);
+    app.clock.set('2026-11-27T10:00:00Z');
+    expect((await api.patch('/api/settings', { reminderHoursBefore: 72 }, admin)).status).toBe(200);
+    app.clock.set(sixtyHoursBefore);
+    expect(await sender.queueReminders()).toBe(1);
     app.clock.set('2026-11-27T10:00:00Z');
   });
 
