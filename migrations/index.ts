@@ -11,4 +11,16 @@ import { IdempotencyKeys1764780000000 } from './1764780000000-idempotency-keys';
 import { SettingsLists1764810000000 } from './1764810000000-settings-lists';
 
 /** Every migration, in order. Listed explicitly so the same list serves the built service and the tests. */
-export const MIGRATIONS = [InitialSchema1764240000000, Workshops1764300000000, MailDelivery1764360000000, CalendarFeeds1764420000000, Attendance1764480000000, Organisations1764540000000, RateLimits1764600000000, PersonalData1764660000000, PublicFeedChanges1764720000000, IdempotencyKeys1764780000000, SettingsLists1764810000000];
+export const MIGRATIONS = [
+  InitialSchema1764240000000,
+  Workshops1764300000000,
+  MailDelivery1764360000000,
+  CalendarFeeds1764420000000,
+  Attendance1764480000000,
+  Organisations1764540000000,
+  RateLimits1764600000000,
+  PersonalData1764660000000,
+  PublicFeedChanges1764720000000,
+  IdempotencyKeys1764780000000,
+  SettingsLists1764810000000,
+];

@@ -24,10 +24,26 @@ describe('the editable lists (topics, legal forms)', () => {
   it('starts with today’s entries, same codes, in the same order', async () => {
     const topics = await api.get('/api/lists/topics', admin);
     expect(topics.status).toBe(200);
-    expect(topics.body.map((entry: { code: string }) => entry.code)).toEqual(['collective_needs', 'legal_status', 'responsible_purchasing', 'essaimage', 'recognition', 'ambition_ess', 'regional_support', 'other']);
+    expect(topics.body.map((entry: { code: string }) => entry.code)).toEqual([
+      'collective_needs',
+      'legal_status',
+      'responsible_purchasing',
+      'essaimage',
+      'recognition',
+      'ambition_ess',
+      'regional_support',
+      'other',
+    ]);
     expect(topics.body[5]).toEqual({ code: 'ambition_ess', label: 'La plateforme « Ambition ESS »', position: 6, archived: false, archivedAt: null });
     const legalForms = await api.get('/api/lists/legal-forms', admin);
-    expect(legalForms.body.map((entry: { code: string }) => entry.code)).toEqual(['association', 'cooperative', 'mutuelle', 'fondation', 'societe_commerciale_ess', 'other']);
+    expect(legalForms.body.map((entry: { code: string }) => entry.code)).toEqual([
+      'association',
+      'cooperative',
+      'mutuelle',
+      'fondation',
+      'societe_commerciale_ess',
+      'other',
+    ]);
   });
 
   it('archives a topic: no longer offered nor accepted, while an old booking and the report keep its label', async () => {
@@ -65,7 +81,9 @@ describe('the editable lists (topics, legal forms)', () => {
     const options = await api.get('/api/booking-options');
     expect(options.body.topics[0]).toEqual({ code: 'financement_participatif', label: 'Financement participatif et dons' });
     expect(options.body.topics[1].code).toBe('collective_needs');
-    const positions = (await api.get('/api/lists/topics', admin)).body.filter((entry: { archived: boolean }) => !entry.archived).map((entry: { position: number }) => entry.position);
+    const positions = (await api.get('/api/lists/topics', admin)).body
+      .filter((entry: { archived: boolean }) => !entry.archived)
+      .map((entry: { position: number }) => entry.position);
     expect(positions).toEqual(positions.map((_: number, index: number) => index + 1));
 
     const booked = await api.post('/api/bookings', bookingRequest(nextSlot().id, { topics: ['financement_participatif'] }));
@@ -73,7 +91,10 @@ describe('the editable lists (topics, legal forms)', () => {
 
     const legalForm = await api.post('/api/lists/legal-forms', { label: 'Groupement d’employeurs', code: 'groupement_employeurs' }, admin);
     expect(legalForm.status).toBe(201);
-    const withLegalForm = await api.post('/api/bookings', bookingRequest(nextSlot().id, { organisation: { name: 'GE Loire', legalForm: 'groupement_employeurs' } }));
+    const withLegalForm = await api.post(
+      '/api/bookings',
+      bookingRequest(nextSlot().id, { organisation: { name: 'GE Loire', legalForm: 'groupement_employeurs' } }),
+    );
     expect(withLegalForm.status).toBe(201);
   });
 
@@ -92,13 +113,13 @@ describe('the editable lists (topics, legal forms)', () => {
     ];
     for (const [method, path, body, fields] of cases) {
       const response = await api.request(method.toUpperCase(), path, { body, token: admin });
-      expect([path, JSON.stringify(body), response.status, response.headers.get('content-type'), response.body.errors.map((error: { field: string }) => error.field)]).toEqual([
+      expect([
         path,
         JSON.stringify(body),
-        400,
-        'application/problem+json; charset=utf-8',
-        fields,
-      ]);
+        response.status,
+        response.headers.get('content-type'),
+        response.body.errors.map((error: { field: string }) => error.field),
+      ]).toEqual([path, JSON.stringify(body), 400, 'application/problem+json; charset=utf-8', fields]);
       for (const error of response.body.errors) expect(error.message).toMatch(/[a-zé]/);
     }
     expect(await app.dataSource.query(`SELECT * FROM topics ORDER BY code`)).toEqual(before);

@@ -46,14 +46,34 @@ describe('the register of organisations', () => {
     const first = await book({ name: 'Mutuelle du Forez', legalForm: 'mutuelle', postcode: '42600' }, { name: 'Ana', email: 'ana@mutuelle.test' });
     await book({ name: 'Mutuelle du Forez', postcode: '42600' }, { name: 'Ana', email: 'ANA@mutuelle.test' });
     const workshop = await createWorkshop(api, admin);
-    await api.post('/api/bookings', registrationRequest(workshop.id, { organisation: { name: 'Mutuelle du Forez', postcode: '42600' }, attendee: { name: 'Basile', email: 'basile@mutuelle.test' } }));
+    await api.post(
+      '/api/bookings',
+      registrationRequest(workshop.id, {
+        organisation: { name: 'Mutuelle du Forez', postcode: '42600' },
+        attendee: { name: 'Basile', email: 'basile@mutuelle.test' },
+      }),
+    );
     const id = await organisationOf(first.id);
     const response = await api.get(`/api/organisations/${id}`, admin);
     expect(response.status).toBe(200);
-    expect(response.body).toMatchObject({ name: 'Mutuelle du Forez', legalForm: 'mutuelle', legalFormLabel: 'Mutuelle', postcode: '42600', permanenceBookings: 2, workshopRegistrations: 1 });
-    expect(response.body.contacts.map((contact: { email: string }) => contact.email.toLowerCase()).sort()).toEqual(['ana@mutuelle.test', 'basile@mutuelle.test']);
+    expect(response.body).toMatchObject({
+      name: 'Mutuelle du Forez',
+      legalForm: 'mutuelle',
+      legalFormLabel: 'Mutuelle',
+      postcode: '42600',
+      permanenceBookings: 2,
+      workshopRegistrations: 1,
+    });
+    expect(response.body.contacts.map((contact: { email: string }) => contact.email.toLowerCase()).sort()).toEqual([
+      'ana@mutuelle.test',
+      'basile@mutuelle.test',
+    ]);
     expect(response.body.bookings).toHaveLength(3);
-    expect(response.body.bookings.find((booking: { kind: string }) => booking.kind === 'workshop')).toMatchObject({ title: workshop.title, status: 'confirmed', attendance: null });
+    expect(response.body.bookings.find((booking: { kind: string }) => booking.kind === 'workshop')).toMatchObject({
+      title: workshop.title,
+      status: 'confirmed',
+      attendance: null,
+    });
     expect(response.body.bookings[2].topics).toEqual([
       { code: 'legal_status', label: 'Évolution des statuts' },
       { code: 'responsible_purchasing', label: 'Achats responsables' },
@@ -65,8 +85,17 @@ describe('the register of organisations', () => {
   it('lets an admin correct an entry, with field errors for bad values', async () => {
     const booking = await book({ name: 'Régie de quartier', postcode: '42000' });
     const id = await organisationOf(booking.id);
-    const corrected = await api.patch(`/api/organisations/${id}`, { esusApproved: true, sector: 'Insertion par l’activité économique', commune: 'Saint-Étienne', legalForm: 'association' }, admin);
-    expect(corrected.body).toMatchObject({ esusApproved: true, sector: 'Insertion par l’activité économique', commune: 'Saint-Étienne', legalFormLabel: 'Association' });
+    const corrected = await api.patch(
+      `/api/organisations/${id}`,
+      { esusApproved: true, sector: 'Insertion par l’activité économique', commune: 'Saint-Étienne', legalForm: 'association' },
+      admin,
+    );
+    expect(corrected.body).toMatchObject({
+      esusApproved: true,
+      sector: 'Insertion par l’activité économique',
+      commune: 'Saint-Étienne',
+      legalFormLabel: 'Association',
+    });
     const bad = await api.patch(`/api/organisations/${id}`, { siret: '73282932000075', legalForm: 'Sarl' }, admin);
     expect([bad.status, bad.body.errors.map((error: { field: string }) => error.field).sort()]).toEqual([400, ['legalForm', 'siret']]);
     // A well-formed code that is not in the list of legal forms (settings/lists.service.ts) is refused too.
@@ -93,7 +122,13 @@ describe('the register of organisations', () => {
 
   it('shows the metropolis an entry and its history without anyone’s name, e-mail or phone; admins keep them', async () => {
     const first = await book({ name: 'Tiers-lieu du Pilat', postcode: '42410' }, { name: 'Zoé Vernay', email: 'zoe@pilat.test' });
-    await api.post('/api/bookings', bookingRequest(slots[next++], { organisation: { name: 'Tiers-lieu du Pilat', postcode: '42410' }, attendee: { name: 'Yanis Fort', email: 'yanis@pilat.test', phone: '0477000000' } }));
+    await api.post(
+      '/api/bookings',
+      bookingRequest(slots[next++], {
+        organisation: { name: 'Tiers-lieu du Pilat', postcode: '42410' },
+        attendee: { name: 'Yanis Fort', email: 'yanis@pilat.test', phone: '0477000000' },
+      }),
+    );
     const id = await organisationOf(first.id);
     const viewer = await createStaff(api, admin, 'viewer');
     const seen = await api.get(`/api/organisations/${id}`, await login(api, viewer.email, viewer.password));
@@ -101,7 +136,8 @@ describe('the register of organisations', () => {
     expect(seen.body).toMatchObject({ id, name: 'Tiers-lieu du Pilat', postcode: '42410', permanenceBookings: 2 });
     expect(seen.body).not.toHaveProperty('contacts');
     expect(seen.body.bookings).toHaveLength(2);
-    for (const booking of seen.body.bookings) expect(Object.keys(booking).sort()).toEqual(['attendance', 'id', 'kind', 'startsAt', 'status', 'title', 'topics']);
+    for (const booking of seen.body.bookings)
+      expect(Object.keys(booking).sort()).toEqual(['attendance', 'id', 'kind', 'startsAt', 'status', 'title', 'topics']);
     for (const text of ['Zoé', 'zoe@pilat.test', 'Yanis', 'yanis@pilat.test', '0477000000']) expect(seen.text).not.toContain(text);
 
     const full = (await api.get(`/api/organisations/${id}`, admin)).body;

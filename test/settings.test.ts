@@ -10,7 +10,10 @@ describe('the programme settings (/api/settings)', () => {
   let admin: string;
 
   beforeAll(async () => {
-    app = await startTestApp({ now: '2026-11-27T10:00:00Z', env: { CRESS_ADDRESS: '1 rue de la Config, 42000 Saint-Étienne', HOLIDAY_POLICY: 'cancel', REMINDER_HOURS_BEFORE: '48' } });
+    app = await startTestApp({
+      now: '2026-11-27T10:00:00Z',
+      env: { CRESS_ADDRESS: '1 rue de la Config, 42000 Saint-Étienne', HOLIDAY_POLICY: 'cancel', REMINDER_HOURS_BEFORE: '48' },
+    });
     api = client(app.baseUrl);
     admin = await adminToken(api);
   });
@@ -38,11 +41,24 @@ describe('the programme settings (/api/settings)', () => {
   it('refuses bad input with French field errors and writes nothing', async () => {
     await api.get('/api/settings', admin);
     const before = await settingsRow();
-    const response = await api.patch('/api/settings', { legalName: '  ', address: 'x'.repeat(301), contactEmail: 'pas-une-adresse', privacyEmail: 42, holidayPolicy: 'skip', reminderHoursBefore: 0 }, admin);
+    const response = await api.patch(
+      '/api/settings',
+      { legalName: '  ', address: 'x'.repeat(301), contactEmail: 'pas-une-adresse', privacyEmail: 42, holidayPolicy: 'skip', reminderHoursBefore: 0 },
+      admin,
+    );
     expect(response.status).toBe(400);
     expect(response.headers.get('content-type')).toBe('application/problem+json; charset=utf-8');
-    expect(response.body.errors.map((error: { field: string }) => error.field).sort()).toEqual(['address', 'contactEmail', 'holidayPolicy', 'legalName', 'privacyEmail', 'reminderHoursBefore']);
-    expect(response.body.errors.find((error: { field: string }) => error.field === 'reminderHoursBefore').message).toBe('Le délai du rappel est un nombre d’heures de 1 à 720 (30 jours).');
+    expect(response.body.errors.map((error: { field: string }) => error.field).sort()).toEqual([
+      'address',
+      'contactEmail',
+      'holidayPolicy',
+      'legalName',
+      'privacyEmail',
+      'reminderHoursBefore',
+    ]);
+    expect(response.body.errors.find((error: { field: string }) => error.field === 'reminderHoursBefore').message).toBe(
+      'Le délai du rappel est un nombre d’heures de 1 à 720 (30 jours).',
+    );
     expect(await settingsRow()).toEqual(before);
   });
 
@@ -51,13 +67,24 @@ describe('the programme settings (/api/settings)', () => {
     const otherApi = client(other.baseUrl);
     expect((await otherApi.get('/donnees-personnelles')).text).toContain('1 rue de la Config');
 
-    const changed = await api.patch('/api/settings', { legalName: 'CRESS AURA (association loi 1901)', address: '12 rue de la République, 42000 Saint-Étienne', contactEmail: 'bonjour@cress-aura.test', privacyEmail: 'rgpd@cress-aura.test' }, admin);
+    const changed = await api.patch(
+      '/api/settings',
+      {
+        legalName: 'CRESS AURA (association loi 1901)',
+        address: '12 rue de la République, 42000 Saint-Étienne',
+        contactEmail: 'bonjour@cress-aura.test',
+        privacyEmail: 'rgpd@cress-aura.test',
+      },
+      admin,
+    );
     expect(changed.status).toBe(200);
     expect(changed.body).toMatchObject({ legalName: 'CRESS AURA (association loi 1901)', holidayPolicy: 'cancel', reminderHoursBefore: 48 });
 
     for (const instance of [api, otherApi]) {
       const notice = await instance.get('/donnees-personnelles');
-      expect(notice.text).toContain('Le responsable du traitement est : CRESS AURA (association loi 1901) (CRESS Auvergne-Rhône-Alpes), 12 rue de la République, 42000 Saint-Étienne.');
+      expect(notice.text).toContain(
+        'Le responsable du traitement est : CRESS AURA (association loi 1901) (CRESS Auvergne-Rhône-Alpes), 12 rue de la République, 42000 Saint-Étienne.',
+      );
       expect(notice.text).toContain('rgpd@cress-aura.test');
       expect(notice.text).not.toContain('1 rue de la Config');
       expect((await instance.get('/')).text).toContain('mailto:bonjour@cress-aura.test');
@@ -80,7 +107,11 @@ describe('the programme settings (/api/settings)', () => {
     const second = await createStaff(api, admin, 'advisor', 'Bruno Conseiller');
     const viewer = await createStaff(api, admin, 'viewer');
     const refused = await api.patch(`/api/permanences/series/${series.id}`, { advisorIds: [first.id, viewer.id], location: 'Ailleurs' }, admin);
-    expect([refused.status, refused.body.code, refused.body.errors]).toEqual([422, 'advisor_invalid', [{ field: 'advisorIds', message: 'Compte inconnu, désactivé ou sans rôle de conseiller.' }]]);
+    expect([refused.status, refused.body.code, refused.body.errors]).toEqual([
+      422,
+      'advisor_invalid',
+      [{ field: 'advisorIds', message: 'Compte inconnu, désactivé ou sans rôle de conseiller.' }],
+    ]);
     expect((await api.patch(`/api/permanences/series/${series.id}`, { advisorIds: ['pas-un-uuid'] }, admin)).status).toBe(400);
     expect(await app.dataSource.query(`SELECT * FROM series_advisors`)).toEqual([]);
     expect((await api.get('/api/permanences/series', admin)).body[0].location).toBe(series.location);

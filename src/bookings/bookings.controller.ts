@@ -33,7 +33,12 @@ export class BookingsController {
   @PersonalData()
   @BookingRateLimit()
   @ApiOperation({ summary: 'Book a permanence slot; the response carries the manage token, once (and in the replays of its Idempotency-Key)' })
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: '16 to 255 visible ASCII characters (a UUID), bare or as a quoted string; the same key and body within 24 h answer with the first booking, another body gets 422' })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description:
+      '16 to 255 visible ASCII characters (a UUID), bare or as a quoted string; the same key and body within 24 h answer with the first booking, another body gets 422',
+  })
   @ApiCreatedResponse({ type: CreatedBookingResponseDto })
   @ApiProblems(400, 404, 409, 413, 422, 429)
   book(@Body() dto: CreateBookingDto, @Headers('idempotency-key') idempotencyKey?: string) {

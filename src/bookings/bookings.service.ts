@@ -91,9 +91,11 @@ export class BookingsService {
     const stored = await this.idempotency.find(claim.keyHash, this.clock.now());
     if (!stored) return null;
     if (!stored.requestHash.equals(claim.requestHash)) {
-      throw new DomainError('idempotency_key_reused', 'Cette clé d’idempotence a déjà servi pour une autre demande : créez-en une nouvelle pour chaque réservation.', [
-        { field: 'Idempotency-Key', message: 'Déjà utilisée pour une autre demande.' },
-      ]);
+      throw new DomainError(
+        'idempotency_key_reused',
+        'Cette clé d’idempotence a déjà servi pour une autre demande : créez-en une nouvelle pour chaque réservation.',
+        [{ field: 'Idempotency-Key', message: 'Déjà utilisée pour une autre demande.' }],
+      );
     }
     const view = (await this.bookings.view(stored.bookingId))!;
     const { token } = this.tokens.issue(stored.bookingId);
@@ -164,7 +166,8 @@ export class BookingsService {
   async calendarFile(id: string, access: BookingAccess): Promise<CalendarFile> {
     const booking = await this.authorise(await this.bookings.withTokenHash(id), access, ['admin', 'advisor']);
     const view = (await this.bookings.view(id))!;
-    if (booking.status === 'waitlisted') throw new DomainError('booking_waitlisted', 'Vous êtes sur la liste d’attente : l’événement sera à ajouter une fois une place attribuée.');
+    if (booking.status === 'waitlisted')
+      throw new DomainError('booking_waitlisted', 'Vous êtes sur la liste d’attente : l’événement sera à ajouter une fois une place attribuée.');
     const title = view.workshop?.title ?? `Permanence de la ${this.config.identity.name}`;
     const event: FeedEvent = {
       uid: booking.icalUid,
@@ -206,7 +209,11 @@ export class BookingsService {
       const booking = await this.lockUnchanged(found, manager);
       if (booking.status !== 'confirmed') return;
       const now = this.clock.now();
-      await this.bookings.update(booking.id, { status: 'cancelled', cancelledAt: now, cancelledBy: by, cancelReason: reason, sequence: booking.sequence + 1 }, manager);
+      await this.bookings.update(
+        booking.id,
+        { status: 'cancelled', cancelledAt: now, cancelledBy: by, cancelReason: reason, sequence: booking.sequence + 1 },
+        manager,
+      );
       await this.bookings.releaseSeat(booking.slotId!, manager);
       await this.outbox.record(manager, [
         { kind: 'booking_cancelled', recipient: booking.attendeeEmail, bookingId: booking.id, payload: { by, reason } },
@@ -218,7 +225,8 @@ export class BookingsService {
   /** Moves a slot booking to another slot atomically: the old seat is freed only if the new one is taken. */
   async reschedule(id: string, access: BookingAccess, slotId: string) {
     const found = await this.authorise(await this.bookings.withTokenHash(id), access, ['admin']);
-    if (found.workshopId) throw new DomainError('not_reschedulable', 'Une inscription à un atelier ne se déplace pas : annulez-la et inscrivez-vous à un autre atelier.');
+    if (found.workshopId)
+      throw new DomainError('not_reschedulable', 'Une inscription à un atelier ne se déplace pas : annulez-la et inscrivez-vous à un autre atelier.');
     if (found.slotId === slotId) throw new DomainError('same_slot', 'La réservation est déjà sur ce créneau.');
     await this.dataSource.transaction(async (manager) => {
       const slots = await this.bookings.lockSlots([found.slotId!, slotId], manager);

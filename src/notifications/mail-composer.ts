@@ -54,7 +54,14 @@ export class MailComposer {
     };
   }
 
-  private context(detail: MessageDetail, kind: MailKind, audience: 'attendee' | 'advisor', hasInvite: boolean, labels: ListLabels, identity: ProgrammeIdentity): MailContext {
+  private context(
+    detail: MessageDetail,
+    kind: MailKind,
+    audience: 'attendee' | 'advisor',
+    hasInvite: boolean,
+    labels: ListLabels,
+    identity: ProgrammeIdentity,
+  ): MailContext {
     const zone = detail.timeZone ?? 'Europe/Paris';
     const when = (instant: Date | null, inZone = zone) => DateTime.fromJSDate(instant ?? new Date(0), { zone: inZone }).setLocale('fr');
     const payload = detail.payload ?? {};
@@ -95,7 +102,8 @@ export class MailComposer {
             }
           : null,
       reason: typeof payload.reason === 'string' ? payload.reason : null,
-      manageUrl: audience === 'attendee' && detail.bookingId ? manageUrl(this.config.publicUrl, detail.bookingId, this.tokens.issue(detail.bookingId).token) : null,
+      manageUrl:
+        audience === 'attendee' && detail.bookingId ? manageUrl(this.config.publicUrl, detail.bookingId, this.tokens.issue(detail.bookingId).token) : null,
       hasInvite,
     };
   }
@@ -109,7 +117,10 @@ export class MailComposer {
       endsAt: detail.endsAt!,
       timeZone: detail.timeZone ?? 'Europe/Paris',
       summary: context.event.title,
-      description: [context.event.advisorName ? `Avec ${context.event.advisorName}.` : null, context.manageUrl ? `${context.event.type === 'workshop' ? 'Gérer votre inscription' : 'Gérer votre rendez-vous'} : ${context.manageUrl}` : null]
+      description: [
+        context.event.advisorName ? `Avec ${context.event.advisorName}.` : null,
+        context.manageUrl ? `${context.event.type === 'workshop' ? 'Gérer votre inscription' : 'Gérer votre rendez-vous'} : ${context.manageUrl}` : null,
+      ]
         .filter(Boolean)
         .join('\n'),
       location: context.event.location,

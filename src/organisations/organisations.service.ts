@@ -45,7 +45,8 @@ export class OrganisationsService {
     const organisation = await this.find(id);
     if (organisation.mergedInto) throw new DomainError('organisation_merged', 'Cette fiche a été fusionnée dans une autre : corrigez celle-ci.');
     // The form keeps an archived legal form the entry already has; a new choice must be offered.
-    if (dto.legalForm && dto.legalForm !== organisation.legalForm) await this.lists.checkOffered({ legalForm: dto.legalForm }, { legalForm: 'legalForm', topics: 'topics' });
+    if (dto.legalForm && dto.legalForm !== organisation.legalForm)
+      await this.lists.checkOffered({ legalForm: dto.legalForm }, { legalForm: 'legalForm', topics: 'topics' });
     await this.organisations.update(id, { ...dto });
     return this.detail(id, true);
   }
@@ -55,7 +56,8 @@ export class OrganisationsService {
    * SIRET, or same name and postcode) now find `into`.
    */
   async merge(id: string, into: string) {
-    if (id === into) throw new DomainError('validation_failed', 'Une fiche ne se fusionne pas avec elle-même.', [{ field: 'into', message: 'Choisissez une autre fiche.' }]);
+    if (id === into)
+      throw new DomainError('validation_failed', 'Une fiche ne se fusionne pas avec elle-même.', [{ field: 'into', message: 'Choisissez une autre fiche.' }]);
     await this.dataSource.transaction(async (manager) => {
       // Both rows locked in id order, so two merges cannot cross.
       const [first, second] = [id, into].sort();

@@ -44,7 +44,17 @@ export class PermanencesRepository {
       `INSERT INTO permanence_series (name, rule, anchor_date, time_zone, start_time, end_time, slot_minutes, slot_capacity, location, is_default)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, true)
        ON CONFLICT (is_default) WHERE is_default DO NOTHING`,
-      [values.name, values.rule, values.anchorDate, values.timeZone, values.startTime, values.endTime, values.slotMinutes, values.slotCapacity, values.location],
+      [
+        values.name,
+        values.rule,
+        values.anchorDate,
+        values.timeZone,
+        values.startTime,
+        values.endTime,
+        values.slotMinutes,
+        values.slotCapacity,
+        values.location,
+      ],
     );
   }
 

@@ -45,7 +45,9 @@ export class SeriesService {
         location: dto.location ?? series.location,
       };
       if (next.endTime <= next.startTime) {
-        throw new DomainError('validation_failed', 'L’heure de fin doit suivre l’heure de début.', [{ field: 'endTime', message: 'Doit être après startTime.' }]);
+        throw new DomainError('validation_failed', 'L’heure de fin doit suivre l’heure de début.', [
+          { field: 'endTime', message: 'Doit être après startTime.' },
+        ]);
       }
       const reshaped = next.startTime !== wall(series.startTime) || next.endTime !== wall(series.endTime) || next.slotMinutes !== series.slotMinutes;
       const relocated = next.location !== series.location;

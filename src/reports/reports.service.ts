@@ -49,7 +49,17 @@ export interface ReportFigures {
   byLegalForm: Array<{ code: string | null; label: string; bookings: number; organisations: number }>;
   byTopic: Array<{ code: string; label: string; bookings: number }>;
   byCommune: Array<{ commune: string; bookings: number; organisations: number }>;
-  workshops: Array<{ id: string; title: string; date: string; time: string; status: 'scheduled' | 'cancelled'; seats: number; registered: number; waitlisted: number; attended: number }>;
+  workshops: Array<{
+    id: string;
+    title: string;
+    date: string;
+    time: string;
+    status: 'scheduled' | 'cancelled';
+    seats: number;
+    registered: number;
+    waitlisted: number;
+    attended: number;
+  }>;
 }
 
 export interface AttendanceRow {
@@ -101,7 +111,11 @@ export class ReportsService {
    * Runs `use` with the period's rows and its figures (still being computed: `use` may work on the
    * rows meanwhile), inside one REPEATABLE READ transaction so that both describe the same bookings.
    */
-  private async inOneSnapshot<T>(scope: ReportScope, staff: StaffUser, use: (rows: AttendanceRow[], figures: Promise<ReportFigures>) => Promise<T>): Promise<T> {
+  private async inOneSnapshot<T>(
+    scope: ReportScope,
+    staff: StaffUser,
+    use: (rows: AttendanceRow[], figures: Promise<ReportFigures>) => Promise<T>,
+  ): Promise<T> {
     const withAttendees = seesAttendees(staff);
     const now = this.clock.now();
     // Before the transaction: the embedded database has one connection, which the transaction holds.

@@ -48,15 +48,24 @@ export class ListsService {
   }
 
   /** A booking may only choose offered entries; an archived or unknown code is refused next to its field. */
-  async checkOffered(choice: { legalForm?: string | null; topics?: string[] }, fields = { legalForm: 'organisation.legalForm', topics: 'topics' }): Promise<void> {
+  async checkOffered(
+    choice: { legalForm?: string | null; topics?: string[] },
+    fields = { legalForm: 'organisation.legalForm', topics: 'topics' },
+  ): Promise<void> {
     const { topics, legalForms } = await this.offered();
     const errors: FieldError[] = [];
     if (choice.legalForm && !legalForms.some((entry) => entry.code === choice.legalForm)) {
-      errors.push({ field: fields.legalForm, message: `Cette forme juridique n’est pas (ou plus) proposée ; choisissez parmi : ${legalForms.map((entry) => entry.label).join(', ')}.` });
+      errors.push({
+        field: fields.legalForm,
+        message: `Cette forme juridique n’est pas (ou plus) proposée ; choisissez parmi : ${legalForms.map((entry) => entry.label).join(', ')}.`,
+      });
     }
     const unknown = (choice.topics ?? []).filter((code) => !topics.some((entry) => entry.code === code));
     if (unknown.length > 0) {
-      errors.push({ field: fields.topics, message: `Sujet non proposé (ou plus proposé) : ${unknown.join(', ')} ; choisissez parmi : ${topics.map((entry) => entry.label).join(', ')}.` });
+      errors.push({
+        field: fields.topics,
+        message: `Sujet non proposé (ou plus proposé) : ${unknown.join(', ')} ; choisissez parmi : ${topics.map((entry) => entry.label).join(', ')}.`,
+      });
     }
     if (errors.length > 0) throw new DomainError('validation_failed', 'Certains champs sont invalides.', errors);
   }
@@ -70,7 +79,9 @@ export class ListsService {
       let code = dto.code;
       if (code !== undefined) {
         if (entries.some((entry) => entry.code === code)) {
-          throw new DomainError('validation_failed', 'Certains champs sont invalides.', [{ field: 'code', message: 'Ce code est déjà pris (peut-être par une entrée archivée).' }]);
+          throw new DomainError('validation_failed', 'Certains champs sont invalides.', [
+            { field: 'code', message: 'Ce code est déjà pris (peut-être par une entrée archivée).' },
+          ]);
         }
       } else {
         code = freeCode(codeOf(dto.label), entries);
@@ -92,7 +103,9 @@ export class ListsService {
       const others = entries.filter((candidate) => candidate.archivedAt === null && candidate.code !== code);
       if (archivedAt === null) checkLabelFree(others, label, code);
       if (dto.position !== undefined && archivedAt !== null) {
-        throw new DomainError('validation_failed', 'Certains champs sont invalides.', [{ field: 'position', message: 'Une entrée archivée n’a pas de place dans la liste : proposez-la de nouveau d’abord.' }]);
+        throw new DomainError('validation_failed', 'Certains champs sont invalides.', [
+          { field: 'position', message: 'Une entrée archivée n’a pas de place dans la liste : proposez-la de nouveau d’abord.' },
+        ]);
       }
       await this.lists.update(list, code, { label, archivedAt }, manager);
       const order = others.map((candidate) => candidate.code);
@@ -114,7 +127,13 @@ function listKind(kind: string): ListKind {
 }
 
 function view(entry: ListEntry) {
-  return { code: entry.code, label: entry.label, position: entry.position, archived: entry.archivedAt !== null, archivedAt: entry.archivedAt?.toISOString() ?? null };
+  return {
+    code: entry.code,
+    label: entry.label,
+    position: entry.position,
+    archived: entry.archivedAt !== null,
+    archivedAt: entry.archivedAt?.toISOString() ?? null,
+  };
 }
 
 function checkLabelFree(offered: ListEntry[], label: string, code: string | null): void {

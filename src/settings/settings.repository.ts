@@ -20,7 +20,7 @@ export class SettingsRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   async read(): Promise<SettingsRow | null> {
-    const [row] = await this.dataSource.query(`SELECT ${COLUMNS} FROM settings WHERE id = 1`);
+    const [row] = await this.dataSource.query<SettingsRow[]>(`SELECT ${COLUMNS} FROM settings WHERE id = 1`);
     return row ?? null;
   }
 
@@ -34,7 +34,7 @@ export class SettingsRepository {
   }
 
   async update(values: Omit<SettingsRow, 'updatedAt'>, now: Date): Promise<SettingsRow> {
-    const [rows] = await this.dataSource.query(
+    const [rows] = await this.dataSource.query<[SettingsRow[], number]>(
       `UPDATE settings SET legal_name = $1, address = $2, contact_email = $3, privacy_email = $4, holiday_policy = $5, reminder_hours_before = $6, updated_at = $7
         WHERE id = 1 RETURNING ${COLUMNS}`,
       [values.legalName, values.address, values.contactEmail, values.privacyEmail, values.holidayPolicy, values.reminderHoursBefore, now],

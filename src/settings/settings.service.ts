@@ -34,7 +34,10 @@ export class SettingsService {
     let row = await this.settings.read();
     if (!row) {
       const { legalName, address, contactEmail, privacyEmail } = this.config.identity;
-      await this.settings.seed({ legalName, address, contactEmail, privacyEmail, holidayPolicy: this.config.holidayPolicy, reminderHoursBefore: this.config.reminderHoursBefore }, this.clock.now());
+      await this.settings.seed(
+        { legalName, address, contactEmail, privacyEmail, holidayPolicy: this.config.holidayPolicy, reminderHoursBefore: this.config.reminderHoursBefore },
+        this.clock.now(),
+      );
       row = (await this.settings.read())!;
     }
     this.last = this.of(row);
@@ -47,7 +50,14 @@ export class SettingsService {
 
   /** The last settings read by this instance (the configuration's before any read). */
   latest(): ProgrammeSettings {
-    return this.last ?? { identity: this.config.identity, holidayPolicy: this.config.holidayPolicy, reminderHoursBefore: this.config.reminderHoursBefore, updatedAt: new Date(0) };
+    return (
+      this.last ?? {
+        identity: this.config.identity,
+        holidayPolicy: this.config.holidayPolicy,
+        reminderHoursBefore: this.config.reminderHoursBefore,
+        updatedAt: new Date(0),
+      }
+    );
   }
 
   async view() {
@@ -82,5 +92,10 @@ export class SettingsService {
 }
 
 function present(settings: ProgrammeSettings) {
-  return { ...settings.identity, holidayPolicy: settings.holidayPolicy, reminderHoursBefore: settings.reminderHoursBefore, updatedAt: settings.updatedAt.toISOString() };
+  return {
+    ...settings.identity,
+    holidayPolicy: settings.holidayPolicy,
+    reminderHoursBefore: settings.reminderHoursBefore,
+    updatedAt: settings.updatedAt.toISOString(),
+  };
 }

@@ -26,7 +26,16 @@ type Session = Awaited<ReturnType<PermanencesService['list']>>[number];
 type Workshop = Awaited<ReturnType<WorkshopsService['list']>>[number];
 
 /** The booking form's fields, as named in the page and in the API's field errors. */
-const BOOKING_FIELDS = ['attendee.name', 'attendee.email', 'attendee.phone', 'organisation.name', 'organisation.siret', 'organisation.legalForm', 'organisation.postcode', 'message'] as const;
+const BOOKING_FIELDS = [
+  'attendee.name',
+  'attendee.email',
+  'attendee.phone',
+  'organisation.name',
+  'organisation.siret',
+  'organisation.legalForm',
+  'organisation.postcode',
+  'message',
+] as const;
 
 /** The pages anyone can use: the programme, booking a slot or a workshop, managing a booking. */
 @Controller()
@@ -56,7 +65,13 @@ export class PublicPagesController {
       {
         sessions: sessions.filter((session) => session.endsAt > now).map(sessionView),
         workshops: workshops.filter((workshop) => workshop.endsAt > now).map((workshop) => workshopView(workshop, now)),
-        series: usual ? { when: usual.rule.includes('BYDAY=-1TH') ? 'le dernier jeudi du mois' : 'chaque mois', from: frenchHour(usual.startTime), to: frenchHour(usual.endTime) } : null,
+        series: usual
+          ? {
+              when: usual.rule.includes('BYDAY=-1TH') ? 'le dernier jeudi du mois' : 'chaque mois',
+              from: frenchHour(usual.startTime),
+              to: frenchHour(usual.endTime),
+            }
+          : null,
         feedUrl,
         webcalUrl: feedUrl.replace(/^https?:/, 'webcal:'),
         googleUrl: `https://calendar.google.com/calendar/render?cid=${encodeURIComponent(feedUrl.replace(/^https?:/, 'webcal:'))}`,
@@ -112,7 +127,12 @@ export class PublicPagesController {
   @PersonalData()
   async manage(@Param('id', uuidPipe) id: string, @Query() query: Record<string, unknown>, @Page() page: PageContext, @Res() response: Response) {
     const token = typeof query.token === 'string' ? query.token : '';
-    const done = query.fait === 'annulation' ? 'C’est fait : votre réservation est annulée. Un e-mail vous le confirme.' : query.fait === 'deplacement' ? 'C’est fait : votre rendez-vous est déplacé. Un e-mail vous le confirme, avec l’invitation mise à jour.' : null;
+    const done =
+      query.fait === 'annulation'
+        ? 'C’est fait : votre réservation est annulée. Un e-mail vous le confirme.'
+        : query.fait === 'deplacement'
+          ? 'C’est fait : votre rendez-vous est déplacé. Un e-mail vous le confirme, avec l’invitation mise à jour.'
+          : null;
     await this.sendManagePage(response, { ...page, flash: done }, id, token, { fresh: query.nouveau === '1' });
   }
 
@@ -149,8 +169,19 @@ export class PublicPagesController {
   }
 
   /** `describe(offerOthers)` tells what was being booked, after a refusal; `offerOthers`: when it can no longer be booked, with other times to choose. */
-  private async book(response: Response, page: PageContext, body: FormBody, target: { slotId?: string; workshopId?: string }, describe: (offerOthers: boolean) => Promise<BookingTarget>) {
-    const values = Object.fromEntries([...BOOKING_FIELDS.map((name) => [name, text(body, name) ?? '']), ['topics', list(body, 'topics')], ['consent', checked(body, 'consent')], ['autreCreneau', text(body, 'autreCreneau') ?? '']]);
+  private async book(
+    response: Response,
+    page: PageContext,
+    body: FormBody,
+    target: { slotId?: string; workshopId?: string },
+    describe: (offerOthers: boolean) => Promise<BookingTarget>,
+  ) {
+    const values = Object.fromEntries([
+      ...BOOKING_FIELDS.map((name) => [name, text(body, name) ?? '']),
+      ['topics', list(body, 'topics')],
+      ['consent', checked(body, 'consent')],
+      ['autreCreneau', text(body, 'autreCreneau') ?? ''],
+    ]);
     try {
       const dto = await validated(CreateBookingDto, {
         ...target,
@@ -185,13 +216,30 @@ export class PublicPagesController {
     }
   }
 
-  private async sendBookingForm(response: Response, page: PageContext, target: BookingTarget | null, values: object, errors: Record<string, string>, alert?: string) {
+  private async sendBookingForm(
+    response: Response,
+    page: PageContext,
+    target: BookingTarget | null,
+    values: object,
+    errors: Record<string, string>,
+    alert?: string,
+  ) {
     if (!target) throw new DomainError('not_found', 'Ce créneau ou cet atelier n’existe pas (ou plus).');
     const options = await this.lists.offered();
     this.views.send(
       response,
       'book',
-      { target, values, idempotencyKey: (values as { idempotencyKey?: string }).idempotencyKey || randomUUID(), errors, alert: alert ?? null, topics: options.topics, legalForms: options.legalForms, consent: this.consent(), errorList: Object.entries(errors).map(([field, message]) => ({ field, message })) },
+      {
+        target,
+        values,
+        idempotencyKey: (values as { idempotencyKey?: string }).idempotencyKey || randomUUID(),
+        errors,
+        alert: alert ?? null,
+        topics: options.topics,
+        legalForms: options.legalForms,
+        consent: this.consent(),
+        errorList: Object.entries(errors).map(([field, message]) => ({ field, message })),
+      },
       page,
       { title: target.isWorkshop ? `Inscription : ${target.title}` : 'Réserver un créneau de permanence', status: response.statusCode },
     );
@@ -231,9 +279,11 @@ export class PublicPagesController {
     const active = booking.status !== 'cancelled' && booking.startsAt > now;
     const slots =
       active && booking.status === 'confirmed' && !booking.workshopId
-        ? (await this.permanences.list()).filter((session) => session.status === 'scheduled').flatMap((session) =>
-            session.slots.filter((slot) => slot.available > 0 && slot.id !== booking.slotId).map((slot) => ({ ...slot, timeZone: session.timeZone })),
-          )
+        ? (await this.permanences.list())
+            .filter((session) => session.status === 'scheduled')
+            .flatMap((session) =>
+              session.slots.filter((slot) => slot.available > 0 && slot.id !== booking.slotId).map((slot) => ({ ...slot, timeZone: session.timeZone })),
+            )
         : [];
     this.views.send(
       response,
@@ -265,7 +315,20 @@ export class PublicPagesController {
         : slot.available === 0
           ? 'Ce créneau n’est plus disponible : il vient d’être réservé ou il est passé.'
           : null;
-    return { isWorkshop: false, title: `Permanence de la ${this.config.identity.name}`, startsAt: slot.startsAt, endsAt: slot.endsAt, timeZone: session.timeZone, location: session.location, advisor: slot.advisor?.name ?? null, available: slot.available, note: null, closed, taken: false, alternatives: [] };
+    return {
+      isWorkshop: false,
+      title: `Permanence de la ${this.config.identity.name}`,
+      startsAt: slot.startsAt,
+      endsAt: slot.endsAt,
+      timeZone: session.timeZone,
+      location: session.location,
+      advisor: slot.advisor?.name ?? null,
+      available: slot.available,
+      note: null,
+      closed,
+      taken: false,
+      alternatives: [],
+    };
   }
 
   /** A slot that can no longer be booked, with the other free times of its day and of the next session to choose from instead. */
@@ -298,7 +361,10 @@ export class PublicPagesController {
       location: workshop.location,
       advisor: null,
       available: workshop.available,
-      note: full && workshop.waitlistEnabled ? 'L’atelier est complet : votre inscription sera placée sur la liste d’attente, et vous serez prévenu(e) par e-mail si une place se libère.' : null,
+      note:
+        full && workshop.waitlistEnabled
+          ? 'L’atelier est complet : votre inscription sera placée sur la liste d’attente, et vous serez prévenu(e) par e-mail si une place se libère.'
+          : null,
       taken: false,
       alternatives: [],
     };
@@ -330,19 +396,47 @@ type AlternativeDay = ReturnType<typeof alternativeDay>;
 
 /** A session's free slots as radio choices of the booking form. */
 function alternativeDay(session: ListedSession, sameDay: boolean) {
-  return { sameDay, date: session.date, location: session.location, timeZone: session.timeZone, slots: session.slots.map((slot) => ({ id: slot.id, startsAt: slot.startsAt, endsAt: slot.endsAt, advisor: slot.advisor?.name ?? null })) };
+  return {
+    sameDay,
+    date: session.date,
+    location: session.location,
+    timeZone: session.timeZone,
+    slots: session.slots.map((slot) => ({ id: slot.id, startsAt: slot.startsAt, endsAt: slot.endsAt, advisor: slot.advisor?.name ?? null })),
+  };
 }
 
 /** What booking can be refused for, told on the form itself (a broken link or a fault gets the error page). */
 const BOOKING_ERRORS: ErrorCode[] = [
-  'validation_failed', 'slot_not_found', 'workshop_not_found', 'slot_full', 'workshop_full', 'already_booked', 'slot_in_past',
-  'session_cancelled', 'session_in_past', 'workshop_cancelled', 'registration_not_open', 'registration_closed', 'organisation_limit_reached', 'conflict',
+  'validation_failed',
+  'slot_not_found',
+  'workshop_not_found',
+  'slot_full',
+  'workshop_full',
+  'already_booked',
+  'slot_in_past',
+  'session_cancelled',
+  'session_in_past',
+  'workshop_cancelled',
+  'registration_not_open',
+  'registration_closed',
+  'organisation_limit_reached',
+  'conflict',
   'idempotency_key_reused',
 ];
 /** What moving a booking can be refused for, told next to the choice of slot. */
 const RESCHEDULE_ERRORS: ErrorCode[] = [
-  'validation_failed', 'slot_not_found', 'slot_full', 'already_booked', 'slot_in_past', 'session_cancelled', 'session_in_past', 'booking_cancelled',
-  'booking_waitlisted', 'not_reschedulable', 'same_slot', 'conflict',
+  'validation_failed',
+  'slot_not_found',
+  'slot_full',
+  'already_booked',
+  'slot_in_past',
+  'session_cancelled',
+  'session_in_past',
+  'booking_cancelled',
+  'booking_waitlisted',
+  'not_reschedulable',
+  'same_slot',
+  'conflict',
 ];
 
 /** A workshop whose registration is not open: not yet (with when it opens), or no longer. */
@@ -373,5 +467,12 @@ function sessionView(session: Session) {
 }
 
 function workshopView(workshop: Workshop, now: string) {
-  return { ...workshop, registration: workshop.status === 'closed' ? registrationWording(workshop, now) : null, isOpen: workshop.status === 'open', isFull: workshop.status === 'full', isClosed: workshop.status === 'closed', isCancelled: workshop.status === 'cancelled' };
+  return {
+    ...workshop,
+    registration: workshop.status === 'closed' ? registrationWording(workshop, now) : null,
+    isOpen: workshop.status === 'open',
+    isFull: workshop.status === 'full',
+    isClosed: workshop.status === 'closed',
+    isCancelled: workshop.status === 'cancelled',
+  };
 }

@@ -127,7 +127,12 @@ export class StaffListPagesController {
         };
       }),
     );
-    const alert = failure ? { message: 'Certains champs sont à corriger : voyez le message sous le champ.', href: failure.code === null ? `#f-${failure.kind}-new` : `#f-${failure.kind}-${failure.code}` } : null;
+    const alert = failure
+      ? {
+          message: 'Certains champs sont à corriger : voyez le message sous le champ.',
+          href: failure.code === null ? `#f-${failure.kind}-new` : `#f-${failure.kind}-${failure.code}`,
+        }
+      : null;
     this.views.send(response, 'staff/lists', { lists, alert }, page, { title: 'Listes', status: response.statusCode });
   }
 }

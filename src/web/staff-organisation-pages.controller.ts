@@ -54,7 +54,14 @@ export class StaffOrganisationPagesController {
   async list(@Query() query: Record<string, unknown>, @Page() page: PageContext, @Res() response: Response) {
     const q = typeof query.q === 'string' ? query.q : '';
     const pageNumber = typeof query.page === 'string' && /^[1-9]\d{0,5}$/.test(query.page) ? Number(query.page) : 1;
-    const model = { q, organisations: [] as object[], errors: {} as Record<string, string>, pageNumber, previousUrl: null as string | null, nextUrl: null as string | null };
+    const model = {
+      q,
+      organisations: [] as object[],
+      errors: {} as Record<string, string>,
+      pageNumber,
+      previousUrl: null as string | null,
+      nextUrl: null as string | null,
+    };
     try {
       const dto = await validated(ListOrganisationsQuery, { q: q === '' ? undefined : q });
       // One more than shown: whether there is a next page.
@@ -73,14 +80,26 @@ export class StaffOrganisationPagesController {
 
   @Get('organisations/:id')
   @StaffPage('admin', 'viewer')
-  async detail(@Param('id', uuidPipe) id: string, @Query() query: Record<string, unknown>, @Page() page: PageContext, @PageStaff() staff: StaffUser, @Res() response: Response) {
+  async detail(
+    @Param('id', uuidPipe) id: string,
+    @Query() query: Record<string, unknown>,
+    @Page() page: PageContext,
+    @PageStaff() staff: StaffUser,
+    @Res() response: Response,
+  ) {
     const flash = typeof query.fait === 'string' ? (DONE[query.fait] ?? null) : null;
     await this.sendDetail(response, { ...page, flash }, staff, id, { search: typeof query.cible === 'string' ? query.cible : '' });
   }
 
   @Post('organisations/:id')
   @StaffPage('admin')
-  async correct(@Param('id', uuidPipe) id: string, @Body() body: FormBody, @Page() page: PageContext, @PageStaff() staff: StaffUser, @Res() response: Response) {
+  async correct(
+    @Param('id', uuidPipe) id: string,
+    @Body() body: FormBody,
+    @Page() page: PageContext,
+    @PageStaff() staff: StaffUser,
+    @Res() response: Response,
+  ) {
     const values = Object.fromEntries(FIELDS.map((name) => [name, text(body, name) ?? '']));
     try {
       const dto = await validated(UpdateOrganisationDto, {
@@ -146,13 +165,17 @@ export class StaffOrganisationPagesController {
     }
     // An entry whose legal form was archived keeps it in the choice, so saving the form does not change it.
     const legalForms: Array<{ code: string; label: string }> = (await this.lists.offered()).legalForms;
-    if (organisation.legalForm && !legalForms.some((entry) => entry.code === organisation.legalForm)) legalForms.push({ code: organisation.legalForm, label: organisation.legalFormLabel ?? organisation.legalForm });
+    if (organisation.legalForm && !legalForms.some((entry) => entry.code === organisation.legalForm))
+      legalForms.push({ code: organisation.legalForm, label: organisation.legalFormLabel ?? organisation.legalForm });
     this.views.send(
       response,
       'staff/organisation',
       {
         organisation: organisationView(organisation),
-        contacts: 'contacts' in organisation ? organisation.contacts.map((contact) => ({ ...contact, lastBookingAt: new Date(contact.lastBookingAt).toISOString() })) : null,
+        contacts:
+          'contacts' in organisation
+            ? organisation.contacts.map((contact) => ({ ...contact, lastBookingAt: new Date(contact.lastBookingAt).toISOString() }))
+            : null,
         history: organisation.bookings.map(historyRow),
         withAttendees: 'contacts' in organisation,
         editable,

@@ -90,7 +90,14 @@ export class StaffSettingsPagesController {
     await this.send(response, page, settingsValues, {}, null, { result });
   }
 
-  private async send(response: Response, page: PageContext, values: SettingsForm, errors: Record<string, string>, alert: string | null, seriesState: SeriesState = {}) {
+  private async send(
+    response: Response,
+    page: PageContext,
+    values: SettingsForm,
+    errors: Record<string, string>,
+    alert: string | null,
+    seriesState: SeriesState = {},
+  ) {
     const policies = HOLIDAY_POLICIES.map((policy) => ({ ...policy, checked: policy.value === values.holidayPolicy }));
     const errorList = FIELDS.filter((field) => errors[field]).map((field) => ({ field, message: errors[field] }));
     const series = (await this.series.list()).find((candidate) => candidate.isDefault) ?? null;
@@ -102,7 +109,12 @@ export class StaffSettingsPagesController {
       .sort((a, b) => a.name.localeCompare(b.name, 'fr'));
     const seriesForm = series && {
       id: series.id,
-      values: seriesState.values ?? { location: series.location, startTime: series.startTime, endTime: series.endTime, slotMinutes: String(series.slotMinutes) },
+      values: seriesState.values ?? {
+        location: series.location,
+        startTime: series.startTime,
+        endTime: series.endTime,
+        slotMinutes: String(series.slotMinutes),
+      },
       errors: seriesErrors,
       advisors,
       advisorsError: seriesErrors.advisorIds ?? null,
@@ -110,6 +122,9 @@ export class StaffSettingsPagesController {
       errorList: SERIES_FIELDS.filter((field) => seriesErrors[field]).map((field) => ({ field, message: seriesErrors[field] })),
       result: seriesState.result ?? null,
     };
-    this.views.send(response, 'staff/settings', { values, errors, alert, errorList, policies, series: seriesForm }, page, { title: 'Réglages', status: response.statusCode });
+    this.views.send(response, 'staff/settings', { values, errors, alert, errorList, policies, series: seriesForm }, page, {
+      title: 'Réglages',
+      status: response.statusCode,
+    });
   }
 }

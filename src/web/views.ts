@@ -45,7 +45,9 @@ export class Views {
     registerHelpers(this.env);
     const compile = (path: string) => this.env.compile(readFileSync(path, 'utf8'), { strict: true, preventIndent: true });
     for (const path of filesUnder(dir)) {
-      const name = relative(dir, path).replace(/\\/g, '/').replace(/\.hbs$/, '');
+      const name = relative(dir, path)
+        .replace(/\\/g, '/')
+        .replace(/\.hbs$/, '');
       if (name.startsWith('partials/')) this.env.registerPartial(name.slice('partials/'.length), readFileSync(path, 'utf8'));
       else if (name !== 'layout') this.pages.set(name, compile(path));
     }
@@ -56,13 +58,25 @@ export class Views {
   html(name: string, model: object, context: PageContext, options: PageOptions): string {
     const page = this.pages.get(name);
     if (!page) throw new Error(`Page template missing: templates/pages/${name}.hbs`);
-    const data = { errors: {}, values: {}, ...model, ...context, flash: context.flash ?? null, staff: context.staff, title: options.title, identity: this.settings.latest().identity };
+    const data = {
+      errors: {},
+      values: {},
+      ...model,
+      ...context,
+      flash: context.flash ?? null,
+      staff: context.staff,
+      title: options.title,
+      identity: this.settings.latest().identity,
+    };
     const body = page(data);
     return this.layout({ ...data, body, isAdmin: context.staff?.role === 'admin', isViewer: context.staff?.role === 'viewer' });
   }
 
   send(response: Response, name: string, model: object, context: PageContext, options: PageOptions): void {
-    response.status(options.status ?? 200).type('html').send(this.html(name, model, context, options));
+    response
+      .status(options.status ?? 200)
+      .type('html')
+      .send(this.html(name, model, context, options));
   }
 }
 

@@ -6,7 +6,11 @@ import { ADMIN, startTestApp, TestApp } from '../support/test-app';
 
 /** Submits a form; the status of the POST's answer (303 on success, the page with its errors otherwise), once the next page is loaded. */
 async function submit(page: Page, button: Locator): Promise<number> {
-  const [response] = await Promise.all([page.waitForResponse((candidate) => candidate.request().method() === 'POST'), page.waitForEvent('load'), button.click()]);
+  const [response] = await Promise.all([
+    page.waitForResponse((candidate) => candidate.request().method() === 'POST'),
+    page.waitForEvent('load'),
+    button.click(),
+  ]);
   return response.status();
 }
 

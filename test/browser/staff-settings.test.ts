@@ -6,7 +6,11 @@ import { ADMIN, startTestApp, TestApp } from '../support/test-app';
 
 /** Submits a form; the status of the POST's answer (303 on success, the page with its errors otherwise), once the next page is loaded. */
 async function submit(page: Page, button: Locator): Promise<number> {
-  const [response] = await Promise.all([page.waitForResponse((candidate) => candidate.request().method() === 'POST'), page.waitForEvent('load'), button.click()]);
+  const [response] = await Promise.all([
+    page.waitForResponse((candidate) => candidate.request().method() === 'POST'),
+    page.waitForEvent('load'),
+    button.click(),
+  ]);
   return response.status();
 }
 
@@ -68,10 +72,17 @@ describe('the settings page (/staff/reglages), in a real browser', () => {
     expect(await page.getByRole('status').textContent()).toContain('les réglages sont enregistrés');
     expect(await page.locator('footer').textContent()).toContain('bonjour@cress-aura.test');
     await checkPage(page, 'staff-settings-saved');
-    expect((await api.get('/api/settings', admin)).body).toMatchObject({ legalName: 'CRESS AURA, association loi 1901', contactEmail: 'bonjour@cress-aura.test', holidayPolicy: 'next_week', reminderHoursBefore: 24 });
+    expect((await api.get('/api/settings', admin)).body).toMatchObject({
+      legalName: 'CRESS AURA, association loi 1901',
+      contactEmail: 'bonjour@cress-aura.test',
+      holidayPolicy: 'next_week',
+      reminderHoursBefore: 24,
+    });
 
     await page.goto('/donnees-personnelles');
-    expect(await page.locator('main').textContent()).toContain('CRESS AURA, association loi 1901 (CRESS Auvergne-Rhône-Alpes), 12 rue de la République, 42000 Saint-Étienne');
+    expect(await page.locator('main').textContent()).toContain(
+      'CRESS AURA, association loi 1901 (CRESS Auvergne-Rhône-Alpes), 12 rue de la République, 42000 Saint-Étienne',
+    );
     await context.close();
   });
 
@@ -102,7 +113,9 @@ describe('the settings page (/staff/reglages), in a real browser', () => {
     expect(await page.locator('#serie').getByLabel('Chloé Permanence').isChecked()).toBe(true);
     const result = page.locator('#resultat-serie');
     expect(await result.textContent()).toContain(`permanences à venir mises à jour`);
-    expect(await result.locator('li').allTextContents()).toEqual([expect.stringMatching(/^\S+ \d+ \S+ 2027 \(1 réservation\)$|^\S+ \d+ \S+ 2026 \(1 réservation\)$/)]);
+    expect(await result.locator('li').allTextContents()).toEqual([
+      expect.stringMatching(/^\S+ \d+ \S+ 2027 \(1 réservation\)$|^\S+ \d+ \S+ 2026 \(1 réservation\)$/),
+    ]);
     await checkPage(page, 'staff-settings-series-saved');
 
     const after = await listSessions(api, '2026-12-01', '2027-12-31');

@@ -25,7 +25,6 @@ import { LIST_CODE } from '../../settings/dto/list-entry.dto';
 import { isValidSiret, normaliseSiret } from '../siret';
 import { blankToUndefined, trim } from '../../common/validators';
 
-
 @ValidatorConstraint({ name: 'siret' })
 export class SiretConstraint implements ValidatorConstraintInterface {
   validate(value: unknown): boolean {

@@ -1,11 +1,10 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength, Validate, ValidateIf } from 'class-validator';
+import { IsBoolean, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength, Validate, ValidateIf } from 'class-validator';
 import { LIST_CODE } from '../../settings/dto/list-entry.dto';
 import { SiretConstraint } from '../../bookings/dto/create-booking.dto';
 import { normaliseSiret } from '../../bookings/siret';
 import { trim } from '../../common/validators';
-
 
 export class ListOrganisationsQuery {
   @ApiPropertyOptional({ description: 'part of the name, a SIRET, a postcode or a commune' })

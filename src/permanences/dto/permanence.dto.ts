@@ -103,7 +103,11 @@ export class UpdateSeriesDto extends SessionShapeDto {
   @MaxLength(200, { message: 'Le nom doit faire de 1 à 200 caractères.' })
   name?: string;
 
-  @ApiPropertyOptional({ type: [String], description: 'The advisors on duty by default, in order: sessions generated from now on get a desk for each (none: one desk with nobody named). Sessions already generated keep theirs.' })
+  @ApiPropertyOptional({
+    type: [String],
+    description:
+      'The advisors on duty by default, in order: sessions generated from now on get a desk for each (none: one desk with nobody named). Sessions already generated keep theirs.',
+  })
   @IsOptional()
   @IsArray(ADVISORS)
   @ArrayMaxSize(20, ADVISORS)

@@ -13,7 +13,10 @@ export class CreateListEntryDto {
   @IsString({ message: 'Le libellé est requis.' })
   label: string;
 
-  @ApiPropertyOptional({ example: 'financement_participatif', description: 'Lower-case letters, digits and _; derived from the label when absent. Never changes afterwards.' })
+  @ApiPropertyOptional({
+    example: 'financement_participatif',
+    description: 'Lower-case letters, digits and _; derived from the label when absent. Never changes afterwards.',
+  })
   @Transform(trim)
   @IsOptional()
   @Matches(LIST_CODE, { message: 'Le code s’écrit en minuscules sans accents, chiffres et « _ » (40 caractères au plus).' })

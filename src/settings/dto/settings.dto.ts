@@ -4,7 +4,8 @@ import { IsEmail, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLen
 import { HOLIDAY_POLICIES, HolidayPolicy } from '../../calendar';
 import { trim } from '../../common/validators';
 
-const HOLIDAY_MESSAGE = 'Choisissez ce qui arrive à une permanence tombant un jour férié : annulée (cancel), avancée d’une semaine (previous_week) ou repoussée d’une semaine (next_week).';
+const HOLIDAY_MESSAGE =
+  'Choisissez ce qui arrive à une permanence tombant un jour férié : annulée (cancel), avancée d’une semaine (previous_week) ou repoussée d’une semaine (next_week).';
 
 /** Every field optional: what is absent stays as it is. */
 export class UpdateSettingsDto {
