@@ -6,7 +6,6 @@ import { AttendanceDto } from '../attendance/attendance.controller';
 import { AttendanceService } from '../attendance/attendance.service';
 import type { StaffUser } from '../auth/staff-user';
 import { UsersService } from '../auth/users.service';
-import { TOPICS, Topic } from '../bookings/booking-options';
 import { addDays, todayIn } from '../calendar';
 import { Clock } from '../common/clock';
 import { DomainError, ErrorCode } from '../common/domain-error';
@@ -16,6 +15,7 @@ import { PROGRAMME_TIME_ZONE } from '../permanences/permanences.service';
 import { formFailure, FormBody, text, toLocalDate, validated } from './forms';
 import { Page, Pages, PageStaff, StaffPage } from './page.guard';
 import { frenchLocalDate, PageContext, Views } from './views';
+import { ListLabels, ListsService } from '../settings/lists.service';
 
 type Day = Awaited<ReturnType<AgendaService['day']>>;
 type Item = Day['items'][number];
@@ -58,6 +58,7 @@ export class StaffAgendaPagesController {
     private readonly users: UsersService,
     private readonly feeds: FeedsService,
     private readonly clock: Clock,
+    private readonly lists: ListsService,
   ) {}
 
   /** `?date=YYYY-MM-DD&conseiller=<id>`; `presence=<booking id>` after an attendance was saved. */
@@ -70,7 +71,13 @@ export class StaffAgendaPagesController {
 
   @Post('agenda/presences/:bookingId')
   @StaffPage('advisor', 'admin')
-  async record(@Param('bookingId', uuidPipe) bookingId: string, @Body() body: FormBody, @PageStaff() staff: StaffUser, @Page() page: PageContext, @Res() response: Response) {
+  async record(
+    @Param('bookingId', uuidPipe) bookingId: string,
+    @Body() body: FormBody,
+    @PageStaff() staff: StaffUser,
+    @Page() page: PageContext,
+    @Res() response: Response,
+  ) {
     const requested = requestedIn(body);
     const note = text(body, 'note') ?? '';
     try {
@@ -84,7 +91,11 @@ export class StaffAgendaPagesController {
       return this.sendAgenda(response, page, staff, requested, { failure: { bookingId, message, noteError: fields.note ?? null, note } });
     }
     const filter = await validFilter(requested);
-    const params = new URLSearchParams({ ...(filter.date ? { date: filter.date } : {}), ...(filter.advisorId ? { conseiller: filter.advisorId } : {}), presence: bookingId });
+    const params = new URLSearchParams({
+      ...(filter.date ? { date: filter.date } : {}),
+      ...(filter.advisorId ? { conseiller: filter.advisorId } : {}),
+      presence: bookingId,
+    });
     response.redirect(303, `/staff/agenda?${params}`);
   }
 
@@ -92,7 +103,10 @@ export class StaffAgendaPagesController {
   @StaffPage('advisor', 'admin')
   async feed(@Query('renouvele') renewed: unknown, @PageStaff() staff: StaffUser, @Page() page: PageContext, @Res() response: Response) {
     const { url, webcalUrl } = await this.feeds.feedLink(staff.id, false);
-    const flash = renewed === '1' ? 'C’est fait : votre calendrier a une nouvelle adresse, et l’ancien lien ne fonctionne plus. Mettez à jour l’abonnement dans votre agenda avec l’adresse ci-dessous.' : null;
+    const flash =
+      renewed === '1'
+        ? 'C’est fait : votre calendrier a une nouvelle adresse, et l’ancien lien ne fonctionne plus. Mettez à jour l’abonnement dans votre agenda avec l’adresse ci-dessous.'
+        : null;
     this.views.send(
       response,
       'staff/feed',
@@ -109,7 +123,13 @@ export class StaffAgendaPagesController {
     response.redirect(303, '/staff/flux?renouvele=1');
   }
 
-  private async sendAgenda(response: Response, page: PageContext, staff: StaffUser, requested: Requested, extra: { saved?: string | null; failure?: AttendanceFailure }) {
+  private async sendAgenda(
+    response: Response,
+    page: PageContext,
+    staff: StaffUser,
+    requested: Requested,
+    extra: { saved?: string | null; failure?: AttendanceFailure },
+  ) {
     const isAdmin = staff.role === 'admin';
     let day: Day | null = null;
     let errors: Record<string, string> = {};
@@ -122,15 +142,23 @@ export class StaffAgendaPagesController {
     } catch (error) {
       const refused = formFailure(error, AGENDA_ERRORS);
       const fields = refused.errors;
-      errors = Object.fromEntries(Object.entries({ date: fields.date, conseiller: fields.advisorId }).filter(([, message]) => message !== undefined)) as Record<string, string>;
+      errors = Object.fromEntries(Object.entries({ date: fields.date, conseiller: fields.advisorId }).filter(([, message]) => message !== undefined)) as Record<
+        string,
+        string
+      >;
       alert = refused.code === 'validation_failed' ? 'Cette journée ne peut pas être affichée : corrigez le champ signalé.' : refused.alert;
       if (!extra.failure) response.status(refused.status);
     }
     const failure = extra.failure ?? null;
     const failedBooking = failure && day ? findBooking(day, failure.bookingId) : null;
-    if (failure) alert = failedBooking ? `Présence non enregistrée pour ${failedBooking.attendee.name} : ${failure.message}` : `Présence non enregistrée : ${failure.message}`;
+    if (failure)
+      alert = failedBooking
+        ? `Présence non enregistrée pour ${failedBooking.attendee.name} : ${failure.message}`
+        : `Présence non enregistrée : ${failure.message}`;
     const savedBooking = extra.saved && day ? findBooking(day, extra.saved) : null;
-    const flash = savedBooking?.attendance ? `Présence enregistrée pour ${savedBooking.attendee.name} : ${ATTENDANCE[savedBooking.attendance].label.toLowerCase()}.` : (page.flash ?? null);
+    const flash = savedBooking?.attendance
+      ? `Présence enregistrée pour ${savedBooking.attendee.name} : ${ATTENDANCE[savedBooking.attendance].label.toLowerCase()}.`
+      : (page.flash ?? null);
 
     const today = todayIn(PROGRAMME_TIME_ZONE, this.clock.now());
     const date = day?.date ?? '';
@@ -144,11 +172,12 @@ export class StaffAgendaPagesController {
           .sort((a, b) => a.name.localeCompare(b.name, 'fr'))
           .map((user) => ({ id: user.id, name: user.name, selected: user.id === (advisorId || requested.conseiller) }))
       : [];
+    const labels = await this.lists.labels();
     this.views.send(
       response,
       'staff/agenda',
       {
-        day: day ? dayView(day, failure, (startsAt) => this.attendance.hasStarted(startsAt)) : null,
+        day: day ? dayView(day, failure, (startsAt) => this.attendance.hasStarted(startsAt), labels) : null,
         date,
         dateValue: day ? day.date : requested.date,
         isToday: date === today,
@@ -156,7 +185,9 @@ export class StaffAgendaPagesController {
         canChooseAdvisor: isAdmin,
         advisors,
         scope: day ? (day.advisor ? (day.advisor.id === staff.id ? 'Votre bureau' : `Bureau de ${day.advisor.name}`) : 'Tous les bureaux') : null,
-        links: day ? { previous: link(addDays(date, -1)), previousDate: addDays(date, -1), next: link(addDays(date, 1)), nextDate: addDays(date, 1), today: link(null) } : { today: link(null) },
+        links: day
+          ? { previous: link(addDays(date, -1)), previousDate: addDays(date, -1), next: link(addDays(date, 1)), nextDate: addDays(date, 1), today: link(null) }
+          : { today: link(null) },
         errors,
         alert,
         failedBookingId: failedBooking ? failedBooking.id : null,
@@ -186,7 +217,7 @@ function findBooking(day: Day, id: string): Booking | null {
   return null;
 }
 
-function dayView(day: Day, failure: AttendanceFailure | null, hasStarted: (startsAt: string) => boolean) {
+function dayView(day: Day, failure: AttendanceFailure | null, hasStarted: (startsAt: string) => boolean, labels: ListLabels) {
   const { counts } = day;
   return {
     timeZone: day.timeZone,
@@ -203,17 +234,24 @@ function dayView(day: Day, failure: AttendanceFailure | null, hasStarted: (start
         capacity: item.capacity,
         free: item.free,
         attendanceOpen: hasStarted(item.startsAt),
-        bookings: item.bookings.map((booking) => bookingView(booking, failure?.bookingId === booking.id ? failure : null)),
+        bookings: item.bookings.map((booking) => bookingView(booking, failure?.bookingId === booking.id ? failure : null, labels)),
       };
       if (item.type === 'slot') {
-        return { ...base, isSlot: true, isWorkshop: false, title: item.advisor?.name ? `Permanence — ${item.advisor.name}` : 'Permanence — bureau sans conseiller·ère', waitlisted: 0, isFree: !cancelled && item.bookings.length === 0 };
+        return {
+          ...base,
+          isSlot: true,
+          isWorkshop: false,
+          title: item.advisor?.name ? `Permanence — ${item.advisor.name}` : 'Permanence — bureau sans conseiller·ère',
+          waitlisted: 0,
+          isFree: !cancelled && item.bookings.length === 0,
+        };
       }
       return { ...base, isSlot: false, isWorkshop: true, title: `Atelier « ${item.title} »`, waitlisted: item.waitlisted, isFree: false };
     }),
   };
 }
 
-function bookingView(booking: Booking, failure: AttendanceFailure | null) {
+function bookingView(booking: Booking, failure: AttendanceFailure | null, labels: ListLabels) {
   const attendance = booking.attendance ? ATTENDANCE[booking.attendance] : null;
   return {
     id: booking.id,
@@ -221,9 +259,9 @@ function bookingView(booking: Booking, failure: AttendanceFailure | null) {
     email: booking.attendee.email,
     phone: booking.attendee.phone,
     organisation: booking.organisation.name,
-    legalForm: booking.organisation.legalFormLabel ?? booking.organisation.legalForm,
+    legalForm: labels.legalForm(booking.organisation.legalForm),
     postcode: booking.organisation.postcode,
-    topics: booking.topics.map((topic) => TOPICS[topic as Topic] ?? topic),
+    topics: booking.topics.map(labels.topic),
     message: booking.message,
     isConfirmed: booking.status === 'confirmed',
     waitlistPosition: booking.status === 'waitlisted' ? ('waitlistPosition' in booking ? booking.waitlistPosition : null) : null,

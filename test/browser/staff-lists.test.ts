@@ -50,6 +50,11 @@ describe('the lists page (/staff/listes), in a real browser', () => {
     const [session] = await listSessions(api, '2026-12-01', '2027-03-31');
     const old = await api.post('/api/bookings', bookingRequest(session.slots[0].id, { topics: ['ambition_ess'] }));
     expect(old.status).toBe(201);
+    const withLegalStatus = await api.post(
+      '/api/bookings',
+      bookingRequest(session.slots[2].id, { topics: ['legal_status'], organisation: { name: 'Asso du Pilat', legalForm: 'mutuelle' } }),
+    );
+    expect(withLegalStatus.status).toBe(201);
 
     const { context, page } = await newVisitor(browser, app.baseUrl);
     await signIn(page, ADMIN.email, ADMIN.password);
@@ -77,6 +82,13 @@ describe('the lists page (/staff/listes), in a real browser', () => {
     expect(await page.locator('#liste-topics h3').textContent()).toBe('Archivées');
     expect(await page.locator('#entree-topics-ambition_ess').textContent()).toContain('La plateforme « Ambition ESS »');
     await checkPage(page, 'staff-lists-archived');
+
+    // The advisors' agenda shows the label as renamed, and the archived one as it was.
+    await page.goto(`/staff/agenda?date=${session.date}`);
+    const agenda = await page.locator('main').textContent();
+    expect(agenda).toContain('Évolution des statuts juridiques');
+    expect(agenda).toContain('La plateforme « Ambition ESS »');
+    await page.goto('/staff/listes');
 
     const visitor = await newVisitor(browser, app.baseUrl);
     await visitor.page.goto(`/reserver/creneau/${session.slots[1].id}`);
