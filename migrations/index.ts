@@ -9,6 +9,7 @@ import { PersonalData1764660000000 } from './1764660000000-personal-data';
 import { PublicFeedChanges1764720000000 } from './1764720000000-public-feed-changes';
 import { IdempotencyKeys1764780000000 } from './1764780000000-idempotency-keys';
 import { Accounts1764800000000 } from './1764800000000-accounts';
+import { SettingsLists1764810000000 } from './1764810000000-settings-lists';
 import { ConsentGivenTo1764820000000 } from './1764820000000-consent-given-to';
 import { StaffJournal1764830000000 } from './1764830000000-staff-journal';
 
@@ -25,6 +26,7 @@ export const MIGRATIONS = [
   PublicFeedChanges1764720000000,
   IdempotencyKeys1764780000000,
   Accounts1764800000000,
+  SettingsLists1764810000000,
   ConsentGivenTo1764820000000,
   StaffJournal1764830000000,
 ];

@@ -22,6 +22,7 @@ import { PermanencesModule } from './permanences/permanences.module';
 import { PersonalDataModule } from './personal-data/personal-data.module';
 import { RegistrantsModule } from './registrants/registrants.module';
 import { ReportsModule } from './reports/reports.module';
+import { SettingsModule } from './settings/settings.module';
 import { WebModule } from './web/web.module';
 import { WorkshopsModule } from './workshops/workshops.module';
 
@@ -38,6 +39,7 @@ export class AppModule {
         JournalModule,
         ScheduleModule.forRoot(),
         AuthModule,
+        SettingsModule,
         NotificationsModule,
         AccountsModule,
         BookingsModule,

@@ -96,8 +96,11 @@ describe('the register of organisations', () => {
       commune: 'Saint-Étienne',
       legalFormLabel: 'Association',
     });
-    const bad = await api.patch(`/api/organisations/${id}`, { siret: '73282932000075', legalForm: 'sarl' }, admin);
+    const bad = await api.patch(`/api/organisations/${id}`, { siret: '73282932000075', legalForm: 'Sarl' }, admin);
     expect([bad.status, bad.body.errors.map((error: { field: string }) => error.field).sort()]).toEqual([400, ['legalForm', 'siret']]);
+    // A well-formed code that is not in the list of legal forms (settings/lists.service.ts) is refused too.
+    const unknown = await api.patch(`/api/organisations/${id}`, { legalForm: 'sarl' }, admin);
+    expect([unknown.status, unknown.body.errors.map((error: { field: string }) => error.field)]).toEqual([400, ['legalForm']]);
   });
 
   it('merges a duplicate: its bookings move, and later bookings that would find it find the entry kept', async () => {

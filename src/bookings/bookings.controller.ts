@@ -8,7 +8,7 @@ import { PersonalData } from '../common/no-store';
 import { BookingRateLimit } from '../common/rate-limits';
 import { ApiProblems } from '../common/problem.dto';
 import { uuidPipe } from '../common/uuid.pipe';
-import { bookingOptions } from './booking-options';
+import { ListsService } from '../settings/lists.service';
 import { Access } from './booking-access.decorator';
 import { BookingsService } from './bookings.service';
 import type { BookingAccess } from './bookings.service';
@@ -18,13 +18,16 @@ import { CancelBookingDto, CreateBookingDto, RescheduleBookingDto, StaffBookingD
 @ApiTags('bookings')
 @Controller('api')
 export class BookingsController {
-  constructor(private readonly bookings: BookingsService) {}
+  constructor(
+    private readonly bookings: BookingsService,
+    private readonly lists: ListsService,
+  ) {}
 
   @Get('booking-options')
   @ApiOperation({ summary: 'Topics and legal forms accepted by POST /api/bookings, with their French labels' })
   @ApiOkResponse({ type: BookingOptionsResponseDto })
   options() {
-    return bookingOptions();
+    return this.lists.offered();
   }
 
   @Post('bookings')

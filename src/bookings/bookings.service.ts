@@ -7,6 +7,7 @@ import { JournalService } from '../journal/journal.service';
 import { staffCancellation } from './staff-cancellation';
 import { DomainError } from '../common/domain-error';
 import { AppConfig } from '../config/app-config';
+import { ListsService } from '../settings/lists.service';
 import { OutboxEntry, OutboxRepository } from '../notifications/outbox.repository';
 import { CalendarFile, calendarFile } from '../ical/calendar-response';
 import { buildFeed, FeedEvent } from '../ical/ical-files';
@@ -38,6 +39,7 @@ export class BookingsService {
     private readonly clock: Clock,
     private readonly config: AppConfig,
     private readonly journal: JournalService,
+    private readonly lists: ListsService,
   ) {}
 
   /**
@@ -57,6 +59,7 @@ export class BookingsService {
     const claim = idempotencyKey === undefined ? null : idempotencyClaim(parseIdempotencyKey(idempotencyKey), dto, this.clock.now());
     const replayed = claim && (await this.replay(claim));
     if (replayed) return replayed;
+    await this.lists.checkOffered({ legalForm: dto.organisation.legalForm, topics: dto.topics });
     const id = randomUUID();
     const { token, hash } = this.tokens.issue(id);
     const booking: NewBooking = {

@@ -1,13 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { DateTime } from 'luxon';
-import { LEGAL_FORMS, LegalForm, TOPICS, Topic } from '../bookings/booking-options';
 import { AccountMails, isAccountMail } from '../accounts/account-mails';
 import { ManageTokens, manageUrl } from '../bookings/manage-token';
-import { AppConfig } from '../config/app-config';
+import { AppConfig, ProgrammeIdentity } from '../config/app-config';
 import { buildInvite, InviteMethod } from '../ical/ical-files';
+import { ListLabels, ListsService } from '../settings/lists.service';
 import { MailContext, MailKind, renderMail } from './mail-templates';
 import { OutgoingMail } from './mailer';
 import { MessageDetail } from './outbox-delivery.repository';
+import { SettingsService } from '../settings/settings.service';
 
 /** Messages that put or update the event in the attendee's calendar. */
 const REQUEST_KINDS = new Set<MailKind>([
@@ -31,16 +32,19 @@ export class MailComposer {
     private readonly config: AppConfig,
     private readonly tokens: ManageTokens,
     private readonly accountMails: AccountMails,
+    private readonly lists: ListsService,
+    private readonly settings: SettingsService,
   ) {
     this.messageIdDomain = new URL(config.publicUrl).hostname || 'rendez-vous-ess';
   }
 
-  compose(detail: MessageDetail): OutgoingMail {
+  /** The labels are read at send time: a topic renamed meanwhile reads as now, an archived one keeps its label. */
+  async compose(detail: MessageDetail): Promise<OutgoingMail> {
     if (isAccountMail(detail.kind)) return this.accountMails.compose(detail);
     const audience = detail.attendeeEmail && detail.recipient.toLowerCase() === detail.attendeeEmail.toLowerCase() ? 'attendee' : 'advisor';
     const kind = detail.kind;
     const method = audience === 'attendee' ? inviteMethod(kind, detail) : null;
-    const context = this.context(detail, kind, audience, method !== null);
+    const context = this.context(detail, kind, audience, method !== null, await this.lists.labels(), await this.settings.identity());
     const rendered = renderMail(context);
     return {
       to: { name: context.recipientName, address: detail.recipient },
@@ -53,11 +57,17 @@ export class MailComposer {
     };
   }
 
-  private context(detail: MessageDetail, kind: MailKind, audience: 'attendee' | 'advisor', hasInvite: boolean): MailContext {
+  private context(
+    detail: MessageDetail,
+    kind: MailKind,
+    audience: 'attendee' | 'advisor',
+    hasInvite: boolean,
+    labels: ListLabels,
+    identity: ProgrammeIdentity,
+  ): MailContext {
     const zone = detail.timeZone ?? 'Europe/Paris';
     const when = (instant: Date | null, inZone = zone) => DateTime.fromJSDate(instant ?? new Date(0), { zone: inZone }).setLocale('fr');
     const payload = detail.payload ?? {};
-    const identity = this.config.identity;
     const nextZone = detail.nextTimeZone ?? zone;
     // An advisor's notice names the slot it was recorded for (bookings.service.ts:advisorNotice), which a reschedule has left.
     const startsAt = typeof payload.slotStartsAt === 'string' ? new Date(payload.slotStartsAt) : detail.startsAt;
@@ -81,9 +91,9 @@ export class MailComposer {
       attendee: { name: detail.attendeeName ?? '', email: detail.attendeeEmail ?? '', phone: detail.attendeePhone },
       organisation: {
         name: detail.organisationName ?? '',
-        legalForm: detail.organisationLegalForm ? (LEGAL_FORMS[detail.organisationLegalForm as LegalForm] ?? null) : null,
+        legalForm: labels.legalForm(detail.organisationLegalForm),
       },
-      topics: (detail.topics ?? []).map((topic) => TOPICS[topic as Topic] ?? topic),
+      topics: (detail.topics ?? []).map(labels.topic),
       message: detail.message,
       waitlistPosition: detail.waitlistPosition,
       // A registration cancelled while still waiting had no seat (and gets no calendar CANCEL).

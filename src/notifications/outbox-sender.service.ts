@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { Clock } from '../common/clock';
 import { RequestLoad } from '../common/request-load';
 import { AppConfig } from '../config/app-config';
+import { SettingsService } from '../settings/settings.service';
 import { MailComposer } from './mail-composer';
 import { Mailer } from './mailer';
 import { MessageDetail, OutboxDeliveryRepository } from './outbox-delivery.repository';
@@ -55,6 +56,7 @@ export class OutboxSender implements OnApplicationBootstrap, OnApplicationShutdo
     private readonly clock: Clock,
     private readonly config: AppConfig,
     private readonly load: RequestLoad,
+    private readonly settings: SettingsService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -99,7 +101,7 @@ export class OutboxSender implements OnApplicationBootstrap, OnApplicationShutdo
   }
 
   async queueReminders(): Promise<number> {
-    return this.outbox.queueReminders(this.clock.now(), this.config.reminderHoursBefore);
+    return this.outbox.queueReminders(this.clock.now(), (await this.settings.current()).reminderHoursBefore);
   }
 
   /**
@@ -125,7 +127,7 @@ export class OutboxSender implements OnApplicationBootstrap, OnApplicationShutdo
 
   private async deliver(detail: MessageDetail): Promise<boolean> {
     try {
-      await this.mailer.send(this.composer.compose(detail));
+      await this.mailer.send(await this.composer.compose(detail));
     } catch (error) {
       const reason = (error as Error).message;
       const retryAt = detail.attempts >= MAX_ATTEMPTS ? null : new Date(this.clock.now().getTime() + retryDelayMs(detail.attempts));

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { seesAttendees, StaffUser } from '../auth/staff-user';
-import { LEGAL_FORMS, LegalForm, TOPICS, Topic } from '../bookings/booking-options';
 import { DomainError } from '../common/domain-error';
 import { AppConfig } from '../config/app-config';
 import { JournalService } from '../journal/journal.service';
+import { ListLabels, ListsService } from '../settings/lists.service';
 import { UpdateOrganisationDto } from './dto/organisation.dto';
 import { OrganisationRow, OrganisationsRepository } from './organisations.repository';
 
@@ -15,10 +15,12 @@ export class OrganisationsService {
     private readonly organisations: OrganisationsRepository,
     private readonly config: AppConfig,
     private readonly journal: JournalService,
+    private readonly lists: ListsService,
   ) {}
 
   async list(search?: string, limit = 50, offset = 0) {
-    return (await this.organisations.list(search || null, limit, offset)).map(present);
+    const labels = await this.lists.labels();
+    return (await this.organisations.list(search || null, limit, offset)).map((row) => present(row, labels));
   }
 
   /**
@@ -32,19 +34,23 @@ export class OrganisationsService {
   private async detail(id: string, withAttendees: boolean) {
     const organisation = await this.find(id);
     const history = await this.organisations.history(id, `Permanence de la ${this.config.identity.name}`);
+    const labels = await this.lists.labels();
     const bookings = history.map(({ attendeeName, ...row }) => ({
       ...row,
       ...(withAttendees ? { attendeeName } : {}),
-      topics: (row.topics as string[]).map((topic) => ({ code: topic, label: TOPICS[topic as Topic] ?? topic })),
+      topics: (row.topics as string[]).map((topic) => ({ code: topic, label: labels.topic(topic) })),
     }));
-    if (!withAttendees) return { ...present(organisation), bookings };
-    return { ...present(organisation), contacts: await this.organisations.contacts(id), bookings };
+    if (!withAttendees) return { ...present(organisation, labels), bookings };
+    return { ...present(organisation, labels), contacts: await this.organisations.contacts(id), bookings };
   }
 
   /** An admin's correction; the answer is the entry in full. */
   async update(id: string, dto: UpdateOrganisationDto, actor: StaffUser) {
     const organisation = await this.find(id);
     if (organisation.mergedInto) throw new DomainError('organisation_merged', 'Cette fiche a été fusionnée dans une autre : corrigez celle-ci.');
+    // The form keeps an archived legal form the entry already has; a new choice must be offered.
+    if (dto.legalForm && dto.legalForm !== organisation.legalForm)
+      await this.lists.checkOffered({ legalForm: dto.legalForm }, { legalForm: 'legalForm', topics: 'topics' });
     await this.dataSource.transaction(async (manager) => {
       await this.organisations.update(id, { ...dto }, manager);
       await this.journal.record(manager, {
@@ -94,13 +100,13 @@ export class OrganisationsService {
   }
 }
 
-function present(row: OrganisationRow) {
+function present(row: OrganisationRow, labels: ListLabels) {
   return {
     id: row.id,
     name: row.name,
     siret: row.siret,
     legalForm: row.legalForm,
-    legalFormLabel: row.legalForm ? (LEGAL_FORMS[row.legalForm as LegalForm] ?? null) : null,
+    legalFormLabel: labels.legalForm(row.legalForm),
     esusApproved: row.esusApproved,
     sector: row.sector,
     postcode: row.postcode,

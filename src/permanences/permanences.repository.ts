@@ -97,6 +97,24 @@ export class PermanencesRepository {
     return result.identifiers[0].id as string;
   }
 
+  /** The advisors on duty by default at the series' sessions, in order; accounts no longer active or advisors are left out. */
+  async seriesAdvisors(seriesId: string, manager: EntityManager = this.dataSource.manager): Promise<string[]> {
+    const rows: Array<{ id: string }> = await manager.query(
+      `SELECT sa.advisor_id AS id FROM series_advisors sa JOIN users u ON u.id = sa.advisor_id
+        WHERE sa.series_id = $1 AND u.active AND u.role IN ('advisor', 'admin') ORDER BY sa.position`,
+      [seriesId],
+    );
+    return rows.map((row) => row.id);
+  }
+
+  async replaceSeriesAdvisors(seriesId: string, advisorIds: string[], manager: EntityManager): Promise<void> {
+    await manager.query(`DELETE FROM series_advisors WHERE series_id = $1`, [seriesId]);
+    await manager.query(
+      `INSERT INTO series_advisors (series_id, advisor_id, position) SELECT $1, id, position FROM unnest($2::uuid[]) WITH ORDINALITY AS chosen (id, position)`,
+      [seriesId, advisorIds],
+    );
+  }
+
   /** A desk with its slots laid out; the slots take the session's seat capacity. */
   async addDesk(sessionId: string, position: number, advisorId: string | null, layout: TimeRange[], capacity: number, manager: EntityManager): Promise<string> {
     const result = await manager.insert(Desk, { sessionId, position, advisorId });

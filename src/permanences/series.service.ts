@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { UsersRepository } from '../auth/users.repository';
 import { BookingsRepository } from '../bookings/bookings.repository';
 import { sessionBounds, slotLayout } from '../calendar';
 import type { StaffUser } from '../auth/staff-user';
@@ -22,10 +23,12 @@ export class SeriesService {
     private readonly outbox: OutboxRepository,
     private readonly clock: Clock,
     private readonly journal: JournalService,
+    private readonly users: UsersRepository,
   ) {}
 
   async list() {
-    return (await this.permanences.allSeries()).map(present);
+    const all = await this.permanences.allSeries();
+    return Promise.all(all.map(async (series) => present(series, await this.permanences.seriesAdvisors(series.id))));
   }
 
   /**
@@ -52,6 +55,15 @@ export class SeriesService {
       const reshaped = next.startTime !== wall(series.startTime) || next.endTime !== wall(series.endTime) || next.slotMinutes !== series.slotMinutes;
       const relocated = next.location !== series.location;
       await this.permanences.updateSeries(id, next, manager);
+      if (dto.advisorIds !== undefined) {
+        const found = await this.users.activeAdvisors(dto.advisorIds, manager);
+        if (found.length !== dto.advisorIds.length) {
+          throw new DomainError('advisor_invalid', 'Chaque conseiller doit être un compte actif de rôle advisor ou admin.', [
+            { field: 'advisorIds', message: 'Compte inconnu, désactivé ou sans rôle de conseiller.' },
+          ]);
+        }
+        await this.permanences.replaceSeriesAdvisors(id, dto.advisorIds, manager);
+      }
 
       const now = this.clock.now();
       const skipped: Array<{ id: string; date: string; bookings: number }> = [];
@@ -88,12 +100,12 @@ export class SeriesService {
         },
       });
       const saved = (await this.permanences.lockSeries(id, manager))!;
-      return { series: present(saved), updatedSessions: updated, skippedSessions: skipped };
+      return { series: present(saved, await this.permanences.seriesAdvisors(id, manager)), updatedSessions: updated, skippedSessions: skipped };
     });
   }
 }
 
-function present(series: PermanenceSeries) {
+function present(series: PermanenceSeries, advisorIds: string[]) {
   return {
     id: series.id,
     name: series.name,
@@ -105,5 +117,6 @@ function present(series: PermanenceSeries) {
     slotCapacity: series.slotCapacity,
     location: series.location,
     isDefault: series.isDefault,
+    advisorIds,
   };
 }

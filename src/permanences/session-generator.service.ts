@@ -1,12 +1,13 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Cron } from '@nestjs/schedule';
 import { DataSource, EntityManager } from 'typeorm';
-import { addMonths, applyHolidayPolicy, occurrenceDates, sessionBounds, slotLayout, todayIn } from '../calendar';
+import { addMonths, applyHolidayPolicy, HolidayPolicy, occurrenceDates, sessionBounds, slotLayout, todayIn } from '../calendar';
 import { Clock } from '../common/clock';
 import { AppConfig, ProgrammeIdentity } from '../config/app-config';
 import { PermanenceSeries } from './permanence-series.entity';
 import { PermanencesRepository } from './permanences.repository';
 import { wall } from './wall-time';
+import { SettingsService } from '../settings/settings.service';
 
 /** Transaction-level advisory lock: one instance at a time extends the horizon. */
 const GENERATION_LOCK = 7_262_002;
@@ -39,6 +40,7 @@ export class SessionGenerator implements OnApplicationBootstrap {
     private readonly permanences: PermanencesRepository,
     private readonly clock: Clock,
     private readonly config: AppConfig,
+    private readonly settings: SettingsService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -70,26 +72,29 @@ export class SessionGenerator implements OnApplicationBootstrap {
 
   /** Generates every missing session from today to today + BOOKING_HORIZON_MONTHS; returns how many. */
   async extendHorizon(): Promise<number> {
+    // Before the transaction: the embedded database has one connection, which the transaction holds.
+    const { holidayPolicy } = await this.settings.current();
     return this.dataSource.transaction(async (manager) => {
       await manager.query('SELECT pg_advisory_xact_lock($1)', [GENERATION_LOCK]);
       let created = 0;
       for (const series of await this.permanences.allSeries(manager)) {
-        created += await this.generate(series, manager);
+        created += await this.generate(series, holidayPolicy, manager);
       }
       if (created > 0) this.logger.log(`Generated ${created} permanence session(s)`);
       return created;
     });
   }
 
-  private async generate(series: PermanenceSeries, manager: EntityManager): Promise<number> {
+  private async generate(series: PermanenceSeries, holidayPolicy: HolidayPolicy, manager: EntityManager): Promise<number> {
     const today = todayIn(series.timeZone, this.clock.now());
     const from = series.anchorDate > today ? series.anchorDate : today;
     const to = addMonths(today, this.config.bookingHorizonMonths);
     const start = wall(series.startTime);
     const end = wall(series.endTime);
+    const advisors = await this.permanences.seriesAdvisors(series.id, manager);
     let created = 0;
     for (const occurrence of occurrenceDates(series.rule, series.anchorDate, from, to)) {
-      const placed = applyHolidayPolicy(occurrence, this.config.holidayPolicy);
+      const placed = applyHolidayPolicy(occurrence, holidayPolicy);
       const bounds = sessionBounds(placed.date, start, end, series.timeZone);
       const id = await this.permanences.insertOccurrence(
         {
@@ -107,7 +112,10 @@ export class SessionGenerator implements OnApplicationBootstrap {
       );
       if (id === null) continue;
       const layout = slotLayout(placed.date, start, end, series.slotMinutes, series.timeZone);
-      await this.permanences.addDesk(id, 1, null, layout, series.slotCapacity, manager);
+      // One desk per advisor on duty by default, or one desk with nobody named yet.
+      for (const [index, advisorId] of (advisors.length > 0 ? advisors : [null]).entries()) {
+        await this.permanences.addDesk(id, index + 1, advisorId, layout, series.slotCapacity, manager);
+      }
       created++;
     }
     return created;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { seesAttendees, StaffUser } from '../auth/staff-user';
-import { LEGAL_FORMS, TOPICS } from '../bookings/booking-options';
+import { ListLabels, ListsService } from '../settings/lists.service';
 import { addDays, addMonths, todayIn, wallTimeToInstant } from '../calendar';
 import { Clock } from '../common/clock';
 import { checkPeriod } from '../common/period';
@@ -87,6 +87,7 @@ export class ReportsService {
     private readonly dataSource: DataSource,
     private readonly reports: ReportsRepository,
     private readonly clock: Clock,
+    private readonly lists: ListsService,
   ) {}
 
   /** The report as `staff` may read it: a viewer's rows name no attendee. */
@@ -110,13 +111,19 @@ export class ReportsService {
    * Runs `use` with the period's rows and its figures (still being computed: `use` may work on the
    * rows meanwhile), inside one REPEATABLE READ transaction so that both describe the same bookings.
    */
-  private inOneSnapshot<T>(scope: ReportScope, staff: StaffUser, use: (rows: AttendanceRow[], figures: Promise<ReportFigures>) => Promise<T>): Promise<T> {
+  private async inOneSnapshot<T>(
+    scope: ReportScope,
+    staff: StaffUser,
+    use: (rows: AttendanceRow[], figures: Promise<ReportFigures>) => Promise<T>,
+  ): Promise<T> {
     const withAttendees = seesAttendees(staff);
     const now = this.clock.now();
+    // Before the transaction: the embedded database has one connection, which the transaction holds.
+    const labels = await this.lists.labels();
     return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
       await this.reports.selectScope(scope, manager);
-      const rows = (await this.reports.rows(PROGRAMME_TIME_ZONE, manager)).map((row) => attendanceRow(row, withAttendees));
-      const figures = this.reports.figures(scope, PROGRAMME_TIME_ZONE, now, manager).then(reportFigures);
+      const rows = (await this.reports.rows(PROGRAMME_TIME_ZONE, manager)).map((row) => attendanceRow(row, withAttendees, labels));
+      const figures = this.reports.figures(scope, PROGRAMME_TIME_ZONE, now, manager).then((found) => reportFigures(found, labels));
       // `use` awaits it later, across turns of the event loop: a failure meanwhile is not unhandled.
       const settled = figures.then(
         () => undefined,
@@ -146,7 +153,7 @@ function heading(scope: ReportScope): ReportHeading {
   return { from: scope.fromDate, to: scope.toDate, timeZone: PROGRAMME_TIME_ZONE };
 }
 
-function reportFigures({ sessions, bookings, byLegalForm, byTopic, byCommune, workshops }: FigureRows): ReportFigures {
+function reportFigures({ sessions, bookings, byLegalForm, byTopic, byCommune, workshops }: FigureRows, labels: ListLabels): ReportFigures {
   const recorded = bookings.present + bookings.absent + bookings.excused;
   return {
     permanencesHeld: sessions.held,
@@ -162,20 +169,11 @@ function reportFigures({ sessions, bookings, byLegalForm, byTopic, byCommune, wo
     attendanceUnrecorded: bookings.unrecorded,
     organisations: bookings.organisations,
     newOrganisations: bookings.newOrganisations,
-    byLegalForm: byLegalForm.map((row) => ({ ...row, label: legalFormLabel(row.code) })),
-    byTopic: byTopic.map((row) => ({ code: row.code, label: topicLabel(row.code), bookings: row.bookings })),
+    byLegalForm: byLegalForm.map((row) => ({ ...row, label: labels.legalForm(row.code) ?? UNKNOWN_LEGAL_FORM })),
+    byTopic: byTopic.map((row) => ({ code: row.code, label: labels.topic(row.code), bookings: row.bookings })),
     byCommune,
     workshops: workshops.map(workshopFigures),
   };
-}
-
-function legalFormLabel(code: string | null): string {
-  if (code === null) return UNKNOWN_LEGAL_FORM;
-  return LEGAL_FORMS[code as keyof typeof LEGAL_FORMS] ?? code;
-}
-
-function topicLabel(code: string): string {
-  return TOPICS[code as keyof typeof TOPICS] ?? code;
 }
 
 function workshopFigures(workshop: WorkshopFigures): ReportFigures['workshops'][number] {
@@ -192,7 +190,7 @@ function workshopFigures(workshop: WorkshopFigures): ReportFigures['workshops'][
   };
 }
 
-function attendanceRow(row: ReportRow, withAttendees: boolean): AttendanceRow {
+function attendanceRow(row: ReportRow, withAttendees: boolean, labels: ListLabels): AttendanceRow {
   return {
     kind: row.kind,
     date: row.date,
@@ -200,11 +198,11 @@ function attendanceRow(row: ReportRow, withAttendees: boolean): AttendanceRow {
     title: row.title,
     organisation: row.organisationName,
     siret: row.siret,
-    legalForm: row.legalForm === null ? null : legalFormLabel(row.legalForm),
+    legalForm: labels.legalForm(row.legalForm),
     postcode: row.postcode,
     commune: row.commune,
     ...(withAttendees ? { attendeeName: row.attendeeName, attendeeEmail: row.attendeeEmail } : {}),
-    topics: row.topics.map(topicLabel).join(', '),
+    topics: row.topics.map(labels.topic).join(', '),
     status: STATUS_LABELS[row.status],
     attendance: row.attendance === null ? UNRECORDED : ATTENDANCE_LABELS[row.attendance],
   };

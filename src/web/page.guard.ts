@@ -9,6 +9,7 @@ import { DomainError } from '../common/domain-error';
 import { PageErrorFilter } from './page-error.filter';
 import type { PageContext } from './views';
 import { WebSession } from './web-session';
+import { SettingsService } from '../settings/settings.service';
 
 const STAFF_ROLES_KEY = 'page:staff-roles';
 
@@ -25,11 +26,14 @@ export class PageGuard implements CanActivate {
     private readonly session: WebSession,
     private readonly auth: AuthService,
     private readonly reflector: Reflector,
+    private readonly settings: SettingsService,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const http = context.switchToHttp();
     const request = http.getRequest<PageRequest>();
+    // The identity the layout and the privacy notice show, as an admin last set it (on any instance).
+    await this.settings.current();
     const response = http.getResponse<Response>();
     const csrfToken = this.session.csrfToken(request, response);
     request.page = { csrfToken, staff: null };

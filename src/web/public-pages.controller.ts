@@ -3,7 +3,6 @@ import { randomUUID } from 'node:crypto';
 import { isUUID } from 'class-validator';
 import type { Response } from 'express';
 import { DateTime } from 'luxon';
-import { bookingOptions } from '../bookings/booking-options';
 import { BookingsService } from '../bookings/bookings.service';
 import { consentNotice } from '../bookings/consent';
 import { manageUrl } from '../bookings/manage-token';
@@ -20,6 +19,8 @@ import { SeriesService } from '../permanences/series.service';
 import { checked, Confirmation, confirmed, formFailure, FormBody, list, text, validated } from './forms';
 import { Page, Pages } from './page.guard';
 import { frenchHour, frenchLocalDate, PageContext, Views } from './views';
+import { ListsService } from '../settings/lists.service';
+import { SettingsService } from '../settings/settings.service';
 
 type Session = Awaited<ReturnType<PermanencesService['list']>>[number];
 type Workshop = Awaited<ReturnType<WorkshopsService['list']>>[number];
@@ -48,6 +49,8 @@ export class PublicPagesController {
     private readonly bookings: BookingsService,
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly lists: ListsService,
+    private readonly settings: SettingsService,
   ) {}
 
   @Get()
@@ -91,12 +94,12 @@ export class PublicPagesController {
 
   @Get('reserver/creneau/:slotId')
   async slotForm(@Param('slotId', uuidPipe) slotId: string, @Page() page: PageContext, @Res() response: Response) {
-    this.sendBookingForm(response, page, await this.slotTarget(slotId), {}, {});
+    await this.sendBookingForm(response, page, await this.slotTarget(slotId), {}, {});
   }
 
   @Get('reserver/atelier/:workshopId')
   async workshopForm(@Param('workshopId', uuidPipe) workshopId: string, @Page() page: PageContext, @Res() response: Response) {
-    this.sendBookingForm(response, page, await this.workshopTarget(workshopId), {}, {});
+    await this.sendBookingForm(response, page, await this.workshopTarget(workshopId), {}, {});
   }
 
   /** The form of a slot; once that slot was taken, it also offers other free times, chosen as `autreCreneau`. */
@@ -209,13 +212,20 @@ export class PublicPagesController {
       response.status(failure.status);
       // A key is kept only by a booking made: the same form sent again keeps it, unless it already booked other details.
       const idempotencyKey = failure.code === 'idempotency_key_reused' ? undefined : text(body, 'idempotencyKey');
-      this.sendBookingForm(response, page, described, { ...values, idempotencyKey }, errors, alert);
+      await this.sendBookingForm(response, page, described, { ...values, idempotencyKey }, errors, alert);
     }
   }
 
-  private sendBookingForm(response: Response, page: PageContext, target: BookingTarget | null, values: object, errors: Record<string, string>, alert?: string) {
+  private async sendBookingForm(
+    response: Response,
+    page: PageContext,
+    target: BookingTarget | null,
+    values: object,
+    errors: Record<string, string>,
+    alert?: string,
+  ) {
     if (!target) throw new DomainError('not_found', 'Ce créneau ou cet atelier n’existe pas (ou plus).');
-    const options = bookingOptions();
+    const options = await this.lists.offered();
     this.views.send(
       response,
       'book',
@@ -361,7 +371,7 @@ export class PublicPagesController {
   }
 
   private consent() {
-    return consentNotice({ identity: this.config.identity, retentionMonths: this.config.retentionMonths });
+    return consentNotice({ identity: this.settings.latest().identity, retentionMonths: this.config.retentionMonths });
   }
 }
 

@@ -6,7 +6,6 @@ import { AttendanceDto } from '../attendance/attendance.controller';
 import { AttendanceService } from '../attendance/attendance.service';
 import type { StaffUser } from '../auth/staff-user';
 import { UsersService } from '../auth/users.service';
-import { TOPICS, Topic } from '../bookings/booking-options';
 import { addDays, todayIn } from '../calendar';
 import { Clock } from '../common/clock';
 import { DomainError, ErrorCode } from '../common/domain-error';
@@ -16,6 +15,7 @@ import { PROGRAMME_TIME_ZONE } from '../permanences/permanences.service';
 import { formFailure, FormBody, text, toLocalDate, validated } from './forms';
 import { Page, Pages, PageStaff, StaffPage } from './page.guard';
 import { frenchLocalDate, PageContext, Views } from './views';
+import { ListLabels, ListsService } from '../settings/lists.service';
 
 type Day = Awaited<ReturnType<AgendaService['day']>>;
 type Item = Day['items'][number];
@@ -58,6 +58,7 @@ export class StaffAgendaPagesController {
     private readonly users: UsersService,
     private readonly feeds: FeedsService,
     private readonly clock: Clock,
+    private readonly lists: ListsService,
   ) {}
 
   /** `?date=YYYY-MM-DD&conseiller=<id>`; `presence=<booking id>` after an attendance was saved. */
@@ -181,11 +182,12 @@ export class StaffAgendaPagesController {
           .sort((a, b) => a.name.localeCompare(b.name, 'fr'))
           .map((user) => ({ id: user.id, name: user.name, selected: user.id === (advisorId || requested.conseiller) }))
       : [];
+    const labels = await this.lists.labels();
     this.views.send(
       response,
       'staff/agenda',
       {
-        day: day ? dayView(day, failure, (startsAt) => this.attendance.hasStarted(startsAt)) : null,
+        day: day ? dayView(day, failure, (startsAt) => this.attendance.hasStarted(startsAt), labels) : null,
         date,
         dateValue: day ? day.date : requested.date,
         isToday: date === today,
@@ -234,7 +236,7 @@ function findBooking(day: Day, id: string): Booking | null {
   return null;
 }
 
-function dayView(day: Day, failure: AttendanceFailure | null, hasStarted: (startsAt: string) => boolean) {
+function dayView(day: Day, failure: AttendanceFailure | null, hasStarted: (startsAt: string) => boolean, labels: ListLabels) {
   const { counts } = day;
   return {
     timeZone: day.timeZone,
@@ -252,7 +254,7 @@ function dayView(day: Day, failure: AttendanceFailure | null, hasStarted: (start
         capacity: item.capacity,
         free: item.free,
         attendanceOpen: hasStarted(item.startsAt),
-        bookings: item.bookings.map((booking) => bookingView(booking, failure?.bookingId === booking.id ? failure : null)),
+        bookings: item.bookings.map((booking) => bookingView(booking, failure?.bookingId === booking.id ? failure : null, labels)),
       };
       if (item.type === 'slot') {
         return {
@@ -269,7 +271,7 @@ function dayView(day: Day, failure: AttendanceFailure | null, hasStarted: (start
   };
 }
 
-function bookingView(booking: Booking, failure: AttendanceFailure | null) {
+function bookingView(booking: Booking, failure: AttendanceFailure | null, labels: ListLabels) {
   const attendance = booking.attendance ? ATTENDANCE[booking.attendance] : null;
   return {
     id: booking.id,
@@ -277,9 +279,9 @@ function bookingView(booking: Booking, failure: AttendanceFailure | null) {
     email: booking.attendee.email,
     phone: booking.attendee.phone,
     organisation: booking.organisation.name,
-    legalForm: booking.organisation.legalFormLabel ?? booking.organisation.legalForm,
+    legalForm: labels.legalForm(booking.organisation.legalForm),
     postcode: booking.organisation.postcode,
-    topics: booking.topics.map((topic) => TOPICS[topic as Topic] ?? topic),
+    topics: booking.topics.map(labels.topic),
     message: booking.message,
     isConfirmed: booking.status === 'confirmed',
     waitlistPosition: booking.status === 'waitlisted' ? ('waitlistPosition' in booking ? booking.waitlistPosition : null) : null,

@@ -1,7 +1,6 @@
 import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import type { StaffUser } from '../auth/staff-user';
-import { bookingOptions } from '../bookings/booking-options';
 import { DomainError } from '../common/domain-error';
 import { uuidPipe } from '../common/uuid.pipe';
 import { ListOrganisationsQuery, MergeOrganisationDto, UpdateOrganisationDto } from '../organisations/dto/organisation.dto';
@@ -9,6 +8,7 @@ import { OrganisationsService } from '../organisations/organisations.service';
 import { errorsByField, FormBody, text, validated } from './forms';
 import { Page, Pages, PageStaff, StaffPage } from './page.guard';
 import { PageContext, Views } from './views';
+import { ListsService } from '../settings/lists.service';
 
 type Organisation = Awaited<ReturnType<OrganisationsService['get']>>;
 
@@ -46,6 +46,7 @@ export class StaffOrganisationPagesController {
   constructor(
     private readonly views: Views,
     private readonly organisations: OrganisationsService,
+    private readonly lists: ListsService,
   ) {}
 
   @Get('organisations')
@@ -162,6 +163,10 @@ export class StaffOrganisationPagesController {
         errors.cible ??= errorsByField(error).q ?? error.detail;
       }
     }
+    // An entry whose legal form was archived keeps it in the choice, so saving the form does not change it.
+    const legalForms: Array<{ code: string; label: string }> = (await this.lists.offered()).legalForms;
+    if (organisation.legalForm && !legalForms.some((entry) => entry.code === organisation.legalForm))
+      legalForms.push({ code: organisation.legalForm, label: organisation.legalFormLabel ?? organisation.legalForm });
     this.views.send(
       response,
       'staff/organisation',
@@ -177,7 +182,7 @@ export class StaffOrganisationPagesController {
         values: options.values ?? formValues(organisation),
         errors,
         alert: options.alert ?? null,
-        legalForms: bookingOptions().legalForms,
+        legalForms,
         search,
         searched: search !== '',
         candidates,

@@ -19,7 +19,7 @@ import { join, relative } from 'node:path';
 import type { StaffUser } from '../auth/staff-user';
 import { PROGRAMME_TIME_ZONE } from '../permanences/permanences.service';
 import { findTemplatesDir } from '../common/templates-dir';
-import { AppConfig, ProgrammeIdentity } from '../config/app-config';
+import { SettingsService } from '../settings/settings.service';
 
 export interface PageContext {
   csrfToken: string;
@@ -40,10 +40,7 @@ export class Views {
   private readonly pages = new Map<string, Template>();
   private readonly layout: Template;
 
-  private readonly identity: ProgrammeIdentity;
-
-  constructor(config: AppConfig) {
-    this.identity = config.identity;
+  constructor(private readonly settings: SettingsService) {
     const dir = findTemplatesDir(__dirname, 'pages', 'layout.hbs');
     registerHelpers(this.env);
     const compile = (path: string) => this.env.compile(readFileSync(path, 'utf8'), { strict: true, preventIndent: true });
@@ -69,7 +66,7 @@ export class Views {
       flash: context.flash ?? null,
       staff: context.staff,
       title: options.title,
-      identity: this.identity,
+      identity: this.settings.latest().identity,
     };
     const body = page(data);
     return this.layout({ ...data, body, isAdmin: context.staff?.role === 'admin', isViewer: context.staff?.role === 'viewer' });

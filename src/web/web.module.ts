@@ -24,6 +24,8 @@ import { StaffSheetPagesController } from './staff-sheet-pages.controller';
 import { StaffAuthPagesController } from './staff-auth-pages.controller';
 import { StaffJournalPagesController } from './staff-journal-pages.controller';
 import { StaffMailPagesController } from './staff-mail-pages.controller';
+import { StaffListPagesController } from './staff-list-pages.controller';
+import { StaffSettingsPagesController } from './staff-settings-pages.controller';
 import { StaffOrganisationPagesController } from './staff-organisation-pages.controller';
 import { StaffPersonalDataPagesController } from './staff-personal-data-pages.controller';
 import { StaffReportPagesController } from './staff-report-pages.controller';
@@ -67,6 +69,8 @@ import { WebSession } from './web-session';
     StaffMailPagesController,
     StaffJournalPagesController,
     StaffPersonalDataPagesController,
+    StaffListPagesController,
+    StaffSettingsPagesController,
   ],
   providers: [Views, WebSession, PageGuard, PageErrorFilter, { provide: PAGE_ERRORS, useExisting: PageErrorFilter }],
   exports: [PAGE_ERRORS],

@@ -7,7 +7,6 @@ import {
   IsArray,
   IsDefined,
   IsEmail,
-  IsIn,
   IsObject,
   IsOptional,
   IsString,
@@ -22,7 +21,7 @@ import {
   ValidatorConstraint,
   ValidatorConstraintInterface,
 } from 'class-validator';
-import { LEGAL_FORM_CODES, LegalForm, Topic, TOPIC_CODES } from '../booking-options';
+import { LIST_CODE } from '../../settings/dto/list-entry.dto';
 import { isValidSiret, normaliseSiret } from '../siret';
 import { blankToUndefined, trim } from '../../common/validators';
 
@@ -80,10 +79,12 @@ export class OrganisationDto {
   @Validate(SiretConstraint)
   siret?: string;
 
-  @ApiPropertyOptional({ enum: LEGAL_FORM_CODES })
+  // The offered codes are in the database (settings/lists.service.ts:checkOffered); here only their shape.
+  @ApiPropertyOptional({ example: 'association', description: 'A code offered in GET /api/booking-options' })
   @IsOptional()
-  @IsIn(LEGAL_FORM_CODES, { message: `Forme juridique inconnue ; valeurs possibles : ${LEGAL_FORM_CODES.join(', ')}.` })
-  legalForm?: LegalForm;
+  @Matches(LIST_CODE, { message: 'Forme juridique inconnue : choisissez-en une de la liste.' })
+  @IsString({ message: 'Forme juridique inconnue : choisissez-en une de la liste.' })
+  legalForm?: string;
 
   @ApiPropertyOptional({ example: '42000' })
   @Transform(blankToUndefined)
@@ -118,13 +119,15 @@ export class CreateBookingDto {
   @Type(() => OrganisationDto)
   organisation: OrganisationDto;
 
-  @ApiPropertyOptional({ enum: TOPIC_CODES, isArray: true })
+  // As legalForm: the offered codes are checked by settings/lists.service.ts:checkOffered.
+  @ApiPropertyOptional({ type: [String], example: ['legal_status'], description: 'Codes offered in GET /api/booking-options' })
   @IsOptional()
   @IsArray({ message: 'Les thématiques forment une liste.' })
-  @ArrayMaxSize(TOPIC_CODES.length, { message: 'Trop de thématiques.' })
+  @ArrayMaxSize(50, { message: 'Trop de thématiques.' })
   @ArrayUnique({ message: 'Chaque thématique ne peut figurer qu’une fois.' })
-  @IsIn(TOPIC_CODES, { each: true, message: `Thématique inconnue ; valeurs possibles : ${TOPIC_CODES.join(', ')}.` })
-  topics?: Topic[];
+  @Matches(LIST_CODE, { each: true, message: 'Thématique inconnue : choisissez-en dans la liste.' })
+  @IsString({ each: true, message: 'Thématique inconnue : choisissez-en dans la liste.' })
+  topics?: string[];
 
   @ApiPropertyOptional({ maxLength: 2000 })
   @Transform(blankToUndefined)

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength, Validate, ValidateIf } from 'class-validator';
-import { LEGAL_FORM_CODES } from '../../bookings/booking-options';
+import { IsBoolean, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength, Validate, ValidateIf } from 'class-validator';
+import { LIST_CODE } from '../../settings/dto/list-entry.dto';
 import { SiretConstraint } from '../../bookings/dto/create-booking.dto';
 import { normaliseSiret } from '../../bookings/siret';
 import { trim } from '../../common/validators';
@@ -46,9 +46,11 @@ export class UpdateOrganisationDto {
   @Validate(SiretConstraint)
   siret?: string | null;
 
-  @ApiPropertyOptional({ enum: LEGAL_FORM_CODES, nullable: true })
+  // The offered codes are in the database (settings/lists.service.ts:checkOffered); here only their shape.
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'association', description: 'A legal form offered in GET /api/booking-options' })
   @ValidateIf((_, value) => value !== null && value !== undefined)
-  @IsIn(LEGAL_FORM_CODES, { message: `Forme juridique inconnue ; valeurs possibles : ${LEGAL_FORM_CODES.join(', ')}.` })
+  @Matches(LIST_CODE, { message: 'Forme juridique inconnue : choisissez-en une de la liste.' })
+  @IsString({ message: 'Forme juridique inconnue : choisissez-en une de la liste.' })
   legalForm?: string | null;
 
   @ApiPropertyOptional({ nullable: true, description: 'ESUS approval (agrément Entreprise solidaire d’utilité sociale)' })

@@ -90,6 +90,9 @@ export class SeriesResponseDto {
 
   @ApiProperty()
   isDefault: boolean;
+
+  @ApiProperty({ type: [String], description: 'the advisors on duty by default: a session generated from now on gets a desk for each' })
+  advisorIds: string[];
 }
 
 export class SkippedSessionDto {

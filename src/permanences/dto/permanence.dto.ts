@@ -102,4 +102,16 @@ export class UpdateSeriesDto extends SessionShapeDto {
   @MinLength(1, { message: 'Le nom doit faire de 1 à 200 caractères.' })
   @MaxLength(200, { message: 'Le nom doit faire de 1 à 200 caractères.' })
   name?: string;
+
+  @ApiPropertyOptional({
+    type: [String],
+    description:
+      'The advisors on duty by default, in order: sessions generated from now on get a desk for each (none: one desk with nobody named). Sessions already generated keep theirs.',
+  })
+  @IsOptional()
+  @IsArray(ADVISORS)
+  @ArrayMaxSize(20, ADVISORS)
+  @ArrayUnique(ADVISORS)
+  @IsUUID('all', { each: true, ...ADVISORS })
+  advisorIds?: string[];
 }
