@@ -110,6 +110,27 @@ describe('journal of staff actions', () => {
     expect(passwords[0].n).toBe(0);
   });
 
+  it('records an account invited without a password, settings changes and list edits, by the admin who made them', async () => {
+    const invited = await api.post('/api/users', { email: 'noe@cress.test', name: 'Noé Valla', role: 'viewer' }, admin);
+    expect(invited.status).toBe(201);
+    expect(await latest('account.created')).toMatchObject({
+      actorId: adminId,
+      subjectId: invited.body.id,
+      summary: 'Compte créé pour Noé Valla (viewer), invitation envoyée',
+    });
+    expect((await api.patch('/api/settings', { address: '1 place de l’Exemple, 42000 Saint-Étienne', reminderHoursBefore: 24 }, admin)).status).toBe(200);
+    expect(await latest('settings.updated')).toMatchObject({ actorId: adminId, details: { changed: ['address', 'reminderHoursBefore'] } });
+    const added = await api.post('/api/lists/topics', { label: 'Emploi et recrutement' }, admin);
+    expect(added.status).toBe(201);
+    expect(await latest('list.added')).toMatchObject({ actorId: adminId, summary: 'Sujets : « Emploi et recrutement » ajouté' });
+    expect((await api.patch(`/api/lists/topics/${added.body.code}`, { archived: true }, admin)).status).toBe(200);
+    expect(await latest('list.updated')).toMatchObject({ actorId: adminId, summary: 'Sujets : « Emploi et recrutement » archivé' });
+    // A refused change writes nothing.
+    const before = (await journal('?action=settings.updated')).length;
+    expect((await api.patch('/api/settings', { reminderHoursBefore: -3 }, admin)).status).toBe(400);
+    expect(await journal('?action=settings.updated')).toHaveLength(before);
+  });
+
   it('records a workshop cancelled and bookings cancelled by staff, but not an attendee cancelling their own', async () => {
     const workshop = await createWorkshop(api, admin, { capacity: 1 });
     const seat = (await api.post('/api/bookings', registrationRequest(workshop.id))).body;

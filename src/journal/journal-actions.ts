@@ -19,6 +19,9 @@ export const JOURNAL_ACTIONS = {
   'organisation.merged': 'Fiches de structure fusionnées',
   'personal_data.exported': 'Données personnelles exportées',
   'personal_data.erased': 'Données personnelles effacées',
+  'settings.updated': 'Réglages modifiés',
+  'list.added': 'Entrée de liste ajoutée',
+  'list.updated': 'Entrée de liste modifiée',
 } as const;
 
 export type JournalAction = keyof typeof JOURNAL_ACTIONS;

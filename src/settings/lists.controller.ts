@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Param, Patch, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { Staff } from '../auth/staff.guard';
+import { CurrentStaff, Staff } from '../auth/staff.guard';
+import type { StaffUser } from '../auth/staff-user';
 import { ApiProblems } from '../common/problem.dto';
 import { CreateListEntryDto, ListEntryResponseDto, UpdateListEntryDto } from './dto/list-entry.dto';
 import { LIST_KINDS } from './lists.repository';
@@ -27,8 +28,8 @@ export class ListsController {
   @ApiParam({ name: 'kind', enum: LIST_KINDS })
   @ApiCreatedResponse({ type: ListEntryResponseDto })
   @ApiProblems(400, 404)
-  add(@Param('kind') kind: string, @Body() dto: CreateListEntryDto) {
-    return this.lists.add(kind, dto);
+  add(@Param('kind') kind: string, @Body() dto: CreateListEntryDto, @CurrentStaff() staff: StaffUser) {
+    return this.lists.add(kind, dto, staff);
   }
 
   @Patch(':kind/:code')
@@ -37,7 +38,7 @@ export class ListsController {
   @ApiParam({ name: 'kind', enum: LIST_KINDS })
   @ApiOkResponse({ type: ListEntryResponseDto })
   @ApiProblems(400, 404)
-  update(@Param('kind') kind: string, @Param('code') code: string, @Body() dto: UpdateListEntryDto) {
-    return this.lists.update(kind, code, dto);
+  update(@Param('kind') kind: string, @Param('code') code: string, @Body() dto: UpdateListEntryDto, @CurrentStaff() staff: StaffUser) {
+    return this.lists.update(kind, code, dto, staff);
   }
 }

@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import type { StaffUser } from '../auth/staff-user';
 import { Clock } from '../common/clock';
 import { DomainError, FieldError } from '../common/domain-error';
+import { JournalService } from '../journal/journal.service';
 import { CreateListEntryDto, LIST_CODE, UpdateListEntryDto } from './dto/list-entry.dto';
 import { LIST_KINDS, ListEntry, ListKind, ListsRepository } from './lists.repository';
 
@@ -24,6 +26,7 @@ export class ListsService {
     private readonly dataSource: DataSource,
     private readonly lists: ListsRepository,
     private readonly clock: Clock,
+    private readonly journal: JournalService,
   ) {}
 
   async all(kind: string) {
@@ -70,7 +73,7 @@ export class ListsService {
     if (errors.length > 0) throw new DomainError('validation_failed', 'Certains champs sont invalides.', errors);
   }
 
-  async add(kind: string, dto: CreateListEntryDto) {
+  async add(kind: string, dto: CreateListEntryDto, actor: StaffUser) {
     const list = listKind(kind);
     return this.dataSource.transaction(async (manager) => {
       const entries = await this.lists.lockAll(list, manager);
@@ -87,12 +90,19 @@ export class ListsService {
         code = freeCode(codeOf(dto.label), entries);
       }
       await this.lists.insert(list, { code, label: dto.label, position: offered.length + 1 }, manager);
+      await this.journal.record(manager, {
+        actor,
+        action: 'list.added',
+        subject: { type: list, id: null },
+        summary: `${LIST_TITLES[list]} : « ${dto.label} » ajouté`,
+        details: { list, code },
+      });
       return view({ code, label: dto.label, position: offered.length + 1, archivedAt: null });
     });
   }
 
   /** Rename, move (a place among the offered entries), archive or offer again. */
-  async update(kind: string, code: string, dto: UpdateListEntryDto) {
+  async update(kind: string, code: string, dto: UpdateListEntryDto, actor: StaffUser) {
     const list = listKind(kind);
     return this.dataSource.transaction(async (manager) => {
       const entries = await this.lists.lockAll(list, manager);
@@ -115,10 +125,27 @@ export class ListsService {
         order.splice(Math.min(place, order.length + 1) - 1, 0, code);
       }
       await this.lists.renumber(list, order, manager);
+      await this.journal.record(manager, {
+        actor,
+        action: 'list.updated',
+        subject: { type: list, id: null },
+        summary: `${LIST_TITLES[list]} : « ${label} » ${describeChange(entry, label, archivedAt, dto)}`,
+        details: { list, code, ...dto },
+      });
       const updated = (await this.lists.all(list, manager)).find((candidate) => candidate.code === code)!;
       return view(updated);
     });
   }
+}
+
+const LIST_TITLES: Record<ListKind, string> = { topics: 'Sujets', 'legal-forms': 'Formes juridiques' };
+
+/** The journal's words for what an update did. */
+function describeChange(entry: ListEntry, label: string, archivedAt: Date | null, dto: UpdateListEntryDto): string {
+  if (entry.archivedAt === null && archivedAt !== null) return 'archivé';
+  if (entry.archivedAt !== null && archivedAt === null) return 'proposé de nouveau';
+  if (label !== entry.label) return `(anciennement « ${entry.label} ») renommé`;
+  return dto.position !== undefined ? `déplacé en position ${dto.position}` : 'inchangé';
 }
 
 function listKind(kind: string): ListKind {

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Patch } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Staff } from '../auth/staff.guard';
+import { CurrentStaff, Staff } from '../auth/staff.guard';
+import type { StaffUser } from '../auth/staff-user';
 import { ApiProblems } from '../common/problem.dto';
 import { SettingsResponseDto, UpdateSettingsDto } from './dto/settings.dto';
 import { SettingsService } from './settings.service';
@@ -23,7 +24,7 @@ export class SettingsController {
   @ApiOperation({ summary: 'Change some settings; absent fields stay as they are' })
   @ApiOkResponse({ type: SettingsResponseDto })
   @ApiProblems(400)
-  update(@Body() dto: UpdateSettingsDto) {
-    return this.settings.update(dto);
+  update(@Body() dto: UpdateSettingsDto, @CurrentStaff() staff: StaffUser) {
+    return this.settings.update(dto, staff);
   }
 }

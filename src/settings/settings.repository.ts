@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import type { HolidayPolicy } from '../calendar';
 
 export interface SettingsRow {
@@ -33,8 +33,8 @@ export class SettingsRepository {
     );
   }
 
-  async update(values: Omit<SettingsRow, 'updatedAt'>, now: Date): Promise<SettingsRow> {
-    const [rows] = await this.dataSource.query<[SettingsRow[], number]>(
+  async update(values: Omit<SettingsRow, 'updatedAt'>, now: Date, manager: EntityManager): Promise<SettingsRow> {
+    const [rows] = await manager.query<[SettingsRow[], number]>(
       `UPDATE settings SET legal_name = $1, address = $2, contact_email = $3, privacy_email = $4, holiday_policy = $5, reminder_hours_before = $6, updated_at = $7
         WHERE id = 1 RETURNING ${COLUMNS}`,
       [values.legalName, values.address, values.contactEmail, values.privacyEmail, values.holidayPolicy, values.reminderHoursBefore, now],

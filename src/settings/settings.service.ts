@@ -1,5 +1,8 @@
 import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { StaffUser } from '../auth/staff-user';
 import { Clock } from '../common/clock';
+import { JournalService } from '../journal/journal.service';
 import { AppConfig, ProgrammeIdentity } from '../config/app-config';
 import { UpdateSettingsDto } from './dto/settings.dto';
 import { SettingsRepository, SettingsRow } from './settings.repository';
@@ -28,6 +31,8 @@ export class SettingsService {
     private readonly settings: SettingsRepository,
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly dataSource: DataSource,
+    private readonly journal: JournalService,
   ) {}
 
   async current(): Promise<ProgrammeSettings> {
@@ -64,19 +69,25 @@ export class SettingsService {
     return present(await this.current());
   }
 
-  async update(dto: UpdateSettingsDto) {
+  async update(dto: UpdateSettingsDto, actor: StaffUser) {
     const before = await this.current();
-    const row = await this.settings.update(
-      {
-        legalName: dto.legalName ?? before.identity.legalName,
-        address: dto.address ?? before.identity.address,
-        contactEmail: dto.contactEmail ?? before.identity.contactEmail,
-        privacyEmail: dto.privacyEmail ?? before.identity.privacyEmail,
-        holidayPolicy: dto.holidayPolicy ?? before.holidayPolicy,
-        reminderHoursBefore: dto.reminderHoursBefore ?? before.reminderHoursBefore,
-      },
-      this.clock.now(),
-    );
+    const changed = Object.keys(dto).filter((key) => dto[key as keyof UpdateSettingsDto] !== undefined);
+    const row = await this.dataSource.transaction(async (manager) => {
+      const updated = await this.settings.update(
+        {
+          legalName: dto.legalName ?? before.identity.legalName,
+          address: dto.address ?? before.identity.address,
+          contactEmail: dto.contactEmail ?? before.identity.contactEmail,
+          privacyEmail: dto.privacyEmail ?? before.identity.privacyEmail,
+          holidayPolicy: dto.holidayPolicy ?? before.holidayPolicy,
+          reminderHoursBefore: dto.reminderHoursBefore ?? before.reminderHoursBefore,
+        },
+        this.clock.now(),
+        manager,
+      );
+      await this.journal.record(manager, { actor, action: 'settings.updated', summary: `Réglages modifiés (${changed.join(', ')})`, details: { changed } });
+      return updated;
+    });
     this.last = this.of(row);
     return present(this.last);
   }

@@ -1,11 +1,12 @@
 import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
+import type { StaffUser } from '../auth/staff-user';
 import { DomainError } from '../common/domain-error';
 import { CreateListEntryDto, UpdateListEntryDto } from '../settings/dto/list-entry.dto';
 import { LIST_KINDS, ListKind } from '../settings/lists.repository';
 import { ListsService } from '../settings/lists.service';
 import { formFailure, FormBody, text, validated } from './forms';
-import { Page, Pages, StaffPage } from './page.guard';
+import { Page, Pages, PageStaff, StaffPage } from './page.guard';
 import { PageContext, Views } from './views';
 
 const TITLES: Record<ListKind, { title: string; hint: string; addLabel: string }> = {
@@ -61,11 +62,11 @@ export class StaffListPagesController {
 
   @Post('listes/:kind')
   @StaffPage('admin')
-  async add(@Param('kind') kind: string, @Body() body: FormBody, @Page() page: PageContext, @Res() response: Response) {
+  async add(@Param('kind') kind: string, @Body() body: FormBody, @PageStaff() staff: StaffUser, @Page() page: PageContext, @Res() response: Response) {
     const list = listKind(kind);
     const label = text(body, 'label') ?? '';
     try {
-      await this.lists.add(list, await validated(CreateListEntryDto, { label }));
+      await this.lists.add(list, await validated(CreateListEntryDto, { label }), staff);
     } catch (error) {
       return this.refused(response, page, error, { kind: list, code: null, label });
     }
@@ -74,7 +75,14 @@ export class StaffListPagesController {
 
   @Post('listes/:kind/:code')
   @StaffPage('admin')
-  async change(@Param('kind') kind: string, @Param('code') code: string, @Body() body: FormBody, @Page() page: PageContext, @Res() response: Response) {
+  async change(
+    @Param('kind') kind: string,
+    @Param('code') code: string,
+    @Body() body: FormBody,
+    @PageStaff() staff: StaffUser,
+    @Page() page: PageContext,
+    @Res() response: Response,
+  ) {
     const list = listKind(kind);
     const action = text(body, 'action') as Action;
     if (!ACTIONS.includes(action)) throw new DomainError('validation_failed', 'Action inconnue.');
@@ -89,7 +97,7 @@ export class StaffListPagesController {
             : action === 'proposer'
               ? { archived: false }
               : { position: action === 'monter' ? Math.max(1, position - 1) : position + 1 };
-      await this.lists.update(list, code, await validated(UpdateListEntryDto, change));
+      await this.lists.update(list, code, await validated(UpdateListEntryDto, change), staff);
     } catch (error) {
       return this.refused(response, page, error, { kind: list, code, label });
     }

@@ -57,11 +57,11 @@ export class StaffSettingsPagesController {
 
   @Post('reglages')
   @StaffPage('admin')
-  async update(@Body() body: FormBody, @Page() page: PageContext, @Res() response: Response) {
+  async update(@Body() body: FormBody, @PageStaff() staff: StaffUser, @Page() page: PageContext, @Res() response: Response) {
     const values = Object.fromEntries(FIELDS.map((field) => [field, text(body, field) ?? ''])) as SettingsForm;
     try {
       const dto = await validated(UpdateSettingsDto, { ...values, reminderHoursBefore: toInteger(values.reminderHoursBefore) });
-      await this.settings.update(dto);
+      await this.settings.update(dto, staff);
     } catch (error) {
       const failure = formFailure(error, ['validation_failed']);
       response.status(failure.status);
