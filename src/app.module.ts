@@ -14,7 +14,7 @@ import { DatabaseModule } from './database/database.module';
 import { FeedsModule } from './feeds/feeds.module';
 import { HealthController } from './health/health.controller';
 import { MailModule } from './notifications/mail.module';
-import { NotificationsModule } from './notifications/notifications.module';
+import { OutboxModule } from './outbox/outbox.module';
 import { OrganisationsModule } from './organisations/organisations.module';
 import { PermanencesModule } from './permanences/permanences.module';
 import { PersonalDataModule } from './personal-data/personal-data.module';
@@ -34,7 +34,7 @@ export class AppModule {
         DatabaseModule,
         ScheduleModule.forRoot(),
         AuthModule,
-        NotificationsModule,
+        OutboxModule,
         BookingsModule,
         PermanencesModule,
         WorkshopsModule,

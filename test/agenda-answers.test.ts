@@ -2,7 +2,7 @@ import { request as httpRequest } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import { AgendaRepository } from '../src/agenda/agenda.repository';
 import { UsersRepository } from '../src/auth/users.repository';
-import { DatabaseSnapshot } from '../src/database/database-snapshot';
+import { DatabaseSnapshot } from '../src/common/database-snapshot';
 import { adminToken, bookingRequest, createStaff, createWorkshop, listSessions, login, registrationRequest } from './support/factories';
 import { client, Client } from './support/http';
 import { startTestApp, TestApp } from './support/test-app';

@@ -7,7 +7,7 @@ import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import { keep } from '../common/keep';
 import { PreparedBody, preparedBody } from '../common/prepared-body';
-import { DatabaseSnapshot } from '../database/database-snapshot';
+import { DatabaseSnapshot } from '../common/database-snapshot';
 import { PROGRAMME_TIME_ZONE } from '../permanences/permanences.service';
 import { AgendaBooking, AgendaRepository, AgendaSlotRow, AgendaWorkshopRow } from './agenda.repository';
 

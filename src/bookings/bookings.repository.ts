@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { updateReturning } from '../database/sql';
-import { OutboxKind } from '../notifications/outbox-message.entity';
+import { updateReturning } from '../common/sql';
+import { OutboxKind } from '../outbox/outbox-message.entity';
 import { Booking, BookingAttention } from './booking.entity';
 import { IdempotencyClaim } from './idempotency';
 import { idempotencyParameters, recordIdempotencyKey } from './idempotency.repository';

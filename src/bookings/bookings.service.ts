@@ -5,7 +5,7 @@ import type { StaffUser } from '../auth/staff-user';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import { AppConfig } from '../config/app-config';
-import { OutboxEntry, OutboxRepository } from '../notifications/outbox.repository';
+import { OutboxEntry, OutboxRepository } from '../outbox/outbox.repository';
 import { CalendarFile, calendarFile } from '../ical/calendar-response';
 import { buildFeed, FeedEvent } from '../ical/ical-files';
 import { Booking } from './booking.entity';

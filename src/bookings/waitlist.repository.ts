@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { updateReturning } from '../database/sql';
-import { OutboxKind } from '../notifications/outbox-message.entity';
-import { Workshop } from '../workshops/workshop.entity';
+import { updateReturning } from '../common/sql';
+import { OutboxKind } from '../outbox/outbox-message.entity';
+import { Workshop } from '../bookings/workshop.entity';
 import { NEW_BOOKING_COLUMNS, NEW_BOOKING_PARAMETERS, NewBooking, newBookingValues } from './bookings.repository';
 import { IdempotencyClaim } from './idempotency';
 import { idempotencyParameters, recordIdempotencyKey } from './idempotency.repository';

@@ -4,7 +4,7 @@ import { BookingsRepository } from '../bookings/bookings.repository';
 import { sessionBounds, slotLayout } from '../calendar';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
-import { OutboxRepository } from '../notifications/outbox.repository';
+import { OutboxRepository } from '../outbox/outbox.repository';
 import { UpdateSeriesDto } from './dto/permanence.dto';
 import { PermanenceSeries } from './permanence-series.entity';
 import { PermanencesRepository } from './permanences.repository';

@@ -6,8 +6,8 @@ import { CalendarError, instantToLocal, isLocalDate, sessionBounds, slotLayout, 
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import { DomainError, FieldError } from '../common/domain-error';
-import { OutboxKind } from '../notifications/outbox-message.entity';
-import { OutboxEntry, OutboxRepository } from '../notifications/outbox.repository';
+import { OutboxKind } from '../outbox/outbox-message.entity';
+import { OutboxEntry, OutboxRepository } from '../outbox/outbox.repository';
 import { CreateSessionDto } from './dto/permanence.dto';
 import { PermanenceSession } from './permanence-session.entity';
 import { PermanencesRepository } from './permanences.repository';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { Workshop } from './workshop.entity';
+import { Workshop } from '../bookings/workshop.entity';
 
 @Injectable()
 export class WorkshopsRepository {

@@ -8,7 +8,7 @@ import { DomainError, FieldError } from '../common/domain-error';
 import { checkPeriod } from '../common/period';
 import { PROGRAMME_TIME_ZONE } from '../permanences/permanences.service';
 import { CreateWorkshopDto, UpdateWorkshopDto } from './dto/workshop.dto';
-import { Workshop } from './workshop.entity';
+import { Workshop } from '../bookings/workshop.entity';
 import { WorkshopsRepository } from './workshops.repository';
 
 const MAX_RANGE_MONTHS = 24;
