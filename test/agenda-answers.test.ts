@@ -10,7 +10,7 @@ import { startTestApp, TestApp } from './support/test-app';
 /**
  * Each instance keeps the day's rows with their fingerprint, and the answers it made from them, and
  * the accounts of signed-in staff (src/agenda/agenda.service.ts, src/auth/auth.service.ts), with the
- * database snapshot they were read at (src/database/database-snapshot.ts). What must hold: nobody
+ * database snapshot they were read at (src/common/database-snapshot.ts). What must hold: nobody
  * gets another person's answer, no answer misses a change committed before the request — made
  * through this instance, another one, or straight in SQL — an account deactivated or revoked
  * anywhere is refused at once, and nothing is read again while nothing was committed.
