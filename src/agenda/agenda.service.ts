@@ -8,7 +8,7 @@ import { DomainError } from '../common/domain-error';
 import { keep } from '../common/keep';
 import { PreparedBody, preparedBody } from '../common/prepared-body';
 import { DatabaseSnapshot } from '../common/database-snapshot';
-import { PROGRAMME_TIME_ZONE } from '../permanences/permanences.service';
+import { PROGRAMME_TIME_ZONE } from '../calendar/time-zone';
 import { AgendaBooking, AgendaRepository, AgendaSlotRow, AgendaWorkshopRow } from './agenda.repository';
 
 /** Answers kept (a busy day's is 10–80 KiB): every advisor's and the whole team's, for a few days. */

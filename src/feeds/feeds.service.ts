@@ -7,7 +7,7 @@ import { DomainError } from '../common/domain-error';
 import { AppConfig } from '../config/app-config';
 import { CalendarFile, calendarFile } from '../ical/calendar-response';
 import { buildFeed, FeedEvent } from '../ical/ical-files';
-import { PROGRAMME_TIME_ZONE } from '../permanences/permanences.service';
+import { PROGRAMME_TIME_ZONE } from '../calendar/time-zone';
 import { FeedTokens, hashFeedToken } from './feed-tokens';
 import { FeedsRepository, FeedSession, FeedSlot, FeedWorkshop } from './feeds.repository';
 import { PublicFeedChanges } from './public-feed-changes';

@@ -7,6 +7,7 @@ import { buildInvite, InviteMethod } from '../ical/ical-files';
 import { MailContext, MailKind, renderMail } from './mail-templates';
 import { OutgoingMail } from './mailer';
 import { MessageDetail } from './outbox-delivery.repository';
+import { PROGRAMME_TIME_ZONE } from '../calendar/time-zone';
 
 /** Messages that put or update the event in the attendee's calendar. */
 const REQUEST_KINDS = new Set<MailKind>([
@@ -51,7 +52,7 @@ export class MailComposer {
   }
 
   private context(detail: MessageDetail, kind: MailKind, audience: 'attendee' | 'advisor', hasInvite: boolean): MailContext {
-    const zone = detail.timeZone ?? 'Europe/Paris';
+    const zone = detail.timeZone ?? PROGRAMME_TIME_ZONE;
     const when = (instant: Date | null, inZone = zone) => DateTime.fromJSDate(instant ?? new Date(0), { zone: inZone }).setLocale('fr');
     const payload = detail.payload ?? {};
     const identity = this.config.identity;
@@ -108,7 +109,7 @@ export class MailComposer {
       method,
       startsAt: detail.startsAt!,
       endsAt: detail.endsAt!,
-      timeZone: detail.timeZone ?? 'Europe/Paris',
+      timeZone: detail.timeZone ?? PROGRAMME_TIME_ZONE,
       summary: context.event.title,
       description: [
         context.event.advisorName ? `Avec ${context.event.advisorName}.` : null,

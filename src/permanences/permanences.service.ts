@@ -1,13 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { addDays, addMonths, todayIn } from '../calendar';
+import { addDays, addMonths, PROGRAMME_TIME_ZONE, todayIn } from '../calendar';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import { checkPeriod } from '../common/period';
 import { PermanenceSession } from './permanence-session.entity';
 import { ListedSlot, PermanencesRepository } from './permanences.repository';
 
-/** The zone in which "today" and the default listing range are understood. */
-export const PROGRAMME_TIME_ZONE = 'Europe/Paris';
 const MAX_RANGE_MONTHS = 24;
 /** How far after a taken slot's day the next session with a free time is looked for. */
 const NEXT_SESSION_MONTHS = 3;

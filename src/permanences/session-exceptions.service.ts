@@ -14,6 +14,7 @@ import { PermanencesRepository } from './permanences.repository';
 import { PermanencesService } from './permanences.service';
 import { locationToBeAnnounced } from './session-generator.service';
 import { wall, wallRange } from './wall-time';
+import { PROGRAMME_TIME_ZONE } from '../calendar/time-zone';
 
 /** An admin's exceptions to the series: cancel, move, add a session, staff it with advisors. */
 const PAST_DATE: FieldError = { field: 'date', message: 'Choisissez aujourd’hui ou une date à venir.' };
@@ -72,7 +73,7 @@ export class SessionExceptionsService {
   async add(dto: CreateSessionDto) {
     const id = await this.dataSource.transaction(async (manager) => {
       const series = await this.permanences.defaultSeries(manager);
-      const zone = series?.timeZone ?? 'Europe/Paris';
+      const zone = series?.timeZone ?? PROGRAMME_TIME_ZONE;
       const start = dto.startTime ?? wall(series?.startTime ?? '09:00');
       const end = dto.endTime ?? wall(series?.endTime ?? '13:00');
       const slotMinutes = dto.slotMinutes ?? series?.slotMinutes ?? 60;

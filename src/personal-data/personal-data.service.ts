@@ -7,6 +7,7 @@ import { IdempotencyRepository } from '../bookings/idempotency.repository';
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import { PersonalDataRepository } from './personal-data.repository';
+import { PROGRAMME_TIME_ZONE } from '../calendar/time-zone';
 
 const BATCH = 500;
 const ERASE_REASON = 'Effacement des données personnelles à la demande de la personne';
@@ -32,7 +33,7 @@ export class PersonalDataService {
    * Every booking whose event ended more than RETENTION_MONTHS ago, in batches; returns how many.
    * The same nightly run deletes the bookings' expired idempotency keys.
    */
-  @Cron('0 30 4 * * *', { name: 'anonymise-expired-bookings', timeZone: 'Europe/Paris' })
+  @Cron('0 30 4 * * *', { name: 'anonymise-expired-bookings', timeZone: PROGRAMME_TIME_ZONE })
   async anonymiseExpired(): Promise<number> {
     const now = this.clock.now();
     let total = 0;

@@ -5,7 +5,7 @@ import { LEGAL_FORMS, TOPICS } from '../bookings/booking-options';
 import { addDays, addMonths, todayIn, wallTimeToInstant } from '../calendar';
 import { Clock } from '../common/clock';
 import { checkPeriod } from '../common/period';
-import { PROGRAMME_TIME_ZONE } from '../permanences/permanences.service';
+import { PROGRAMME_TIME_ZONE } from '../calendar/time-zone';
 import { attendanceCsv, AttendanceWorkbook, ReportFile } from './reports.export';
 import { FigureRows, ReportRow, ReportScope, ReportsRepository, WorkshopFigures } from './reports.repository';
 

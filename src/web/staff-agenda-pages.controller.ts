@@ -12,7 +12,7 @@ import { Clock } from '../common/clock';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { uuidPipe } from '../common/uuid.pipe';
 import { FeedsService } from '../feeds/feeds.service';
-import { PROGRAMME_TIME_ZONE } from '../permanences/permanences.service';
+import { PROGRAMME_TIME_ZONE } from '../calendar/time-zone';
 import { formFailure, FormBody, text, toLocalDate, validated } from './forms';
 import { Page, Pages, PageStaff, StaffPage } from './page.guard';
 import { frenchLocalDate, PageContext, Views } from './views';

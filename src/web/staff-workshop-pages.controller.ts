@@ -7,7 +7,7 @@ import { addMonths, todayIn } from '../calendar';
 import { Clock } from '../common/clock';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { uuidPipe } from '../common/uuid.pipe';
-import { PROGRAMME_TIME_ZONE } from '../permanences/permanences.service';
+import { PROGRAMME_TIME_ZONE } from '../calendar/time-zone';
 import { CancelWorkshopDto, CreateWorkshopDto, UpdateWorkshopDto } from '../workshops/dto/workshop.dto';
 import { WorkshopsService } from '../workshops/workshops.service';
 import { checked, Confirmation, confirmed, formFailure as refusal, FormBody, text, toInteger, validated } from './forms';

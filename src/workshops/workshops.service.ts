@@ -6,7 +6,7 @@ import { addDays, addMonths, todayIn, wallTimeToInstant } from '../calendar';
 import { Clock } from '../common/clock';
 import { DomainError, FieldError } from '../common/domain-error';
 import { checkPeriod } from '../common/period';
-import { PROGRAMME_TIME_ZONE } from '../permanences/permanences.service';
+import { PROGRAMME_TIME_ZONE } from '../calendar/time-zone';
 import { CreateWorkshopDto, UpdateWorkshopDto } from './dto/workshop.dto';
 import { Workshop } from '../bookings/workshop.entity';
 import { WorkshopsRepository } from './workshops.repository';
