@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { StaffUser } from '../auth/staff-user';
 import { UsersRepository } from '../auth/users.repository';
-import { LEGAL_FORMS, LegalForm } from '../bookings/booking-options';
+import { legalFormLabel } from '../bookings/booking-options';
 import { addDays, todayIn, wallTimeToInstant } from '../calendar';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
@@ -161,7 +161,7 @@ function booking(row: AgendaBooking) {
       name: row.organisationName,
       siret: row.organisationSiret,
       legalForm: row.organisationLegalForm,
-      legalFormLabel: row.organisationLegalForm ? (LEGAL_FORMS[row.organisationLegalForm as LegalForm] ?? null) : null,
+      legalFormLabel: legalFormLabel(row.organisationLegalForm),
       postcode: row.organisationPostcode,
     },
     topics: row.topics,

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { TOPICS, Topic } from '../bookings/booking-options';
+import { topicLabel } from '../bookings/booking-options';
 import { addMonths, todayIn, wallTimeToInstant } from '../calendar';
 import { Clock } from '../common/clock';
 import { FreshQuery } from '../common/fresh-query';
@@ -181,7 +181,7 @@ export class FeedsService {
       endsAt: slot.endsAt,
       timeZone: slot.timeZone,
       summary: booked ? `Rendez-vous : ${slot.organisationName} (${slot.attendeeName})` : 'Créneau libre',
-      description: booked && slot.topics?.length ? `Sujets : ${slot.topics.map((topic) => TOPICS[topic as Topic] ?? topic).join(', ')}` : '',
+      description: booked && slot.topics?.length ? `Sujets : ${slot.topics.map(topicLabel).join(', ')}` : '',
       location: slot.location,
       cancelled,
       stamp,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DateTime } from 'luxon';
-import { LEGAL_FORMS, LegalForm, TOPICS, Topic } from '../bookings/booking-options';
+import { legalFormLabel, topicLabel } from '../bookings/booking-options';
 import { ManageTokens, manageUrl } from '../bookings/manage-token';
 import { AppConfig } from '../config/app-config';
 import { buildInvite, InviteMethod } from '../ical/ical-files';
@@ -79,9 +79,9 @@ export class MailComposer {
       attendee: { name: detail.attendeeName ?? '', email: detail.attendeeEmail ?? '', phone: detail.attendeePhone },
       organisation: {
         name: detail.organisationName ?? '',
-        legalForm: detail.organisationLegalForm ? (LEGAL_FORMS[detail.organisationLegalForm as LegalForm] ?? null) : null,
+        legalForm: legalFormLabel(detail.organisationLegalForm),
       },
-      topics: (detail.topics ?? []).map((topic) => TOPICS[topic as Topic] ?? topic),
+      topics: (detail.topics ?? []).map(topicLabel),
       message: detail.message,
       waitlistPosition: detail.waitlistPosition,
       // A registration cancelled while still waiting had no seat (and gets no calendar CANCEL).

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { seesAttendees, StaffUser } from '../auth/staff-user';
-import { LEGAL_FORMS, LegalForm, TOPICS, Topic } from '../bookings/booking-options';
+import { legalFormLabel, topicLabel } from '../bookings/booking-options';
 import { DomainError } from '../common/domain-error';
 import { AppConfig } from '../config/app-config';
 import { UpdateOrganisationDto } from './dto/organisation.dto';
@@ -33,7 +33,7 @@ export class OrganisationsService {
     const bookings = history.map(({ attendeeName, ...row }) => ({
       ...row,
       ...(withAttendees ? { attendeeName } : {}),
-      topics: (row.topics as string[]).map((topic) => ({ code: topic, label: TOPICS[topic as Topic] ?? topic })),
+      topics: (row.topics as string[]).map((topic) => ({ code: topic, label: topicLabel(topic) })),
     }));
     if (!withAttendees) return { ...present(organisation), bookings };
     return { ...present(organisation), contacts: await this.organisations.contacts(id), bookings };
@@ -80,7 +80,7 @@ function present(row: OrganisationRow) {
     name: row.name,
     siret: row.siret,
     legalForm: row.legalForm,
-    legalFormLabel: row.legalForm ? (LEGAL_FORMS[row.legalForm as LegalForm] ?? null) : null,
+    legalFormLabel: legalFormLabel(row.legalForm),
     esusApproved: row.esusApproved,
     sector: row.sector,
     postcode: row.postcode,

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { seesAttendees, StaffUser } from '../auth/staff-user';
-import { LEGAL_FORMS, TOPICS } from '../bookings/booking-options';
+import { legalFormLabel, topicLabel } from '../bookings/booking-options';
 import { addDays, addMonths, todayIn, wallTimeToInstant } from '../calendar';
 import { Clock } from '../common/clock';
 import { checkPeriod } from '../common/period';
@@ -99,20 +99,11 @@ function reportFigures({ sessions, bookings, byLegalForm, byTopic, byCommune, wo
     attendanceUnrecorded: bookings.unrecorded,
     organisations: bookings.organisations,
     newOrganisations: bookings.newOrganisations,
-    byLegalForm: byLegalForm.map((row) => ({ ...row, label: legalFormLabel(row.code) })),
+    byLegalForm: byLegalForm.map((row) => ({ ...row, label: legalFormLabel(row.code) ?? UNKNOWN_LEGAL_FORM })),
     byTopic: byTopic.map((row) => ({ code: row.code, label: topicLabel(row.code), bookings: row.bookings })),
     byCommune,
     workshops: workshops.map(workshopFigures),
   };
-}
-
-function legalFormLabel(code: string | null): string {
-  if (code === null) return UNKNOWN_LEGAL_FORM;
-  return LEGAL_FORMS[code as keyof typeof LEGAL_FORMS] ?? code;
-}
-
-function topicLabel(code: string): string {
-  return TOPICS[code as keyof typeof TOPICS] ?? code;
 }
 
 function workshopFigures(workshop: WorkshopFigures): ReportFigures['workshops'][number] {
@@ -137,7 +128,7 @@ function attendanceRow(row: ReportRow, withAttendees: boolean): AttendanceRow {
     title: row.title,
     organisation: row.organisationName,
     siret: row.siret,
-    legalForm: row.legalForm === null ? null : legalFormLabel(row.legalForm),
+    legalForm: legalFormLabel(row.legalForm),
     postcode: row.postcode,
     commune: row.commune,
     ...(withAttendees ? { attendeeName: row.attendeeName, attendeeEmail: row.attendeeEmail } : {}),

@@ -6,7 +6,7 @@ import { AttendanceDto } from '../attendance/attendance.controller';
 import { AttendanceService } from '../attendance/attendance.service';
 import type { StaffUser } from '../auth/staff-user';
 import { UsersService } from '../auth/users.service';
-import { TOPICS, Topic } from '../bookings/booking-options';
+import { topicLabel } from '../bookings/booking-options';
 import { addDays, todayIn } from '../calendar';
 import { Clock } from '../common/clock';
 import { DomainError, ErrorCode } from '../common/domain-error';
@@ -256,7 +256,7 @@ function bookingView(booking: Booking, failure: AttendanceFailure | null) {
     organisation: booking.organisation.name,
     legalForm: booking.organisation.legalFormLabel ?? booking.organisation.legalForm,
     postcode: booking.organisation.postcode,
-    topics: booking.topics.map((topic) => TOPICS[topic as Topic] ?? topic),
+    topics: booking.topics.map(topicLabel),
     message: booking.message,
     isConfirmed: booking.status === 'confirmed',
     waitlistPosition: booking.status === 'waitlisted' ? ('waitlistPosition' in booking ? booking.waitlistPosition : null) : null,
