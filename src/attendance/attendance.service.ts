@@ -34,7 +34,7 @@ export class AttendanceService {
     if (!this.hasStarted(view.startsAt, now)) throw new DomainError('event_not_started', 'La présence se note une fois le rendez-vous commencé.');
     await this.bookings.update(
       id,
-      { attendance: status, attendanceNote: note, attendanceRecordedBy: staff.id, attendanceRecordedAt: now },
+      { attendance: status, attendanceNote: note, attendanceRecordedBy: staff.id, attendanceRecordedAt: now, updatedAt: now },
       this.bookings.manager,
     );
     return { id, attendance: status, attendanceNote: note, recordedBy: { id: staff.id, name: staff.name }, recordedAt: now.toISOString() };

@@ -171,8 +171,8 @@ export class BookingsRepository {
          WHERE sl.id = $2 AND d.id = sl.desk_id AND sl.bookable AND sl.booked < sl.capacity AND sl.starts_at > $16
          RETURNING ${SLOT_COLUMNS}, s.time_zone AS "timeZone", s.location
        ), booking AS (
-         INSERT INTO bookings (id, slot_id, status, ${NEW_BOOKING_COLUMNS})
-         SELECT $1, seat.id, 'confirmed', ${NEW_BOOKING_PARAMETERS} FROM seat
+         INSERT INTO bookings (id, slot_id, status, created_at, updated_at, ${NEW_BOOKING_COLUMNS})
+         SELECT $1, seat.id, 'confirmed', $16, $16, ${NEW_BOOKING_PARAMETERS} FROM seat
          RETURNING id, created_at
        ), messages AS (
          INSERT INTO outbox_messages (kind, recipient, booking_id, payload, ical_sequence, available_at, created_at)
@@ -206,7 +206,8 @@ export class BookingsRepository {
     return manager.createQueryBuilder(Booking, 'b').where('b.id = :id', { id }).setLock('pessimistic_write').getOne();
   }
 
-  async update(id: string, changes: Partial<Booking>, manager: EntityManager): Promise<void> {
+  /** Row changes carry the injected Clock's time as updated_at: TypeORM would otherwise write PostgreSQL's CURRENT_TIMESTAMP, and updated_at is the calendar's DTSTAMP. */
+  async update(id: string, changes: Partial<Booking> & Pick<Booking, 'updatedAt'>, manager: EntityManager): Promise<void> {
     await manager.update(Booking, { id }, changes);
   }
 

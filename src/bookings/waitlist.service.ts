@@ -51,7 +51,7 @@ export class WaitlistService {
       const now = this.clock.now();
       await this.bookings.update(
         booking.id,
-        { status: 'cancelled', waitlistSeq: null, cancelledAt: now, cancelledBy: by, cancelReason: reason, sequence: booking.sequence + 1 },
+        { status: 'cancelled', waitlistSeq: null, cancelledAt: now, cancelledBy: by, cancelReason: reason, sequence: booking.sequence + 1, updatedAt: now },
         manager,
       );
       const { seats, promote } = afterLeaving(workshop, booking.status);

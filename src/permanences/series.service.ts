@@ -48,9 +48,9 @@ export class SeriesService {
       }
       const reshaped = next.startTime !== wall(series.startTime) || next.endTime !== wall(series.endTime) || next.slotMinutes !== series.slotMinutes;
       const relocated = next.location !== series.location;
-      await this.permanences.updateSeries(id, next, manager);
-
       const now = this.clock.now();
+      await this.permanences.updateSeries(id, { ...next, updatedAt: now }, manager);
+
       const skipped: Array<{ id: string; date: string; bookings: number }> = [];
       let updated = 0;
       const sessions = reshaped || relocated ? await this.permanences.futureSeriesSessions(id, now, manager) : [];
@@ -64,10 +64,10 @@ export class SeriesService {
             await this.permanences.replaceDeskSlots(session.id, desk.id, layout, session.slotCapacity, manager);
           }
           const bounds = sessionBounds(session.date, next.startTime, next.endTime, session.timeZone);
-          await this.permanences.updateSession(session.id, { ...bounds, slotMinutes: next.slotMinutes }, manager);
+          await this.permanences.updateSession(session.id, { ...bounds, slotMinutes: next.slotMinutes, updatedAt: now }, manager);
         }
         if (relocated) {
-          await this.permanences.updateSession(session.id, { location: next.location }, manager);
+          await this.permanences.updateSession(session.id, { location: next.location, updatedAt: now }, manager);
           const affected = await this.bookings.markSessionChanged(session.id, 'session_changed', now, manager);
           await this.outbox.record(manager, notices(affected, 'session_changed', 'session_changed', { location: next.location }));
         }

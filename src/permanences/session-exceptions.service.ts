@@ -39,7 +39,7 @@ export class SessionExceptionsService {
       if (session.status === 'cancelled') return;
       await this.permanences.lockSlotsOfSession(id, manager);
       const now = this.clock.now();
-      await this.permanences.updateSession(id, { status: 'cancelled', statusReason: reason, overridden: true }, manager);
+      await this.permanences.updateSession(id, { status: 'cancelled', statusReason: reason, overridden: true, updatedAt: now }, manager);
       const affected = await this.bookings.cancelAllOfSession(id, reason, now, manager);
       await this.outbox.record(manager, notices(affected, 'session_cancelled', 'advisor_slot_cancelled', { reason }));
     });
@@ -60,7 +60,7 @@ export class SessionExceptionsService {
       }
       await this.permanences.updateSession(
         id,
-        { date, originalDate: session.originalDate ?? session.date, ...bounds, statusReason: reason ?? null, overridden: true },
+        { date, originalDate: session.originalDate ?? session.date, ...bounds, statusReason: reason ?? null, overridden: true, updatedAt: this.clock.now() },
         manager,
       );
       const affected = await this.bookings.markSessionChanged(id, 'session_moved', this.clock.now(), manager);

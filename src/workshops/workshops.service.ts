@@ -59,9 +59,10 @@ export class WorkshopsService {
       cancelReason: null,
     };
     // One answer with every error: a start in the past and times out of order together.
-    const past: FieldError[] = startsAt.getTime() <= this.clock.now().getTime() ? [{ field: 'startsAt', message: 'Doit être dans le futur.' }] : [];
+    const now = this.clock.now();
+    const past: FieldError[] = startsAt.getTime() <= now.getTime() ? [{ field: 'startsAt', message: 'Doit être dans le futur.' }] : [];
     checkTimes(values, past);
-    return this.get(await this.workshops.insert(values));
+    return this.get(await this.workshops.insert({ ...values, createdAt: now, updatedAt: now }));
   }
 
   /**
@@ -90,7 +91,7 @@ export class WorkshopsService {
         organisationLimit: dto.organisationLimit === undefined ? workshop.organisationLimit : dto.organisationLimit,
       };
       checkTimes(next);
-      await this.workshops.update(id, next, manager);
+      await this.workshops.update(id, { ...next, updatedAt: this.clock.now() }, manager);
       if (dto.capacity !== undefined && dto.capacity !== null && dto.capacity !== workshop.capacity) {
         await this.waitlist.changeCapacity(workshop, dto.capacity, manager);
       }
@@ -107,7 +108,7 @@ export class WorkshopsService {
       const workshop = await this.registrations.lockWorkshop(id, manager);
       if (!workshop) throw new DomainError('workshop_not_found', 'Cet atelier n’existe pas.');
       if (workshop.status === 'cancelled') return;
-      await this.workshops.update(id, { status: 'cancelled', cancelReason: reason }, manager);
+      await this.workshops.update(id, { status: 'cancelled', cancelReason: reason, updatedAt: this.clock.now() }, manager);
       await this.waitlist.cancelAll(workshop, reason, manager);
     });
     return this.get(id);
