@@ -32,7 +32,7 @@ describe('row changes and the injected clock', () => {
     admin = await adminToken(api);
   }
 
-  async function updatedAt(table: 'bookings' | 'workshops' | 'permanence_sessions' | 'permanence_series', id: string): Promise<Date> {
+  async function updatedAt(table: 'bookings' | 'workshops' | 'permanence_sessions' | 'permanence_series' | 'organisations', id: string): Promise<Date> {
     const [row] = await app.dataSource.query(`SELECT updated_at AS "updatedAt" FROM ${table} WHERE id = $1`, [id]);
     return row.updatedAt;
   }
@@ -94,5 +94,28 @@ describe('row changes and the injected clock', () => {
     expect((await api.post(`/api/permanences/${may.id}/cancel`, { reason: 'Locaux fermés' }, admin)).status).toBe(200);
     expect(await updatedAt('permanence_sessions', may.id)).toEqual(new Date('2026-12-06T14:15:16Z'));
     expect(await publicStamp(uid(may.id))).toEqual(utcStampOf(uid(may.id), new Date('2026-12-06T14:15:16Z')));
+  });
+
+  it('stamps an organisation’s correction and merge with the clock’s time', async () => {
+    const [march] = await listSessions(api, '2027-03-01', '2027-03-31');
+    const organisationOf = async (bookingId: string): Promise<string> =>
+      (await app.dataSource.query(`SELECT organisation_id AS id FROM bookings WHERE id = $1`, [bookingId]))[0].id;
+    const book = async (slotId: string, name: string) => {
+      const response = await api.post('/api/bookings', bookingRequest(slotId, { organisation: { name, legalForm: 'association', postcode: '42000' } }));
+      expect(response.status).toBe(201);
+      return response.body;
+    };
+    const kept = await book(march.slots[2].id, 'Atelier vélo solidaire');
+    const duplicate = await book(march.slots[3].id, 'Atelier du vélo solidaire');
+    const [keptId, duplicateId] = [await organisationOf(kept.id), await organisationOf(duplicate.id)];
+    expect(keptId).not.toBe(duplicateId);
+
+    await at('2026-12-07T15:16:17Z');
+    expect((await api.patch(`/api/organisations/${keptId}`, { commune: 'Saint-Étienne' }, admin)).status).toBe(200);
+    expect(await updatedAt('organisations', keptId)).toEqual(new Date('2026-12-07T15:16:17Z'));
+
+    await at('2026-12-08T16:17:18Z');
+    expect((await api.post(`/api/organisations/${duplicateId}/merge`, { into: keptId }, admin)).status).toBe(200);
+    expect(await updatedAt('organisations', duplicateId)).toEqual(new Date('2026-12-08T16:17:18Z'));
   });
 });

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { seesAttendees, StaffUser } from '../auth/staff-user';
 import { legalFormLabel, topicLabel } from '../bookings/booking-options';
+import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import { AppConfig } from '../config/app-config';
 import { UpdateOrganisationDto } from './dto/organisation.dto';
@@ -13,6 +14,7 @@ export class OrganisationsService {
     private readonly dataSource: DataSource,
     private readonly organisations: OrganisationsRepository,
     private readonly config: AppConfig,
+    private readonly clock: Clock,
   ) {}
 
   async list(search?: string, limit = 50, offset = 0) {
@@ -43,7 +45,7 @@ export class OrganisationsService {
   async update(id: string, dto: UpdateOrganisationDto) {
     const organisation = await this.find(id);
     if (organisation.mergedInto) throw new DomainError('organisation_merged', 'Cette fiche a été fusionnée dans une autre : corrigez celle-ci.');
-    await this.organisations.update(id, { ...dto });
+    await this.organisations.update(id, { ...dto }, this.clock.now());
     return this.detail(id, true);
   }
 
@@ -62,7 +64,7 @@ export class OrganisationsService {
       const target = locked.find((row) => row.id === into);
       if (!source || !target) throw new DomainError('organisation_not_found', 'Fiche de structure introuvable.');
       if (source.mergedInto || target.mergedInto) throw new DomainError('organisation_merged', 'L’une des deux fiches a déjà été fusionnée.');
-      await this.organisations.merge(id, into, manager);
+      await this.organisations.merge(id, into, this.clock.now(), manager);
     });
     return this.detail(into, true);
   }
