@@ -5,3 +5,4 @@ export * from './holidays';
 export * from './holiday-policy';
 export * from './slots';
 export * from './time-zone';
+export * from './local-input';

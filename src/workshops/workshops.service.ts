@@ -120,6 +120,13 @@ export class WorkshopsService {
     return this.registrations.registrations(id);
   }
 
+  /** One live registration (confirmed or waiting) of the workshop: another booking's id is not found here. */
+  async registration(id: string, bookingId: string) {
+    const registration = (await this.registrationsOf(id)).find((candidate) => candidate.id === bookingId);
+    if (!registration) throw new DomainError('booking_not_found', 'Cette inscription n’existe pas, ou elle est déjà annulée.');
+    return registration;
+  }
+
   private async find(id: string): Promise<Workshop> {
     const workshop = await this.workshops.byId(id);
     if (!workshop) throw new DomainError('workshop_not_found', 'Cet atelier n’existe pas.');
