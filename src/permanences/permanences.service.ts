@@ -62,6 +62,16 @@ export class PermanencesService {
     };
   }
 
+  /**
+   * Where a booking on `slotId` can be moved: the free slots of the scheduled sessions listed by
+   * default, other than its own. BookingsService.reschedule checks the chosen one again, locked.
+   */
+  async movableTo(slotId: string) {
+    return (await this.list())
+      .filter((session) => session.status === 'scheduled')
+      .flatMap((session) => session.slots.filter((slot) => slot.available > 0 && slot.id !== slotId).map((slot) => ({ ...slot, timeZone: session.timeZone })));
+  }
+
   private present(session: PermanenceSession, slots: ListedSlot[]) {
     const now = this.clock.now().getTime();
     const open = session.status === 'scheduled';
