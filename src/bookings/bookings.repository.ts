@@ -171,8 +171,8 @@ export class BookingsRepository {
          WHERE sl.id = $2 AND d.id = sl.desk_id AND sl.bookable AND sl.booked < sl.capacity AND sl.starts_at > $16
          RETURNING ${SLOT_COLUMNS}, s.time_zone AS "timeZone", s.location
        ), booking AS (
-         INSERT INTO bookings (id, slot_id, status, created_at, updated_at, ${NEW_BOOKING_COLUMNS})
-         SELECT $1, seat.id, 'confirmed', $16, $16, ${NEW_BOOKING_PARAMETERS} FROM seat
+         INSERT INTO bookings (id, slot_id, status, updated_at, ${NEW_BOOKING_COLUMNS})
+         SELECT $1, seat.id, 'confirmed', $16, ${NEW_BOOKING_PARAMETERS} FROM seat
          RETURNING id, created_at
        ), messages AS (
          INSERT INTO outbox_messages (kind, recipient, booking_id, payload, ical_sequence, available_at, created_at)

@@ -62,8 +62,8 @@ export class WaitlistRepository {
       `WITH seat AS (
          SELECT * FROM take_workshop_seat($2, $16, $4, $7, $6)
        ), booking AS (
-         INSERT INTO bookings (id, workshop_id, status, waitlist_seq, created_at, updated_at, ${NEW_BOOKING_COLUMNS})
-         SELECT $1, $2, seat.outcome, CASE WHEN seat.outcome = 'waitlisted' THEN nextval('bookings_waitlist_seq') END, $16, $16, ${NEW_BOOKING_PARAMETERS}
+         INSERT INTO bookings (id, workshop_id, status, waitlist_seq, updated_at, ${NEW_BOOKING_COLUMNS})
+         SELECT $1, $2, seat.outcome, CASE WHEN seat.outcome = 'waitlisted' THEN nextval('bookings_waitlist_seq') END, $16, ${NEW_BOOKING_PARAMETERS}
          FROM seat WHERE seat.outcome IN ('confirmed', 'waitlisted')
          RETURNING id, status, created_at
        ), message AS (

@@ -62,7 +62,7 @@ export class WorkshopsService {
     const now = this.clock.now();
     const past: FieldError[] = startsAt.getTime() <= now.getTime() ? [{ field: 'startsAt', message: 'Doit être dans le futur.' }] : [];
     checkTimes(values, past);
-    return this.get(await this.workshops.insert({ ...values, createdAt: now, updatedAt: now }));
+    return this.get(await this.workshops.insert({ ...values, updatedAt: now }));
   }
 
   /**
