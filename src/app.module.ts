@@ -16,7 +16,7 @@ import { FeedsModule } from './feeds/feeds.module';
 import { HealthController } from './health/health.controller';
 import { JournalModule } from './journal/journal.module';
 import { MailModule } from './notifications/mail.module';
-import { NotificationsModule } from './notifications/notifications.module';
+import { OutboxModule } from './outbox/outbox.module';
 import { OrganisationsModule } from './organisations/organisations.module';
 import { PermanencesModule } from './permanences/permanences.module';
 import { PersonalDataModule } from './personal-data/personal-data.module';
@@ -40,7 +40,7 @@ export class AppModule {
         ScheduleModule.forRoot(),
         AuthModule,
         SettingsModule,
-        NotificationsModule,
+        OutboxModule,
         AccountsModule,
         BookingsModule,
         PermanencesModule,

@@ -2,7 +2,7 @@ import { request as httpRequest } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import { AgendaRepository } from '../src/agenda/agenda.repository';
 import { UsersRepository } from '../src/auth/users.repository';
-import { DatabaseSnapshot } from '../src/database/database-snapshot';
+import { DatabaseSnapshot } from '../src/common/database-snapshot';
 import { adminToken, bookingRequest, createStaff, createWorkshop, listSessions, login, registrationRequest } from './support/factories';
 import { client, Client } from './support/http';
 import { startTestApp, TestApp } from './support/test-app';
@@ -10,7 +10,7 @@ import { startTestApp, TestApp } from './support/test-app';
 /**
  * Each instance keeps the day's rows with their fingerprint, and the answers it made from them, and
  * the accounts of signed-in staff (src/agenda/agenda.service.ts, src/auth/auth.service.ts), with the
- * database snapshot they were read at (src/database/database-snapshot.ts). What must hold: nobody
+ * database snapshot they were read at (src/common/database-snapshot.ts). What must hold: nobody
  * gets another person's answer, no answer misses a change committed before the request — made
  * through this instance, another one, or straight in SQL — an account deactivated or revoked
  * anywhere is refused at once, and nothing is read again while nothing was committed.

@@ -1,8 +1,9 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
 import { RateLimitStoreModule } from '../common/rate-limits';
-import { NotificationsModule } from '../notifications/notifications.module';
+import { OutboxModule } from '../outbox/outbox.module';
 import { AccountsService } from './accounts.service';
+import { UsersService } from './users.service';
 import { OneTimeTokens, OneTimeTokensRepository } from './one-time-tokens';
 import { PasswordsController } from './passwords.controller';
 import { PasswordsService } from './passwords.service';
@@ -10,9 +11,9 @@ import { UsersController } from './users.controller';
 
 /** Staff accounts run by the CRESS team: first start, invitations, roles, passwords and their links. */
 @Module({
-  imports: [AuthModule, NotificationsModule, RateLimitStoreModule],
+  imports: [AuthModule, OutboxModule, RateLimitStoreModule],
   controllers: [UsersController, PasswordsController],
-  providers: [AccountsService, PasswordsService, OneTimeTokens, OneTimeTokensRepository],
-  exports: [AccountsService, PasswordsService, OneTimeTokens],
+  providers: [AccountsService, UsersService, PasswordsService, OneTimeTokens, OneTimeTokensRepository],
+  exports: [AccountsService, UsersService, PasswordsService, OneTimeTokens],
 })
 export class AccountsModule {}

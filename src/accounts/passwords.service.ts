@@ -8,7 +8,7 @@ import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import { RATE_LIMITS, RateLimitStore } from '../common/rate-limits';
 import { AppConfig } from '../config/app-config';
-import { OutboxRepository } from '../notifications/outbox.repository';
+import { OutboxRepository } from '../outbox/outbox.repository';
 import { LINK_INVALID } from './accounts.service';
 import { OneTimeTokensRepository, TokenRow } from './one-time-tokens';
 import { checkStrength } from './password-strength';

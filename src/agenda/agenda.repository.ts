@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { preparedQuery } from '../database/sql';
+import { preparedQuery } from '../common/sql';
 
 /** A booking as the staff see it on the day. */
 export interface AgendaBooking {

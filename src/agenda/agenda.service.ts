@@ -1,14 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import type { StaffUser } from '../auth/staff-user';
 import { UsersRepository } from '../auth/users.repository';
-import { LEGAL_FORMS, LegalForm } from '../bookings/booking-options';
+import { legalFormLabel } from '../bookings/booking-options';
 import { addDays, todayIn, wallTimeToInstant } from '../calendar';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import { keep } from '../common/keep';
 import { PreparedBody, preparedBody } from '../common/prepared-body';
-import { DatabaseSnapshot } from '../database/database-snapshot';
-import { PROGRAMME_TIME_ZONE } from '../permanences/permanences.service';
+import { DatabaseSnapshot } from '../common/database-snapshot';
+import { PROGRAMME_TIME_ZONE } from '../calendar/time-zone';
 import { AgendaBooking, AgendaRepository, AgendaSlotRow, AgendaWorkshopRow } from './agenda.repository';
 
 /** Answers kept (a busy day's is 10–80 KiB): every advisor's and the whole team's, for a few days. */
@@ -177,7 +177,7 @@ function booking(row: AgendaBooking) {
       name: row.organisationName,
       siret: row.organisationSiret,
       legalForm: row.organisationLegalForm,
-      legalFormLabel: row.organisationLegalForm ? (LEGAL_FORMS[row.organisationLegalForm as LegalForm] ?? null) : null,
+      legalFormLabel: legalFormLabel(row.organisationLegalForm),
       postcode: row.organisationPostcode,
     },
     topics: row.topics,

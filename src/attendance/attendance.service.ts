@@ -40,7 +40,11 @@ export class AttendanceService {
     if (!this.hasStarted(view.startsAt, now)) throw new DomainError('event_not_started', 'La présence se note une fois le rendez-vous commencé.');
     const previous = view.booking.attendance;
     await this.dataSource.transaction(async (manager) => {
-      await this.bookings.update(id, { attendance: status, attendanceNote: note, attendanceRecordedBy: staff.id, attendanceRecordedAt: now }, manager);
+      await this.bookings.update(
+        id,
+        { attendance: status, attendanceNote: note, attendanceRecordedBy: staff.id, attendanceRecordedAt: now, updatedAt: now },
+        manager,
+      );
       await this.journal.record(manager, {
         actor: staff,
         action: previous === null ? 'attendance.recorded' : 'attendance.corrected',

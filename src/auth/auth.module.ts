@@ -6,7 +6,6 @@ import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { StaffGuard } from './staff.guard';
 import { UsersRepository } from './users.repository';
-import { UsersService } from './users.service';
 import { RateLimitStoreModule } from '../common/rate-limits';
 
 @Module({
@@ -24,7 +23,7 @@ import { RateLimitStoreModule } from '../common/rate-limits';
     }),
   ],
   controllers: [AuthController],
-  providers: [AuthService, UsersService, UsersRepository, StaffGuard],
-  exports: [AuthService, UsersService, UsersRepository, StaffGuard],
+  providers: [AuthService, UsersRepository, StaffGuard],
+  exports: [AuthService, UsersRepository, StaffGuard],
 })
 export class AuthModule {}

@@ -5,7 +5,7 @@ import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import { keep } from '../common/keep';
 import { RATE_LIMITS, RateLimitStore } from '../common/rate-limits';
-import { DatabaseSnapshot } from '../database/database-snapshot';
+import { DatabaseSnapshot } from '../common/database-snapshot';
 import { hashPassword, verifyPassword } from './passwords';
 import { AccessTokenClaims, StaffUser } from './staff-user';
 import { User } from './user.entity';

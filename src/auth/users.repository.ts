@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { preparedQuery } from '../database/sql';
+import { preparedQuery } from '../common/sql';
 import { Role, User } from './user.entity';
 
 /** What a signed-in request's account is checked by. */

@@ -30,3 +30,14 @@ export function bookingOptions() {
     legalForms: LEGAL_FORM_CODES.map((code) => ({ code, label: LEGAL_FORMS[code] })),
   };
 }
+
+/** A topic's wording; a code no longer in the list shows as itself. */
+export function topicLabel(code: string): string {
+  return TOPICS[code as Topic] ?? code;
+}
+
+/** A legal form's wording, null when none was given; a code no longer in the list shows as itself. */
+export function legalFormLabel(code: string | null | undefined): string | null {
+  if (!code) return null;
+  return LEGAL_FORMS[code as LegalForm] ?? code;
+}

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
-import { NotificationsModule } from '../notifications/notifications.module';
+import { OutboxModule } from '../outbox/outbox.module';
 import { BookingsController } from './bookings.controller';
 import { BookingsRepository } from './bookings.repository';
 import { BookingsService } from './bookings.service';
@@ -10,7 +10,7 @@ import { WaitlistRepository } from './waitlist.repository';
 import { WaitlistService } from './waitlist.service';
 
 @Module({
-  imports: [AuthModule, NotificationsModule],
+  imports: [AuthModule, OutboxModule],
   controllers: [BookingsController],
   providers: [BookingsService, BookingsRepository, WaitlistService, WaitlistRepository, ManageTokens, IdempotencyRepository],
   exports: [BookingsService, BookingsRepository, WaitlistService, WaitlistRepository, ManageTokens, IdempotencyRepository],

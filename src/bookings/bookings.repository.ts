@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { updateReturning } from '../database/sql';
-import { OutboxKind } from '../notifications/outbox-message.entity';
+import { updateReturning } from '../common/sql';
+import { OutboxKind } from '../outbox/outbox-message.entity';
 import { Booking, BookingAttention } from './booking.entity';
 import { IdempotencyClaim } from './idempotency';
 import { idempotencyParameters, recordIdempotencyKey } from './idempotency.repository';
@@ -172,8 +172,8 @@ export class BookingsRepository {
          WHERE sl.id = $2 AND d.id = sl.desk_id AND sl.bookable AND sl.booked < sl.capacity AND sl.starts_at > $16
          RETURNING ${SLOT_COLUMNS}, s.time_zone AS "timeZone", s.location
        ), booking AS (
-         INSERT INTO bookings (id, slot_id, status, consent_given_to, ${NEW_BOOKING_COLUMNS})
-         SELECT $1, seat.id, 'confirmed', $22::uuid, ${NEW_BOOKING_PARAMETERS} FROM seat
+         INSERT INTO bookings (id, slot_id, status, consent_given_to, updated_at, ${NEW_BOOKING_COLUMNS})
+         SELECT $1, seat.id, 'confirmed', $22::uuid, $16, ${NEW_BOOKING_PARAMETERS} FROM seat
          RETURNING id, created_at
        ), messages AS (
          INSERT INTO outbox_messages (kind, recipient, booking_id, payload, ical_sequence, available_at, created_at)
@@ -207,7 +207,8 @@ export class BookingsRepository {
     return manager.createQueryBuilder(Booking, 'b').where('b.id = :id', { id }).setLock('pessimistic_write').getOne();
   }
 
-  async update(id: string, changes: Partial<Booking>, manager: EntityManager): Promise<void> {
+  /** Row changes carry the injected Clock's time as updated_at: TypeORM would otherwise write PostgreSQL's CURRENT_TIMESTAMP, and updated_at is the calendar's DTSTAMP. */
+  async update(id: string, changes: Partial<Booking> & Pick<Booking, 'updatedAt'>, manager: EntityManager): Promise<void> {
     await manager.update(Booking, { id }, changes);
   }
 

@@ -8,7 +8,7 @@ import { staffCancellation } from './staff-cancellation';
 import { DomainError } from '../common/domain-error';
 import { AppConfig } from '../config/app-config';
 import { ListsService } from '../settings/lists.service';
-import { OutboxEntry, OutboxRepository } from '../notifications/outbox.repository';
+import { OutboxEntry, OutboxRepository } from '../outbox/outbox.repository';
 import { CalendarFile, calendarFile } from '../ical/calendar-response';
 import { buildFeed, FeedEvent } from '../ical/ical-files';
 import { Booking } from './booking.entity';
@@ -234,7 +234,7 @@ export class BookingsService {
       const now = this.clock.now();
       await this.bookings.update(
         booking.id,
-        { status: 'cancelled', cancelledAt: now, cancelledBy: by, cancelReason: reason, sequence: booking.sequence + 1 },
+        { status: 'cancelled', cancelledAt: now, cancelledBy: by, cancelReason: reason, sequence: booking.sequence + 1, updatedAt: now },
         manager,
       );
       await this.bookings.releaseSeat(booking.slotId!, manager);
@@ -265,7 +265,11 @@ export class BookingsService {
         throw new DomainError('slot_full', 'Ce créneau est complet ; choisissez-en un autre.');
       }
       await this.bookings.releaseSeat(booking.slotId!, manager);
-      await this.bookings.update(id, { slotId: target.id, sequence: booking.sequence + 1, attention: null, attentionAt: null, reminderSentAt: null }, manager);
+      await this.bookings.update(
+        id,
+        { slotId: target.id, sequence: booking.sequence + 1, attention: null, attentionAt: null, reminderSentAt: null, updatedAt: this.clock.now() },
+        manager,
+      );
       const previous = slots.get(booking.slotId!)!;
       await this.outbox.record(manager, [
         { kind: 'booking_rescheduled', recipient: booking.attendeeEmail, bookingId: id, payload: { previousStartsAt: previous.startsAt.toISOString() } },

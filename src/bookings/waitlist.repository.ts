@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { updateReturning } from '../database/sql';
-import { OutboxKind } from '../notifications/outbox-message.entity';
-import { Workshop } from '../workshops/workshop.entity';
+import { updateReturning } from '../common/sql';
+import { OutboxKind } from '../outbox/outbox-message.entity';
+import { Workshop } from '../bookings/workshop.entity';
 import { NEW_BOOKING_COLUMNS, NEW_BOOKING_PARAMETERS, NewBooking, newBookingValues } from './bookings.repository';
 import { IdempotencyClaim } from './idempotency';
 import { idempotencyParameters, recordIdempotencyKey } from './idempotency.repository';
@@ -62,8 +62,8 @@ export class WaitlistRepository {
       `WITH seat AS (
          SELECT * FROM take_workshop_seat($2, $16, $4, $7, $6)
        ), booking AS (
-         INSERT INTO bookings (id, workshop_id, status, waitlist_seq, consent_given_to, ${NEW_BOOKING_COLUMNS})
-         SELECT $1, $2, seat.outcome, CASE WHEN seat.outcome = 'waitlisted' THEN nextval('bookings_waitlist_seq') END, $22::uuid, ${NEW_BOOKING_PARAMETERS}
+         INSERT INTO bookings (id, workshop_id, status, waitlist_seq, consent_given_to, updated_at, ${NEW_BOOKING_COLUMNS})
+         SELECT $1, $2, seat.outcome, CASE WHEN seat.outcome = 'waitlisted' THEN nextval('bookings_waitlist_seq') END, $22::uuid, $16, ${NEW_BOOKING_PARAMETERS}
          FROM seat WHERE seat.outcome IN ('confirmed', 'waitlisted')
          RETURNING id, status, created_at
        ), message AS (

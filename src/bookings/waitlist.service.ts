@@ -6,8 +6,8 @@ import { JournalService } from '../journal/journal.service';
 import { staffCancellation } from './staff-cancellation';
 import { DomainError } from '../common/domain-error';
 import { KeyedLimiter } from '../common/keyed-limiter';
-import { OutboxRepository } from '../notifications/outbox.repository';
-import { Workshop } from '../workshops/workshop.entity';
+import { OutboxRepository } from '../outbox/outbox.repository';
+import { Workshop } from '../bookings/workshop.entity';
 import { Booking, CancelledBy } from './booking.entity';
 import { BookingsRepository, NewBooking } from './bookings.repository';
 import { IdempotencyClaim } from './idempotency';
@@ -55,7 +55,7 @@ export class WaitlistService {
       const now = this.clock.now();
       await this.bookings.update(
         booking.id,
-        { status: 'cancelled', waitlistSeq: null, cancelledAt: now, cancelledBy: by, cancelReason: reason, sequence: booking.sequence + 1 },
+        { status: 'cancelled', waitlistSeq: null, cancelledAt: now, cancelledBy: by, cancelReason: reason, sequence: booking.sequence + 1, updatedAt: now },
         manager,
       );
       const { seats, promote } = afterLeaving(workshop, booking.status);

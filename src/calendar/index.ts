@@ -4,3 +4,5 @@ export * from './recurrence';
 export * from './holidays';
 export * from './holiday-policy';
 export * from './slots';
+export * from './time-zone';
+export * from './local-input';

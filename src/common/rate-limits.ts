@@ -5,6 +5,7 @@ import type { Request } from 'express';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { Clock } from './clock';
+import { PROGRAMME_TIME_ZONE } from '../calendar/time-zone';
 
 const MINUTE = 60_000;
 
@@ -70,7 +71,7 @@ export class RateLimitStore {
   }
 
   /** Counters whose window and block are over hold nothing worth keeping. */
-  @Cron('0 45 3 * * *', { name: 'prune-rate-limits', timeZone: 'Europe/Paris' })
+  @Cron('0 45 3 * * *', { name: 'prune-rate-limits', timeZone: PROGRAMME_TIME_ZONE })
   async prune(): Promise<number> {
     const now = this.clock.now();
     const [, deleted] = await this.dataSource.query<[unknown, number]>(

@@ -8,12 +8,12 @@ import { MIGRATIONS } from '../../migrations';
 import { User } from '../auth/user.entity';
 import type { DatabaseTimeouts } from '../config/app-config';
 import { Booking } from '../bookings/booking.entity';
-import { OutboxMessage } from '../notifications/outbox-message.entity';
+import { OutboxMessage } from '../outbox/outbox-message.entity';
 import { Desk } from '../permanences/desk.entity';
 import { PermanenceSeries } from '../permanences/permanence-series.entity';
 import { PermanenceSession } from '../permanences/permanence-session.entity';
 import { Slot } from '../permanences/slot.entity';
-import { Workshop } from '../workshops/workshop.entity';
+import { Workshop } from '../bookings/workshop.entity';
 
 export const ENTITIES = [User, PermanenceSeries, PermanenceSession, Desk, Slot, Workshop, Booking, OutboxMessage];
 

@@ -2,7 +2,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { Global, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../config/app-config';
-import { DatabaseSnapshot } from './database-snapshot';
+import { DatabaseSnapshot } from '../common/database-snapshot';
 import { dataSourceOptions, embeddedDirFor, initializeDataSource, openEmbedded } from './data-source';
 
 export const EMBEDDED_DATABASE = Symbol('EMBEDDED_DATABASE');

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { TOPICS, Topic } from '../bookings/booking-options';
+import { topicLabel } from '../bookings/booking-options';
 import { addMonths, todayIn, wallTimeToInstant } from '../calendar';
 import { Clock } from '../common/clock';
 import { FreshQuery } from '../common/fresh-query';
@@ -7,7 +7,7 @@ import { DomainError } from '../common/domain-error';
 import { AppConfig } from '../config/app-config';
 import { CalendarFile, calendarFile } from '../ical/calendar-response';
 import { buildFeed, FeedEvent } from '../ical/ical-files';
-import { PROGRAMME_TIME_ZONE } from '../permanences/permanences.service';
+import { PROGRAMME_TIME_ZONE } from '../calendar/time-zone';
 import { FeedTokens, hashFeedToken } from './feed-tokens';
 import { FeedsRepository, FeedSession, FeedSlot, FeedWorkshop } from './feeds.repository';
 import { PublicFeedChanges } from './public-feed-changes';
@@ -181,7 +181,7 @@ export class FeedsService {
       endsAt: slot.endsAt,
       timeZone: slot.timeZone,
       summary: booked ? `Rendez-vous : ${slot.organisationName} (${slot.attendeeName})` : 'Créneau libre',
-      description: booked && slot.topics?.length ? `Sujets : ${slot.topics.map((topic) => TOPICS[topic as Topic] ?? topic).join(', ')}` : '',
+      description: booked && slot.topics?.length ? `Sujets : ${slot.topics.map(topicLabel).join(', ')}` : '',
       location: slot.location,
       cancelled,
       stamp,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { updateReturning } from '../database/sql';
+import { updateReturning } from '../common/sql';
 import type { JournalAction } from './journal-actions';
 
 export interface JournalRow {

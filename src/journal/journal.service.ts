@@ -6,7 +6,7 @@ import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import { addDays, wallTimeToInstant } from '../calendar';
 import { AppConfig } from '../config/app-config';
-import { PROGRAMME_TIME_ZONE } from '../permanences/permanences.service';
+import { PROGRAMME_TIME_ZONE } from '../calendar/time-zone';
 import { JournalQuery } from './dto/journal.dto';
 import { JOURNAL_ACTIONS, JournalAction } from './journal-actions';
 import { JournalFilter, JournalRepository, JournalRow } from './journal.repository';

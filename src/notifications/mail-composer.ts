@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DateTime } from 'luxon';
-import { AccountMails, isAccountMail } from '../accounts/account-mails';
+import { AccountMails, isAccountMail } from './account-mails';
 import { ManageTokens, manageUrl } from '../bookings/manage-token';
 import { AppConfig, ProgrammeIdentity } from '../config/app-config';
 import { buildInvite, InviteMethod } from '../ical/ical-files';
@@ -9,6 +9,7 @@ import { MailContext, MailKind, renderMail } from './mail-templates';
 import { OutgoingMail } from './mailer';
 import { MessageDetail } from './outbox-delivery.repository';
 import { SettingsService } from '../settings/settings.service';
+import { PROGRAMME_TIME_ZONE } from '../calendar/time-zone';
 
 /** Messages that put or update the event in the attendee's calendar. */
 const REQUEST_KINDS = new Set<MailKind>([
@@ -65,7 +66,7 @@ export class MailComposer {
     labels: ListLabels,
     identity: ProgrammeIdentity,
   ): MailContext {
-    const zone = detail.timeZone ?? 'Europe/Paris';
+    const zone = detail.timeZone ?? PROGRAMME_TIME_ZONE;
     const when = (instant: Date | null, inZone = zone) => DateTime.fromJSDate(instant ?? new Date(0), { zone: inZone }).setLocale('fr');
     const payload = detail.payload ?? {};
     const nextZone = detail.nextTimeZone ?? zone;
@@ -121,7 +122,7 @@ export class MailComposer {
       method,
       startsAt: detail.startsAt!,
       endsAt: detail.endsAt!,
-      timeZone: detail.timeZone ?? 'Europe/Paris',
+      timeZone: detail.timeZone ?? PROGRAMME_TIME_ZONE,
       summary: context.event.title,
       description: [
         context.event.advisorName ? `Avec ${context.event.advisorName}.` : null,

@@ -18,22 +18,10 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { findTemplatesDir } from '../common/templates-dir';
 import type { ProgrammeIdentity } from '../config/app-config';
+import { BOOKING_MAIL_KINDS, type BookingMailKind } from '../outbox/outbox-message.entity';
 
-export type MailKind =
-  | 'booking_confirmed'
-  | 'booking_cancelled'
-  | 'booking_rescheduled'
-  | 'session_cancelled'
-  | 'session_moved'
-  | 'session_changed'
-  | 'workshop_confirmed'
-  | 'workshop_waitlisted'
-  | 'workshop_promoted'
-  | 'workshop_cancelled'
-  | 'workshop_changed'
-  | 'reminder'
-  | 'advisor_slot_booked'
-  | 'advisor_slot_cancelled';
+/** Every message the outbox records is an e-mail of that kind. */
+export type MailKind = BookingMailKind;
 
 export interface MailContext {
   kind: MailKind;
@@ -97,7 +85,7 @@ const KIND_TRAITS = {
   advisor_slot_cancelled: { cancels: true },
 } satisfies Record<MailKind, KindTraits>;
 
-const MAIL_KINDS = Object.keys(KIND_TRAITS) as MailKind[];
+const MAIL_KINDS: readonly MailKind[] = BOOKING_MAIL_KINDS;
 
 type Template = Handlebars.TemplateDelegate;
 

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { AccountMails } from '../accounts/account-mails';
+import { AccountMails } from './account-mails';
 import { OneTimeTokens } from '../accounts/one-time-tokens';
 import { AuthModule } from '../auth/auth.module';
 import { BookingsModule } from '../bookings/bookings.module';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { updateReturning } from '../database/sql';
-import { OutboxKind, OutboxMessage } from './outbox-message.entity';
+import { updateReturning } from '../common/sql';
+import { OutboxKind, OutboxMessage } from '../outbox/outbox-message.entity';
 
 /** A message with everything needed to write it: its booking, the event, the people. */
 export interface MessageDetail {

@@ -68,7 +68,8 @@ export class OrganisationsRepository {
     );
   }
 
-  async update(id: string, changes: Record<string, unknown>, manager: EntityManager = this.dataSource.manager): Promise<void> {
+  /** `now` is the injected Clock's: updated_at never takes PostgreSQL's clock. */
+  async update(id: string, changes: Record<string, unknown>, now: Date, manager: EntityManager = this.dataSource.manager): Promise<void> {
     const columns: Record<string, string> = {
       name: 'name',
       siret: 'siret',
@@ -80,13 +81,13 @@ export class OrganisationsRepository {
     };
     const entries = Object.entries(changes).filter(([key, value]) => key in columns && value !== undefined);
     if (entries.length === 0) return;
-    const assignments = entries.map(([key], i) => `${columns[key]} = $${i + 2}`).join(', ');
-    await manager.query(`UPDATE organisations SET ${assignments}, updated_at = now() WHERE id = $1`, [id, ...entries.map(([, value]) => value)]);
+    const assignments = entries.map(([key], i) => `${columns[key]} = $${i + 3}`).join(', ');
+    await manager.query(`UPDATE organisations SET ${assignments}, updated_at = $2 WHERE id = $1`, [id, now, ...entries.map(([, value]) => value)]);
   }
 
   /** Moves everything of `from` (and of entries already merged into it) to `into`, and marks `from` merged. */
-  async merge(from: string, into: string, manager: EntityManager): Promise<void> {
+  async merge(from: string, into: string, now: Date, manager: EntityManager): Promise<void> {
     await manager.query(`UPDATE bookings SET organisation_id = $2 WHERE organisation_id = $1`, [from, into]);
-    await manager.query(`UPDATE organisations SET merged_into = $2, updated_at = now() WHERE id = $1 OR merged_into = $1`, [from, into]);
+    await manager.query(`UPDATE organisations SET merged_into = $2, updated_at = $3 WHERE id = $1 OR merged_into = $1`, [from, into, now]);
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { seesAttendees, StaffUser } from '../auth/staff-user';
+import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import { AppConfig } from '../config/app-config';
 import { JournalService } from '../journal/journal.service';
@@ -16,6 +17,7 @@ export class OrganisationsService {
     private readonly config: AppConfig,
     private readonly journal: JournalService,
     private readonly lists: ListsService,
+    private readonly clock: Clock,
   ) {}
 
   async list(search?: string, limit = 50, offset = 0) {
@@ -52,7 +54,7 @@ export class OrganisationsService {
     if (dto.legalForm && dto.legalForm !== organisation.legalForm)
       await this.lists.checkOffered({ legalForm: dto.legalForm }, { legalForm: 'legalForm', topics: 'topics' });
     await this.dataSource.transaction(async (manager) => {
-      await this.organisations.update(id, { ...dto }, manager);
+      await this.organisations.update(id, { ...dto }, this.clock.now(), manager);
       await this.journal.record(manager, {
         actor,
         action: 'organisation.corrected',
@@ -81,7 +83,7 @@ export class OrganisationsService {
       const target = locked.find((row) => row.id === into);
       if (!source || !target) throw new DomainError('organisation_not_found', 'Fiche de structure introuvable.');
       if (source.mergedInto || target.mergedInto) throw new DomainError('organisation_merged', 'L’une des deux fiches a déjà été fusionnée.');
-      await this.organisations.merge(id, into, manager);
+      await this.organisations.merge(id, into, this.clock.now(), manager);
       await this.journal.record(manager, {
         actor,
         action: 'organisation.merged',

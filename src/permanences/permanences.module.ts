@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
 import { BookingsModule } from '../bookings/bookings.module';
-import { NotificationsModule } from '../notifications/notifications.module';
+import { OutboxModule } from '../outbox/outbox.module';
 import { PermanencesController } from './permanences.controller';
 import { PermanencesRepository } from './permanences.repository';
 import { PermanencesService } from './permanences.service';
@@ -10,7 +10,7 @@ import { SessionExceptionsService } from './session-exceptions.service';
 import { SessionGenerator } from './session-generator.service';
 
 @Module({
-  imports: [AuthModule, BookingsModule, NotificationsModule],
+  imports: [AuthModule, BookingsModule, OutboxModule],
   controllers: [PermanencesController],
   providers: [PermanencesRepository, PermanencesService, SessionExceptionsService, SeriesService, SessionGenerator],
   exports: [SessionGenerator, PermanencesService, SessionExceptionsService, SeriesService],

@@ -62,7 +62,8 @@ export class PermanencesRepository {
     return manager.createQueryBuilder(PermanenceSeries, 's').where('s.id = :id', { id }).setLock('pessimistic_write').getOne();
   }
 
-  async updateSeries(id: string, changes: Partial<PermanenceSeries>, manager: EntityManager): Promise<void> {
+  /** Row changes carry the injected Clock's time as updated_at: TypeORM would otherwise write PostgreSQL's CURRENT_TIMESTAMP, and updated_at is the calendar's DTSTAMP. */
+  async updateSeries(id: string, changes: Partial<PermanenceSeries> & Pick<PermanenceSeries, 'updatedAt'>, manager: EntityManager): Promise<void> {
     await manager.update(PermanenceSeries, { id }, changes);
   }
 
@@ -144,7 +145,8 @@ export class PermanencesRepository {
     return manager.createQueryBuilder(PermanenceSession, 's').where('s.id = :id', { id }).setLock('pessimistic_write').getOne();
   }
 
-  async updateSession(id: string, changes: Partial<PermanenceSession>, manager: EntityManager): Promise<void> {
+  /** As updateSeries: updated_at from the injected Clock. */
+  async updateSession(id: string, changes: Partial<PermanenceSession> & Pick<PermanenceSession, 'updatedAt'>, manager: EntityManager): Promise<void> {
     await manager.update(PermanenceSession, { id }, changes);
   }
 

@@ -1,13 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { addDays, addMonths, todayIn } from '../calendar';
+import { addDays, addMonths, PROGRAMME_TIME_ZONE, todayIn } from '../calendar';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import { checkPeriod } from '../common/period';
 import { PermanenceSession } from './permanence-session.entity';
 import { ListedSlot, PermanencesRepository } from './permanences.repository';
 
-/** The zone in which "today" and the default listing range are understood. */
-export const PROGRAMME_TIME_ZONE = 'Europe/Paris';
 const MAX_RANGE_MONTHS = 24;
 /** How far after a taken slot's day the next session with a free time is looked for. */
 const NEXT_SESSION_MONTHS = 3;
@@ -62,6 +60,16 @@ export class PermanencesService {
       sameDay: sameDay.map(free).filter((session) => session.slots.length > 0),
       nextSession: later.map(free).find((session) => session.slots.length > 0) ?? null,
     };
+  }
+
+  /**
+   * Where a booking on `slotId` can be moved: the free slots of the scheduled sessions listed by
+   * default, other than its own. BookingsService.reschedule checks the chosen one again, locked.
+   */
+  async movableTo(slotId: string) {
+    return (await this.list())
+      .filter((session) => session.status === 'scheduled')
+      .flatMap((session) => session.slots.filter((slot) => slot.available > 0 && slot.id !== slotId).map((slot) => ({ ...slot, timeZone: session.timeZone })));
   }
 
   private present(session: PermanenceSession, slots: ListedSlot[]) {

@@ -7,7 +7,7 @@ import type { StaffUser } from '../auth/staff-user';
 import { Clock } from '../common/clock';
 import { JournalService } from '../journal/journal.service';
 import { DomainError } from '../common/domain-error';
-import { OutboxRepository } from '../notifications/outbox.repository';
+import { OutboxRepository } from '../outbox/outbox.repository';
 import { UpdateSeriesDto } from './dto/permanence.dto';
 import { PermanenceSeries } from './permanence-series.entity';
 import { PermanencesRepository } from './permanences.repository';
@@ -54,7 +54,6 @@ export class SeriesService {
       }
       const reshaped = next.startTime !== wall(series.startTime) || next.endTime !== wall(series.endTime) || next.slotMinutes !== series.slotMinutes;
       const relocated = next.location !== series.location;
-      await this.permanences.updateSeries(id, next, manager);
       if (dto.advisorIds !== undefined) {
         const found = await this.users.activeAdvisors(dto.advisorIds, manager);
         if (found.length !== dto.advisorIds.length) {
@@ -66,6 +65,8 @@ export class SeriesService {
       }
 
       const now = this.clock.now();
+      await this.permanences.updateSeries(id, { ...next, updatedAt: now }, manager);
+
       const skipped: Array<{ id: string; date: string; bookings: number }> = [];
       let updated = 0;
       const sessions = reshaped || relocated ? await this.permanences.futureSeriesSessions(id, now, manager) : [];
@@ -79,10 +80,10 @@ export class SeriesService {
             await this.permanences.replaceDeskSlots(session.id, desk.id, layout, session.slotCapacity, manager);
           }
           const bounds = sessionBounds(session.date, next.startTime, next.endTime, session.timeZone);
-          await this.permanences.updateSession(session.id, { ...bounds, slotMinutes: next.slotMinutes }, manager);
+          await this.permanences.updateSession(session.id, { ...bounds, slotMinutes: next.slotMinutes, updatedAt: now }, manager);
         }
         if (relocated) {
-          await this.permanences.updateSession(session.id, { location: next.location }, manager);
+          await this.permanences.updateSession(session.id, { location: next.location, updatedAt: now }, manager);
           const affected = await this.bookings.markSessionChanged(session.id, 'session_changed', now, manager);
           await this.outbox.record(manager, notices(affected, 'session_changed', 'session_changed', { location: next.location }));
         }

@@ -7,8 +7,8 @@ import type { StaffUser } from '../auth/staff-user';
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import { DomainError, FieldError } from '../common/domain-error';
-import { OutboxKind } from '../notifications/outbox-message.entity';
-import { OutboxEntry, OutboxRepository } from '../notifications/outbox.repository';
+import { OutboxKind } from '../outbox/outbox-message.entity';
+import { OutboxEntry, OutboxRepository } from '../outbox/outbox.repository';
 import { JournalService } from '../journal/journal.service';
 import { CreateSessionDto } from './dto/permanence.dto';
 import { PermanenceSession } from './permanence-session.entity';
@@ -16,6 +16,7 @@ import { PermanencesRepository } from './permanences.repository';
 import { PermanencesService } from './permanences.service';
 import { locationToBeAnnounced } from './session-generator.service';
 import { wall, wallRange } from './wall-time';
+import { PROGRAMME_TIME_ZONE } from '../calendar/time-zone';
 
 /** An admin's exceptions to the series: cancel, move, add a session, staff it with advisors. */
 const PAST_DATE: FieldError = { field: 'date', message: 'Choisissez aujourd’hui ou une date à venir.' };
@@ -41,7 +42,7 @@ export class SessionExceptionsService {
       if (session.status === 'cancelled') return;
       await this.permanences.lockSlotsOfSession(id, manager);
       const now = this.clock.now();
-      await this.permanences.updateSession(id, { status: 'cancelled', statusReason: reason, overridden: true }, manager);
+      await this.permanences.updateSession(id, { status: 'cancelled', statusReason: reason, overridden: true, updatedAt: now }, manager);
       const affected = await this.bookings.cancelAllOfSession(id, reason, now, manager);
       await this.outbox.record(manager, notices(affected, 'session_cancelled', 'advisor_slot_cancelled', { reason }));
       await this.journal.record(manager, {
@@ -69,7 +70,7 @@ export class SessionExceptionsService {
       }
       await this.permanences.updateSession(
         id,
-        { date, originalDate: session.originalDate ?? session.date, ...bounds, statusReason: reason ?? null, overridden: true },
+        { date, originalDate: session.originalDate ?? session.date, ...bounds, statusReason: reason ?? null, overridden: true, updatedAt: this.clock.now() },
         manager,
       );
       const affected = await this.bookings.markSessionChanged(id, 'session_moved', this.clock.now(), manager);
@@ -89,7 +90,7 @@ export class SessionExceptionsService {
   async add(dto: CreateSessionDto, actor: StaffUser) {
     const id = await this.dataSource.transaction(async (manager) => {
       const series = await this.permanences.defaultSeries(manager);
-      const zone = series?.timeZone ?? 'Europe/Paris';
+      const zone = series?.timeZone ?? PROGRAMME_TIME_ZONE;
       const start = dto.startTime ?? wall(series?.startTime ?? '09:00');
       const end = dto.endTime ?? wall(series?.endTime ?? '13:00');
       const slotMinutes = dto.slotMinutes ?? series?.slotMinutes ?? 60;

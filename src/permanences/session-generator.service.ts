@@ -8,14 +8,15 @@ import { PermanenceSeries } from './permanence-series.entity';
 import { PermanencesRepository } from './permanences.repository';
 import { wall } from './wall-time';
 import { SettingsService } from '../settings/settings.service';
+import { PROGRAMME_TIME_ZONE } from '../calendar/time-zone';
 
 /** Transaction-level advisory lock: one instance at a time extends the horizon. */
 const GENERATION_LOCK = 7_262_002;
 
-/** The programme's permanence: the last Thursday of every month, 09:00–13:00 Europe/Paris, 60-minute slots. */
+/** The programme's permanence: the last Thursday of every month, 09:00–13:00 Paris time, 60-minute slots. */
 export const DEFAULT_SERIES = {
   rule: 'FREQ=MONTHLY;BYDAY=-1TH',
-  timeZone: 'Europe/Paris',
+  timeZone: PROGRAMME_TIME_ZONE,
   startTime: '09:00',
   endTime: '13:00',
   slotMinutes: 60,
@@ -49,7 +50,7 @@ export class SessionGenerator implements OnApplicationBootstrap {
   }
 
   /** The nightly run: how many sessions it generated, or null when it failed (logged; the next night tries again). */
-  @Cron('0 15 3 * * *', { name: 'extend-permanence-horizon', timeZone: 'Europe/Paris' })
+  @Cron('0 15 3 * * *', { name: 'extend-permanence-horizon', timeZone: PROGRAMME_TIME_ZONE })
   async daily(): Promise<number | null> {
     try {
       return await this.extendHorizon();
@@ -66,7 +67,7 @@ export class SessionGenerator implements OnApplicationBootstrap {
       const { identity } = this.config;
       const series = { ...DEFAULT_SERIES, name: `Permanence de la ${identity.name}`, location: locationToBeAnnounced(identity) };
       await this.permanences.insertDefaultSeries({ ...series, anchorDate: `${today.slice(0, 7)}-01` }, manager);
-      this.logger.log('Created the default permanence series: the last Thursday of every month, 09:00–13:00 Europe/Paris');
+      this.logger.log(`Created the default permanence series: the last Thursday of every month, 09:00–13:00 ${PROGRAMME_TIME_ZONE}`);
     });
   }
 

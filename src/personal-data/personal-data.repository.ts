@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { updateReturning } from '../database/sql';
+import { updateReturning } from '../common/sql';
 
 /** What a booking's contact data becomes; the organisation, topics and attendance stay for the figures. */
 export const ANONYMOUS_NAME = 'Personne anonymisée';

@@ -8,6 +8,7 @@ import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import { JournalService } from '../journal/journal.service';
 import { PersonalDataRepository } from './personal-data.repository';
+import { PROGRAMME_TIME_ZONE } from '../calendar/time-zone';
 
 const BATCH = 500;
 const ERASE_REASON = 'Effacement des données personnelles à la demande de la personne';
@@ -34,7 +35,7 @@ export class PersonalDataService {
    * Every booking whose event ended more than RETENTION_MONTHS ago, in batches; returns how many.
    * The same nightly run deletes the bookings' expired idempotency keys.
    */
-  @Cron('0 30 4 * * *', { name: 'anonymise-expired-bookings', timeZone: 'Europe/Paris' })
+  @Cron('0 30 4 * * *', { name: 'anonymise-expired-bookings', timeZone: PROGRAMME_TIME_ZONE })
   async anonymiseExpired(): Promise<number> {
     const now = this.clock.now();
     let total = 0;

@@ -2,7 +2,7 @@ import { stringify } from 'csv-stringify/sync';
 import { stream, Worksheet } from 'exceljs';
 import { PassThrough } from 'node:stream';
 import { setImmediate } from 'node:timers/promises';
-import type { AttendanceReport, AttendanceRow, ReportFigures, ReportHeading } from './reports.service';
+import type { AttendanceReport, AttendanceRow, ReportFigures, ReportHeading } from './reports.types';
 
 export interface ReportFile {
   content: Buffer;

@@ -5,8 +5,9 @@ import { ListLabels, ListsService } from '../settings/lists.service';
 import { addDays, addMonths, todayIn, wallTimeToInstant } from '../calendar';
 import { Clock } from '../common/clock';
 import { checkPeriod } from '../common/period';
-import { PROGRAMME_TIME_ZONE } from '../permanences/permanences.service';
+import { PROGRAMME_TIME_ZONE } from '../calendar/time-zone';
 import { attendanceCsv, AttendanceWorkbook, ReportFile } from './reports.export';
+import { AttendanceReport, AttendanceRow, ReportFigures, ReportHeading } from './reports.types';
 import { FigureRows, ReportRow, ReportScope, ReportsRepository, WorkshopFigures } from './reports.repository';
 
 const MAX_RANGE_YEARS = 5;
@@ -15,70 +16,6 @@ const STATUS_LABELS = { confirmed: 'confirmée', waitlisted: 'liste d’attente'
 const ATTENDANCE_LABELS = { present: 'présent', absent: 'absent', excused: 'excusé' } as const;
 const UNRECORDED = 'non renseignée';
 const UNKNOWN_LEGAL_FORM = 'Non renseignée';
-
-/** The period a report covers, as its local dates in the programme's zone. */
-export interface ReportHeading {
-  from: string;
-  to: string;
-  timeZone: string;
-}
-
-export interface AttendanceReport extends ReportHeading {
-  figures: ReportFigures;
-  rows: AttendanceRow[];
-}
-
-export interface ReportFigures {
-  /** Scheduled sessions that have ended. */
-  permanencesHeld: number;
-  /** Scheduled sessions not ended yet (to come, or under way). */
-  permanencesScheduled: number;
-  permanencesCancelled: number;
-  slotsOffered: number;
-  slotsBooked: number;
-  bookings: number;
-  attended: number;
-  /** Present over recorded attendance, for the bookings whose event has ended; null when none is recorded. */
-  attendanceRate: number | null;
-  noShows: number;
-  excused: number;
-  /** Confirmed bookings whose event has ended and whose attendance is not recorded yet. */
-  attendanceUnrecorded: number;
-  organisations: number;
-  newOrganisations: number;
-  byLegalForm: Array<{ code: string | null; label: string; bookings: number; organisations: number }>;
-  byTopic: Array<{ code: string; label: string; bookings: number }>;
-  byCommune: Array<{ commune: string; bookings: number; organisations: number }>;
-  workshops: Array<{
-    id: string;
-    title: string;
-    date: string;
-    time: string;
-    status: 'scheduled' | 'cancelled';
-    seats: number;
-    registered: number;
-    waitlisted: number;
-    attended: number;
-  }>;
-}
-
-export interface AttendanceRow {
-  kind: 'permanence' | 'atelier';
-  date: string;
-  time: string;
-  title: string;
-  organisation: string;
-  siret: string | null;
-  legalForm: string | null;
-  postcode: string | null;
-  commune: string | null;
-  /** Absent for whoever does not see attendees (`seesAttendees`). */
-  attendeeName?: string;
-  attendeeEmail?: string;
-  topics: string;
-  status: string;
-  attendance: string;
-}
 
 /** What the programme did over a period, for the metropolis: figures computed in SQL, and one row per booking. */
 @Injectable()

@@ -277,14 +277,7 @@ export class PublicPagesController {
     const booking = await this.bookings.get(id, { token, staff: null });
     const now = this.clock.now().toISOString();
     const active = booking.status !== 'cancelled' && booking.startsAt > now;
-    const slots =
-      active && booking.status === 'confirmed' && !booking.workshopId
-        ? (await this.permanences.list())
-            .filter((session) => session.status === 'scheduled')
-            .flatMap((session) =>
-              session.slots.filter((slot) => slot.available > 0 && slot.id !== booking.slotId).map((slot) => ({ ...slot, timeZone: session.timeZone })),
-            )
-        : [];
+    const slots = active && booking.status === 'confirmed' && booking.slotId ? await this.permanences.movableTo(booking.slotId) : [];
     this.views.send(
       response,
       'manage',

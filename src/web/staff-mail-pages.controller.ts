@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { uuidPipe } from '../common/uuid.pipe';
-import { OutboxKind } from '../notifications/outbox-message.entity';
+import { OutboxKind } from '../outbox/outbox-message.entity';
 import { OutboxAdminService, OUTBOX_LIST_LIMIT } from '../notifications/outbox-admin.service';
 import type { OutboxRow } from '../notifications/outbox-delivery.repository';
 import { Page, Pages, StaffPage } from './page.guard';

@@ -1,13 +1,14 @@
 import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { DateTime } from 'luxon';
-import { UsersService } from '../auth/users.service';
+import { UsersService } from '../accounts/users.service';
 import { addMonths, todayIn } from '../calendar';
 import { Clock } from '../common/clock';
 import { ErrorCode } from '../common/domain-error';
 import { uuidPipe } from '../common/uuid.pipe';
 import { CancelSessionDto, CreateSessionDto, MoveSessionDto, StaffSessionDto } from '../permanences/dto/permanence.dto';
-import { PermanencesService, PROGRAMME_TIME_ZONE } from '../permanences/permanences.service';
+import { PROGRAMME_TIME_ZONE } from '../calendar/time-zone';
+import { PermanencesService } from '../permanences/permanences.service';
 import { SessionExceptionsService } from '../permanences/session-exceptions.service';
 import { Confirmation, confirmed, formFailure, FormBody, list, text, toInteger, toLocalDate, validated } from './forms';
 import type { StaffUser } from '../auth/staff-user';

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { UsersService } from '../auth/users.service';
+import { UsersService } from '../accounts/users.service';
 import type { StaffUser } from '../auth/staff-user';
 import { uuidPipe } from '../common/uuid.pipe';
 import { UpdateSeriesDto } from '../permanences/dto/permanence.dto';

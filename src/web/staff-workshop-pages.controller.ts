@@ -1,13 +1,12 @@
 import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { DateTime } from 'luxon';
 import type { StaffUser } from '../auth/staff-user';
 import { BookingsService } from '../bookings/bookings.service';
-import { addMonths, todayIn } from '../calendar';
+import { addMonths, instantToLocal, instantToLocalInput, isIsoInstant, localInputToInstant, todayIn } from '../calendar';
 import { Clock } from '../common/clock';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { uuidPipe } from '../common/uuid.pipe';
-import { PROGRAMME_TIME_ZONE } from '../permanences/permanences.service';
+import { PROGRAMME_TIME_ZONE } from '../calendar/time-zone';
 import { CancelWorkshopDto, CreateWorkshopDto, UpdateWorkshopDto } from '../workshops/dto/workshop.dto';
 import { WorkshopsService } from '../workshops/workshops.service';
 import { checked, Confirmation, confirmed, formFailure as refusal, FormBody, text, toInteger, validated } from './forms';
@@ -125,7 +124,7 @@ export class StaffWorkshopPagesController {
         // Blank means "at the start", as the form says: the start now in the form.
         registrationClosesAt:
           form.registrationClosesAt.trim() === ''
-            ? isInstant(startsAt)
+            ? isIsoInstant(startsAt)
               ? startsAt
               : undefined
             : unlessUnchanged(form.registrationClosesAt, current.registrationClosesAt),
@@ -176,10 +175,7 @@ export class StaffWorkshopPagesController {
     @Page() page: PageContext,
     @Res() response: Response,
   ) {
-    const registration = (await this.workshops.registrationsOf(id)).find((candidate) => candidate.id === bookingId);
-    if (!registration) {
-      throw new DomainError('booking_not_found', 'Cette inscription n’existe pas, ou elle est déjà annulée.');
-    }
+    const registration = await this.workshops.registration(id, bookingId);
     if (!confirmed(body)) {
       const workshop = await this.workshops.get(id);
       const confirmation = cancelRegistrationConfirmation(workshop, {
@@ -304,25 +300,12 @@ function formFromWorkshop(workshop: Workshop): WorkshopForm {
   };
 }
 
-/** An instant as `<input type="datetime-local">` shows it, in Paris wall time. */
 function toLocalInput(instant: string): string {
-  return DateTime.fromISO(instant, { zone: 'utc' }).setZone(PROGRAMME_TIME_ZONE).toFormat("yyyy-LL-dd'T'HH:mm");
+  return instantToLocalInput(instant, PROGRAMME_TIME_ZONE);
 }
 
-/**
- * A `datetime-local` value (or, from a browser without that input, `jj/mm/aaaa hh:mm`) read as Paris
- * wall time, as the UTC instant the API takes. Anything unreadable is passed on as typed, so the
- * DTO's own rule reports it next to the field.
- */
 function toInstant(value: string): string {
-  const typed = value.trim();
-  const iso = DateTime.fromISO(typed, { zone: PROGRAMME_TIME_ZONE });
-  const date = iso.isValid ? iso : DateTime.fromFormat(typed.replace(/\s+/g, ' '), 'd/L/yyyy H:mm', { zone: PROGRAMME_TIME_ZONE });
-  return date.isValid ? date.toUTC().toISO() : value;
-}
-
-function isInstant(value: string): boolean {
-  return DateTime.fromISO(value, { setZone: true }).isValid;
+  return localInputToInstant(value, PROGRAMME_TIME_ZONE);
 }
 
 /** The existing instant when the form still shows it (to the minute), so an untouched time never counts as a change. */
@@ -356,9 +339,9 @@ function formFailure(error: unknown, codes: ErrorCode[], form?: WorkshopForm): {
 
 /** "jeudi 14 janvier 2027, 9 h – 12 h" */
 function when(workshop: Workshop): string {
-  const local = (instant: string) => DateTime.fromISO(instant, { zone: workshop.timeZone });
-  const start = local(workshop.startsAt);
-  return `${frenchLocalDate(start.toISODate()!)}, ${frenchHour(start.toFormat('HH:mm'))} – ${frenchHour(local(workshop.endsAt).toFormat('HH:mm'))}`;
+  const start = instantToLocal(new Date(workshop.startsAt), workshop.timeZone);
+  const end = instantToLocal(new Date(workshop.endsAt), workshop.timeZone);
+  return `${frenchLocalDate(start.date)}, ${frenchHour(start.time)} – ${frenchHour(end.time)}`;
 }
 
 function cancelWorkshopConfirmation(workshop: Workshop, reason: string): Confirmation {

@@ -17,7 +17,7 @@ import { DateTime } from 'luxon';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { StaffUser } from '../auth/staff-user';
-import { PROGRAMME_TIME_ZONE } from '../permanences/permanences.service';
+import { PROGRAMME_TIME_ZONE } from '../calendar/time-zone';
 import { findTemplatesDir } from '../common/templates-dir';
 import { SettingsService } from '../settings/settings.service';
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { Workshop } from './workshop.entity';
+import { Workshop } from '../bookings/workshop.entity';
 
 @Injectable()
 export class WorkshopsRepository {
@@ -25,7 +25,8 @@ export class WorkshopsRepository {
     return result.identifiers[0].id as string;
   }
 
-  async update(id: string, changes: Partial<Workshop>, manager: EntityManager): Promise<void> {
+  /** Row changes carry the injected Clock's time as updated_at: TypeORM would otherwise write PostgreSQL's CURRENT_TIMESTAMP, and updated_at is the calendar's DTSTAMP. */
+  async update(id: string, changes: Partial<Workshop> & Pick<Workshop, 'updatedAt'>, manager: EntityManager): Promise<void> {
     await manager.update(Workshop, { id }, changes);
   }
 }

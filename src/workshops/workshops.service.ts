@@ -8,9 +8,9 @@ import { Clock } from '../common/clock';
 import { JournalService } from '../journal/journal.service';
 import { DomainError, FieldError } from '../common/domain-error';
 import { checkPeriod } from '../common/period';
-import { PROGRAMME_TIME_ZONE } from '../permanences/permanences.service';
+import { PROGRAMME_TIME_ZONE } from '../calendar/time-zone';
 import { CreateWorkshopDto, UpdateWorkshopDto } from './dto/workshop.dto';
-import { Workshop } from './workshop.entity';
+import { Workshop } from '../bookings/workshop.entity';
 import { WorkshopsRepository } from './workshops.repository';
 
 const MAX_RANGE_MONTHS = 24;
@@ -62,9 +62,10 @@ export class WorkshopsService {
       cancelReason: null,
     };
     // One answer with every error: a start in the past and times out of order together.
-    const past: FieldError[] = startsAt.getTime() <= this.clock.now().getTime() ? [{ field: 'startsAt', message: 'Doit être dans le futur.' }] : [];
+    const now = this.clock.now();
+    const past: FieldError[] = startsAt.getTime() <= now.getTime() ? [{ field: 'startsAt', message: 'Doit être dans le futur.' }] : [];
     checkTimes(values, past);
-    return this.get(await this.workshops.insert(values));
+    return this.get(await this.workshops.insert({ ...values, updatedAt: now }));
   }
 
   /**
@@ -93,7 +94,7 @@ export class WorkshopsService {
         organisationLimit: dto.organisationLimit === undefined ? workshop.organisationLimit : dto.organisationLimit,
       };
       checkTimes(next);
-      await this.workshops.update(id, next, manager);
+      await this.workshops.update(id, { ...next, updatedAt: this.clock.now() }, manager);
       if (dto.capacity !== undefined && dto.capacity !== null && dto.capacity !== workshop.capacity) {
         await this.waitlist.changeCapacity(workshop, dto.capacity, manager);
       }
@@ -110,7 +111,7 @@ export class WorkshopsService {
       const workshop = await this.registrations.lockWorkshop(id, manager);
       if (!workshop) throw new DomainError('workshop_not_found', 'Cet atelier n’existe pas.');
       if (workshop.status === 'cancelled') return;
-      await this.workshops.update(id, { status: 'cancelled', cancelReason: reason }, manager);
+      await this.workshops.update(id, { status: 'cancelled', cancelReason: reason, updatedAt: this.clock.now() }, manager);
       await this.waitlist.cancelAll(workshop, reason, manager);
       await this.journal.record(manager, {
         actor,
@@ -127,6 +128,13 @@ export class WorkshopsService {
   async registrationsOf(id: string) {
     await this.find(id);
     return this.registrations.registrations(id);
+  }
+
+  /** One live registration (confirmed or waiting) of the workshop: another booking's id is not found here. */
+  async registration(id: string, bookingId: string) {
+    const registration = (await this.registrationsOf(id)).find((candidate) => candidate.id === bookingId);
+    if (!registration) throw new DomainError('booking_not_found', 'Cette inscription n’existe pas, ou elle est déjà annulée.');
+    return registration;
   }
 
   private async find(id: string): Promise<Workshop> {

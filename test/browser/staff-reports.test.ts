@@ -1,5 +1,5 @@
 import { Workbook } from 'exceljs';
-import type { ReportFigures } from '../../src/reports/reports.service';
+import type { ReportFigures } from '../../src/reports/reports.types';
 import { readFileSync } from 'node:fs';
 import type { Browser, Download, Page } from 'playwright-core';
 import { checkPage, launchBrowser, newVisitor, signIn } from '../support/browser';

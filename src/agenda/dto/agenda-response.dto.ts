@@ -1,6 +1,7 @@
 import { ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 import { BookingAttendeeDto, BookingOrganisationDto } from '../../bookings/dto/booking-response.dto';
 import { SlotAdvisorDto } from '../../permanences/dto/permanence-response.dto';
+import { PROGRAMME_TIME_ZONE } from '../../calendar/time-zone';
 
 export class AgendaAdvisorDto {
   @ApiProperty({ format: 'uuid' })
@@ -160,7 +161,7 @@ export class AgendaResponseDto {
   @ApiProperty({ format: 'date' })
   date: string;
 
-  @ApiProperty({ example: 'Europe/Paris' })
+  @ApiProperty({ example: PROGRAMME_TIME_ZONE })
   timeZone: string;
 
   @ApiProperty({ type: () => AgendaAdvisorDto, nullable: true, description: 'whose desks; null: every desk' })

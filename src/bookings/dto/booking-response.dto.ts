@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { LEGAL_FORM_CODES, LEGAL_FORMS, TOPIC_CODES, TOPICS } from '../booking-options';
+import { PROGRAMME_TIME_ZONE } from '../../calendar/time-zone';
 
 export class BookingAdvisorDto {
   @ApiProperty({ format: 'uuid' })
@@ -63,7 +64,7 @@ export class BookingResponseDto {
   @ApiProperty({ format: 'date-time' })
   endsAt: string;
 
-  @ApiProperty({ example: 'Europe/Paris' })
+  @ApiProperty({ example: PROGRAMME_TIME_ZONE })
   timeZone: string;
 
   @ApiProperty()

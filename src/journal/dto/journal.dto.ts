@@ -5,12 +5,12 @@ import { IsLocalDate } from '../../common/validators';
 import { JOURNAL_ACTION_CODES, JournalAction } from '../journal-actions';
 
 export class JournalQuery {
-  @ApiPropertyOptional({ example: '2027-01-01', description: 'first local date (Europe/Paris), inclusive' })
+  @ApiPropertyOptional({ example: '2027-01-01', description: 'first local date (the programme’s time zone), inclusive' })
   @IsOptional()
   @IsLocalDate()
   from?: string;
 
-  @ApiPropertyOptional({ example: '2027-01-31', description: 'last local date (Europe/Paris), inclusive' })
+  @ApiPropertyOptional({ example: '2027-01-31', description: 'last local date (the programme’s time zone), inclusive' })
   @IsOptional()
   @IsLocalDate()
   to?: string;

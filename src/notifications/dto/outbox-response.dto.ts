@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { OUTBOX_KINDS } from '../outbox-message.entity';
+import { OUTBOX_KINDS } from '../../outbox/outbox-message.entity';
 
 export class OutboxMessageResponseDto {
   @ApiProperty({ format: 'uuid' })

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { PROGRAMME_TIME_ZONE } from '../../calendar/time-zone';
 
 export class SlotAdvisorDto {
   @ApiProperty({ format: 'uuid' })
@@ -41,7 +42,7 @@ export class SessionResponseDto {
   @ApiProperty({ format: 'date-time' })
   endsAt: string;
 
-  @ApiProperty({ example: 'Europe/Paris' })
+  @ApiProperty({ example: PROGRAMME_TIME_ZONE })
   timeZone: string;
 
   @ApiProperty()
@@ -70,7 +71,7 @@ export class SeriesResponseDto {
   @ApiProperty({ example: 'FREQ=MONTHLY;BYDAY=-1TH', description: 'RFC 5545 recurrence rule' })
   rule: string;
 
-  @ApiProperty({ example: 'Europe/Paris' })
+  @ApiProperty({ example: PROGRAMME_TIME_ZONE })
   timeZone: string;
 
   @ApiProperty({ example: '09:00' })

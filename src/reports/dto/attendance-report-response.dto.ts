@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { PROGRAMME_TIME_ZONE } from '../../calendar/time-zone';
 
 export class LegalFormFigureDto {
   @ApiProperty({ type: String, nullable: true, description: 'null: not given' })
@@ -174,7 +175,7 @@ export class AttendanceReportResponseDto {
   @ApiProperty({ format: 'date' })
   to: string;
 
-  @ApiProperty({ example: 'Europe/Paris' })
+  @ApiProperty({ example: PROGRAMME_TIME_ZONE })
   timeZone: string;
 
   @ApiProperty({ type: () => ReportFiguresDto })

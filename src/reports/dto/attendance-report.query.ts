@@ -1,12 +1,13 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import { IsLocalDate } from '../../common/validators';
+import { PROGRAMME_TIME_ZONE } from '../../calendar/time-zone';
 
 export const REPORT_FORMATS = ['json', 'csv', 'xlsx'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 export class AttendanceReportQuery {
-  @ApiPropertyOptional({ example: '2027-01-01', description: 'first local date (Europe/Paris), inclusive (default: 1 January of this year)' })
+  @ApiPropertyOptional({ example: '2027-01-01', description: `first local date (${PROGRAMME_TIME_ZONE}), inclusive (default: 1 January of this year)` })
   @IsOptional()
   @IsLocalDate()
   from?: string;

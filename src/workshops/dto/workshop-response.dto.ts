@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { LEGAL_FORM_CODES } from '../../bookings/booking-options';
+import { PROGRAMME_TIME_ZONE } from '../../calendar/time-zone';
 
 export class WorkshopResponseDto {
   @ApiProperty({ format: 'uuid' })
@@ -17,7 +18,7 @@ export class WorkshopResponseDto {
   @ApiProperty({ format: 'date-time' })
   endsAt: string;
 
-  @ApiProperty({ example: 'Europe/Paris' })
+  @ApiProperty({ example: PROGRAMME_TIME_ZONE })
   timeZone: string;
 
   @ApiProperty()

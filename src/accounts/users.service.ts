@@ -2,11 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { DomainError } from '../common/domain-error';
 import { JournalService } from '../journal/journal.service';
-import { toStaffUser } from './auth.service';
-import { CreateUserDto, UpdateUserDto } from './dto/user.dto';
-import { hashPassword } from './passwords';
-import { StaffUser } from './staff-user';
-import { UsersRepository } from './users.repository';
+import { toStaffUser } from '../auth/auth.service';
+import { CreateUserDto, UpdateUserDto } from '../auth/dto/user.dto';
+import { hashPassword } from '../auth/passwords';
+import { StaffUser } from '../auth/staff-user';
+import { UsersRepository } from '../auth/users.repository';
 
 export type StaffAccount = StaffUser & { active: boolean; createdAt: string };
 

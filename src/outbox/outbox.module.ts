@@ -5,4 +5,4 @@ import { OutboxRepository } from './outbox.repository';
   providers: [OutboxRepository],
   exports: [OutboxRepository],
 })
-export class NotificationsModule {}
+export class OutboxModule {}

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { FreshQuery } from '../common/fresh-query';
+import { FreshQuery } from './fresh-query';
 import { preparedQuery } from './sql';
 
 /**

@@ -1,6 +1,7 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
-export const OUTBOX_KINDS = [
+/** The messages about a booking or a session, rendered from templates/mail/<kind>.*.hbs by renderMail. */
+export const BOOKING_MAIL_KINDS = [
   'booking_confirmed',
   'booking_cancelled',
   'booking_rescheduled',
@@ -15,9 +16,14 @@ export const OUTBOX_KINDS = [
   'reminder',
   'advisor_slot_booked',
   'advisor_slot_cancelled',
-  'account_invitation',
-  'password_reset',
 ] as const;
+export type BookingMailKind = (typeof BOOKING_MAIL_KINDS)[number];
+
+/** The staff's account messages (invitation, forgotten password), composed by AccountMails. */
+export const ACCOUNT_MAIL_KINDS = ['account_invitation', 'password_reset'] as const;
+export type AccountMailKind = (typeof ACCOUNT_MAIL_KINDS)[number];
+
+export const OUTBOX_KINDS = [...BOOKING_MAIL_KINDS, ...ACCOUNT_MAIL_KINDS] as const;
 export type OutboxKind = (typeof OUTBOX_KINDS)[number];
 
 /** A message owed to someone, recorded in the same transaction as the change that caused it. */

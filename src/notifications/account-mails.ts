@@ -2,14 +2,12 @@ import { Injectable } from '@nestjs/common';
 import Handlebars from 'handlebars';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { OneTimeTokens } from '../accounts/one-time-tokens';
 import { findTemplatesDir } from '../common/templates-dir';
 import { AppConfig } from '../config/app-config';
-import type { OutgoingMail } from '../notifications/mailer';
-import type { MessageDetail } from '../notifications/outbox-delivery.repository';
-import { OneTimeTokens } from './one-time-tokens';
-
-export const ACCOUNT_MAIL_KINDS = ['account_invitation', 'password_reset'] as const;
-type AccountMailKind = (typeof ACCOUNT_MAIL_KINDS)[number];
+import { ACCOUNT_MAIL_KINDS, AccountMailKind } from '../outbox/outbox-message.entity';
+import type { OutgoingMail } from './mailer';
+import type { MessageDetail } from './outbox-delivery.repository';
 
 export function isAccountMail(kind: string): kind is AccountMailKind {
   return (ACCOUNT_MAIL_KINDS as readonly string[]).includes(kind);
