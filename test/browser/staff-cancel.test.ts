@@ -127,6 +127,10 @@ describe('staff cancel a permanence booking for the person, from the pages (real
     });
     expect(forged.status()).toBe(403);
     expect(await state(bookings.dominique)).toEqual({ status: 'confirmed', by: null, reason: null, messages: 0, entries: 0 });
+    // Their own desk, but without the form's CSRF token (a request from another site): refused too.
+    const crossSite = await page.request.post(`/staff/rendez-vous/${bookings.eve}/annuler`, { form: { _csrf: 'forged', reason: 'Forgé' }, maxRedirects: 0 });
+    expect(crossSite.status()).toBe(403);
+    expect(await state(bookings.eve)).toEqual({ status: 'confirmed', by: null, reason: null, messages: 0, entries: 0 });
     await context.close();
   });
 
