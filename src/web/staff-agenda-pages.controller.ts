@@ -14,6 +14,7 @@ import { FeedsService } from '../feeds/feeds.service';
 import { PROGRAMME_TIME_ZONE } from '../calendar/time-zone';
 import { formFailure, FormBody, text, toLocalDate, validated } from './forms';
 import { Page, Pages, PageStaff, StaffPage } from './page.guard';
+import { BOOKING_CANCELLED } from './staff-session-bookings-pages.controller';
 import { frenchLocalDate, PageContext, Views } from './views';
 import { ListLabels, ListsService } from '../settings/lists.service';
 
@@ -61,13 +62,14 @@ export class StaffAgendaPagesController {
     private readonly lists: ListsService,
   ) {}
 
-  /** `?date=YYYY-MM-DD&conseiller=<id>`; `presence=<booking id>` after an attendance was saved. */
+  /** `?date=YYYY-MM-DD&conseiller=<id>`; `presence=<booking id>` after an attendance was saved, `fait=rendez-vous-annule` after a cancellation. */
   @Get('agenda')
   @StaffPage('advisor', 'admin')
   async day(@Query() query: FormBody, @PageStaff() staff: StaffUser, @Page() page: PageContext, @Res() response: Response) {
     const saved = text(query, 'presence') ?? null;
     const registered = text(query, 'inscrit') ?? null;
-    await this.sendAgenda(response, page, staff, requestedIn(query), { saved, registered });
+    const flash = text(query, 'fait') === 'rendez-vous-annule' ? BOOKING_CANCELLED : (page.flash ?? null);
+    await this.sendAgenda(response, { ...page, flash }, staff, requestedIn(query), { saved, registered });
   }
 
   @Post('agenda/presences/:bookingId')

@@ -1,4 +1,4 @@
-import { Controller, Get, Param, Res } from '@nestjs/common';
+import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import type { StaffUser } from '../auth/staff-user';
 import { Clock } from '../common/clock';
@@ -6,6 +6,9 @@ import { uuidPipe } from '../common/uuid.pipe';
 import { RegistrantsService } from '../registrants/registrants.service';
 import { Page, Pages, PageStaff, StaffPage } from './page.guard';
 import { frenchLocalDate, PageContext, Views } from './views';
+
+/** After a booking was cancelled for the person (`?fait=rendez-vous-annule`). */
+export const BOOKING_CANCELLED = 'Rendez-vous annulé ; la personne est prévenue par e-mail.';
 
 /** A permanence's page: its slots and bookings (an advisor's: their desk), its sign-in sheet, booking a free slot for someone. */
 @Controller('staff')
@@ -19,7 +22,13 @@ export class StaffSessionBookingsPagesController {
 
   @Get('permanences/:id')
   @StaffPage('admin', 'advisor')
-  async show(@Param('id', uuidPipe) id: string, @PageStaff() staff: StaffUser, @Page() page: PageContext, @Res() response: Response) {
+  async show(
+    @Param('id', uuidPipe) id: string,
+    @Query('fait') done: unknown,
+    @PageStaff() staff: StaffUser,
+    @Page() page: PageContext,
+    @Res() response: Response,
+  ) {
     const { session, date, slots } = await this.registrants.sessionBookings(id, staff);
     const now = this.clock.now().getTime();
     const open = session.status === 'scheduled';
@@ -30,9 +39,13 @@ export class StaffSessionBookingsPagesController {
         session: { ...session, date, cancelled: !open },
         isAdmin: staff.role === 'admin',
         booked: slots.filter((slot) => slot.bookingId).length,
-        slots: slots.map((slot) => ({ ...slot, canBook: open && !slot.bookingId && slot.startsAt.getTime() > now })),
+        slots: slots.map((slot) => {
+          const upcoming = open && slot.startsAt.getTime() > now;
+          // The cancel page refuses a started booking on the same terms (staff-booking-cancel-pages.controller.ts).
+          return { ...slot, canBook: upcoming && !slot.bookingId, canCancel: upcoming && Boolean(slot.bookingId) };
+        }),
       },
-      page,
+      { ...page, flash: done === 'rendez-vous-annule' ? BOOKING_CANCELLED : (page.flash ?? null) },
       { title: `Permanence du ${frenchLocalDate(date)}` },
     );
   }

@@ -19,6 +19,7 @@ import { StaffAccountPagesController } from './staff-account-pages.controller';
 import { StaffAgendaPagesController } from './staff-agenda-pages.controller';
 import { RegistrantsModule } from '../registrants/registrants.module';
 import { StaffRegisterPagesController } from './staff-register-pages.controller';
+import { StaffBookingCancelPagesController } from './staff-booking-cancel-pages.controller';
 import { StaffSessionBookingsPagesController } from './staff-session-bookings-pages.controller';
 import { StaffSheetPagesController } from './staff-sheet-pages.controller';
 import { StaffAuthPagesController } from './staff-auth-pages.controller';
@@ -66,6 +67,7 @@ import { WebSession } from './web-session';
     StaffSheetPagesController,
     StaffRegisterPagesController,
     StaffSessionBookingsPagesController,
+    StaffBookingCancelPagesController,
     StaffMailPagesController,
     StaffJournalPagesController,
     StaffPersonalDataPagesController,

@@ -171,3 +171,15 @@ export class CancelBookingDto {
   @MaxLength(500, { message: 'Le motif ne doit pas dépasser 500 caractères.' })
   reason?: string;
 }
+
+const STAFF_REASON = { message: 'Indiquez le motif de l’annulation (500 caractères au plus) : il est envoyé à la personne.' };
+
+/** Staff cancelling on someone's behalf (a phone call) from the pages: the reason is required, the person reads it. */
+export class StaffCancelBookingDto {
+  @ApiProperty({ maxLength: 500, example: 'Empêchement signalé par téléphone' })
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
+  @IsString(STAFF_REASON)
+  @MinLength(1, STAFF_REASON)
+  @MaxLength(500, STAFF_REASON)
+  reason: string;
+}
