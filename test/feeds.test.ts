@@ -209,6 +209,10 @@ describe('calendar feeds', () => {
       expect(feed.body).not.toContain('b@scic.test');
       // The same link every time it is asked for, until rotated.
       expect((await api.get('/api/auth/me/feed', token)).body.url).toBe(link.body.url);
+      // A topic an admin renames reads as renamed in the feed.
+      expect((await api.patch('/api/lists/topics/legal_status', { label: 'Changer de statut juridique' }, admin)).status).toBe(200);
+      const renamed = parse((await rawGet(`${app.baseUrl}${path}`)).body).events.find((event) => event.summary.startsWith('Rendez-vous'))!;
+      expect(renamed.description).toBe('Sujets : Changer de statut juridique');
     });
 
     it('stops the old link at once when rotated, and every link when the account is deactivated', async () => {

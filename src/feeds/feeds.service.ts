@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { topicLabel } from '../bookings/booking-options';
 import { addMonths, todayIn, wallTimeToInstant } from '../calendar';
 import { Clock } from '../common/clock';
 import { FreshQuery } from '../common/fresh-query';
@@ -11,6 +10,7 @@ import { PROGRAMME_TIME_ZONE } from '../calendar/time-zone';
 import { FeedTokens, hashFeedToken } from './feed-tokens';
 import { FeedsRepository, FeedSession, FeedSlot, FeedWorkshop } from './feeds.repository';
 import { PublicFeedChanges } from './public-feed-changes';
+import { ListLabels, ListsService } from '../settings/lists.service';
 
 /** Feeds reach back this far, so a subscribed calendar keeps the recent past. */
 const MONTHS_BACK = 3;
@@ -38,6 +38,7 @@ export class FeedsService {
     private readonly clock: Clock,
     private readonly config: AppConfig,
     private readonly changes: PublicFeedChanges,
+    private readonly lists: ListsService,
   ) {}
 
   /**
@@ -92,7 +93,9 @@ export class FeedsService {
     const window = this.window();
     const slots = await this.feeds.advisorSlots(owner.id, window.from, window.to);
     const workshops = await this.feeds.workshops(window.from, window.to);
-    const events = [...slots.map((slot) => this.slotEvent(slot)), ...workshops.map((workshop) => this.workshopEvent(workshop))];
+    // The topics as the lists name them now (renamed, added or archived by an admin).
+    const labels = await this.lists.labels();
+    const events = [...slots.map((slot) => this.slotEvent(slot, labels)), ...workshops.map((workshop) => this.workshopEvent(workshop))];
     const name = `${this.config.identity.name} — agenda de ${owner.name}`;
     return calendarFile(
       buildFeed(
@@ -170,7 +173,7 @@ export class FeedsService {
     };
   }
 
-  private slotEvent(slot: FeedSlot): FeedEvent {
+  private slotEvent(slot: FeedSlot, labels: ListLabels): FeedEvent {
     const cancelled = slot.sessionStatus === 'cancelled';
     const booked = slot.bookingId !== null;
     const stamp = slot.bookingUpdatedAt && slot.bookingUpdatedAt > slot.sessionUpdatedAt ? slot.bookingUpdatedAt : slot.sessionUpdatedAt;
@@ -181,7 +184,7 @@ export class FeedsService {
       endsAt: slot.endsAt,
       timeZone: slot.timeZone,
       summary: booked ? `Rendez-vous : ${slot.organisationName} (${slot.attendeeName})` : 'Créneau libre',
-      description: booked && slot.topics?.length ? `Sujets : ${slot.topics.map(topicLabel).join(', ')}` : '',
+      description: booked && slot.topics?.length ? `Sujets : ${slot.topics.map(labels.topic).join(', ')}` : '',
       location: slot.location,
       cancelled,
       stamp,
