@@ -24,10 +24,21 @@ describe('the configured CRESS name on permanences', () => {
     expect(session.location).toBe(`Lieu communiqué par la ${CRESS}`);
   });
 
-  it('gives an extra session without a place the configured CRESS as who announces it', async () => {
+  it('gives an extra session without a place the configured CRESS as who announces it, and the series’ title in the report', async () => {
     const added = await api.post('/api/permanences', { date: '2026-12-10', startTime: '09:00', endTime: '10:00' }, admin);
     expect(added.status).toBe(201);
     expect(added.body.location).toBe(`Lieu communiqué par la ${CRESS}`);
+    const slot = (added.body as { slots: Array<{ id: string }> }).slots[0];
+    expect(
+      (
+        await api.post(
+          '/api/bookings',
+          bookingRequest(slot.id, { attendee: { name: 'Yanis Roux', email: 'yanis@asso.test' }, organisation: { name: 'Coopérative Roux' } }),
+        )
+      ).status,
+    ).toBe(201);
+    const report = await api.get('/api/reports/attendance?from=2026-12-10&to=2026-12-10', admin);
+    expect(report.body.rows.map((row: { title: string }) => row.title)).toEqual([`Permanence de la ${CRESS}`]);
   });
 
   it('titles a permanence booking with the configured CRESS in the register and in the personal-data export', async () => {

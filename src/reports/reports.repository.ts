@@ -91,13 +91,14 @@ export interface ReportRow {
  * The non-cancelled bookings of the period ($1–$4 of ReportScope): permanence bookings by their
  * session's local date, workshop registrations by the workshop's start. The organisation is the
  * register's entry the booking belongs to once merges are followed (`org_key`); its legal form,
- * postcode and commune come from the register, which admins correct, else from the booking.
+ * postcode and commune come from the register, which admins correct, else from the booking. An extra
+ * session (no series) is titled as the programme's series is.
  */
 const SCOPED = `
   in_range AS (
     SELECT b.id, b.status, b.attendance, b.topics, b.created_at, b.organisation_id, b.organisation_name, b.organisation_siret,
            b.organisation_legal_form, b.organisation_postcode, b.attendee_name, b.attendee_email,
-           'permanence' AS kind, sl.starts_at AS event_start, sl.ends_at AS event_end, coalesce(ps.name, 'Permanence') AS title
+           'permanence' AS kind, sl.starts_at AS event_start, sl.ends_at AS event_end, coalesce(ps.name, (SELECT name FROM permanence_series ORDER BY created_at LIMIT 1), 'Permanence') AS title
     FROM permanence_sessions s
     JOIN slots sl ON sl.session_id = s.id
     JOIN bookings b ON b.slot_id = sl.id
