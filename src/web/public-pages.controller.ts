@@ -2,7 +2,6 @@ import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { isUUID } from 'class-validator';
 import type { Response } from 'express';
-import { DateTime } from 'luxon';
 import { BookingsService } from '../bookings/bookings.service';
 import { consentNotice } from '../bookings/consent';
 import { manageUrl } from '../bookings/manage-token';
@@ -21,6 +20,7 @@ import { Page, Pages } from './page.guard';
 import { frenchHour, frenchLocalDate, PageContext, Views } from './views';
 import { ListsService } from '../settings/lists.service';
 import { SettingsService } from '../settings/settings.service';
+import { instantToLocal } from '../calendar';
 
 type Session = Awaited<ReturnType<PermanencesService['list']>>[number];
 type Workshop = Awaited<ReturnType<WorkshopsService['list']>>[number];
@@ -442,8 +442,8 @@ function registrationWording(workshop: Workshop, now: string): string {
 
 /** "jeudi 14 janvier 2027 à 9 h" */
 function frenchInstant(instant: string, zone: string): string {
-  const local = DateTime.fromISO(instant, { zone });
-  return `${frenchLocalDate(local.toISODate()!)} à ${frenchHour(local.toFormat('HH:mm'))}`;
+  const local = instantToLocal(new Date(instant), zone);
+  return `${frenchLocalDate(local.date)} à ${frenchHour(local.time)}`;
 }
 
 /** `cressName` names a desk not yet staffed. */

@@ -1,6 +1,5 @@
 import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { DateTime } from 'luxon';
 import type { StaffUser } from '../auth/staff-user';
 import { StaffCancelBookingDto } from '../bookings/dto/create-booking.dto';
 import { BookingsService } from '../bookings/bookings.service';
@@ -10,6 +9,7 @@ import { uuidPipe } from '../common/uuid.pipe';
 import { FormBody, formFailure, text, validated } from './forms';
 import { Page, Pages, PageStaff, StaffPage } from './page.guard';
 import { PageContext, Views } from './views';
+import { instantToLocal } from '../calendar';
 
 type Booking = Awaited<ReturnType<BookingsService['get']>>;
 
@@ -91,7 +91,7 @@ export class StaffBookingCancelPagesController {
           email: booking.attendee.email,
           phone: booking.attendee.phone,
           organisation: booking.organisation.name,
-          date: DateTime.fromISO(booking.startsAt, { zone: booking.timeZone }).toISODate(),
+          date: instantToLocal(new Date(booking.startsAt), booking.timeZone).date,
           startsAt: booking.startsAt,
           endsAt: booking.endsAt,
           timeZone: booking.timeZone,
@@ -117,5 +117,5 @@ function fromAgenda(input: FormBody): boolean {
 
 function backUrl(booking: Booking, agenda: boolean): string {
   if (!agenda) return `/staff/permanences/${booking.sessionId}`;
-  return `/staff/agenda?date=${DateTime.fromISO(booking.startsAt, { zone: booking.timeZone }).toISODate()}`;
+  return `/staff/agenda?date=${instantToLocal(new Date(booking.startsAt), booking.timeZone).date}`;
 }

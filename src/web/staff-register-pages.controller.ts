@@ -1,7 +1,6 @@
 import { Body, Controller, Get, Post, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { randomUUID } from 'node:crypto';
-import { DateTime } from 'luxon';
 import type { StaffUser } from '../auth/staff-user';
 import { bookingOptions } from '../bookings/booking-options';
 import { BookingsService } from '../bookings/bookings.service';
@@ -14,6 +13,7 @@ import { WorkshopsService } from '../workshops/workshops.service';
 import { checked, FormBody, formFailure, list, text, validated } from './forms';
 import { Page, Pages, PageStaff, StaffPage } from './page.guard';
 import { PageContext, Views } from './views';
+import { instantToLocal } from '../calendar';
 
 const FIELDS = [
   'attendee.name',
@@ -105,7 +105,7 @@ export class StaffRegisterPagesController {
         consent: { oral: checked(body, 'consent') ? true : undefined },
       });
       const booking = await this.bookings.bookFor(dto, staff, text(body, 'idempotencyKey') || undefined);
-      const date = DateTime.fromISO(target.startsAt, { zone: target.timeZone }).toISODate()!;
+      const date = instantToLocal(new Date(target.startsAt), target.timeZone).date;
       response.redirect(303, `/staff/agenda?${new URLSearchParams({ date, inscrit: booking.id })}`);
     } catch (error) {
       const failure = formFailure(error, REGISTER_ERRORS);

@@ -1,8 +1,7 @@
 import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { DateTime } from 'luxon';
 import { UsersService } from '../accounts/users.service';
-import { addMonths, todayIn } from '../calendar';
+import { addMonths, instantToLocal, todayIn } from '../calendar';
 import { Clock } from '../common/clock';
 import { ErrorCode } from '../common/domain-error';
 import { uuidPipe } from '../common/uuid.pipe';
@@ -246,7 +245,7 @@ function readable(message: string): string {
 
 function cancelConfirmation(session: Session, reason: string): Confirmation {
   const booked = session.slots.reduce((sum, slot) => sum + slot.capacity - slot.available, 0);
-  const time = (instant: string) => frenchHour(DateTime.fromISO(instant, { zone: session.timeZone }).toFormat('HH:mm'));
+  const time = (instant: string) => frenchHour(instantToLocal(new Date(instant), session.timeZone).time);
   return {
     heading: `Annuler la permanence du ${frenchLocalDate(session.date)} ?`,
     details: [
