@@ -268,6 +268,17 @@ describe('agenda answers kept between requests', () => {
     }
   });
 
+  it('names a legal form as the list does now, on every instance, once an admin renames it', async () => {
+    const labelsOf = (body: AgendaAnswer) => bookingsOf(body).map((entry) => (entry.organisation as { legalFormLabel: string }).legalFormLabel);
+    expect(labelsOf((await agenda(second, admin)).body as AgendaAnswer)).toContain('Association');
+    expect((await api.patch('/api/lists/legal-forms/association', { label: 'Association loi 1901' }, admin)).status).toBe(200);
+    for (const app of [first, second]) {
+      const labels = labelsOf((await agenda(app, admin)).body as AgendaAnswer);
+      expect(labels).toContain('Association loi 1901');
+      expect(labels).not.toContain('Association');
+    }
+  });
+
   it('refuses an account deactivated or revoked on any instance at once', async () => {
     const claire = await createStaff(api, admin, 'advisor', 'Claire Conseil');
     const token = await login(api, claire.email, claire.password);

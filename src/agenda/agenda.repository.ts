@@ -106,7 +106,7 @@ export class AgendaRepository {
   /**
    * A fingerprint of the rows a day's agenda is built from — the day's sessions, desks, slots and
    * their bookings, the workshops starting in [from, to) and their registrations, and the staff
-   * accounts (advisors' and recorders' names): the id and row version (`xmin`) of every row, in id
+   * accounts (advisors' and recorders' names), and the legal forms' list (their labels): the id and row version (`xmin`) of every row, in id
    * order. A statement sees one snapshot, and a row version added since an earlier snapshot carries
    * the id of a transaction that snapshot did not see, so any insert, update or delete changes the
    * list; sorted, it does not depend on the plan (each pooled connection may plan the named
@@ -128,7 +128,8 @@ export class AgendaRepository {
                 (SELECT string_agg(b.id || ':' || b.xmin, ',' ORDER BY b.id) FROM bookings b JOIN day_slots sl ON sl.id = b.slot_id),
                 (SELECT string_agg(id || ':' || xmin, ',' ORDER BY id) FROM day_workshops),
                 (SELECT string_agg(b.id || ':' || b.xmin, ',' ORDER BY b.id) FROM bookings b JOIN day_workshops w ON w.id = b.workshop_id),
-                (SELECT string_agg(id || ':' || xmin, ',' ORDER BY id) FROM users))) AS fingerprint`,
+                (SELECT string_agg(id || ':' || xmin, ',' ORDER BY id) FROM users),
+                (SELECT string_agg(code || ':' || xmin, ',' ORDER BY code) FROM legal_forms))) AS fingerprint`,
       [date, from, to],
     );
     return row.fingerprint;

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { StaffUser } from '../auth/staff-user';
 import { UsersRepository } from '../auth/users.repository';
-import { legalFormLabel } from '../bookings/booking-options';
 import { addDays, todayIn, wallTimeToInstant } from '../calendar';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
@@ -10,6 +9,7 @@ import { PreparedBody, preparedBody } from '../common/prepared-body';
 import { DatabaseSnapshot } from '../common/database-snapshot';
 import { PROGRAMME_TIME_ZONE } from '../calendar/time-zone';
 import { AgendaBooking, AgendaRepository, AgendaSlotRow, AgendaWorkshopRow } from './agenda.repository';
+import { ListLabels, ListsService } from '../settings/lists.service';
 
 /** Answers kept (a busy day's is 10–80 KiB): every advisor's and the whole team's, for a few days. */
 const MAX_KEPT_ANSWERS = 100;
@@ -20,6 +20,8 @@ const MAX_KEPT_DAYS = 31;
 interface DayRows {
   slots: AgendaSlotRow[];
   workshops: AgendaWorkshopRow[];
+  /** The legal forms' labels as the lists name them when the rows were read (their rows are in the fingerprint). */
+  legalForm: ListLabels['legalForm'];
 }
 
 /** An advisor's day (their desks and every workshop), or for an admin anyone's day, or everybody's. */
@@ -37,6 +39,7 @@ export class AgendaService {
     private readonly users: UsersRepository,
     private readonly clock: Clock,
     private readonly snapshots: DatabaseSnapshot,
+    private readonly lists: ListsService,
   ) {}
 
   async day(staff: StaffUser, date?: string, advisorId?: string) {
@@ -103,7 +106,11 @@ export class AgendaService {
     const entry = {
       fingerprint,
       snapshot,
-      rows: Promise.all([this.agenda.slots(day), this.agenda.workshops(from, to)]).then(([slots, workshops]) => ({ slots, workshops })),
+      rows: Promise.all([this.agenda.slots(day), this.agenda.workshops(from, to), this.lists.labels()]).then(([slots, workshops, labels]) => ({
+        slots,
+        workshops,
+        legalForm: labels.legalForm,
+      })),
     };
     keep(this.days, day, entry, MAX_KEPT_DAYS);
     // A read that failed is not kept: the next request reads again.
@@ -140,7 +147,9 @@ export class AgendaService {
 function assemble(day: string, advisor: { id: string; name: string } | null, rows: DayRows) {
   const slots = advisor ? rows.slots.filter((slot) => slot.advisorId === advisor.id) : rows.slots;
   const { workshops } = rows;
-  const items = [...slots.map(slotItem), ...workshops.map(workshopItem)].sort((a, b) => a.startsAt.localeCompare(b.startsAt));
+  const items = [...slots.map((slot) => slotItem(slot, rows.legalForm)), ...workshops.map((workshop) => workshopItem(workshop, rows.legalForm))].sort((a, b) =>
+    a.startsAt.localeCompare(b.startsAt),
+  );
   const bookings = [
     ...slots.flatMap((slot) => (slot.booking ? [slot.booking] : [])),
     ...workshops.flatMap((workshop) => workshop.bookings.filter((booking) => booking.status === 'confirmed')),
@@ -167,7 +176,7 @@ function assemble(day: string, advisor: { id: string; name: string } | null, row
   };
 }
 
-function booking(row: AgendaBooking) {
+function booking(row: AgendaBooking, legalForm: DayRows['legalForm']) {
   return {
     id: row.id,
     status: row.status,
@@ -177,7 +186,7 @@ function booking(row: AgendaBooking) {
       name: row.organisationName,
       siret: row.organisationSiret,
       legalForm: row.organisationLegalForm,
-      legalFormLabel: legalFormLabel(row.organisationLegalForm),
+      legalFormLabel: legalForm(row.organisationLegalForm),
       postcode: row.organisationPostcode,
     },
     topics: row.topics,
@@ -190,7 +199,7 @@ function booking(row: AgendaBooking) {
   };
 }
 
-function slotItem(slot: AgendaSlotRow) {
+function slotItem(slot: AgendaSlotRow, legalForm: DayRows['legalForm']) {
   return {
     type: 'slot' as const,
     id: slot.id,
@@ -202,11 +211,11 @@ function slotItem(slot: AgendaSlotRow) {
     advisor: slot.advisorId ? { id: slot.advisorId, name: slot.advisorName } : null,
     capacity: slot.capacity,
     free: slot.sessionStatus === 'scheduled' ? slot.capacity - slot.booked : 0,
-    bookings: slot.booking ? [booking(slot.booking)] : [],
+    bookings: slot.booking ? [booking(slot.booking, legalForm)] : [],
   };
 }
 
-function workshopItem(workshop: AgendaWorkshopRow) {
+function workshopItem(workshop: AgendaWorkshopRow, legalForm: DayRows['legalForm']) {
   return {
     type: 'workshop' as const,
     id: workshop.id,
@@ -218,6 +227,6 @@ function workshopItem(workshop: AgendaWorkshopRow) {
     capacity: workshop.capacity,
     free: workshop.status === 'scheduled' ? workshop.capacity - workshop.confirmed : 0,
     waitlisted: workshop.waitlisted,
-    bookings: workshop.bookings.map(booking),
+    bookings: workshop.bookings.map((row) => booking(row, legalForm)),
   };
 }
