@@ -209,6 +209,11 @@ describe('running the day: staff registering people, registrant lists and sign-i
       expect(lines[1]).toMatch(/^Inscrit·e;Farid Œuvray;farid@asso\.test;.*;Alice Conseil$/);
       expect(lines[2]).toMatch(/^Inscrit·e;Gaëlle Brière;gaelle@asso\.test;.*;$/);
       expect(lines[3]).toMatch(/^Liste d’attente \(1\);Hugo Attente;/);
+      // Legal forms as the lists name them now.
+      expect((await api.patch('/api/lists/legal-forms/association', { label: 'Association loi 1901' }, admin)).status).toBe(200);
+      const renamed = await get(`/api/workshops/${workshopId}/registrants?format=csv`, alice);
+      expect(renamed.text).toContain(';Association loi 1901;');
+      expect((await api.patch('/api/lists/legal-forms/association', { label: 'Association' }, admin)).status).toBe(200);
     });
 
     it('as XLSX, the same rows', async () => {
@@ -262,6 +267,14 @@ describe('running the day: staff registering people, registrant lists and sign-i
       // Two registrants and three empty lines, numbered; the waitlisted person is not on the sheet.
       expect(page.lines.filter((line) => /^\d+$/.test(line))).toEqual(['1', '2', '3', '4', '5']);
       expect(page.lines).not.toContain('Hugo Attente');
+    });
+
+    it('names the CRESS as the settings page sets it now', async () => {
+      const before = (await api.get('/api/settings', admin)).body as { address: string };
+      expect((await api.patch('/api/settings', { address: '2 quai de l’Exemple, 35000 Rennes' }, admin)).status).toBe(200);
+      const pdf = await pdfText((await get(`/api/workshops/${workshopId}/sign-in-sheet`, alice)).body);
+      expect(pdf.pages[0].lines.join('\n')).toContain('2 quai de l’Exemple, 35000 Rennes');
+      expect((await api.patch('/api/settings', { address: before.address }, admin)).status).toBe(200);
     });
 
     it('runs on as many pages as needed, each numbered "Page n / N", the same bytes for the same data', async () => {

@@ -6,6 +6,8 @@ import { AppConfig } from '../config/app-config';
 import { DownloadFile, registrantsCsv, registrantsXlsx } from './registrants.export';
 import { RegistrantsRepository, SheetEvent } from './registrants.repository';
 import type { ListFormat } from './dto/registrants.query';
+import { ListsService } from '../settings/lists.service';
+import { SettingsService } from '../settings/settings.service';
 import { signInSheetPdf } from './sign-in-sheet.pdf';
 
 /** Empty lines at the end of a sign-in sheet when none is asked for. */
@@ -21,13 +23,16 @@ export class RegistrantsService {
   constructor(
     private readonly registrants: RegistrantsRepository,
     private readonly config: AppConfig,
+    private readonly lists: ListsService,
+    private readonly settings: SettingsService,
   ) {}
 
   async workshopList(id: string, format: ListFormat): Promise<DownloadFile> {
     const workshop = await this.workshop(id);
-    const rows = await this.registrants.workshopRegistrants(id);
+    const [rows, labels] = await Promise.all([this.registrants.workshopRegistrants(id), this.lists.labels()]);
     const filename = `inscrits-atelier-${localDate(workshop)}`;
-    return format === 'csv' ? registrantsCsv(rows, workshop.timeZone, filename) : registrantsXlsx(rows, workshop.timeZone, filename, 'Inscrits');
+    const context = { zone: workshop.timeZone, legalForm: labels.legalForm };
+    return format === 'csv' ? registrantsCsv(rows, context, filename) : registrantsXlsx(rows, context, filename, 'Inscrits');
   }
 
   async workshopSheet(id: string, blankLines = DEFAULT_BLANK_LINES): Promise<DownloadFile> {
@@ -81,7 +86,8 @@ export class RegistrantsService {
   ): Promise<DownloadFile> {
     const starts = DateTime.fromJSDate(event.startsAt, { zone: event.timeZone }).setLocale('fr');
     const content = await signInSheetPdf({
-      identity: this.config.identity,
+      // As /staff/reglages sets it now (legal name, address, contact).
+      identity: await this.settings.identity(),
       title,
       date: `${starts.toFormat('cccc')} ${starts.day === 1 ? '1er' : starts.day} ${starts.toFormat('LLLL yyyy')}`,
       time: `${wallTime(event.startsAt, event.timeZone)} – ${wallTime(event.endsAt, event.timeZone)}`,
