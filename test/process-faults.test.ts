@@ -38,6 +38,9 @@ describe('the service process under SIGTERM and SIGKILL', () => {
     };
   }
   async function waitingOnLocks(): Promise<number> {
+    // Asked inside holdSlot's transaction: PostgreSQL would answer every call from the statistics
+    // snapshot of the first (stats_fetch_consistency = cache), never seeing the booking arrive.
+    await pg.query('SELECT pg_stat_clear_snapshot()');
     const { rows } = await pg.query(
       `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'rendez-vous-ess' AND wait_event_type = 'Lock'`,
     );
