@@ -97,3 +97,37 @@ export interface Confirmation {
   backUrl: string;
   backLabel: string;
 }
+
+/** What booking can be refused for, told on the form itself (a broken link or a fault gets the error page). */
+export const BOOKING_ERRORS: ErrorCode[] = [
+  'validation_failed',
+  'slot_not_found',
+  'workshop_not_found',
+  'slot_full',
+  'workshop_full',
+  'already_booked',
+  'slot_in_past',
+  'session_cancelled',
+  'session_in_past',
+  'workshop_cancelled',
+  'registration_not_open',
+  'registration_closed',
+  'organisation_limit_reached',
+  'conflict',
+  'idempotency_key_reused',
+];
+
+/** The person, organisation, topics and message of a booking form (public or staff), as CreateBookingDto reads them. */
+export function bookingFields(body: FormBody) {
+  return {
+    attendee: { name: text(body, 'attendee.name'), email: text(body, 'attendee.email'), phone: text(body, 'attendee.phone') },
+    organisation: {
+      name: text(body, 'organisation.name'),
+      siret: text(body, 'organisation.siret'),
+      legalForm: text(body, 'organisation.legalForm') || undefined,
+      postcode: text(body, 'organisation.postcode'),
+    },
+    topics: list(body, 'topics'),
+    message: text(body, 'message'),
+  };
+}

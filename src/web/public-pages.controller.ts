@@ -15,7 +15,7 @@ import { AppConfig } from '../config/app-config';
 import { ListedSession, PermanencesService } from '../permanences/permanences.service';
 import { WorkshopsService } from '../workshops/workshops.service';
 import { SeriesService } from '../permanences/series.service';
-import { checked, Confirmation, confirmed, formFailure, FormBody, list, text, validated } from './forms';
+import { BOOKING_ERRORS, bookingFields, checked, Confirmation, confirmed, formFailure, FormBody, list, text, validated } from './forms';
 import { Page, Pages } from './page.guard';
 import { frenchHour, frenchLocalDate, PageContext, Views } from './views';
 import { ListsService } from '../settings/lists.service';
@@ -185,15 +185,7 @@ export class PublicPagesController {
     try {
       const dto = await validated(CreateBookingDto, {
         ...target,
-        attendee: { name: text(body, 'attendee.name'), email: text(body, 'attendee.email'), phone: text(body, 'attendee.phone') },
-        organisation: {
-          name: text(body, 'organisation.name'),
-          siret: text(body, 'organisation.siret'),
-          legalForm: text(body, 'organisation.legalForm') || undefined,
-          postcode: text(body, 'organisation.postcode'),
-        },
-        topics: list(body, 'topics'),
-        message: text(body, 'message'),
+        ...bookingFields(body),
         consent: checked(body, 'consent') ? true : undefined,
       });
       const booking = await this.bookings.book(dto, text(body, 'idempotencyKey') || undefined);
@@ -398,24 +390,6 @@ function alternativeDay(session: ListedSession, sameDay: boolean) {
   };
 }
 
-/** What booking can be refused for, told on the form itself (a broken link or a fault gets the error page). */
-const BOOKING_ERRORS: ErrorCode[] = [
-  'validation_failed',
-  'slot_not_found',
-  'workshop_not_found',
-  'slot_full',
-  'workshop_full',
-  'already_booked',
-  'slot_in_past',
-  'session_cancelled',
-  'session_in_past',
-  'workshop_cancelled',
-  'registration_not_open',
-  'registration_closed',
-  'organisation_limit_reached',
-  'conflict',
-  'idempotency_key_reused',
-];
 /** What moving a booking can be refused for, told next to the choice of slot. */
 const RESCHEDULE_ERRORS: ErrorCode[] = [
   'validation_failed',

@@ -10,7 +10,7 @@ import { DomainError, ErrorCode } from '../common/domain-error';
 import { AppConfig } from '../config/app-config';
 import { PermanencesService } from '../permanences/permanences.service';
 import { WorkshopsService } from '../workshops/workshops.service';
-import { checked, FormBody, formFailure, list, text, validated } from './forms';
+import { BOOKING_ERRORS, bookingFields, checked, FormBody, formFailure, list, text, validated } from './forms';
 import { Page, Pages, PageStaff, StaffPage } from './page.guard';
 import { PageContext, Views } from './views';
 import { instantToLocal } from '../calendar';
@@ -26,25 +26,8 @@ const FIELDS = [
   'message',
 ] as const;
 
-/** What registering someone can be refused for, told on the form (as the public form, booking.controller's codes). */
-const REGISTER_ERRORS: ErrorCode[] = [
-  'validation_failed',
-  'slot_not_found',
-  'workshop_not_found',
-  'slot_full',
-  'workshop_full',
-  'already_booked',
-  'slot_in_past',
-  'session_cancelled',
-  'session_in_past',
-  'workshop_cancelled',
-  'registration_not_open',
-  'registration_closed',
-  'organisation_limit_reached',
-  'conflict',
-  'idempotency_key_reused',
-  'forbidden',
-];
+/** What registering someone can be refused for, told on the form: as the public form, and a desk not theirs. */
+const REGISTER_ERRORS: ErrorCode[] = [...BOOKING_ERRORS, 'forbidden'];
 
 interface Target {
   slotId?: string;
@@ -93,15 +76,7 @@ export class StaffRegisterPagesController {
     try {
       const dto = await validated(StaffBookingDto, {
         ...(target.slotId ? { slotId: target.slotId } : { workshopId: target.workshopId }),
-        attendee: { name: text(body, 'attendee.name'), email: text(body, 'attendee.email'), phone: text(body, 'attendee.phone') },
-        organisation: {
-          name: text(body, 'organisation.name'),
-          siret: text(body, 'organisation.siret'),
-          legalForm: text(body, 'organisation.legalForm') || undefined,
-          postcode: text(body, 'organisation.postcode'),
-        },
-        topics: list(body, 'topics'),
-        message: text(body, 'message'),
+        ...bookingFields(body),
         consent: { oral: checked(body, 'consent') ? true : undefined },
       });
       const booking = await this.bookings.bookFor(dto, staff, text(body, 'idempotencyKey') || undefined);
