@@ -131,3 +131,15 @@ export function bookingFields(body: FormBody) {
     message: text(body, 'message'),
   };
 }
+
+/** The booking form's fields, as named in the page and in the API's field errors. */
+export const BOOKING_FIELDS = [
+  'attendee.name',
+  'attendee.email',
+  'attendee.phone',
+  'organisation.name',
+  'organisation.siret',
+  'organisation.legalForm',
+  'organisation.postcode',
+  'message',
+] as const;

@@ -15,7 +15,7 @@ import { AppConfig } from '../config/app-config';
 import { ListedSession, PermanencesService } from '../permanences/permanences.service';
 import { WorkshopsService } from '../workshops/workshops.service';
 import { SeriesService } from '../permanences/series.service';
-import { BOOKING_ERRORS, bookingFields, checked, Confirmation, confirmed, formFailure, FormBody, list, text, validated } from './forms';
+import { BOOKING_ERRORS, BOOKING_FIELDS, bookingFields, checked, Confirmation, confirmed, formFailure, FormBody, list, text, validated } from './forms';
 import { Page, Pages } from './page.guard';
 import { frenchHour, frenchLocalDate, PageContext, Views } from './views';
 import { ListsService } from '../settings/lists.service';
@@ -24,18 +24,6 @@ import { instantToLocal } from '../calendar';
 
 type Session = Awaited<ReturnType<PermanencesService['list']>>[number];
 type Workshop = Awaited<ReturnType<WorkshopsService['list']>>[number];
-
-/** The booking form's fields, as named in the page and in the API's field errors. */
-const BOOKING_FIELDS = [
-  'attendee.name',
-  'attendee.email',
-  'attendee.phone',
-  'organisation.name',
-  'organisation.siret',
-  'organisation.legalForm',
-  'organisation.postcode',
-  'message',
-] as const;
 
 /** The pages anyone can use: the programme, booking a slot or a workshop, managing a booking. */
 @Controller()

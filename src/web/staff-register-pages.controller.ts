@@ -10,21 +10,10 @@ import { DomainError, ErrorCode } from '../common/domain-error';
 import { AppConfig } from '../config/app-config';
 import { PermanencesService } from '../permanences/permanences.service';
 import { WorkshopsService } from '../workshops/workshops.service';
-import { BOOKING_ERRORS, bookingFields, checked, FormBody, formFailure, list, text, validated } from './forms';
+import { BOOKING_ERRORS, BOOKING_FIELDS, bookingFields, checked, FormBody, formFailure, list, text, validated } from './forms';
 import { Page, Pages, PageStaff, StaffPage } from './page.guard';
 import { PageContext, Views } from './views';
 import { instantToLocal } from '../calendar';
-
-const FIELDS = [
-  'attendee.name',
-  'attendee.email',
-  'attendee.phone',
-  'organisation.name',
-  'organisation.siret',
-  'organisation.legalForm',
-  'organisation.postcode',
-  'message',
-] as const;
 
 /** What registering someone can be refused for, told on the form: as the public form, and a desk not theirs. */
 const REGISTER_ERRORS: ErrorCode[] = [...BOOKING_ERRORS, 'forbidden'];
@@ -68,7 +57,7 @@ export class StaffRegisterPagesController {
   async register(@Query() query: FormBody, @Body() body: FormBody, @PageStaff() staff: StaffUser, @Page() page: PageContext, @Res() response: Response) {
     const target = await this.target(query);
     const values: Record<string, unknown> = Object.fromEntries<unknown>([
-      ...FIELDS.map((name): [string, unknown] => [name, text(body, name) ?? '']),
+      ...BOOKING_FIELDS.map((name): [string, unknown] => [name, text(body, name) ?? '']),
       ['topics', list(body, 'topics')],
       ['consent', checked(body, 'consent')],
       ['idempotencyKey', text(body, 'idempotencyKey') ?? ''],
