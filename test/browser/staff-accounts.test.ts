@@ -1,22 +1,12 @@
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { AccountsService } from '../../src/accounts/accounts.service';
 import { OutboxSender } from '../../src/notifications/outbox-sender.service';
-import { checkPage, launchBrowser, newVisitor, signIn } from '../support/browser';
+import { checkPage, launchBrowser, newVisitor, signIn, submitForm as submit } from '../support/browser';
 import { TestSmtpServer } from '../support/smtp';
 import { startTestApp, TestApp } from '../support/test-app';
 
 const NOW = '2026-11-27T10:00:00.000Z';
 const FIRST_ADMIN = { name: 'Dominique Admin', email: 'dominique@cress.test', password: 'Sureau-Piano-Marelle-47' };
-
-/** Submits a form; the status of the POST's answer once the next page is loaded. */
-async function submit(page: Page, button: Locator): Promise<number> {
-  const [response] = await Promise.all([
-    page.waitForResponse((candidate) => candidate.request().method() === 'POST'),
-    page.waitForEvent('load'),
-    button.click(),
-  ]);
-  return response.status();
-}
 
 describe('accounts run from the pages, in a real browser: first start, invitations, passwords', () => {
   let smtp: TestSmtpServer;

@@ -1,5 +1,5 @@
-import type { Browser, Locator, Page } from 'playwright-core';
-import { checkPage, launchBrowser, newVisitor, signIn } from '../support/browser';
+import type { Browser, Page } from 'playwright-core';
+import { checkPage, launchBrowser, newVisitor, signIn, submitForm as submit } from '../support/browser';
 import { adminToken, bookingRequest, createStaff, listSessions, registrationRequest } from '../support/factories';
 import { client, Client } from '../support/http';
 import { ADMIN, startTestApp, TestApp } from '../support/test-app';
@@ -7,16 +7,6 @@ import { ADMIN, startTestApp, TestApp } from '../support/test-app';
 /** Forms marked data-confirm ask first; this admin says yes. */
 function acceptConfirmations(page: Page): void {
   page.on('dialog', (dialog) => void dialog.accept());
-}
-
-/** Submits a form; the status of the POST's answer (303 on success, the page with its errors otherwise), once the next page is loaded. */
-async function submit(page: Page, button: Locator): Promise<number> {
-  const [response] = await Promise.all([
-    page.waitForResponse((candidate) => candidate.request().method() === 'POST'),
-    page.waitForEvent('load'),
-    button.click(),
-  ]);
-  return response.status();
 }
 
 describe('admin pages for workshops and permanences, in a real browser', () => {

@@ -1,18 +1,8 @@
-import type { Browser, Locator, Page } from 'playwright-core';
-import { checkPage, launchBrowser, newVisitor, signIn } from '../support/browser';
+import type { Browser, Page } from 'playwright-core';
+import { checkPage, launchBrowser, newVisitor, signIn, submitForm as submit } from '../support/browser';
 import { adminToken, bookingRequest, createStaff, listSessions } from '../support/factories';
 import { client, Client } from '../support/http';
 import { ADMIN, startTestApp, TestApp } from '../support/test-app';
-
-/** Submits a form; the status of the POST's answer (303 on success, the page with its errors otherwise), once the next page is loaded. */
-async function submit(page: Page, button: Locator): Promise<number> {
-  const [response] = await Promise.all([
-    page.waitForResponse((candidate) => candidate.request().method() === 'POST'),
-    page.waitForEvent('load'),
-    button.click(),
-  ]);
-  return response.status();
-}
 
 describe('the lists page (/staff/listes), in a real browser', () => {
   let app: TestApp;

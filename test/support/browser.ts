@@ -1,7 +1,7 @@
 import axe from 'axe-core';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
+import { Browser, BrowserContext, chromium, Locator, Page } from 'playwright-core';
 
 /** Debian's Chromium (`apt-get install chromium`); never a browser downloaded by a tool. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -74,4 +74,14 @@ export async function signIn(page: Page, email: string, password: string): Promi
   await page.getByLabel('Mot de passe').fill(password);
   await page.getByRole('button', { name: 'Se connecter' }).click();
   await page.waitForURL((url) => !url.pathname.startsWith('/staff/connexion'));
+}
+
+/** Submits a form; the status of the POST's answer (303 on success, the page with its errors otherwise), once the next page is loaded. */
+export async function submitForm(page: Page, button: Locator): Promise<number> {
+  const [response] = await Promise.all([
+    page.waitForResponse((candidate) => candidate.request().method() === 'POST'),
+    page.waitForEvent('load'),
+    button.click(),
+  ]);
+  return response.status();
 }
