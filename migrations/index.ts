@@ -12,6 +12,7 @@ import { Accounts1764800000000 } from './1764800000000-accounts';
 import { SettingsLists1764810000000 } from './1764810000000-settings-lists';
 import { ConsentGivenTo1764820000000 } from './1764820000000-consent-given-to';
 import { StaffJournal1764830000000 } from './1764830000000-staff-journal';
+import { FollowUpSatisfactionCommunes1764840000000 } from './1764840000000-follow-up-satisfaction-communes';
 
 /** Every migration, in order. Listed explicitly so the same list serves the built service and the tests. */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   SettingsLists1764810000000,
   ConsentGivenTo1764820000000,
   StaffJournal1764830000000,
+  FollowUpSatisfactionCommunes1764840000000,
 ];

@@ -23,6 +23,7 @@ import { PersonalDataModule } from './personal-data/personal-data.module';
 import { RegistrantsModule } from './registrants/registrants.module';
 import { ReportsModule } from './reports/reports.module';
 import { SettingsModule } from './settings/settings.module';
+import { TerritoryModule } from './territory/territory.module';
 import { WebModule } from './web/web.module';
 import { WorkshopsModule } from './workshops/workshops.module';
 
@@ -40,6 +41,7 @@ export class AppModule {
         ScheduleModule.forRoot(),
         AuthModule,
         SettingsModule,
+        TerritoryModule,
         OutboxModule,
         AccountsModule,
         BookingsModule,

@@ -39,6 +39,8 @@ export class AppConfig {
   logLevel: LogLevelName;
   /** Who runs the programme: named in pages, e-mails, calendar files and the privacy notice. */
   identity: ProgrammeIdentity;
+  /** SIREN of the metropolis' EPCI: its member communes are "dans la Métropole" (src/territory/). */
+  metropolisEpciSiren: string;
 }
 
 /**
@@ -135,6 +137,7 @@ export function loadConfig(env: Env = readProcessEnv()): AppConfig {
       }),
     logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'log'),
     identity,
+    metropolisEpciSiren: read.matching('METROPOLIS_EPCI_SIREN', /^[0-9]{9}$/, 'a 9-digit SIREN', '244200770'),
   };
   if ((config.adminEmail === null) !== (config.adminPassword === null)) {
     throw new ConfigError('ADMIN_EMAIL and ADMIN_PASSWORD go together: set both or neither');
@@ -210,6 +213,13 @@ class EnvReader {
       throw new ConfigError(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
     }
     return raw as T;
+  }
+
+  matching(name: string, pattern: RegExp, what: string, fallback: string): string {
+    const raw = this.optional(name);
+    if (raw === null) return fallback;
+    if (!pattern.test(raw)) throw new ConfigError(`${name} must be ${what}, got "${raw}"`);
+    return raw;
   }
 
   url(name: string, fallback: string): string {

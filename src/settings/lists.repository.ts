@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 
-/** The editable lists, each a table of the same shape (migration 1764810000000). */
-export const LIST_KINDS = ['topics', 'legal-forms'] as const;
+/** The editable lists, each a table of the same shape (migrations 1764810000000 and 1764840000000). */
+export const LIST_KINDS = ['topics', 'legal-forms', 'orientations'] as const;
 export type ListKind = (typeof LIST_KINDS)[number];
 
-const TABLES: Record<ListKind, string> = { topics: 'topics', 'legal-forms': 'legal_forms' };
+const TABLES: Record<ListKind, string> = { topics: 'topics', 'legal-forms': 'legal_forms', orientations: 'orientations' };
 
 export interface ListEntry {
   code: string;

@@ -11,9 +11,10 @@ import { LIST_KINDS, ListEntry, ListKind, ListsRepository } from './lists.reposi
 export interface ListLabels {
   topic: (code: string) => string;
   legalForm: (code: string | null) => string | null;
+  orientation: (code: string) => string;
 }
 
-const NOUNS: Record<ListKind, string> = { topics: 'Ce sujet', 'legal-forms': 'Cette forme juridique' };
+const NOUNS: Record<ListKind, string> = { topics: 'Ce sujet', 'legal-forms': 'Cette forme juridique', orientations: 'Cette orientation' };
 
 /**
  * The topics and legal forms an admin edits. Bookings store the code; a code never changes, so
@@ -41,12 +42,14 @@ export class ListsService {
 
   /** Every code's label, archived entries included, for what bookings already hold. */
   async labels(): Promise<ListLabels> {
-    const [topics, legalForms] = await Promise.all([this.lists.all('topics'), this.lists.all('legal-forms')]);
+    const [topics, legalForms, orientations] = await Promise.all([this.lists.all('topics'), this.lists.all('legal-forms'), this.lists.all('orientations')]);
     const topicLabels = new Map(topics.map((entry) => [entry.code, entry.label]));
     const legalFormLabels = new Map(legalForms.map((entry) => [entry.code, entry.label]));
+    const orientationLabels = new Map(orientations.map((entry) => [entry.code, entry.label]));
     return {
       topic: (code) => topicLabels.get(code) ?? code,
       legalForm: (code) => (code === null ? null : (legalFormLabels.get(code) ?? code)),
+      orientation: (code) => orientationLabels.get(code) ?? code,
     };
   }
 
@@ -138,7 +141,7 @@ export class ListsService {
   }
 }
 
-const LIST_TITLES: Record<ListKind, string> = { topics: 'Sujets', 'legal-forms': 'Formes juridiques' };
+const LIST_TITLES: Record<ListKind, string> = { topics: 'Sujets', 'legal-forms': 'Formes juridiques', orientations: 'Orientations' };
 
 /** The journal's words for what an update did. */
 function describeChange(entry: ListEntry, label: string, archivedAt: Date | null, dto: UpdateListEntryDto): string {

@@ -20,6 +20,11 @@ const TITLES: Record<ListKind, { title: string; hint: string; addLabel: string }
     hint: 'Les formes juridiques proposées dans le formulaire de réservation et dans le répertoire des structures.',
     addLabel: 'Nouvelle forme juridique',
   },
+  orientations: {
+    title: 'Orientations',
+    hint: 'Les dispositifs vers lesquels un conseiller oriente une structure après un rendez-vous de permanence.',
+    addLabel: 'Nouvelle orientation',
+  },
 };
 
 /** `?fait=` after a Post/Redirect/Get: a fixed message, never text from the address. */
