@@ -44,3 +44,8 @@ export function manageTokenMatches(storedHash: Buffer, presented: string): boole
 export function manageUrl(publicUrl: string, id: string, token: string): string {
   return `${publicUrl}/reservations/${id}?token=${token}`;
 }
+
+/** The attendance certificate (PDF) of a workshop attendee marked present, behind the same manage token. */
+export function attestationUrl(publicUrl: string, id: string, token: string): string {
+  return `${publicUrl}/reservations/${id}/attestation.pdf?token=${token}`;
+}
