@@ -10,7 +10,7 @@ import { ROLES, type Role } from '../auth/user.entity';
 import { DomainError } from '../common/domain-error';
 import { PasswordResetRateLimit } from '../common/rate-limits';
 import { uuidPipe } from '../common/uuid.pipe';
-import { FormBody, formFailure, text, validated } from './forms';
+import { Confirmation, confirmed, FormBody, formFailure, text, validated } from './forms';
 import { Page, Pages, PageStaff, StaffPage } from './page.guard';
 import { PageContext, Views } from './views';
 import { WebSession } from './web-session';
@@ -101,7 +101,20 @@ export class StaffAccountPagesController {
 
   @Post('comptes/:id/desactiver')
   @StaffPage('admin')
-  async deactivate(@Param('id', uuidPipe) id: string, @PageStaff() staff: StaffUser, @Page() page: PageContext, @Res() response: Response) {
+  async deactivate(
+    @Param('id', uuidPipe) id: string,
+    @Body() body: FormBody,
+    @PageStaff() staff: StaffUser,
+    @Page() page: PageContext,
+    @Res() response: Response,
+  ) {
+    if (!confirmed(body)) {
+      // Signing someone out at once deserves a second look: the page says whose account and what stops.
+      const account = (await this.accounts.list()).find((candidate) => candidate.id === id && candidate.active);
+      if (account && account.id !== staff.id) {
+        return this.views.send(response, 'confirm', deactivateConfirmation(account), page, { title: `Désactiver le compte de ${account.name}` });
+      }
+    }
     await this.act(response, page, 'desactive', () => this.accounts.update(id, { active: false }, staff));
   }
 
@@ -246,4 +259,21 @@ export class StaffAccountPagesController {
       );
     }
   }
+}
+
+function deactivateConfirmation(account: { id: string; name: string; email: string; role: Role }): Confirmation {
+  return {
+    heading: `Désactiver le compte de ${account.name} ?`,
+    details: [
+      { label: 'Adresse e-mail', value: account.email },
+      { label: 'Rôle', value: ROLE_LABELS[account.role] },
+    ],
+    warning:
+      'La personne est déconnectée tout de suite et ne peut plus se connecter ; son calendrier personnel (flux iCal) cesse de fonctionner. Rien de ce qu’elle a enregistré n’est effacé, et vous pourrez réactiver le compte.',
+    action: `/staff/comptes/${account.id}/desactiver`,
+    fields: [],
+    confirmLabel: 'Oui, désactiver le compte',
+    backUrl: '/staff/comptes',
+    backLabel: 'Non, revenir aux comptes',
+  };
 }

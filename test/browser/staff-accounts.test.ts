@@ -118,7 +118,15 @@ describe('accounts run from the pages, in a real browser: first start, invitatio
     expect(new URL(advisor.page.url()).pathname).toBe('/staff/connexion');
     await signIn(advisor.page, 'camille@cress.test', 'Cerise-Boussole-Nuage-31');
 
-    expect(await submit(admin.page, admin.page.getByRole('button', { name: 'Désactiver le compte de Camille Conseil' }))).toBe(303);
+    // Deactivating signs the person out at once: a confirmation page says so first, and "Non" changes nothing.
+    expect(await submit(admin.page, admin.page.getByRole('button', { name: 'Désactiver le compte de Camille Conseil' }))).toBe(200);
+    await expect(admin.page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Désactiver le compte de Camille Conseil ?');
+    await expect(admin.page.locator('main').textContent()).resolves.toContain('camille@cress.test');
+    await checkPage(admin.page, 'staff-account-deactivate-confirm');
+    await admin.page.getByRole('link', { name: 'Non, revenir aux comptes' }).click();
+    await expect(admin.page.getByRole('row', { name: /Camille Conseil/ }).textContent()).resolves.toContain('Actif');
+    expect(await submit(admin.page, admin.page.getByRole('button', { name: 'Désactiver le compte de Camille Conseil' }))).toBe(200);
+    expect(await submit(admin.page, admin.page.getByRole('button', { name: 'Oui, désactiver le compte' }))).toBe(303);
     await expect(admin.page.getByRole('row', { name: /Camille Conseil/ }).textContent()).resolves.toContain('Désactivé');
     await checkPage(admin.page, 'staff-accounts-deactivated');
     await advisor.page.goto('/staff/rapports');
