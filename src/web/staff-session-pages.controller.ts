@@ -139,14 +139,18 @@ export class StaffSessionPagesController {
       .filter((account) => (account.active && account.role !== 'viewer') || onDesks.has(account.id))
       .map((account) => ({ id: account.id, name: account.active ? account.name : `${account.name} (compte désactivé)` }))
       .sort((a, b) => a.name.localeCompare(b.name, 'fr'));
-    const coming = sessions.filter((session) => session.startsAt > now.toISOString());
+    // A session under way today stays listed (its bookings page is what the desk needs), without the forms that change it.
+    const coming = sessions.filter((session) => session.endsAt > now.toISOString());
     const failedSession = failure?.sessionId ? (coming.find((session) => session.id === failure.sessionId) ?? null) : null;
     const add = failure?.action === 'add' ? failure : null;
     this.views.send(
       response,
       'staff/sessions',
       {
-        sessions: coming.map((session) => sessionRow(session, advisors, failure?.sessionId === session.id ? failure : null)),
+        sessions: coming.map((session) => ({
+          ...sessionRow(session, advisors, failure?.sessionId === session.id ? failure : null),
+          underway: session.startsAt <= now.toISOString(),
+        })),
         today,
         add: {
           values: add?.values ?? {},

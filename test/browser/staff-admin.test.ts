@@ -319,4 +319,26 @@ describe('admin pages for workshops and permanences, in a real browser', () => {
     await checkPage(page, 'staff-sessions-desk-error');
     await context.close();
   });
+
+  it('keeps a permanence under way today in the list, with its bookings link but no form that changes it', async () => {
+    const march = (await listSessions(client(app.baseUrl), '2027-03-25', '2027-03-25'))[0];
+    const { context, page } = await newVisitor(browser, app.baseUrl);
+    app.clock.set('2027-03-25T09:30:00Z'); // 10:30 in Paris, the session runs 09:00–13:00
+    try {
+      await signIn(page, ADMIN.email, ADMIN.password);
+      await page.goto('/staff/permanences');
+      const card = page.locator(`#permanence-${march.id}`);
+      await expect(card.getByRole('heading', { level: 3 }).textContent()).resolves.toBe('jeudi 25 mars 2027 en cours');
+      await expect(card.getByRole('link', { name: 'Les rendez-vous du jeudi 25 mars 2027' }).count()).resolves.toBe(1);
+      await expect(card.locator('summary').count()).resolves.toBe(0);
+      await expect(card.textContent()).resolves.toContain('Cette permanence a commencé');
+      await checkPage(page, 'staff-sessions-under-way');
+      app.clock.set('2027-03-25T12:00:01Z'); // ended
+      await page.reload();
+      await expect(page.locator(`#permanence-${march.id}`).count()).resolves.toBe(0);
+    } finally {
+      app.clock.set('2026-11-27T10:00:00Z');
+      await context.close();
+    }
+  });
 });
