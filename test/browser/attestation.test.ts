@@ -67,7 +67,9 @@ describe('attendance certificates in a real browser', () => {
     const { context, page } = await newVisitor(browser, app.baseUrl);
     await page.goto(manage('unmarked'));
     await expect(page.getByRole('link', { name: /attestation/i }).count()).resolves.toBe(0);
-    await expect(page.getByText('Votre attestation de présence pourra être téléchargée ici dès que l’équipe aura noté votre présence à l’atelier.').count()).resolves.toBe(1);
+    await expect(
+      page.getByText('Votre attestation de présence pourra être téléchargée ici dès que l’équipe aura noté votre présence à l’atelier.').count(),
+    ).resolves.toBe(1);
     await checkPage(page, 'attestation-manage-pending');
     await page.goto(manage('absent'));
     await expect(page.getByText(/attestation/i).count()).resolves.toBe(0);
