@@ -101,6 +101,13 @@ describe('attendance certificates in a real browser', () => {
     // The same certificate as the attendee's own: the same bytes.
     expect(fromAgenda.content.equals(fromWorkshop.content)).toBe(true);
 
+    // Another workshop's address for this registration, or someone not present: a French page, no file.
+    const elsewhere = await admin.page.goto(`/staff/ateliers/00000000-0000-4000-8000-000000000000/inscriptions/${people.present.id}/attestation.pdf`);
+    expect(elsewhere!.status()).toBe(404);
+    const absent = await admin.page.goto(`/staff/ateliers/${workshopId}/inscriptions/${people.absent.id}/attestation.pdf`);
+    expect(absent!.status()).toBe(422);
+    await expect(admin.page.getByText(/réservée aux personnes notées présentes/).count()).resolves.toBe(1);
+
     await admin.page.goto('/staff/journal?action=attestation.downloaded');
     await expect(admin.page.getByText(/Attestation de présence ATT-2027-\d{5} téléchargée/).count()).resolves.toBe(2);
     await admin.context.close();
