@@ -209,6 +209,35 @@ describe('attendance certificates (attestations de présence)', () => {
     expect(lines[lines.indexOf('Date') + 1]).toBe('dimanche 28 mars 2027');
   });
 
+  it('keeps the longest values the forms accept on one page, above its foot', async () => {
+    const long = (words: string, length: number) =>
+      words
+        .repeat(Math.ceil(length / words.length))
+        .slice(0, length)
+        .trim();
+    app.clock.set('2026-11-27T10:00:00Z');
+    const workshop = await createWorkshop(api, await adminToken(api), {
+      title: long('Atelier très détaillé sur les statuts de l’ESS ', 200),
+      location: long('Salle polyvalente de la Maison de l’économie sociale et solidaire ', 300),
+      startsAt: '2027-03-19T09:00:00+01:00',
+      endsAt: '2027-03-19T12:00:00+01:00',
+    });
+    await register('long', workshop.id, {
+      attendee: { name: long('Marie-Anne Élisabeth de La Tour d’Auvergne ', 200), email: 'longue@asso.test' },
+      organisation: { name: long('Association intercommunale pour l’insertion ', 200) },
+    });
+    await moveClock('2027-03-29T10:00:00Z');
+    await attendance('long', 'present');
+    const file = await apiFile('long');
+    expect(file.status).toBe(200);
+    writeFileSync(join(__dirname, '..', 'test-artifacts', 'attestation-long.pdf'), file.body);
+    const pdf = await pdfText(file.body);
+    expect(pdf.pages).toHaveLength(1);
+    const lines = pdf.pages[0].lines;
+    expect(lines.at(-1)).toMatch(/authenticité sur demande\.$/);
+    expect(lines.join(' ')).toContain('Fait le vendredi 19 mars 2027, pour la CRESS Loire-Essai.');
+  });
+
   it('gives the same bytes on every download, from the page, the API and the staff, on another day too', async () => {
     const first = await apiFile('zoe');
     const again = await apiFile('zoe');

@@ -35,6 +35,8 @@ export interface Attestation {
 
 const MARGIN = 56;
 const GREY = '#333333';
+/** Space between the body and the foot of the page, which is written in the bottom margin. */
+const FOOT_GAP = 20;
 
 /**
  * The « attestation de présence » a workshop attendee marked present downloads: A4, the CRESS'
@@ -82,19 +84,11 @@ export function attestationPdf(attestation: Attestation): Promise<Buffer> {
   doc.font('bold').fontSize(22).fillColor('black').text('Attestation de présence', { width, align: 'center' });
   doc.moveDown(2);
 
-  doc
-    .font('regular')
-    .fontSize(12)
-    .text(
-      `La ${identity.name} atteste que ${attestation.attendeeName}, de la structure ${attestation.organisationName}, ` +
-        `a participé à l’atelier « ${attestation.workshopTitle} » le ${attestation.date}, de ${attestation.startTime} à ${attestation.endTime} ` +
-        `(durée : ${attestation.duration}), à ${attestation.place}.`,
-      { width, lineGap: 4 },
-    );
-  doc.moveDown(1.5);
-
+  const sentence =
+    `La ${identity.name} atteste que ${attestation.attendeeName}, de la structure ${attestation.organisationName}, ` +
+    `a participé à l’atelier « ${attestation.workshopTitle} » le ${attestation.date}, de ${attestation.startTime} à ${attestation.endTime} ` +
+    `(durée : ${attestation.duration}), à ${attestation.place}.`;
   // The same facts one by one, as a reader (or a funder) looks them up.
-  const labelWidth = 130;
   const details: Array<[string, string]> = [
     ['Participant·e', attestation.attendeeName],
     ['Structure', attestation.organisationName],
@@ -105,24 +99,44 @@ export function attestationPdf(attestation: Attestation): Promise<Buffer> {
     ['Lieu', attestation.place],
     ['Référence', attestation.reference],
   ];
-  for (const [label, value] of details) {
-    const y = doc.y;
-    doc
-      .font('bold')
-      .fontSize(11)
-      .text(label, left, y, { width: labelWidth - 10 });
-    const labelBottom = doc.y;
-    doc
-      .font('regular')
-      .fontSize(11)
-      .text(value, left + labelWidth, y, { width: width - labelWidth });
-    doc.y = Math.max(doc.y, labelBottom) + 6;
-  }
+  const closing = ['Attestation établie pour servir et valoir ce que de droit.', `Fait le ${attestation.date}, pour la ${identity.name}.`];
+  const labelWidth = 130;
+  const valueWidth = width - labelWidth;
 
-  doc.moveDown(1.5);
-  doc.font('regular').fontSize(11).text('Attestation établie pour servir et valoir ce que de droit.', left, doc.y, { width });
-  doc.moveDown(0.6);
-  doc.text(`Fait le ${attestation.date}, pour la ${identity.name}.`, { width });
+  /** The body at a text size, measured (`draw` false) or written from `top`; its height either way. */
+  const body = (size: number, top: number, draw: boolean): number => {
+    const small = size - 1;
+    const gap = size * 1.5;
+    let y = top;
+    doc.font('regular').fontSize(size);
+    const sentenceHeight = doc.heightOfString(sentence, { width, lineGap: 4 });
+    if (draw) doc.text(sentence, left, y, { width, lineGap: 4 });
+    y += sentenceHeight + gap;
+    for (const [label, value] of details) {
+      doc.font('bold').fontSize(small);
+      const labelHeight = doc.heightOfString(label, { width: labelWidth - 10 });
+      if (draw) doc.text(label, left, y, { width: labelWidth - 10 });
+      doc.font('regular').fontSize(small);
+      const valueHeight = doc.heightOfString(value, { width: valueWidth });
+      if (draw) doc.text(value, left + labelWidth, y, { width: valueWidth });
+      y += Math.max(labelHeight, valueHeight) + small / 2;
+    }
+    y += gap;
+    doc.font('regular').fontSize(small);
+    for (const line of closing) {
+      const height = doc.heightOfString(line, { width });
+      if (draw) doc.text(line, left, y, { width });
+      y += height + small / 2;
+    }
+    return y - top;
+  };
+
+  // Long names, titles and places (the forms accept 200 to 300 characters) take a smaller size, so
+  // the certificate stays one page above its foot.
+  const top = doc.y;
+  const room = doc.page.height - MARGIN - FOOT_GAP - top;
+  const size = [12, 11, 10, 9, 8].find((candidate) => body(candidate, top, false) <= room) ?? 7;
+  body(size, top, true);
 
   // The foot of the page: where to check the certificate. Writing inside the bottom margin would open a new page.
   doc.page.margins.bottom = 0;
