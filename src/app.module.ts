@@ -4,6 +4,7 @@ import { ScheduleModule } from '@nestjs/schedule';
 import { AccountsModule } from './accounts/accounts.module';
 import { AgendaModule } from './agenda/agenda.module';
 import { AttendanceModule } from './attendance/attendance.module';
+import { AttestationsModule } from './attestations/attestations.module';
 import { AuthModule } from './auth/auth.module';
 import { BookingsModule } from './bookings/bookings.module';
 import { CommonModule } from './common/common.module';
@@ -51,6 +52,7 @@ export class AppModule {
         FeedsModule,
         AgendaModule,
         AttendanceModule,
+        AttestationsModule,
         OrganisationsModule,
         ReportsModule,
         RegistrantsModule,

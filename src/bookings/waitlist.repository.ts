@@ -136,7 +136,7 @@ export class WaitlistRepository {
     return this.dataSource.query(
       `SELECT id, status, attendee_name AS "attendeeName", attendee_email AS "attendeeEmail", attendee_phone AS "attendeePhone",
               organisation_name AS "organisationName", organisation_siret AS "organisationSiret", organisation_legal_form AS "organisationLegalForm",
-              created_at AS "createdAt", promoted_at AS "promotedAt",
+              created_at AS "createdAt", promoted_at AS "promotedAt", attendance,
               CASE WHEN status = 'waitlisted' THEN row_number() OVER (PARTITION BY status ORDER BY waitlist_seq) END::int AS "waitlistPosition"
        FROM bookings WHERE workshop_id = $1 AND status <> 'cancelled'
        ORDER BY status = 'waitlisted', waitlist_seq NULLS FIRST, created_at`,

@@ -28,6 +28,7 @@ export const ERROR_CODES = [
   'booking_cancelled',
   'booking_waitlisted',
   'attendance_not_applicable',
+  'attestation_unavailable',
   'organisation_merged',
   'event_not_started',
   'workshop_cancelled',

@@ -75,6 +75,8 @@ export function describeCode(code: ErrorCode): { status: number; title: string }
       return { status: 422, title: 'Organisation merged' };
     case 'attendance_not_applicable':
       return { status: 422, title: 'No attendance for this booking' };
+    case 'attestation_unavailable':
+      return { status: 422, title: 'No attendance certificate for this booking' };
     case 'event_not_started':
       return { status: 422, title: 'Event not started' };
     case 'workshop_cancelled':

@@ -15,6 +15,7 @@ export const JOURNAL_ACTIONS = {
   'workshop.cancelled': 'Atelier annulé',
   'attendance.recorded': 'Présence notée',
   'attendance.corrected': 'Présence corrigée',
+  'attestation.downloaded': 'Attestation de présence téléchargée',
   'organisation.corrected': 'Fiche de structure corrigée',
   'organisation.merged': 'Fiches de structure fusionnées',
   'personal_data.exported': 'Données personnelles exportées',

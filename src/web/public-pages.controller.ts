@@ -2,9 +2,10 @@ import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { isUUID } from 'class-validator';
 import type { Response } from 'express';
+import { AttestationsService } from '../attestations/attestations.service';
 import { BookingsService } from '../bookings/bookings.service';
 import { consentNotice } from '../bookings/consent';
-import { manageUrl } from '../bookings/manage-token';
+import { attestationUrl, manageUrl } from '../bookings/manage-token';
 import { CancelBookingDto, CreateBookingDto, RescheduleBookingDto } from '../bookings/dto/create-booking.dto';
 import { Clock } from '../common/clock';
 import { DomainError, ErrorCode } from '../common/domain-error';
@@ -39,6 +40,7 @@ export class PublicPagesController {
     private readonly clock: Clock,
     private readonly lists: ListsService,
     private readonly settings: SettingsService,
+    private readonly attestations: AttestationsService,
   ) {}
 
   @Get()
@@ -122,6 +124,15 @@ export class PublicPagesController {
           ? 'C’est fait : votre rendez-vous est déplacé. Un e-mail vous le confirme, avec l’invitation mise à jour.'
           : null;
     await this.sendManagePage(response, { ...page, flash: done }, id, token, { fresh: query.nouveau === '1' });
+  }
+
+  /** The attendance certificate of a workshop attendee marked present; anyone else gets a French page saying why not. */
+  @Get('reservations/:id/attestation.pdf')
+  @PersonalData()
+  async attestation(@Param('id', uuidPipe) id: string, @Query() query: Record<string, unknown>, @Res() response: Response) {
+    const token = typeof query.token === 'string' ? query.token : null;
+    const file = await this.attestations.download(id, { token, staff: null });
+    response.status(200).type(file.contentType).attachment(file.filename).send(file.content);
   }
 
   /** Cancelling cannot be undone: the manage page's form leads to a confirmation page, whose form (`confirme=oui`) cancels. */
@@ -258,6 +269,7 @@ export class PublicPagesController {
     const now = this.clock.now().toISOString();
     const active = booking.status !== 'cancelled' && booking.startsAt > now;
     const slots = active && booking.status === 'confirmed' && booking.slotId ? await this.permanences.movableTo(booking.slotId) : [];
+    const attestation = booking.workshopId ? await this.attestations.state(id, token) : null;
     this.views.send(
       response,
       'manage',
@@ -273,6 +285,9 @@ export class PublicPagesController {
         inviteUrl: booking.status === 'confirmed' ? `/api/bookings/${id}/invite.ics?token=${encodeURIComponent(token)}` : null,
         isWaitlisted: booking.status === 'waitlisted',
         isCancelled: booking.status === 'cancelled',
+        // Relative, as the page's other links: the e-mails carry the absolute address (attestationUrl).
+        attestationUrl: attestation === 'available' ? attestationUrl('', id, encodeURIComponent(token)) : null,
+        attestationPending: attestation === 'pending',
       },
       page,
       { title: extra.fresh ? 'Votre réservation est enregistrée' : 'Votre réservation', status: response.statusCode },

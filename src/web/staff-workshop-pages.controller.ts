@@ -214,6 +214,7 @@ export class StaffWorkshopPagesController {
       createdAt: registration.createdAt as Date,
       position: (registration.waitlistPosition as number | null) ?? null,
       waiting: registration.status === 'waitlisted',
+      present: registration.attendance === 'present',
     }));
     const errors = state.errors ?? {};
     const row = this.row(workshop);

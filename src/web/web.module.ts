@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AccountsModule } from '../accounts/accounts.module';
 import { AgendaModule } from '../agenda/agenda.module';
 import { AttendanceModule } from '../attendance/attendance.module';
+import { AttestationsModule } from '../attestations/attestations.module';
 import { AuthModule } from '../auth/auth.module';
 import { BookingsModule } from '../bookings/bookings.module';
 import { PAGE_ERRORS } from '../common/problem.filter';
@@ -48,6 +49,7 @@ import { WebSession } from './web-session';
     WorkshopsModule,
     AgendaModule,
     AttendanceModule,
+    AttestationsModule,
     OrganisationsModule,
     ReportsModule,
     FeedsModule,

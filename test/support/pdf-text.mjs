@@ -16,4 +16,6 @@ for (let number = 1; number <= pdf.numPages; number++) {
   pages.push({ width, height, lines });
 }
 const { info } = await pdf.getMetadata();
-process.stdout.write(JSON.stringify({ pages, title: info?.Title ?? null }));
+process.stdout.write(
+  JSON.stringify({ pages, title: info?.Title ?? null, author: info?.Author ?? null, subject: info?.Subject ?? null, language: info?.Language ?? null }),
+);

@@ -86,4 +86,12 @@ export class RegistrationResponseDto {
 
   @ApiProperty({ type: Number, nullable: true, description: 'on the waitlist: 1 is the next to get a seat; null when confirmed' })
   waitlistPosition: number | null;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    enum: ['present', 'absent', 'excused'],
+    description: 'as recorded once the workshop has started; present: GET /api/bookings/{id}/attestation.pdf gives the attendance certificate',
+  })
+  attendance: string | null;
 }
