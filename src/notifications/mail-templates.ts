@@ -53,6 +53,18 @@ export interface MailContext {
   reason: string | null;
   manageUrl: string | null;
   hasInvite: boolean;
+  /** The satisfaction question's links (kind `satisfaction` only). */
+  satisfaction?: SatisfactionLinksContext | null;
+}
+
+export interface SatisfactionLinksContext {
+  /** The five answers, 1 to 5, each its own link. */
+  answers: Array<{ score: number; label: string; url: string }>;
+  optOutUrl: string;
+  /** A workshop attendee's certificate of attendance; null for a permanence. */
+  attestationUrl: string | null;
+  /** The last day an answer can be given or changed, in French. */
+  openUntil: string;
 }
 
 export interface RenderedMail {
@@ -66,6 +78,8 @@ interface KindTraits {
   cancels?: boolean;
   /** The message changes an event already in the recipient's calendar. */
   updates?: boolean;
+  /** The message asks about an event that took place (no manage link, no invite). */
+  survey?: boolean;
 }
 
 const KIND_TRAITS = {
@@ -83,6 +97,7 @@ const KIND_TRAITS = {
   reminder: {},
   advisor_slot_booked: {},
   advisor_slot_cancelled: { cancels: true },
+  satisfaction: { survey: true },
 } satisfies Record<MailKind, KindTraits>;
 
 const MAIL_KINDS: readonly MailKind[] = BOOKING_MAIL_KINDS;
@@ -122,6 +137,7 @@ function viewModel(context: MailContext) {
     isCancellation: traits.cancels === true,
     isUpdate: traits.updates === true,
     isWaitlist: context.kind === 'workshop_waitlisted',
+    isSurvey: traits.survey === true,
     // An advisor does not need to be told they will be there.
     showAdvisor: !isAdvisor && context.event.advisorName !== null && context.event.advisorName !== '',
     // Only web addresses become links: a place is otherwise a street address.
