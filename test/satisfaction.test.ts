@@ -155,7 +155,9 @@ describe('satisfaction question after an attended event', () => {
     }
     expect(text).toContain('changer votre réponse jusqu’au jeudi 10 décembre 2026');
     expect(text).toContain(`Votre attestation de présence (PDF) :\n${attestationUrl(PUBLIC_URL, people.helene.id, people.helene.manageToken)}`);
-    expect(text).toMatch(/Pour ne plus recevoir de questionnaire de satisfaction :\nhttps:\/\/rdv\.cress\.test\/avis\/[0-9a-f-]{36}\/ne-plus-recevoir\?jeton=/);
+    expect(text).toMatch(
+      /Vous préférez ne plus recevoir de questionnaire de satisfaction \? Indiquez-le en ouvrant ce lien :\nhttps:\/\/rdv\.cress\.test\/avis\/[0-9a-f-]{36}\/ne-plus-recevoir\?jeton=/,
+    );
     expect(text).not.toContain('/reservations/' + people.helene.id + '?token=');
     expect(mail.parsed.attachments).toHaveLength(0);
   });

@@ -94,7 +94,7 @@ export class SatisfactionPagesController {
         answered,
         isWorkshop: view.event.type === 'workshop',
         question: view.event.type === 'workshop' ? 'Cet atelier vous a-t-il été utile ?' : 'Ce rendez-vous vous a-t-il été utile ?',
-        choices: [...SATISFACTION_SCORES].reverse().map(({ score, label }) => ({ score, label, checked: score === values.score })),
+        choices: SATISFACTION_SCORES.map(({ score, label }) => ({ score, label, checked: score === values.score })),
         comment: values.comment ?? view.answer?.comment ?? '',
         commentMax: COMMENT_MAX,
         errors: Object.fromEntries(Object.entries(errors).filter(([, message]) => message !== undefined)),
