@@ -78,8 +78,6 @@ interface KindTraits {
   cancels?: boolean;
   /** The message changes an event already in the recipient's calendar. */
   updates?: boolean;
-  /** The message asks about an event that took place (no manage link, no invite). */
-  survey?: boolean;
 }
 
 const KIND_TRAITS = {
@@ -97,7 +95,8 @@ const KIND_TRAITS = {
   reminder: {},
   advisor_slot_booked: {},
   advisor_slot_cancelled: { cancels: true },
-  satisfaction: { survey: true },
+  // About an event that took place: the composer gives it no manage link and no invite.
+  satisfaction: {},
 } satisfies Record<MailKind, KindTraits>;
 
 const MAIL_KINDS: readonly MailKind[] = BOOKING_MAIL_KINDS;
@@ -137,7 +136,6 @@ function viewModel(context: MailContext) {
     isCancellation: traits.cancels === true,
     isUpdate: traits.updates === true,
     isWaitlist: context.kind === 'workshop_waitlisted',
-    isSurvey: traits.survey === true,
     // An advisor does not need to be told they will be there.
     showAdvisor: !isAdvisor && context.event.advisorName !== null && context.event.advisorName !== '',
     // Only web addresses become links: a place is otherwise a street address.

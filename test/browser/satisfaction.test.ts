@@ -39,7 +39,6 @@ describe('the satisfaction e-mail’s links in a real browser (real SMTP, axe on
     expect(await app.app.get(SatisfactionService).queueDue()).toBe(1);
     await app.app.get(OutboxSender).drain();
     [mail] = smtp.to('camille@asso.test').filter((received) => received.parsed.subject?.startsWith('Votre avis'));
-    if (process.env.SHOW_MAIL) console.log(mail.parsed.subject + '\n\n' + mail.parsed.text);
   });
 
   afterAll(async () => {
