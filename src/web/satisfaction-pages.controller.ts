@@ -52,7 +52,7 @@ export class SatisfactionPagesController {
         if (!view) return;
         const errors = { note: failure.errors.score, commentaire: failure.errors.comment };
         const values = { score: note ? Number(note) : null, comment: comment ?? view.answer?.comment ?? '' };
-        return this.sendForm(response, { ...page, flash: null }, view, values, errors, failure.status);
+        return this.sendForm(response, { ...page, flash: null }, view, values, errors, failure.status, failure.alert);
       }
       return this.sendRefusal(response, page, error);
     }
@@ -84,6 +84,7 @@ export class SatisfactionPagesController {
     values: { score: number | null; comment?: string },
     errors: Record<string, string | undefined>,
     status = 200,
+    alert: string | null = null,
   ) {
     const answered = view.answer !== null;
     this.views.send(
@@ -97,6 +98,7 @@ export class SatisfactionPagesController {
         choices: SATISFACTION_SCORES.map(({ score, label }) => ({ score, label, checked: score === values.score })),
         comment: values.comment ?? view.answer?.comment ?? '',
         commentMax: COMMENT_MAX,
+        alert,
         errors: Object.fromEntries(Object.entries(errors).filter(([, message]) => message !== undefined)),
       },
       page,
