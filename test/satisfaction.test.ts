@@ -222,8 +222,10 @@ describe('satisfaction question after an attended event', () => {
   });
 
   it('asks after attendance recorded a few days late, never after attendance recorded more than 7 days late', async () => {
-    at('2026-12-09T10:00:00Z'); // Wednesday, 5 days after
+    at('2026-12-09T18:30:00Z'); // Wednesday 19:30, 5 days after: not in the evening
     await attendance('gaelle', 'present');
+    expect(await satisfaction.queueDue()).toBe(0);
+    at('2026-12-10T08:00:00Z'); // Thursday 09:00
     expect(await satisfaction.queueDue()).toBe(1);
     at('2026-12-14T10:00:00Z'); // Monday, 10 days after
     await attendance('fabien', 'present');
@@ -375,14 +377,14 @@ describe('satisfaction question after an attended event', () => {
   });
 
   it('hands the answers out with the personal data, and erasure or retention delete the comment and keep the score', async () => {
-    at('2026-12-09T10:00:00Z');
+    at('2026-12-10T10:00:00Z');
     const link = answerLinks(satisfactionMails('gaelle@asso.test')[0]).get(2)!;
     const first = await api.post(`/api/satisfaction/${link.bookingId}`, { token: link.token, score: 2 });
     await api.post(`/api/satisfaction/${link.bookingId}`, { token: first.body.token, score: 2, comment: 'Trop rapide pour nous.' });
 
     const held = await api.get(`/api/personal-data?email=gaelle@asso.test`, await adminToken(api));
     expect(held.body.bookings[0].satisfaction).toMatchObject({
-      requestedAt: '2026-12-09T10:00:00.000Z',
+      requestedAt: '2026-12-10T08:00:00.000Z',
       optedOutAt: null,
       score: 2,
       comment: 'Trop rapide pour nous.',
