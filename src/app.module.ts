@@ -23,6 +23,7 @@ import { PermanencesModule } from './permanences/permanences.module';
 import { PersonalDataModule } from './personal-data/personal-data.module';
 import { RegistrantsModule } from './registrants/registrants.module';
 import { ReportsModule } from './reports/reports.module';
+import { SatisfactionModule } from './satisfaction/satisfaction.module';
 import { SettingsModule } from './settings/settings.module';
 import { TerritoryModule } from './territory/territory.module';
 import { WebModule } from './web/web.module';
@@ -57,6 +58,7 @@ export class AppModule {
         ReportsModule,
         RegistrantsModule,
         PersonalDataModule,
+        SatisfactionModule,
         WebModule,
       ],
       controllers: [HealthController],

@@ -1,5 +1,6 @@
 import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
+import { SatisfactionLinks } from '../src/satisfaction/satisfaction-links';
 import { adminToken, bookingRequest, createWorkshop, firstOpenSession, registrationRequest } from './support/factories';
 import { client, Client, HttpResponse } from './support/http';
 import { startTestApp, TestApp } from './support/test-app';
@@ -158,5 +159,24 @@ describe('OpenAPI document', () => {
     const refused = await api.post('/api/bookings', { ...bookingRequest(session.slots[0].id), attendee: { name: '', email: 'nope' } });
     expect(refused.status).toBe(400);
     expectDocumented('post', '/api/bookings', refused, 'application/problem+json');
+  });
+
+  it('matches what the satisfaction routes and the personal-data export really answer', async () => {
+    const session = await firstOpenSession(api);
+    const booked = await api.post('/api/bookings', bookingRequest(session.slots[1].id, { attendee: { name: 'Léa Martin', email: 'lea@asso.test' } }));
+    // As if the question had been e-mailed: the links are the e-mail's.
+    await app.dataSource.query(`UPDATE bookings SET satisfaction_requested_at = $2 WHERE id = $1`, [booked.body.id, new Date('2026-11-27T10:00:00Z')]);
+    const links = app.app.get(SatisfactionLinks);
+    const path = `/api/satisfaction/${booked.body.id}`;
+
+    expectDocumented('get', '/api/satisfaction/{id}', await api.get(`${path}?token=${links.answerToken(booked.body.id, 0)}`));
+    const answered = await api.post(path, { token: links.answerToken(booked.body.id, 0), score: 4, comment: 'Merci.' });
+    expect(answered.status).toBe(200);
+    expectDocumented('post', '/api/satisfaction/{id}', answered);
+    const replayed = await api.post(path, { token: links.answerToken(booked.body.id, 0), score: 4 });
+    expect(replayed.status).toBe(410);
+    expectDocumented('post', '/api/satisfaction/{id}', replayed, 'application/problem+json');
+    expectDocumented('post', '/api/satisfaction/{id}/opt-out', await api.post(`${path}/opt-out`, { token: links.optOutToken(booked.body.id) }));
+    expectDocumented('get', '/api/personal-data', await api.get('/api/personal-data?email=lea@asso.test', admin));
   });
 });

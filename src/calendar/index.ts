@@ -6,3 +6,4 @@ export * from './holiday-policy';
 export * from './slots';
 export * from './time-zone';
 export * from './local-input';
+export * from './working-days';

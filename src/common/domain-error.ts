@@ -44,6 +44,7 @@ export const ERROR_CODES = [
   'range_too_large',
   'conflict',
   'link_invalid',
+  'satisfaction_closed',
   'too_many_requests',
   'service_unavailable',
   'internal_error',

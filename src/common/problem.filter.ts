@@ -59,6 +59,8 @@ export function describeCode(code: ErrorCode): { status: number; title: string }
       return { status: 409, title: 'Conflict, try again' };
     case 'link_invalid':
       return { status: 410, title: 'Link used, expired or unknown' };
+    case 'satisfaction_closed':
+      return { status: 410, title: 'Answers closed' };
     case 'too_many_requests':
       return { status: HttpStatus.TOO_MANY_REQUESTS, title: 'Too many requests' };
     case 'slot_in_past':

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DateTime } from 'luxon';
 import { AccountMails, isAccountMail } from './account-mails';
-import { ManageTokens, manageUrl } from '../bookings/manage-token';
+import { attestationUrl, ManageTokens, manageUrl } from '../bookings/manage-token';
 import { AppConfig, ProgrammeIdentity } from '../config/app-config';
 import { buildInvite, InviteMethod } from '../ical/ical-files';
 import { ListLabels, ListsService } from '../settings/lists.service';
@@ -10,6 +10,8 @@ import { OutgoingMail } from './mailer';
 import { MessageDetail } from './outbox-delivery.repository';
 import { SettingsService } from '../settings/settings.service';
 import { PROGRAMME_TIME_ZONE } from '../calendar/time-zone';
+import { SATISFACTION_SCORES, SatisfactionLinks } from '../satisfaction/satisfaction-links';
+import { ANSWER_DAYS } from '../satisfaction/satisfaction.service';
 
 /** Messages that put or update the event in the attendee's calendar. */
 const REQUEST_KINDS = new Set<MailKind>([
@@ -35,6 +37,7 @@ export class MailComposer {
     private readonly accountMails: AccountMails,
     private readonly lists: ListsService,
     private readonly settings: SettingsService,
+    private readonly satisfactionLinks: SatisfactionLinks,
   ) {
     this.messageIdDomain = new URL(config.publicUrl).hostname || 'rendez-vous-ess';
   }
@@ -110,8 +113,24 @@ export class MailComposer {
           : null,
       reason: typeof payload.reason === 'string' ? payload.reason : null,
       manageUrl:
-        audience === 'attendee' && detail.bookingId ? manageUrl(this.config.publicUrl, detail.bookingId, this.tokens.issue(detail.bookingId).token) : null,
+        audience === 'attendee' && detail.bookingId && kind !== 'satisfaction'
+          ? manageUrl(this.config.publicUrl, detail.bookingId, this.tokens.issue(detail.bookingId).token)
+          : null,
       hasInvite,
+      satisfaction: kind === 'satisfaction' && detail.bookingId ? this.satisfaction(detail, detail.bookingId, when(endsAt)) : null,
+    };
+  }
+
+  /**
+   * The e-mail's answer links are those of the first link generation: a message sent again is the
+   * same. A workshop attendee (only those marked present are asked) also gets their certificate.
+   */
+  private satisfaction(detail: MessageDetail, bookingId: string, endsAt: DateTime): MailContext['satisfaction'] {
+    return {
+      answers: SATISFACTION_SCORES.map(({ score, label }) => ({ score, label, url: this.satisfactionLinks.answerUrl(bookingId, 0, score) })),
+      optOutUrl: this.satisfactionLinks.optOutUrl(bookingId),
+      attestationUrl: detail.workshopTitle ? attestationUrl(this.config.publicUrl, bookingId, this.tokens.issue(bookingId).token) : null,
+      openUntil: endsAt.plus({ days: ANSWER_DAYS }).toFormat('cccc d LLLL yyyy'),
     };
   }
 

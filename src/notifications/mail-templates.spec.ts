@@ -78,6 +78,18 @@ function mail(kind: MailKind, overrides: Partial<MailContext> = {}): MailContext
   };
 }
 
+/** The satisfaction question's links, as the composer builds them (src/satisfaction/satisfaction-links.ts). */
+const SATISFACTION: NonNullable<MailContext['satisfaction']> = {
+  answers: ['Pas du tout utile', 'Peu utile', 'Moyennement utile', 'Utile', 'Très utile'].map((label, index) => ({
+    score: index + 1,
+    label,
+    url: `${PUBLIC_URL}/avis/7f3c2a?note=${index + 1}&jeton=Tk${index + 1}_x-Y`,
+  })),
+  optOutUrl: `${PUBLIC_URL}/avis/7f3c2a/ne-plus-recevoir?jeton=Op_t-Out`,
+  attestationUrl: null,
+  openUntil: 'samedi 30 janvier 2027',
+};
+
 interface Case {
   context: MailContext;
   subject: string;
@@ -231,6 +243,18 @@ const BY_KIND: Record<MailKind, Case> = {
       'Motif : Annulé par la structure',
     ],
   },
+  satisfaction: {
+    context: mail('satisfaction', { manageUrl: null, hasInvite: false, satisfaction: SATISFACTION }),
+    subject: 'Votre avis sur votre venue à la permanence du jeudi 31 décembre 2026',
+    facts: [
+      'Vous êtes venu·e à la permanence de la CRESS Bretagne le jeudi 31 décembre 2026, avec Claire Fontaine.',
+      'Ce rendez-vous vous a-t-il été utile ?',
+      'Pas du tout utile (1 sur 5)',
+      'Très utile (5 sur 5)',
+      'changer votre réponse jusqu’au samedi 30 janvier 2027',
+      'plus recevoir de questionnaire de satisfaction',
+    ],
+  },
 };
 
 /** Same kinds sent to the other audience or for the other event type. */
@@ -313,7 +337,28 @@ const BOTH_EVENTS: Array<[string, Case]> = [
   ],
 ];
 
-const CASES: Array<[string, Case]> = [...Object.entries(BY_KIND), ...VARIANTS, ...BOTH_EVENTS];
+const BOTH_SURVEYS: Array<[string, Case]> = [
+  [
+    'satisfaction after a workshop, with the certificate of attendance',
+    {
+      context: mail('satisfaction', {
+        event: workshop,
+        topics: [],
+        manageUrl: null,
+        hasInvite: false,
+        satisfaction: { ...SATISFACTION, attestationUrl: `${PUBLIC_URL}/reservations/7f3c2a/attestation.pdf?token=Zx9_k2-AbC` },
+      }),
+      subject: 'Votre avis sur l’atelier « Entreprises à mission et sociétés commerciales de l’ESS » du mardi 13 octobre 2026',
+      facts: [
+        'Vous avez participé à l’atelier « Entreprises à mission et sociétés commerciales de l’ESS » le mardi 13 octobre 2026.',
+        'Cet atelier vous a-t-il été utile ?',
+        'Votre attestation de présence (PDF)',
+      ],
+    },
+  ],
+];
+
+const CASES: Array<[string, Case]> = [...Object.entries(BY_KIND), ...VARIANTS, ...BOTH_EVENTS, ...BOTH_SURVEYS];
 const KINDS = Object.keys(BY_KIND) as MailKind[];
 
 function between(text: string, start: string, end: string): string {
@@ -323,6 +368,20 @@ function between(text: string, start: string, end: string): string {
 }
 
 describe(renderMail.name, () => {
+  it.each([
+    ['HTML', (rendered: RenderedMail) => rendered.html, (url: string) => `href="${escape(url)}"`],
+    ['text', (rendered: RenderedMail) => rendered.text, (url: string) => `\n${url}\n`],
+  ] as const)('satisfaction: gives each of the five answers its own labelled link, the opt-out and the certificate in %s', (_format, part, link) => {
+    const [, workshopCase] = BOTH_SURVEYS[0];
+    const permanenceBody = part(renderMail(BY_KIND.satisfaction.context));
+    const workshopBody = part(renderMail(workshopCase.context));
+
+    for (const answer of SATISFACTION.answers) expect(permanenceBody).toContain(link(answer.url));
+    expect(permanenceBody).toContain(link(SATISFACTION.optOutUrl));
+    expect(permanenceBody).not.toContain('attestation');
+    expect(workshopBody).toContain(link(workshopCase.context.satisfaction!.attestationUrl!));
+  });
+
   it.each(CASES)('%s: states the subject and the key facts in the HTML and the text', (_name, { context, subject, facts }) => {
     const rendered = renderMail(context);
 
@@ -384,7 +443,8 @@ describe(renderMail.name, () => {
   it.each(CASES)('%s: gives the manage link to attendees only, as a link and written out', (_name, { context, manageLabel }) => {
     const { html, text } = renderMail(context);
 
-    if (context.audience === 'advisor') {
+    // The satisfaction question is about an event that took place: nothing to manage any more.
+    if (context.audience === 'advisor' || context.kind === 'satisfaction') {
       expect(context.manageUrl).toBeNull();
       expect(text).not.toContain('Gérer');
       expect(html).not.toContain('Gérer');

@@ -53,6 +53,18 @@ export interface MailContext {
   reason: string | null;
   manageUrl: string | null;
   hasInvite: boolean;
+  /** The satisfaction question's links (kind `satisfaction` only). */
+  satisfaction?: SatisfactionLinksContext | null;
+}
+
+export interface SatisfactionLinksContext {
+  /** The five answers, 1 to 5, each its own link. */
+  answers: Array<{ score: number; label: string; url: string }>;
+  optOutUrl: string;
+  /** A workshop attendee's certificate of attendance; null for a permanence. */
+  attestationUrl: string | null;
+  /** The last day an answer can be given or changed, in French. */
+  openUntil: string;
 }
 
 export interface RenderedMail {
@@ -83,6 +95,8 @@ const KIND_TRAITS = {
   reminder: {},
   advisor_slot_booked: {},
   advisor_slot_cancelled: { cancels: true },
+  // About an event that took place: the composer gives it no manage link and no invite.
+  satisfaction: {},
 } satisfies Record<MailKind, KindTraits>;
 
 const MAIL_KINDS: readonly MailKind[] = BOOKING_MAIL_KINDS;

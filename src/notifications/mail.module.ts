@@ -9,10 +9,11 @@ import { OutboxAdminController } from './outbox-admin.controller';
 import { OutboxAdminService } from './outbox-admin.service';
 import { OutboxDeliveryRepository } from './outbox-delivery.repository';
 import { OutboxSender } from './outbox-sender.service';
+import { SatisfactionModule } from '../satisfaction/satisfaction.module';
 
 /** Delivery of the outbox: composing, sending with retries, reminders, and the admins' view of failures. */
 @Module({
-  imports: [AuthModule, BookingsModule],
+  imports: [AuthModule, BookingsModule, SatisfactionModule],
   controllers: [OutboxAdminController],
   providers: [Mailer, MailComposer, AccountMails, OneTimeTokens, OutboxDeliveryRepository, OutboxSender, OutboxAdminService],
   exports: [OutboxSender, OutboxAdminService],

@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { Clock } from '../common/clock';
 import { RequestLoad } from '../common/request-load';
 import { AppConfig } from '../config/app-config';
+import { SatisfactionService } from '../satisfaction/satisfaction.service';
 import { SettingsService } from '../settings/settings.service';
 import { MailComposer } from './mail-composer';
 import { Mailer } from './mailer';
@@ -30,6 +31,9 @@ const RECORD_SENT_FOR_MS = LEASE_MS / 2;
 const BUSY_UTILISATION = 0.5;
 const MAX_ROUNDS_DEFERRED = 15;
 
+/** How often an instance looks for satisfaction questions come due. */
+const SATISFACTION_EVERY_MS = 60_000;
+
 /** 30 s, 1 min, 2 min, … up to an hour between tries. */
 export function retryDelayMs(attempts: number): number {
   return Math.min(30_000 * 2 ** Math.max(0, attempts - 1), 3_600_000);
@@ -48,6 +52,7 @@ export class OutboxSender implements OnApplicationBootstrap, OnApplicationShutdo
   private utilisation = performance.eventLoopUtilization();
   private deferred = 0;
   private stopping = false;
+  private satisfactionCheckedAt = -Infinity;
 
   constructor(
     private readonly outbox: OutboxDeliveryRepository,
@@ -57,6 +62,7 @@ export class OutboxSender implements OnApplicationBootstrap, OnApplicationShutdo
     private readonly config: AppConfig,
     private readonly load: RequestLoad,
     private readonly settings: SettingsService,
+    private readonly satisfaction: SatisfactionService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -86,6 +92,7 @@ export class OutboxSender implements OnApplicationBootstrap, OnApplicationShutdo
 
   private async work(): Promise<void> {
     await this.queueReminders();
+    await this.queueSatisfactionQuestions();
     await this.drain(BATCHES_PER_ROUND, () => this.deferred < MAX_ROUNDS_DEFERRED && this.busy());
   }
 
@@ -102,6 +109,18 @@ export class OutboxSender implements OnApplicationBootstrap, OnApplicationShutdo
 
   async queueReminders(): Promise<number> {
     return this.outbox.queueReminders(this.clock.now(), (await this.settings.current()).reminderHoursBefore);
+  }
+
+  /**
+   * The satisfaction questions come due (src/satisfaction/satisfaction.service.ts: the working day
+   * after the event, from 09:00); looked for at most once a minute by each instance.
+   */
+  async queueSatisfactionQuestions(): Promise<number> {
+    // How often, not when: the process' monotonic clock (the injected Clock decides what is due).
+    const now = performance.now();
+    if (now - this.satisfactionCheckedAt < SATISFACTION_EVERY_MS) return 0;
+    this.satisfactionCheckedAt = now;
+    return this.satisfaction.queueDue();
   }
 
   /**

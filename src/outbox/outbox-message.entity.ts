@@ -16,6 +16,7 @@ export const BOOKING_MAIL_KINDS = [
   'reminder',
   'advisor_slot_booked',
   'advisor_slot_cancelled',
+  'satisfaction',
 ] as const;
 export type BookingMailKind = (typeof BOOKING_MAIL_KINDS)[number];
 

@@ -31,6 +31,11 @@ export interface HeldBooking {
   cancelReason: string | null;
   attendance: string | null;
   attendanceNote: string | null;
+  satisfactionRequestedAt: Date | null;
+  satisfactionOptedOutAt: Date | null;
+  satisfactionScore: number | null;
+  satisfactionComment: string | null;
+  satisfactionAnsweredAt: Date | null;
 }
 
 export interface HeldMessage {
@@ -57,13 +62,16 @@ export class PersonalDataRepository {
               b.organisation_name AS "organisationName", b.organisation_siret AS "organisationSiret",
               b.organisation_legal_form AS "organisationLegalForm", b.organisation_postcode AS "organisationPostcode",
               b.topics, b.message, b.consent_at AS "consentAt", b.consent_version AS "consentVersion", cu.name AS "consentGivenTo", b.created_at AS "createdAt",
-              b.cancelled_at AS "cancelledAt", b.cancel_reason AS "cancelReason", b.attendance, b.attendance_note AS "attendanceNote"
+              b.cancelled_at AS "cancelledAt", b.cancel_reason AS "cancelReason", b.attendance, b.attendance_note AS "attendanceNote",
+              b.satisfaction_requested_at AS "satisfactionRequestedAt", b.satisfaction_opted_out_at AS "satisfactionOptedOutAt",
+              sa.score AS "satisfactionScore", sa.comment AS "satisfactionComment", sa.answered_at AS "satisfactionAnsweredAt"
        FROM bookings b
        LEFT JOIN slots s ON s.id = b.slot_id
        LEFT JOIN desks d ON d.id = s.desk_id
        LEFT JOIN permanence_sessions ps ON ps.id = d.session_id
        LEFT JOIN workshops w ON w.id = b.workshop_id
        LEFT JOIN users cu ON cu.id = b.consent_given_to
+       LEFT JOIN satisfaction_answers sa ON sa.booking_id = b.id
        WHERE lower(b.attendee_email) = lower($1)
        ORDER BY b.created_at`,
       [email, permanenceTitle],
@@ -138,6 +146,9 @@ export class PersonalDataRepository {
          FROM target t WHERE m.booking_id = t.id AND lower(m.recipient) = lower(t.attendee_email)
        ), idempotency_keys AS (
          DELETE FROM idempotency_keys k USING target t WHERE k.booking_id = t.id
+       ), satisfaction AS (
+         -- The score stays, a figure detached from the person; the comment is their words.
+         UPDATE satisfaction_answers a SET comment = NULL FROM target t WHERE a.booking_id = t.id AND a.comment IS NOT NULL
        )
        UPDATE bookings b
        SET attendee_name = '${ANONYMOUS_NAME}', attendee_email = 'anonyme-' || b.id || '@anonyme.invalid',

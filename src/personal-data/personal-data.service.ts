@@ -106,6 +106,13 @@ export class PersonalDataService {
         cancelReason: booking.cancelReason,
         attendance: booking.attendance,
         attendanceNote: booking.attendanceNote,
+        satisfaction: {
+          requestedAt: booking.satisfactionRequestedAt?.toISOString() ?? null,
+          optedOutAt: booking.satisfactionOptedOutAt?.toISOString() ?? null,
+          score: booking.satisfactionScore,
+          comment: booking.satisfactionComment,
+          answeredAt: booking.satisfactionAnsweredAt?.toISOString() ?? null,
+        },
       })),
       messages: messages.map((message) => ({
         id: message.id,

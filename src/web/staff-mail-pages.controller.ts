@@ -22,6 +22,7 @@ const KINDS: Record<OutboxKind, string> = {
   reminder: 'Rappel',
   advisor_slot_booked: 'Conseiller : créneau réservé',
   advisor_slot_cancelled: 'Conseiller : créneau libéré',
+  satisfaction: 'Question de satisfaction',
   account_invitation: 'Invitation à créer son compte',
   password_reset: 'Nouveau mot de passe',
 };

@@ -12,6 +12,7 @@ import { OrganisationsModule } from '../organisations/organisations.module';
 import { PermanencesModule } from '../permanences/permanences.module';
 import { PersonalDataModule } from '../personal-data/personal-data.module';
 import { ReportsModule } from '../reports/reports.module';
+import { SatisfactionModule } from '../satisfaction/satisfaction.module';
 import { WorkshopsModule } from '../workshops/workshops.module';
 import { PageErrorFilter } from './page-error.filter';
 import { PageGuard } from './page.guard';
@@ -33,6 +34,7 @@ import { StaffPersonalDataPagesController } from './staff-personal-data-pages.co
 import { StaffReportPagesController } from './staff-report-pages.controller';
 import { StaffSessionPagesController } from './staff-session-pages.controller';
 import { StaffWorkshopPagesController } from './staff-workshop-pages.controller';
+import { SatisfactionPagesController } from './satisfaction-pages.controller';
 import { Views } from './views';
 import { WebSession } from './web-session';
 
@@ -56,6 +58,7 @@ import { WebSession } from './web-session';
     RegistrantsModule,
     MailModule,
     PersonalDataModule,
+    SatisfactionModule,
   ],
   controllers: [
     PublicPagesController,
@@ -75,6 +78,7 @@ import { WebSession } from './web-session';
     StaffPersonalDataPagesController,
     StaffListPagesController,
     StaffSettingsPagesController,
+    SatisfactionPagesController,
   ],
   providers: [Views, WebSession, PageGuard, PageErrorFilter, { provide: PAGE_ERRORS, useExisting: PageErrorFilter }],
   exports: [PAGE_ERRORS],

@@ -33,6 +33,23 @@ export class ConsentDto {
   givenOrallyTo: string | null;
 }
 
+export class PersonalDataSatisfactionDto {
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'when the question was e-mailed; null if it was not' })
+  requestedAt: string | null;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'when the person asked for no more questions' })
+  optedOutAt: string | null;
+
+  @ApiProperty({ type: Number, nullable: true, minimum: 1, maximum: 5 })
+  score: number | null;
+
+  @ApiProperty({ type: String, nullable: true })
+  comment: string | null;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  answeredAt: string | null;
+}
+
 export class PersonalDataBookingDto {
   @ApiProperty({ format: 'uuid' })
   id: string;
@@ -72,6 +89,9 @@ export class PersonalDataBookingDto {
 
   @ApiProperty({ type: String, nullable: true })
   attendanceNote: string | null;
+
+  @ApiProperty({ type: PersonalDataSatisfactionDto, description: 'the satisfaction question after the event, and the answer' })
+  satisfaction: PersonalDataSatisfactionDto;
 }
 
 export class PersonalDataMessageDto {
