@@ -28,6 +28,8 @@ export const ERROR_CODES = [
   'booking_cancelled',
   'booking_waitlisted',
   'attendance_not_applicable',
+  'follow_up_not_applicable',
+  'follow_up_not_found',
   'organisation_merged',
   'event_not_started',
   'workshop_cancelled',

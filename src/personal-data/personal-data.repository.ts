@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { updateReturning } from '../common/sql';
 
-/** What a booking's contact data becomes; the organisation, topics and attendance stay for the figures. */
+/** What a booking's contact data becomes; the organisation, topics, attendance and orientations given stay for the figures. */
 export const ANONYMOUS_NAME = 'Personne anonymisée';
 export const ANONYMOUS_RECIPIENT = 'anonyme@anonyme.invalid';
 
@@ -31,6 +31,8 @@ export interface HeldBooking {
   cancelReason: string | null;
   attendance: string | null;
   attendanceNote: string | null;
+  /** The follow-up noted after the appointment (follow-ups/), or null. */
+  followUp: { note: string | null; orientations: string[]; followUpOn: string | null; createdAt: string; updatedAt: string } | null;
 }
 
 export interface HeldMessage {
@@ -57,7 +59,10 @@ export class PersonalDataRepository {
               b.organisation_name AS "organisationName", b.organisation_siret AS "organisationSiret",
               b.organisation_legal_form AS "organisationLegalForm", b.organisation_postcode AS "organisationPostcode",
               b.topics, b.message, b.consent_at AS "consentAt", b.consent_version AS "consentVersion", cu.name AS "consentGivenTo", b.created_at AS "createdAt",
-              b.cancelled_at AS "cancelledAt", b.cancel_reason AS "cancelReason", b.attendance, b.attendance_note AS "attendanceNote"
+              b.cancelled_at AS "cancelledAt", b.cancel_reason AS "cancelReason", b.attendance, b.attendance_note AS "attendanceNote",
+              (SELECT json_build_object('note', f.note, 'orientations', f.orientations, 'followUpOn', to_char(f.follow_up_on, 'YYYY-MM-DD'),
+                                        'createdAt', f.created_at, 'updatedAt', f.updated_at)
+               FROM booking_follow_ups f WHERE f.booking_id = b.id) AS "followUp"
        FROM bookings b
        LEFT JOIN slots s ON s.id = b.slot_id
        LEFT JOIN desks d ON d.id = s.desk_id
@@ -138,6 +143,9 @@ export class PersonalDataRepository {
          FROM target t WHERE m.booking_id = t.id AND lower(m.recipient) = lower(t.attendee_email)
        ), idempotency_keys AS (
          DELETE FROM idempotency_keys k USING target t WHERE k.booking_id = t.id
+       ), follow_up_notes AS (
+         -- The note is personal data; the orientations given stay, for the figures (follow-ups/).
+         UPDATE booking_follow_ups f SET note = NULL FROM target t WHERE f.booking_id = t.id AND f.note IS NOT NULL
        )
        UPDATE bookings b
        SET attendee_name = '${ANONYMOUS_NAME}', attendee_email = 'anonyme-' || b.id || '@anonyme.invalid',

@@ -106,6 +106,15 @@ export class PersonalDataService {
         cancelReason: booking.cancelReason,
         attendance: booking.attendance,
         attendanceNote: booking.attendanceNote,
+        followUp: booking.followUp
+          ? {
+              note: booking.followUp.note,
+              orientations: booking.followUp.orientations,
+              followUpOn: booking.followUp.followUpOn,
+              createdAt: new Date(booking.followUp.createdAt).toISOString(),
+              updatedAt: new Date(booking.followUp.updatedAt).toISOString(),
+            }
+          : null,
       })),
       messages: messages.map((message) => ({
         id: message.id,

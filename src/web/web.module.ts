@@ -6,6 +6,7 @@ import { AuthModule } from '../auth/auth.module';
 import { BookingsModule } from '../bookings/bookings.module';
 import { PAGE_ERRORS } from '../common/problem.filter';
 import { FeedsModule } from '../feeds/feeds.module';
+import { FollowUpsModule } from '../follow-ups/follow-ups.module';
 import { MailModule } from '../notifications/mail.module';
 import { OrganisationsModule } from '../organisations/organisations.module';
 import { PermanencesModule } from '../permanences/permanences.module';
@@ -17,6 +18,7 @@ import { PageGuard } from './page.guard';
 import { PublicPagesController } from './public-pages.controller';
 import { StaffAccountPagesController } from './staff-account-pages.controller';
 import { StaffAgendaPagesController } from './staff-agenda-pages.controller';
+import { StaffFollowUpPagesController } from './staff-follow-up-pages.controller';
 import { RegistrantsModule } from '../registrants/registrants.module';
 import { StaffRegisterPagesController } from './staff-register-pages.controller';
 import { StaffBookingCancelPagesController } from './staff-booking-cancel-pages.controller';
@@ -48,6 +50,7 @@ import { WebSession } from './web-session';
     WorkshopsModule,
     AgendaModule,
     AttendanceModule,
+    FollowUpsModule,
     OrganisationsModule,
     ReportsModule,
     FeedsModule,
@@ -68,6 +71,7 @@ import { WebSession } from './web-session';
     StaffRegisterPagesController,
     StaffSessionBookingsPagesController,
     StaffBookingCancelPagesController,
+    StaffFollowUpPagesController,
     StaffMailPagesController,
     StaffJournalPagesController,
     StaffPersonalDataPagesController,

@@ -33,6 +33,23 @@ export class ConsentDto {
   givenOrallyTo: string | null;
 }
 
+export class PersonalDataFollowUpDto {
+  @ApiProperty({ type: String, nullable: true })
+  note: string | null;
+
+  @ApiProperty({ type: [String], description: 'codes of the orientations list' })
+  orientations: string[];
+
+  @ApiProperty({ type: String, nullable: true, example: '2027-01-15' })
+  followUpOn: string | null;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt: string;
+
+  @ApiProperty({ format: 'date-time' })
+  updatedAt: string;
+}
+
 export class PersonalDataBookingDto {
   @ApiProperty({ format: 'uuid' })
   id: string;
@@ -72,6 +89,9 @@ export class PersonalDataBookingDto {
 
   @ApiProperty({ type: String, nullable: true })
   attendanceNote: string | null;
+
+  @ApiProperty({ type: () => PersonalDataFollowUpDto, nullable: true, description: 'what the advisor noted after the appointment' })
+  followUp: PersonalDataFollowUpDto | null;
 }
 
 export class PersonalDataMessageDto {
