@@ -153,7 +153,8 @@ export class FollowUpsService {
     if (followUpOn === null) {
       if (dto.followUpAdvisorId) errors.push({ field: 'followUpAdvisorId', message: 'Indiquez la date de la relance, ou ne choisissez personne.' });
     } else {
-      followUpAdvisorId = dto.followUpAdvisorId ?? staff.id;
+      // Unsaid, the follow-up to do stays with whom it was for (an admin correcting a note does not take it over).
+      followUpAdvisorId = dto.followUpAdvisorId ?? previous?.followUpAdvisorId ?? staff.id;
       if (followUpAdvisorId !== staff.id && followUpAdvisorId !== previous?.followUpAdvisorId) {
         const user = await this.users.byId(followUpAdvisorId, manager);
         if (!user || !user.active || user.role === 'viewer')

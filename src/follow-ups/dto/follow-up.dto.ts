@@ -19,18 +19,19 @@ export class FollowUpDto {
   })
   @Transform(blankToNull)
   @IsOptional()
-  @IsString({ message: 'La note doit être un texte.' })
   @MaxLength(NOTE_MAX, { message: 'La note ne doit pas dépasser 4 000 caractères.' })
+  @IsString({ message: 'La note doit être un texte.' })
   note?: string | null;
 
   // The offered codes are checked by FollowUpsService (an archived one only where the follow-up already has it).
   @ApiPropertyOptional({ type: [String], example: ['dla', 'france_active'], description: 'codes of GET /api/lists/orientations' })
   @IsOptional()
-  @IsArray({ message: 'Les orientations forment une liste.' })
+  // With stopAtFirstError, the decorator nearest the property is checked first: the list, then its items.
   @ArrayMaxSize(20, { message: 'Trop d’orientations.' })
   @ArrayUnique({ message: 'Chaque orientation ne peut figurer qu’une fois.' })
   @Matches(LIST_CODE, { each: true, message: 'Orientation inconnue : choisissez-en dans la liste.' })
   @IsString({ each: true, message: 'Orientation inconnue : choisissez-en dans la liste.' })
+  @IsArray({ message: 'Les orientations forment une liste.' })
   orientations?: string[];
 
   @ApiPropertyOptional({
@@ -48,7 +49,7 @@ export class FollowUpDto {
     type: String,
     nullable: true,
     format: 'uuid',
-    description: 'whose agenda shows the follow-up to do (default: the writer); only with followUpOn',
+    description: 'whose agenda shows the follow-up to do (default: whom it was already for, else the writer); only with followUpOn',
   })
   @Transform(blankToNull)
   @IsOptional()
