@@ -154,7 +154,8 @@ export class StaffAgendaPagesController {
       advisorId = isAdmin ? (filter.advisorId ?? '') : '';
       ahead = await this.agenda.ahead(staff, filter.advisorId);
       // Opened without a date on a day with nothing booked: the next day that has bookings, said so.
-      if (!filter.date && day.counts.bookings === 0 && ahead.nextBookedDate && ahead.nextBookedDate !== day.date) {
+      // A day with only follow-ups to do stays: they are the day's work.
+      if (!filter.date && day.counts.bookings === 0 && day.counts.followUpsDue === 0 && ahead.nextBookedDate && ahead.nextBookedDate !== day.date) {
         const empty = day.date;
         day = await this.agenda.day(staff, ahead.nextBookedDate, filter.advisorId);
         notice = `Aucun rendez-vous aujourd’hui (${frenchLocalDate(empty)}) : voici le prochain jour qui en a.`;

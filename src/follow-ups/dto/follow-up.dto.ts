@@ -7,6 +7,9 @@ import { LIST_CODE } from '../../settings/dto/list-entry.dto';
 /** Blank text is no text: null, as an emptied field clears it. */
 const blankToNull = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() || null : value);
 
+/** A note as blankToNull, with the line breaks a browser sends (CR LF, HTML §4.10.5) written as LF. */
+const noteText = ({ value }: { value: unknown }) => blankToNull({ value: typeof value === 'string' ? value.replace(/\r\n?/g, '\n') : value });
+
 export const NOTE_MAX = 4000;
 
 /** PUT /api/bookings/:id/follow-up: the whole follow-up, as it should be after the call. */
@@ -17,7 +20,7 @@ export class FollowUpDto {
     maxLength: NOTE_MAX,
     description: 'staff only: never e-mailed, never in a feed, never shown to the viewer; cleared by erasure and after RETENTION_MONTHS',
   })
-  @Transform(blankToNull)
+  @Transform(noteText)
   @IsOptional()
   @MaxLength(NOTE_MAX, { message: 'La note ne doit pas dépasser 4 000 caractères.' })
   @IsString({ message: 'La note doit être un texte.' })
