@@ -356,6 +356,17 @@ describe('the follow-up of an attended appointment', () => {
     expect((await api.get('/api/organisations', alice.token)).status).toBe(403);
   });
 
+  it('never puts a note in an advisor’s calendar feed', async () => {
+    for (const advisor of [alice, bruno]) {
+      const { url } = (await api.get('/api/auth/me/feed', advisor.token)).body;
+      const feed = await fetch(url.replace(/^https?:\/\/[^/]+/, app.baseUrl));
+      const text = await feed.text();
+      // The appointment is in the feed (with its organisation), its follow-up is not.
+      expect([feed.status, text.includes('Coop des Monts')]).toEqual([200, true]);
+      for (const word of [SECRET, SECRET_EVE, 'trésorière']) expect(text).not.toContain(word);
+    }
+  });
+
   it('never puts a note in the reports, whoever downloads them', async () => {
     const download = async (format: string, token: string) => {
       const response = await fetch(`${app.baseUrl}/api/reports/attendance?from=2026-12-01&to=2026-12-31&format=${format}`, {

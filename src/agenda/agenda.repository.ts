@@ -186,10 +186,10 @@ export class AgendaRepository {
                 (SELECT string_agg(b.id || ':' || b.xmin, ',' ORDER BY b.id) FROM bookings b JOIN day_workshops w ON w.id = b.workshop_id),
                 (SELECT string_agg(id || ':' || xmin, ',' ORDER BY id) FROM users),
                 (SELECT string_agg(code || ':' || xmin, ',' ORDER BY code) FROM legal_forms),
-                (SELECT string_agg(f.booking_id || ':' || f.xmin, ',' ORDER BY f.booking_id) FROM booking_follow_ups f
-                  WHERE f.follow_up_on = $1 OR f.booking_id IN (SELECT b.id FROM bookings b JOIN day_slots sl ON sl.id = b.slot_id)),
-                (SELECT string_agg(b.id || ':' || b.xmin || ':' || sl.xmin, ',' ORDER BY b.id)
-                  FROM bookings b JOIN booking_follow_ups f ON f.booking_id = b.id JOIN slots sl ON sl.id = b.slot_id WHERE f.follow_up_on = $1),
+                (SELECT string_agg(f.booking_id || ':' || f.xmin, ',' ORDER BY f.booking_id)
+                  FROM booking_follow_ups f JOIN bookings b ON b.id = f.booking_id JOIN day_slots sl ON sl.id = b.slot_id),
+                (SELECT string_agg(f.booking_id || ':' || f.xmin || ':' || b.xmin || ':' || sl.xmin, ',' ORDER BY f.booking_id)
+                  FROM booking_follow_ups f JOIN bookings b ON b.id = f.booking_id JOIN slots sl ON sl.id = b.slot_id WHERE f.follow_up_on = $1),
                 (SELECT string_agg(code || ':' || xmin, ',' ORDER BY code) FROM orientations))) AS fingerprint`,
       [date, from, to],
     );
