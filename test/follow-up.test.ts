@@ -258,7 +258,7 @@ describe('the follow-up of an attended appointment', () => {
       {
         bookingId: bookings.camille.id,
         appointmentStartsAt: '2026-12-31T08:00:00.000Z',
-        deskAdvisorName: 'Alice Conseil',
+        deskAdvisor: { id: alice.id, name: 'Alice Conseil' },
         attendee: { name: 'Camille Martin', email: 'camille@monts.test', phone: '06 11 22 33 44' },
         organisation: { id: organisationId, name: 'Coop des Monts' },
         followUp: expect.objectContaining({ note: `${SECRET} ; rappeler la trésorière`, followUpOn: '2027-01-15', followUpDoneAt: null }),
@@ -301,6 +301,12 @@ describe('the follow-up of an attended appointment', () => {
     expect((await journal('follow_up.done')).map((entry) => entry.summary)).toEqual([
       'Relance faite : rendez-vous du 31/12/2026 (« Coop des Monts »), relance du 20/01/2027',
     ]);
+    // To do again, then done again (the journal says both).
+    const reopened = await api.put(`/api/bookings/${bookings.camille.id}/follow-up/done`, { done: false }, alice.token);
+    expect([reopened.status, reopened.body.followUpDoneAt]).toEqual([200, null]);
+    expect((await onDay('2027-01-20', bruno.token)).counts).toMatchObject({ followUpsDue: 1, followUpsDone: 0 });
+    expect((await journal('follow_up.reopened')).map((entry) => entry.actor_id)).toEqual([alice.id]);
+    expect((await api.put(`/api/bookings/${bookings.camille.id}/follow-up/done`, { done: true }, bruno.token)).status).toBe(200);
     const bad = await api.put(`/api/bookings/${bookings.camille.id}/follow-up/done`, { done: 'oui' }, bruno.token);
     expect([bad.status, bad.body.errors]).toEqual([400, [{ field: 'done', message: 'done doit valoir true ou false.' }]]);
     const nothingToDo = await api.put(`/api/bookings/${bookings.eve.id}/follow-up/done`, { done: true }, bruno.token);

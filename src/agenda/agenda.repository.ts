@@ -44,6 +44,7 @@ export interface AgendaFollowUp {
 export interface AgendaDueFollowUp {
   bookingId: string;
   appointmentStartsAt: Date;
+  deskAdvisorId: string | null;
   deskAdvisorName: string | null;
   attendeeName: string;
   attendeeEmail: string;
@@ -144,7 +145,7 @@ export class AgendaRepository {
     return preparedQuery(
       this.dataSource,
       'agenda-follow-ups-due',
-      `SELECT b.id AS "bookingId", sl.starts_at AS "appointmentStartsAt", u.name AS "deskAdvisorName",
+      `SELECT b.id AS "bookingId", sl.starts_at AS "appointmentStartsAt", d.advisor_id AS "deskAdvisorId", u.name AS "deskAdvisorName",
               b.attendee_name AS "attendeeName", b.attendee_email AS "attendeeEmail", b.attendee_phone AS "attendeePhone",
               b.organisation_id AS "organisationId", b.organisation_name AS "organisationName", ${followUpJson} AS "followUp"
        FROM booking_follow_ups f

@@ -165,7 +165,7 @@ function assemble(day: string, advisor: { id: string; name: string } | null, row
     followUpsDue: due.map((row) => ({
       bookingId: row.bookingId,
       appointmentStartsAt: new Date(row.appointmentStartsAt).toISOString(),
-      deskAdvisorName: row.deskAdvisorName,
+      deskAdvisor: row.deskAdvisorId ? { id: row.deskAdvisorId, name: row.deskAdvisorName } : null,
       attendee: { name: row.attendeeName, email: row.attendeeEmail, phone: row.attendeePhone },
       organisation: { id: row.organisationId, name: row.organisationName },
       followUp: followUp(row.followUp, rows.orientation),

@@ -255,6 +255,8 @@ function dayView(day: Day, failure: AttendanceFailure | null, hasStarted: (start
       orientations: due.followUp.orientations.map((entry) => entry.label),
       done: due.followUp.followUpDoneAt !== null,
       forOther: due.followUp.followUpAdvisor !== null && due.followUp.followUpAdvisor.id !== staff.id,
+      // The follow-up's page is for those who may edit it; the advisor it was given to reads it here.
+      editable: canWriteFollowUp(staff, due.deskAdvisor?.id ?? null),
     })),
     timeZone: day.timeZone,
     counts,

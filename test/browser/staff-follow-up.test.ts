@@ -1,8 +1,8 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { checkPage, launchBrowser, newVisitor, signIn, submitForm as submit } from '../support/browser';
-import { adminToken, bookingRequest, createStaff, listSessions } from '../support/factories';
+import { adminToken, bookingRequest, createStaff, listSessions, login } from '../support/factories';
 import { client, Client } from '../support/http';
-import { startTestApp, TestApp } from '../support/test-app';
+import { ADMIN, startTestApp, TestApp } from '../support/test-app';
 
 /** The December permanence (last Thursday), 09:00–13:00 Paris. */
 const DAY = '2026-12-31';
@@ -20,6 +20,7 @@ describe('the follow-up of an appointment, in a real browser', () => {
   let api: Client;
   let browser: Browser;
   let alice: Staff;
+  let bruno: Staff;
   let viewer: Staff;
   let bookingId: string;
 
@@ -41,7 +42,7 @@ describe('the follow-up of an appointment, in a real browser', () => {
     browser = await launchBrowser();
     const admin = await adminToken(api);
     alice = await createStaff(api, admin, 'advisor', 'Alice Martin');
-    const bruno = await createStaff(api, admin, 'advisor', 'Bruno Durand');
+    bruno = await createStaff(api, admin, 'advisor', 'Bruno Durand');
     viewer = await createStaff(api, admin, 'viewer', 'Métropole');
     const [december] = await listSessions(api, DAY, DAY);
     const staffed = await api.put(`/api/permanences/${december.id}/advisors`, { advisorIds: [alice.id, bruno.id] }, admin);
@@ -165,12 +166,44 @@ describe('the follow-up of an appointment, in a real browser', () => {
     await context.close();
   });
 
-  it('fits a phone 390 px wide', async () => {
-    const { context, page } = await signedIn(alice, PHONE);
+  it('gives the follow-up to do to a colleague, who sees it on their agenda and marks it done, without editing it', async () => {
+    const given = await api.put(
+      `/api/bookings/${bookingId}/follow-up`,
+      { note: NOTE, orientations: ['dla', 'france_active', 'region'], followUpOn: '2027-01-22', followUpAdvisorId: bruno.id },
+      await login(api, alice.email, alice.password),
+    );
+    expect(given.status).toBe(200);
+    app.clock.set('2027-01-22T08:00:00Z');
+    const { context, page } = await signedIn(bruno);
+    // Opened without a date, on a day with no appointment but a follow-up to do: the agenda stays on the day.
+    await page.goto('/staff/agenda');
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Agenda du vendredi 22 janvier 2027');
+    const due = page.locator('section[aria-labelledby="relances"]');
+    const text = await due.textContent();
+    expect(text).toContain('Camille Roche — SCIC des Monts du Forez');
+    expect(text).toContain('31/12/2026 à 09:00 avec Alice Martin');
+    expect(text).toContain('Rappeler après le conseil d’administration.');
+    expect(await due.getByRole('link', { name: /Modifier le suivi/ }).count()).toBe(0);
+    await checkPage(page, 'staff-follow-up-colleague');
+    await due.getByRole('link', { name: 'Fiche de la structure SCIC des Monts du Forez' }).click();
+    await page.waitForURL('**/staff/organisations/*');
+    const section = await page.locator('section[aria-labelledby="titre-suivis"]').textContent();
+    expect(section).toContain('le vendredi 22 janvier 2027, pour Bruno Durand — à faire');
+    expect(await page.getByRole('link', { name: /Modifier le suivi/ }).count()).toBe(0);
+    await checkPage(page, 'staff-follow-up-colleague-organisation');
+    expect((await page.goto(`/staff/rendez-vous/${bookingId}/suivi`))?.status()).toBe(403);
+    await page.goto('/staff/agenda?date=2027-01-22');
+    expect(await submit(page, page.getByRole('button', { name: 'Marquer comme faite la relance de Camille Roche' }))).toBe(303);
+    expect(await page.locator('section[aria-labelledby="relances"]').textContent()).toContain('Faite le 22/01/2027');
+    await context.close();
+  });
+
+  it('fits a phone 390 px wide, the admin’s pages (every desk, contact people) included', async () => {
+    const { context, page } = await signedIn(ADMIN, PHONE);
     const [{ id: organisationId }] = await app.dataSource.query(`SELECT organisation_id AS id FROM bookings WHERE id = $1`, [bookingId]);
     const pages: Array<[string, string]> = [
       [`/staff/rendez-vous/${bookingId}/suivi`, 'form'],
-      ['/staff/agenda?date=2027-01-15', 'due'],
+      ['/staff/agenda?date=2027-01-22', 'due'],
       [`/staff/agenda?date=${DAY}`, 'agenda'],
       [`/staff/organisations/${organisationId}`, 'organisation'],
     ];

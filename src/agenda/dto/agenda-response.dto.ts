@@ -60,8 +60,8 @@ export class AgendaDueFollowUpDto {
   @ApiProperty({ format: 'date-time' })
   appointmentStartsAt: string;
 
-  @ApiProperty({ type: String, nullable: true, description: 'the advisor of the appointment’s desk' })
-  deskAdvisorName: string | null;
+  @ApiProperty({ type: () => FollowUpPersonDto, nullable: true, description: 'the advisor of the appointment’s desk (who may edit the follow-up)' })
+  deskAdvisor: FollowUpPersonDto | null;
 
   @ApiProperty({ type: () => BookingAttendeeDto })
   attendee: BookingAttendeeDto;
