@@ -13,6 +13,7 @@ import { SettingsLists1764810000000 } from './1764810000000-settings-lists';
 import { ConsentGivenTo1764820000000 } from './1764820000000-consent-given-to';
 import { StaffJournal1764830000000 } from './1764830000000-staff-journal';
 import { FollowUpSatisfactionCommunes1764840000000 } from './1764840000000-follow-up-satisfaction-communes';
+import { FollowUpsDueIndex1764841000000 } from './1764841000000-follow-ups-due-index';
 import { SatisfactionRequests1764850000000 } from './1764850000000-satisfaction-requests';
 import { AttendanceCertificates1764860000000 } from './1764860000000-attendance-certificates';
 
@@ -33,6 +34,7 @@ export const MIGRATIONS = [
   ConsentGivenTo1764820000000,
   StaffJournal1764830000000,
   FollowUpSatisfactionCommunes1764840000000,
+  FollowUpsDueIndex1764841000000,
   SatisfactionRequests1764850000000,
   AttendanceCertificates1764860000000,
 ];

@@ -14,6 +14,7 @@ import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { FeedsModule } from './feeds/feeds.module';
+import { FollowUpsModule } from './follow-ups/follow-ups.module';
 import { HealthController } from './health/health.controller';
 import { JournalModule } from './journal/journal.module';
 import { MailModule } from './notifications/mail.module';
@@ -54,6 +55,7 @@ export class AppModule {
         AgendaModule,
         AttendanceModule,
         AttestationsModule,
+        FollowUpsModule,
         OrganisationsModule,
         ReportsModule,
         RegistrantsModule,

@@ -2,7 +2,7 @@ import { adminToken, bookingRequest, createStaff, listSessions, login } from './
 import { client, Client } from './support/http';
 import { startTestApp, TestApp } from './support/test-app';
 
-describe('the editable lists (topics, legal forms)', () => {
+describe('the editable lists (topics, legal forms, orientations)', () => {
   let app: TestApp;
   let api: Client;
   let admin: string;
@@ -96,6 +96,22 @@ describe('the editable lists (topics, legal forms)', () => {
       bookingRequest(nextSlot().id, { organisation: { name: 'GE Loire', legalForm: 'groupement_employeurs' } }),
     );
     expect(withLegalForm.status).toBe(201);
+  });
+
+  it('adds and archives an orientation like the other lists: offered for follow-ups until archived', async () => {
+    const orientations = await api.get('/api/lists/orientations', admin);
+    expect(orientations.body.map((entry: { code: string }) => entry.code)).toEqual(['dla', 'france_active', 'urscop', 'incubator', 'region', 'other']);
+    const added = await api.post('/api/lists/orientations', { label: 'Pôle territorial de coopération économique' }, admin);
+    expect(added.status).toBe(201);
+    expect(added.body).toMatchObject({ code: 'pole_territorial_de_cooperation_ec', archived: false, position: 7 });
+    const offered = async () => (await api.get('/api/orientations', admin)).body.map((entry: { code: string }) => entry.code);
+    expect(await offered()).toContain(added.body.code);
+    const archived = await api.patch(`/api/lists/orientations/${added.body.code}`, { archived: true }, admin);
+    expect(archived.body).toMatchObject({ archived: true });
+    expect(await offered()).not.toContain(added.body.code);
+    expect((await api.get('/api/lists/orientations', admin)).body.at(-1)).toMatchObject({ code: added.body.code, archived: true });
+    const entries = await app.dataSource.query(`SELECT summary FROM staff_journal WHERE action = 'list.updated' AND details->>'list' = 'orientations'`);
+    expect(entries).toEqual([{ summary: 'Orientations : « Pôle territorial de coopération économique » archivé' }]);
   });
 
   it('refuses bad input with French field errors and writes nothing', async () => {

@@ -179,4 +179,31 @@ describe('OpenAPI document', () => {
     expectDocumented('post', '/api/satisfaction/{id}/opt-out', await api.post(`${path}/opt-out`, { token: links.optOutToken(booked.body.id) }));
     expectDocumented('get', '/api/personal-data', await api.get('/api/personal-data?email=lea@asso.test', admin));
   });
+
+  it('matches what the follow-up routes really answer, and the agenda, the organisation and the personal data that show a follow-up', async () => {
+    const session = await firstOpenSession(api);
+    const booked = await api.post('/api/bookings', bookingRequest(session.slots[1].id, { attendee: { name: 'Suivi OpenAPI', email: 'suivi@openapi.test' } }));
+    app.clock.set(session.slots[1].startsAt);
+    admin = await adminToken(api);
+    expect((await api.put(`/api/bookings/${booked.body.id}/attendance`, { status: 'present' }, admin)).status).toBe(200);
+    expectDocumented('get', '/api/orientations', await api.get('/api/orientations', admin));
+    const saved = await api.put(`/api/bookings/${booked.body.id}/follow-up`, { note: 'Note', orientations: ['dla'], followUpOn: '2027-01-15' }, admin);
+    expect(saved.status).toBe(200);
+    expectDocumented('put', '/api/bookings/{id}/follow-up', saved);
+    expectDocumented('get', '/api/bookings/{id}/follow-up', await api.get(`/api/bookings/${booked.body.id}/follow-up`, admin));
+    expectDocumented('put', '/api/bookings/{id}/follow-up/done', await api.put(`/api/bookings/${booked.body.id}/follow-up/done`, { done: true }, admin));
+    const due = await api.get('/api/agenda?date=2027-01-15', admin);
+    expect(due.body.followUpsDue).toHaveLength(1);
+    expectDocumented('get', '/api/agenda', due);
+    const day = await api.get(`/api/agenda?date=${session.date}`, admin);
+    expect(
+      day.body.items.flatMap((item: { bookings: Array<{ followUp: unknown }> }) => item.bookings).some((booking: { followUp: unknown }) => booking.followUp),
+    ).toBe(true);
+    expectDocumented('get', '/api/agenda', day);
+    const [{ id }] = await app.dataSource.query(`SELECT organisation_id AS id FROM bookings WHERE id = $1`, [booked.body.id]);
+    expectDocumented('get', '/api/organisations/{id}', await api.get(`/api/organisations/${id}`, admin));
+    expectDocumented('get', '/api/personal-data', await api.get('/api/personal-data?email=suivi@openapi.test', admin));
+    const refused = await api.put(`/api/bookings/${booked.body.id}/follow-up`, { orientations: ['inconnue'] }, admin);
+    expectDocumented('put', '/api/bookings/{id}/follow-up', refused, 'application/problem+json');
+  });
 });

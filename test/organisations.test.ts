@@ -137,7 +137,8 @@ describe('the register of organisations', () => {
     expect(seen.body).not.toHaveProperty('contacts');
     expect(seen.body.bookings).toHaveLength(2);
     for (const booking of seen.body.bookings)
-      expect(Object.keys(booking).sort()).toEqual(['attendance', 'id', 'kind', 'startsAt', 'status', 'title', 'topics']);
+      // Orientations are figures (follow-ups/): the viewer gets them, never the follow-up itself (test/follow-up.test.ts).
+      expect(Object.keys(booking).sort()).toEqual(['attendance', 'id', 'kind', 'orientations', 'startsAt', 'status', 'title', 'topics']);
     for (const text of ['Zoé', 'zoe@pilat.test', 'Yanis', 'yanis@pilat.test', '0477000000']) expect(seen.text).not.toContain(text);
 
     const full = (await api.get(`/api/organisations/${id}`, admin)).body;

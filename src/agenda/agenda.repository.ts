@@ -22,6 +22,36 @@ export interface AgendaBooking {
   attendanceRecordedById: string | null;
   attendanceRecordedByName: string | null;
   waitlistPosition: number | null;
+  organisationId: string | null;
+  /** The follow-up recorded after the appointment (permanence bookings), or null. */
+  followUp: AgendaFollowUp | null;
+}
+
+/** A booking's follow-up as the agenda shows it (follow-ups/ writes it). */
+export interface AgendaFollowUp {
+  note: string | null;
+  orientations: string[];
+  followUpOn: string | null;
+  followUpAdvisorId: string | null;
+  followUpAdvisorName: string | null;
+  /** As PostgreSQL writes a timestamptz in JSON. */
+  followUpDoneAt: string | null;
+  updatedAt: string;
+  updatedByName: string | null;
+}
+
+/** A follow-up to do on the day, with the appointment it follows. */
+export interface AgendaDueFollowUp {
+  bookingId: string;
+  appointmentStartsAt: Date;
+  deskAdvisorId: string | null;
+  deskAdvisorName: string | null;
+  attendeeName: string;
+  attendeeEmail: string;
+  attendeePhone: string | null;
+  organisationId: string | null;
+  organisationName: string;
+  followUp: AgendaFollowUp;
 }
 
 export interface AgendaSlotRow {
@@ -51,6 +81,11 @@ export interface AgendaWorkshopRow {
   bookings: AgendaBooking[];
 }
 
+/** A follow-up `f` as the agenda's JSON object. */
+const followUpJson = `json_build_object('note', f.note, 'orientations', f.orientations, 'followUpOn', to_char(f.follow_up_on, 'YYYY-MM-DD'),
+  'followUpAdvisorId', f.follow_up_advisor_id, 'followUpAdvisorName', (SELECT fa.name FROM users fa WHERE fa.id = f.follow_up_advisor_id),
+  'followUpDoneAt', f.follow_up_done_at, 'updatedAt', f.updated_at, 'updatedByName', (SELECT ub.name FROM users ub WHERE ub.id = f.updated_by))`;
+
 /** A booking `b` as the agenda's JSON object, with `extra` fields (`'name', expression, …`). */
 const bookingJson = (extra = '') => `json_build_object(${extra}
   'id', b.id, 'status', b.status, 'attendeeName', b.attendee_name, 'attendeeEmail', b.attendee_email, 'attendeePhone', b.attendee_phone,
@@ -58,7 +93,9 @@ const bookingJson = (extra = '') => `json_build_object(${extra}
   'organisationPostcode', b.organisation_postcode, 'topics', b.topics, 'message', b.message,
   'attendance', b.attendance, 'attendanceNote', b.attendance_note, 'attendanceRecordedAt', b.attendance_recorded_at,
   'attendanceRecordedById', b.attendance_recorded_by,
-  'attendanceRecordedByName', CASE WHEN b.attendance_recorded_by IS NULL THEN NULL ELSE (SELECT r.name FROM users r WHERE r.id = b.attendance_recorded_by) END)`;
+  'attendanceRecordedByName', CASE WHEN b.attendance_recorded_by IS NULL THEN NULL ELSE (SELECT r.name FROM users r WHERE r.id = b.attendance_recorded_by) END,
+  'organisationId', b.organisation_id,
+  'followUp', (SELECT ${followUpJson} FROM booking_follow_ups f WHERE f.booking_id = b.id))`;
 
 /**
  * Two queries per day: the permanence slots of every desk (one row per slot) and the workshops
@@ -103,10 +140,30 @@ export class AgendaRepository {
     );
   }
 
+  /** The follow-ups to do on the day (every advisor's), with the appointments they follow, by appointment. */
+  followUpsDue(date: string): Promise<AgendaDueFollowUp[]> {
+    return preparedQuery(
+      this.dataSource,
+      'agenda-follow-ups-due',
+      `SELECT b.id AS "bookingId", sl.starts_at AS "appointmentStartsAt", d.advisor_id AS "deskAdvisorId", u.name AS "deskAdvisorName",
+              b.attendee_name AS "attendeeName", b.attendee_email AS "attendeeEmail", b.attendee_phone AS "attendeePhone",
+              b.organisation_id AS "organisationId", b.organisation_name AS "organisationName", ${followUpJson} AS "followUp"
+       FROM booking_follow_ups f
+       JOIN bookings b ON b.id = f.booking_id
+       JOIN slots sl ON sl.id = b.slot_id
+       JOIN desks d ON d.id = sl.desk_id
+       LEFT JOIN users u ON u.id = d.advisor_id
+       WHERE f.follow_up_on = $1
+       ORDER BY sl.starts_at, b.id`,
+      [date],
+    );
+  }
+
   /**
    * A fingerprint of the rows a day's agenda is built from — the day's sessions, desks, slots and
    * their bookings, the workshops starting in [from, to) and their registrations, and the staff
-   * accounts (advisors' and recorders' names), and the legal forms' list (their labels): the id and row version (`xmin`) of every row, in id
+   * accounts (advisors' and recorders' names), the follow-ups of the day's bookings and those to do on the day
+   * (with their bookings), and the legal forms' and orientations' lists (their labels): the id and row version (`xmin`) of every row, in id
    * order. A statement sees one snapshot, and a row version added since an earlier snapshot carries
    * the id of a transaction that snapshot did not see, so any insert, update or delete changes the
    * list; sorted, it does not depend on the plan (each pooled connection may plan the named
@@ -129,7 +186,12 @@ export class AgendaRepository {
                 (SELECT string_agg(id || ':' || xmin, ',' ORDER BY id) FROM day_workshops),
                 (SELECT string_agg(b.id || ':' || b.xmin, ',' ORDER BY b.id) FROM bookings b JOIN day_workshops w ON w.id = b.workshop_id),
                 (SELECT string_agg(id || ':' || xmin, ',' ORDER BY id) FROM users),
-                (SELECT string_agg(code || ':' || xmin, ',' ORDER BY code) FROM legal_forms))) AS fingerprint`,
+                (SELECT string_agg(code || ':' || xmin, ',' ORDER BY code) FROM legal_forms),
+                (SELECT string_agg(f.booking_id || ':' || f.xmin, ',' ORDER BY f.booking_id)
+                  FROM booking_follow_ups f JOIN bookings b ON b.id = f.booking_id JOIN day_slots sl ON sl.id = b.slot_id),
+                (SELECT string_agg(f.booking_id || ':' || f.xmin || ':' || b.xmin || ':' || sl.xmin, ',' ORDER BY f.booking_id)
+                  FROM booking_follow_ups f JOIN bookings b ON b.id = f.booking_id JOIN slots sl ON sl.id = b.slot_id WHERE f.follow_up_on = $1),
+                (SELECT string_agg(code || ':' || xmin, ',' ORDER BY code) FROM orientations))) AS fingerprint`,
       [date, from, to],
     );
     return row.fingerprint;

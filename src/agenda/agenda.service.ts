@@ -8,7 +8,7 @@ import { keep } from '../common/keep';
 import { PreparedBody, preparedBody } from '../common/prepared-body';
 import { DatabaseSnapshot } from '../common/database-snapshot';
 import { PROGRAMME_TIME_ZONE } from '../calendar/time-zone';
-import { AgendaBooking, AgendaRepository, AgendaSlotRow, AgendaWorkshopRow } from './agenda.repository';
+import { AgendaBooking, AgendaDueFollowUp, AgendaFollowUp, AgendaRepository, AgendaSlotRow, AgendaWorkshopRow } from './agenda.repository';
 import { ListLabels, ListsService } from '../settings/lists.service';
 
 /** Answers kept (a busy day's is 10–80 KiB): every advisor's and the whole team's, for a few days. */
@@ -22,6 +22,9 @@ interface DayRows {
   workshops: AgendaWorkshopRow[];
   /** The legal forms' labels as the lists name them when the rows were read (their rows are in the fingerprint). */
   legalForm: ListLabels['legalForm'];
+  /** Every advisor's follow-ups to do on the day (an advisor's answer keeps theirs). */
+  due: AgendaDueFollowUp[];
+  orientation: ListLabels['orientation'];
 }
 
 /** An advisor's day (their desks and every workshop), or for an admin anyone's day, or everybody's. */
@@ -106,11 +109,9 @@ export class AgendaService {
     const entry = {
       fingerprint,
       snapshot,
-      rows: Promise.all([this.agenda.slots(day), this.agenda.workshops(from, to), this.lists.labels()]).then(([slots, workshops, labels]) => ({
-        slots,
-        workshops,
-        legalForm: labels.legalForm,
-      })),
+      rows: Promise.all([this.agenda.slots(day), this.agenda.workshops(from, to), this.agenda.followUpsDue(day), this.lists.labels()]).then(
+        ([slots, workshops, due, labels]) => ({ slots, workshops, legalForm: labels.legalForm, due, orientation: labels.orientation }),
+      ),
     };
     keep(this.days, day, entry, MAX_KEPT_DAYS);
     // A read that failed is not kept: the next request reads again.
@@ -147,9 +148,10 @@ export class AgendaService {
 function assemble(day: string, advisor: { id: string; name: string } | null, rows: DayRows) {
   const slots = advisor ? rows.slots.filter((slot) => slot.advisorId === advisor.id) : rows.slots;
   const { workshops } = rows;
-  const items = [...slots.map((slot) => slotItem(slot, rows.legalForm)), ...workshops.map((workshop) => workshopItem(workshop, rows.legalForm))].sort((a, b) =>
+  const items = [...slots.map((slot) => slotItem(slot, rows)), ...workshops.map((workshop) => workshopItem(workshop, rows))].sort((a, b) =>
     a.startsAt.localeCompare(b.startsAt),
   );
+  const due = advisor ? rows.due.filter((row) => row.followUp.followUpAdvisorId === advisor.id) : rows.due;
   const bookings = [
     ...slots.flatMap((slot) => (slot.booking ? [slot.booking] : [])),
     ...workshops.flatMap((workshop) => workshop.bookings.filter((booking) => booking.status === 'confirmed')),
@@ -160,6 +162,14 @@ function assemble(day: string, advisor: { id: string; name: string } | null, row
     timeZone: PROGRAMME_TIME_ZONE,
     advisor,
     items,
+    followUpsDue: due.map((row) => ({
+      bookingId: row.bookingId,
+      appointmentStartsAt: new Date(row.appointmentStartsAt).toISOString(),
+      deskAdvisor: row.deskAdvisorId ? { id: row.deskAdvisorId, name: row.deskAdvisorName } : null,
+      attendee: { name: row.attendeeName, email: row.attendeeEmail, phone: row.attendeePhone },
+      organisation: { id: row.organisationId, name: row.organisationName },
+      followUp: followUp(row.followUp, rows.orientation),
+    })),
     counts: {
       slots: open.length,
       bookedSlots: open.filter((slot) => slot.booked > 0).length,
@@ -172,17 +182,32 @@ function assemble(day: string, advisor: { id: string; name: string } | null, row
       absent: bookings.filter((booking) => booking.attendance === 'absent').length,
       excused: bookings.filter((booking) => booking.attendance === 'excused').length,
       unrecorded: bookings.filter((booking) => booking.attendance === null).length,
+      followUpsDue: due.length,
+      followUpsDone: due.filter((row) => row.followUp.followUpDoneAt !== null).length,
     },
   };
 }
 
-function booking(row: AgendaBooking, legalForm: DayRows['legalForm']) {
+function followUp(row: AgendaFollowUp, orientation: DayRows['orientation']) {
+  return {
+    note: row.note,
+    orientations: row.orientations.map((code) => ({ code, label: orientation(code) })),
+    followUpOn: row.followUpOn,
+    followUpAdvisor: row.followUpAdvisorId ? { id: row.followUpAdvisorId, name: row.followUpAdvisorName } : null,
+    followUpDoneAt: row.followUpDoneAt ? new Date(row.followUpDoneAt).toISOString() : null,
+    updatedAt: new Date(row.updatedAt).toISOString(),
+    updatedByName: row.updatedByName,
+  };
+}
+
+function booking(row: AgendaBooking, { legalForm, orientation }: DayRows) {
   return {
     id: row.id,
     status: row.status,
     ...(row.status === 'waitlisted' ? { waitlistPosition: row.waitlistPosition } : {}),
     attendee: { name: row.attendeeName, email: row.attendeeEmail, phone: row.attendeePhone },
     organisation: {
+      id: row.organisationId,
       name: row.organisationName,
       siret: row.organisationSiret,
       legalForm: row.organisationLegalForm,
@@ -196,10 +221,12 @@ function booking(row: AgendaBooking, legalForm: DayRows['legalForm']) {
     /** Who recorded the attendance, and when (null before it is recorded; the account may be gone). */
     attendanceRecordedBy: row.attendanceRecordedById ? { id: row.attendanceRecordedById, name: row.attendanceRecordedByName } : null,
     attendanceRecordedAt: row.attendanceRecordedAt ? new Date(row.attendanceRecordedAt).toISOString() : null,
+    /** The follow-up noted after the appointment (a permanence booking attended), or null. */
+    followUp: row.followUp ? followUp(row.followUp, orientation) : null,
   };
 }
 
-function slotItem(slot: AgendaSlotRow, legalForm: DayRows['legalForm']) {
+function slotItem(slot: AgendaSlotRow, rows: DayRows) {
   return {
     type: 'slot' as const,
     id: slot.id,
@@ -211,11 +238,11 @@ function slotItem(slot: AgendaSlotRow, legalForm: DayRows['legalForm']) {
     advisor: slot.advisorId ? { id: slot.advisorId, name: slot.advisorName } : null,
     capacity: slot.capacity,
     free: slot.sessionStatus === 'scheduled' ? slot.capacity - slot.booked : 0,
-    bookings: slot.booking ? [booking(slot.booking, legalForm)] : [],
+    bookings: slot.booking ? [booking(slot.booking, rows)] : [],
   };
 }
 
-function workshopItem(workshop: AgendaWorkshopRow, legalForm: DayRows['legalForm']) {
+function workshopItem(workshop: AgendaWorkshopRow, rows: DayRows) {
   return {
     type: 'workshop' as const,
     id: workshop.id,
@@ -227,6 +254,6 @@ function workshopItem(workshop: AgendaWorkshopRow, legalForm: DayRows['legalForm
     capacity: workshop.capacity,
     free: workshop.status === 'scheduled' ? workshop.capacity - workshop.confirmed : 0,
     waitlisted: workshop.waitlisted,
-    bookings: workshop.bookings.map((row) => booking(row, legalForm)),
+    bookings: workshop.bookings.map((row) => booking(row, rows)),
   };
 }

@@ -8,7 +8,7 @@ import type { ProgrammeIdentity } from '../config/app-config';
  * Every sentence is a promise the code keeps: the roles (auth/, agenda/, reports/), the nightly
  * anonymisation and the erasure (personal-data/). Change them together.
  */
-export const CONSENT_VERSION = '2026-12-07';
+export const CONSENT_VERSION = '2026-12-06.2';
 
 export interface ConsentOptions {
   identity: ProgrammeIdentity;
@@ -59,6 +59,7 @@ export function consentNotice({ identity, retentionMonths }: ConsentOptions) {
         paragraphs: [
           'Vos nom et prénom, votre adresse e-mail et, si vous le donnez, votre téléphone ; le nom de votre structure et, si vous les donnez, son SIRET, sa forme juridique et son code postal ; les sujets choisis et votre message ; le moment où vous avez accepté cette notice, et sa version.',
           'Si vous annulez, le motif que vous donnez. Le jour venu, le ou la conseiller·ère note votre présence (présent, absent ou excusé), parfois avec une courte note.',
+          'Après un rendez-vous à la permanence, le ou la conseiller·ère peut noter son suivi : une courte note réservée à l’équipe (elle ne vous est pas envoyée et la métropole ne la voit jamais), les dispositifs vers lesquels votre structure a été orientée (par exemple le DLA ou France Active) et, s’il y a lieu, une date pour reprendre contact avec vous.',
           'Les champs marqués « obligatoire » sont nécessaires pour réserver : sans eux, nous ne pouvons pas organiser le rendez-vous.',
           'Le jour ouvré qui suit un rendez-vous ou un atelier où vous étiez présent·e, nous vous demandons une fois par e-mail s’il vous a été utile : nous gardons votre réponse (de 1 à 5) et, si vous en écrivez un, votre commentaire. Le lien de cet e-mail permet de ne plus recevoir cette question.',
         ],
@@ -82,9 +83,9 @@ export function consentNotice({ identity, retentionMonths }: ConsentOptions) {
         title: 'Qui les voit',
         paragraphs: [],
         items: [
-          `Le ou la conseiller·ère de ${cress} qui vous reçoit à la permanence voit votre réservation : vos coordonnées, votre structure, vos sujets et votre message. Les conseiller·ères voient aussi les inscriptions aux ateliers.`,
+          `Le ou la conseiller·ère de ${cress} qui vous reçoit à la permanence voit votre réservation : vos coordonnées, votre structure, vos sujets et votre message, et la note de suivi du rendez-vous. Les conseiller·ères voient aussi les inscriptions aux ateliers ; celui ou celle qui doit reprendre contact avec vous voit la note de suivi.`,
           `L’équipe de ${cress} qui administre le programme voit toutes les réservations, et les commentaires laissés en réponse au questionnaire de satisfaction.`,
-          `La métropole qui finance le programme (${identity.metropolisName}) reçoit des chiffres (rendez-vous, présences, sujets, formes juridiques, communes) et la liste des structures accompagnées (nom, SIRET, forme juridique, commune). Elle ne reçoit jamais votre nom, votre adresse e-mail ni votre téléphone.`,
+          `La métropole qui finance le programme (${identity.metropolisName}) reçoit des chiffres (rendez-vous, présences, sujets, formes juridiques, communes, orientations, satisfaction) et la liste des structures accompagnées (nom, SIRET, forme juridique, commune). Elle ne reçoit jamais votre nom, votre adresse e-mail ni votre téléphone, ni vos commentaires.`,
           'Les prestataires techniques qui hébergent le service et acheminent ses e-mails les traitent pour notre compte uniquement.',
         ],
         links: [],
@@ -93,9 +94,9 @@ export function consentNotice({ identity, retentionMonths }: ConsentOptions) {
         id: 'duree',
         title: 'Combien de temps',
         paragraphs: [
-          `Vos nom, adresse e-mail et téléphone, votre message, le motif d’une annulation et la note de présence sont effacés ${kept} après la date du rendez-vous ou de l’atelier, même annulé ; les e-mails que nous vous avons envoyés perdent alors leur adresse et leur contenu.`,
+          `Vos nom, adresse e-mail et téléphone, votre message, le motif d’une annulation, la note de présence et la note de suivi sont effacés ${kept} après la date du rendez-vous ou de l’atelier, même annulé ; les e-mails que nous vous avons envoyés perdent alors leur adresse et leur contenu.`,
           'Votre commentaire au questionnaire de satisfaction est effacé en même temps.',
-          'Restent, sans lien avec vous, la structure, les sujets, la présence et la réponse de 1 à 5 au questionnaire de satisfaction, qui servent aux chiffres du programme.',
+          'Restent, sans lien avec vous, la structure, les sujets, la présence, les orientations données et la réponse de 1 à 5 au questionnaire de satisfaction, qui servent aux chiffres du programme.',
         ],
         items: [],
         links: [],

@@ -29,6 +29,8 @@ export const ERROR_CODES = [
   'booking_waitlisted',
   'attendance_not_applicable',
   'attestation_unavailable',
+  'follow_up_not_applicable',
+  'follow_up_not_found',
   'organisation_merged',
   'event_not_started',
   'workshop_cancelled',

@@ -40,6 +40,7 @@ export function describeCode(code: ErrorCode): { status: number; title: string }
     case 'user_not_found':
     case 'workshop_not_found':
     case 'organisation_not_found':
+    case 'follow_up_not_found':
       return { status: 404, title: 'Not found' };
     case 'method_not_allowed':
       return { status: 405, title: 'Method not allowed' };
@@ -79,6 +80,8 @@ export function describeCode(code: ErrorCode): { status: number; title: string }
       return { status: 422, title: 'No attendance for this booking' };
     case 'attestation_unavailable':
       return { status: 422, title: 'No attendance certificate for this booking' };
+    case 'follow_up_not_applicable':
+      return { status: 422, title: 'No follow-up for this booking' };
     case 'event_not_started':
       return { status: 422, title: 'Event not started' };
     case 'workshop_cancelled':

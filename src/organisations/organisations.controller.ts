@@ -23,8 +23,11 @@ export class OrganisationsController {
   }
 
   @Get(':id')
-  @Staff('admin', 'viewer')
-  @ApiOperation({ summary: 'An entry and its history; admins also get its contact people and who came (a viewer never does)' })
+  @Staff('admin', 'viewer', 'advisor')
+  @ApiOperation({
+    summary:
+      'An entry and its history with the orientations given; admins also get its contact people, who came and the follow-ups; an advisor who came and the follow-ups of their own desk’s appointments (a viewer never does)',
+  })
   @ApiOkResponse({ type: OrganisationDetailResponseDto })
   @ApiProblems(400, 404)
   get(@Param('id', uuidPipe) id: string, @CurrentStaff() staff: StaffUser) {

@@ -17,6 +17,35 @@ export interface OrganisationRow {
   lastBookingAt: Date | null;
 }
 
+/** A booking's follow-up as the history reads it (timestamps as PostgreSQL writes them in JSON). */
+export interface HistoryFollowUp {
+  note: string | null;
+  orientations: string[];
+  followUpOn: string | null;
+  followUpAdvisorId: string | null;
+  followUpAdvisorName: string | null;
+  followUpDoneAt: string | null;
+  createdById: string | null;
+  createdByName: string | null;
+  createdAt: string;
+  updatedById: string | null;
+  updatedByName: string | null;
+  updatedAt: string;
+}
+
+export interface HistoryRow {
+  id: string;
+  kind: 'permanence' | 'workshop';
+  startsAt: Date;
+  title: string;
+  status: string;
+  topics: string[];
+  attendance: string | null;
+  attendeeName: string;
+  deskAdvisorId: string | null;
+  followUp: HistoryFollowUp | null;
+}
+
 const COLUMNS = `o.id, o.name, o.siret, o.legal_form AS "legalForm", o.esus_approved AS "esusApproved", o.sector, o.postcode, o.commune,
   o.merged_into AS "mergedInto", o.created_at AS "createdAt",
   (SELECT count(*)::int FROM bookings b WHERE b.organisation_id = o.id AND b.status <> 'cancelled' AND b.slot_id IS NOT NULL) AS bookings,
@@ -56,13 +85,23 @@ export class OrganisationsRepository {
     );
   }
 
-  /** Every booking and registration, with its topics and attendance; a permanence is titled `permanenceTitle`. */
-  history(id: string, permanenceTitle: string): Promise<Array<Record<string, unknown>>> {
+  /**
+   * Every booking and registration, with its topics, attendance, the advisor of its desk and its
+   * follow-up (follow-ups/ writes it; null when none); a permanence is titled `permanenceTitle`.
+   */
+  history(id: string, permanenceTitle: string): Promise<HistoryRow[]> {
     return this.dataSource.query(
       `SELECT b.id, CASE WHEN b.slot_id IS NOT NULL THEN 'permanence' ELSE 'workshop' END AS kind,
               coalesce(sl.starts_at, w.starts_at) AS "startsAt", coalesce(w.title, $2) AS title,
-              b.status, b.topics, b.attendance, b.attendee_name AS "attendeeName"
-       FROM bookings b LEFT JOIN slots sl ON sl.id = b.slot_id LEFT JOIN workshops w ON w.id = b.workshop_id
+              b.status, b.topics, b.attendance, b.attendee_name AS "attendeeName", d.advisor_id AS "deskAdvisorId",
+              CASE WHEN f.booking_id IS NULL THEN NULL ELSE json_build_object(
+                'note', f.note, 'orientations', f.orientations, 'followUpOn', to_char(f.follow_up_on, 'YYYY-MM-DD'),
+                'followUpAdvisorId', f.follow_up_advisor_id, 'followUpAdvisorName', fa.name, 'followUpDoneAt', f.follow_up_done_at,
+                'createdById', f.created_by, 'createdByName', cb.name, 'createdAt', f.created_at,
+                'updatedById', f.updated_by, 'updatedByName', ub.name, 'updatedAt', f.updated_at) END AS "followUp"
+       FROM bookings b LEFT JOIN slots sl ON sl.id = b.slot_id LEFT JOIN desks d ON d.id = sl.desk_id LEFT JOIN workshops w ON w.id = b.workshop_id
+       LEFT JOIN booking_follow_ups f ON f.booking_id = b.id
+       LEFT JOIN users fa ON fa.id = f.follow_up_advisor_id LEFT JOIN users cb ON cb.id = f.created_by LEFT JOIN users ub ON ub.id = f.updated_by
        WHERE b.organisation_id = $1 ORDER BY coalesce(sl.starts_at, w.starts_at) DESC`,
       [id, permanenceTitle],
     );

@@ -7,7 +7,7 @@ import { AppConfig } from '../config/app-config';
 import { JournalService } from '../journal/journal.service';
 import { ListLabels, ListsService } from '../settings/lists.service';
 import { UpdateOrganisationDto } from './dto/organisation.dto';
-import { OrganisationRow, OrganisationsRepository } from './organisations.repository';
+import { HistoryFollowUp, OrganisationRow, OrganisationsRepository } from './organisations.repository';
 
 @Injectable()
 export class OrganisationsService {
@@ -26,23 +26,33 @@ export class OrganisationsService {
   }
 
   /**
-   * The entry with every booking and registration, topics and attendance included; for whoever sees
-   * attendees, also its contact people and who came each time.
+   * The entry with every booking and registration, topics, attendance and the orientations given.
+   * Admins also get its contact people, who came each time and each appointment's follow-up; an
+   * advisor gets who came and the follow-up where their agenda shows them (their desk's appointments,
+   * the workshops; a follow-up to do for them), never the contact people; the viewer only figures.
    */
   async get(id: string, staff: StaffUser) {
-    return this.detail(id, seesAttendees(staff));
+    return this.detail(id, staff);
   }
 
-  private async detail(id: string, withAttendees: boolean) {
+  private async detail(id: string, staff: StaffUser) {
     const organisation = await this.find(id);
     const history = await this.organisations.history(id, `Permanence de la ${this.config.identity.name}`);
     const labels = await this.lists.labels();
-    const bookings = history.map(({ attendeeName, ...row }) => ({
-      ...row,
-      ...(withAttendees ? { attendeeName } : {}),
-      topics: (row.topics as string[]).map((topic) => ({ code: topic, label: labels.topic(topic) })),
-    }));
-    if (!withAttendees) return { ...present(organisation, labels), bookings };
+    const bookings = history.map(({ attendeeName, deskAdvisorId, followUp, ...row }) => {
+      const own = staff.role === 'admin' || (staff.role === 'advisor' && (row.kind === 'workshop' || deskAdvisorId === staff.id));
+      const readsFollowUp = own || (staff.role === 'advisor' && followUp?.followUpAdvisorId === staff.id);
+      return {
+        ...row,
+        startsAt: new Date(row.startsAt).toISOString(),
+        ...(own && seesAttendees(staff) ? { attendeeName } : {}),
+        topics: row.topics.map((topic) => ({ code: topic, label: labels.topic(topic) })),
+        // Figures, not personal data: every role sees what the organisation was referred to.
+        orientations: (followUp?.orientations ?? []).map((code) => ({ code, label: labels.orientation(code) })),
+        ...(readsFollowUp && seesAttendees(staff) ? { followUp: followUp ? presentFollowUp(followUp, labels) : null } : {}),
+      };
+    });
+    if (staff.role !== 'admin') return { ...present(organisation, labels), bookings };
     return { ...present(organisation, labels), contacts: await this.organisations.contacts(id), bookings };
   }
 
@@ -63,7 +73,7 @@ export class OrganisationsService {
         details: { changed: Object.keys(dto).filter((key) => dto[key as keyof UpdateOrganisationDto] !== undefined) },
       });
     });
-    return this.detail(id, true);
+    return this.detail(id, actor);
   }
 
   /**
@@ -92,7 +102,7 @@ export class OrganisationsService {
         details: { merged: id, into },
       });
     });
-    return this.detail(into, true);
+    return this.detail(into, actor);
   }
 
   private async find(id: string): Promise<OrganisationRow> {
@@ -118,5 +128,20 @@ function present(row: OrganisationRow, labels: ListLabels) {
     workshopRegistrations: row.workshops,
     lastBookingAt: row.lastBookingAt ? new Date(row.lastBookingAt).toISOString() : null,
     createdAt: new Date(row.createdAt).toISOString(),
+  };
+}
+
+function presentFollowUp(row: HistoryFollowUp, labels: ListLabels) {
+  const person = (id: string | null, name: string | null) => (id ? { id, name } : null);
+  return {
+    note: row.note,
+    orientations: row.orientations.map((code) => ({ code, label: labels.orientation(code) })),
+    followUpOn: row.followUpOn,
+    followUpAdvisor: person(row.followUpAdvisorId, row.followUpAdvisorName),
+    followUpDoneAt: row.followUpDoneAt ? new Date(row.followUpDoneAt).toISOString() : null,
+    createdBy: person(row.createdById, row.createdByName),
+    createdAt: new Date(row.createdAt).toISOString(),
+    updatedBy: person(row.updatedById, row.updatedByName),
+    updatedAt: new Date(row.updatedAt).toISOString(),
   };
 }

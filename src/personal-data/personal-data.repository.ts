@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { updateReturning } from '../common/sql';
 
-/** What a booking's contact data becomes; the organisation, topics and attendance stay for the figures. */
+/** What a booking's contact data becomes; the organisation, topics, attendance and orientations given stay for the figures. */
 export const ANONYMOUS_NAME = 'Personne anonymisée';
 export const ANONYMOUS_RECIPIENT = 'anonyme@anonyme.invalid';
 
@@ -36,6 +36,8 @@ export interface HeldBooking {
   satisfactionScore: number | null;
   satisfactionComment: string | null;
   satisfactionAnsweredAt: Date | null;
+  /** The follow-up noted after the appointment (follow-ups/), or null. */
+  followUp: { note: string | null; orientations: string[]; followUpOn: string | null; createdAt: string; updatedAt: string } | null;
 }
 
 export interface HeldMessage {
@@ -64,7 +66,10 @@ export class PersonalDataRepository {
               b.topics, b.message, b.consent_at AS "consentAt", b.consent_version AS "consentVersion", cu.name AS "consentGivenTo", b.created_at AS "createdAt",
               b.cancelled_at AS "cancelledAt", b.cancel_reason AS "cancelReason", b.attendance, b.attendance_note AS "attendanceNote",
               b.satisfaction_requested_at AS "satisfactionRequestedAt", b.satisfaction_opted_out_at AS "satisfactionOptedOutAt",
-              sa.score AS "satisfactionScore", sa.comment AS "satisfactionComment", sa.answered_at AS "satisfactionAnsweredAt"
+              sa.score AS "satisfactionScore", sa.comment AS "satisfactionComment", sa.answered_at AS "satisfactionAnsweredAt",
+              (SELECT json_build_object('note', f.note, 'orientations', f.orientations, 'followUpOn', to_char(f.follow_up_on, 'YYYY-MM-DD'),
+                                        'createdAt', f.created_at, 'updatedAt', f.updated_at)
+               FROM booking_follow_ups f WHERE f.booking_id = b.id) AS "followUp"
        FROM bookings b
        LEFT JOIN slots s ON s.id = b.slot_id
        LEFT JOIN desks d ON d.id = s.desk_id
@@ -149,6 +154,9 @@ export class PersonalDataRepository {
        ), satisfaction AS (
          -- The score stays, a figure detached from the person; the comment is their words.
          UPDATE satisfaction_answers a SET comment = NULL FROM target t WHERE a.booking_id = t.id AND a.comment IS NOT NULL
+       ), follow_up_notes AS (
+         -- The note is personal data; the orientations given stay, for the figures (follow-ups/).
+         UPDATE booking_follow_ups f SET note = NULL FROM target t WHERE f.booking_id = t.id AND f.note IS NOT NULL
        )
        UPDATE bookings b
        SET attendee_name = '${ANONYMOUS_NAME}', attendee_email = 'anonyme-' || b.id || '@anonyme.invalid',

@@ -113,6 +113,15 @@ export class PersonalDataService {
           comment: booking.satisfactionComment,
           answeredAt: booking.satisfactionAnsweredAt?.toISOString() ?? null,
         },
+        followUp: booking.followUp
+          ? {
+              note: booking.followUp.note,
+              orientations: booking.followUp.orientations,
+              followUpOn: booking.followUp.followUpOn,
+              createdAt: new Date(booking.followUp.createdAt).toISOString(),
+              updatedAt: new Date(booking.followUp.updatedAt).toISOString(),
+            }
+          : null,
       })),
       messages: messages.map((message) => ({
         id: message.id,

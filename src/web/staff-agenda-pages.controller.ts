@@ -29,6 +29,14 @@ const ATTENDANCE: Record<Attendance, { label: string; badge: string }> = {
   excused: { label: 'Excusé', badge: 'badge-wait' },
 };
 
+/** The message after an action that came back to the agenda (`?fait=`). */
+const DONE: Record<string, string> = {
+  'rendez-vous-annule': BOOKING_CANCELLED,
+  suivi: 'C’est fait : le suivi du rendez-vous est enregistré.',
+  'relance-faite': 'C’est fait : la relance est marquée comme faite.',
+  'relance-a-faire': 'La relance est de nouveau à faire.',
+};
+
 /** What the agenda's filter can be refused for: shown on the page, next to the date picker. */
 const AGENDA_ERRORS: ErrorCode[] = ['validation_failed', 'user_not_found', 'forbidden'];
 /** What recording attendance can be refused for, as a message on the agenda rather than an error page. */
@@ -68,7 +76,7 @@ export class StaffAgendaPagesController {
   async day(@Query() query: FormBody, @PageStaff() staff: StaffUser, @Page() page: PageContext, @Res() response: Response) {
     const saved = text(query, 'presence') ?? null;
     const registered = text(query, 'inscrit') ?? null;
-    const flash = text(query, 'fait') === 'rendez-vous-annule' ? BOOKING_CANCELLED : (page.flash ?? null);
+    const flash = DONE[text(query, 'fait') ?? ''] ?? page.flash ?? null;
     await this.sendAgenda(response, { ...page, flash }, staff, requestedIn(query), { saved, registered });
   }
 
@@ -146,7 +154,8 @@ export class StaffAgendaPagesController {
       advisorId = isAdmin ? (filter.advisorId ?? '') : '';
       ahead = await this.agenda.ahead(staff, filter.advisorId);
       // Opened without a date on a day with nothing booked: the next day that has bookings, said so.
-      if (!filter.date && day.counts.bookings === 0 && ahead.nextBookedDate && ahead.nextBookedDate !== day.date) {
+      // A day with only follow-ups to do stays: they are the day's work.
+      if (!filter.date && day.counts.bookings === 0 && day.counts.followUpsDue === 0 && ahead.nextBookedDate && ahead.nextBookedDate !== day.date) {
         const empty = day.date;
         day = await this.agenda.day(staff, ahead.nextBookedDate, filter.advisorId);
         notice = `Aucun rendez-vous aujourd’hui (${frenchLocalDate(empty)}) : voici le prochain jour qui en a.`;
@@ -189,7 +198,7 @@ export class StaffAgendaPagesController {
       response,
       'staff/agenda',
       {
-        day: day ? dayView(day, failure, (startsAt) => this.attendance.hasStarted(startsAt), labels) : null,
+        day: day ? dayView(day, failure, (startsAt) => this.attendance.hasStarted(startsAt), labels, staff) : null,
         date,
         dateValue: day ? day.date : requested.date,
         isToday: date === today,
@@ -238,9 +247,17 @@ function findBooking(day: Day, id: string): Booking | null {
   return null;
 }
 
-function dayView(day: Day, failure: AttendanceFailure | null, hasStarted: (startsAt: string) => boolean, labels: ListLabels) {
+function dayView(day: Day, failure: AttendanceFailure | null, hasStarted: (startsAt: string) => boolean, labels: ListLabels, staff: StaffUser) {
   const { counts } = day;
   return {
+    followUpsDue: day.followUpsDue.map((due) => ({
+      ...due,
+      orientations: due.followUp.orientations.map((entry) => entry.label),
+      done: due.followUp.followUpDoneAt !== null,
+      forOther: due.followUp.followUpAdvisor !== null && due.followUp.followUpAdvisor.id !== staff.id,
+      // The follow-up's page is for those who may edit it; the advisor it was given to reads it here.
+      editable: canWriteFollowUp(staff, due.deskAdvisor?.id ?? null),
+    })),
     timeZone: day.timeZone,
     counts,
     isEmpty: day.items.length === 0,
@@ -256,7 +273,14 @@ function dayView(day: Day, failure: AttendanceFailure | null, hasStarted: (start
         capacity: item.capacity,
         free: item.free,
         attendanceOpen: hasStarted(item.startsAt),
-        bookings: item.bookings.map((booking) => bookingView(booking, failure?.bookingId === booking.id ? failure : null, labels)),
+        bookings: item.bookings.map((booking) =>
+          bookingView(
+            booking,
+            failure?.bookingId === booking.id ? failure : null,
+            labels,
+            item.type === 'slot' && canWriteFollowUp(staff, item.advisor?.id ?? null),
+          ),
+        ),
       };
       if (item.type === 'slot') {
         return {
@@ -273,9 +297,29 @@ function dayView(day: Day, failure: AttendanceFailure | null, hasStarted: (start
   };
 }
 
-function bookingView(booking: Booking, failure: AttendanceFailure | null, labels: ListLabels) {
+/** Who may write a slot booking's follow-up: an admin, or the advisor of its desk (FollowUpsService says so again). */
+function canWriteFollowUp(staff: StaffUser, deskAdvisorId: string | null): boolean {
+  return staff.role === 'admin' || deskAdvisorId === staff.id;
+}
+
+function bookingView(booking: Booking, failure: AttendanceFailure | null, labels: ListLabels, followUpWritable: boolean) {
   const attendance = booking.attendance ? ATTENDANCE[booking.attendance] : null;
+  const followUp = booking.followUp;
   return {
+    organisationId: booking.organisation.id,
+    // The follow-up is noted once the person came, on a permanence appointment.
+    followUpOpen: followUpWritable && booking.status === 'confirmed' && booking.attendance === 'present',
+    followUp: followUp
+      ? {
+          note: followUp.note,
+          orientations: followUp.orientations.map((entry) => entry.label),
+          followUpOn: followUp.followUpOn,
+          followUpAdvisor: followUp.followUpAdvisor?.name ?? null,
+          done: followUp.followUpDoneAt !== null,
+          updatedAt: followUp.updatedAt,
+          updatedBy: followUp.updatedByName,
+        }
+      : null,
     id: booking.id,
     name: booking.attendee.name,
     email: booking.attendee.email,

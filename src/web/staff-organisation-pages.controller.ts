@@ -27,6 +27,7 @@ const ATTENDANCE: Record<string, string> = { present: 'Présent·e', absent: 'Ab
 const DONE: Record<string, string> = {
   correction: 'C’est fait : la fiche est corrigée.',
   fusion: 'C’est fait : les deux fiches sont fusionnées. Voici la fiche conservée, avec les réservations de l’autre.',
+  suivi: 'C’est fait : le suivi du rendez-vous est enregistré.',
 };
 
 interface DetailOptions {
@@ -79,7 +80,7 @@ export class StaffOrganisationPagesController {
   }
 
   @Get('organisations/:id')
-  @StaffPage('admin', 'viewer')
+  @StaffPage('admin', 'viewer', 'advisor')
   async detail(
     @Param('id', uuidPipe) id: string,
     @Query() query: Record<string, unknown>,
@@ -177,6 +178,9 @@ export class StaffOrganisationPagesController {
             ? organisation.contacts.map((contact) => ({ ...contact, lastBookingAt: new Date(contact.lastBookingAt).toISOString() }))
             : null,
         history: organisation.bookings.map(historyRow),
+        followUps: organisation.bookings.flatMap(followUpRow),
+        withFollowUps: staff.role !== 'viewer',
+        isAdvisor: staff.role === 'advisor',
         withAttendees: 'contacts' in organisation,
         editable,
         values: options.values ?? formValues(organisation),
@@ -240,5 +244,33 @@ function historyRow(booking: Organisation['bookings'][number]) {
     badge: status.badge,
     topics: row.topics.map((topic) => topic.label).join(', '),
     attendance: row.attendance === null ? 'Non renseignée' : (ATTENDANCE[String(row.attendance)] ?? String(row.attendance)),
+    orientations: booking.orientations.map((entry) => entry.label).join(', '),
   };
+}
+
+/**
+ * A permanence appointment in the « Suivi des rendez-vous » section: those with a follow-up the staff
+ * member reads, and the attended ones they may write one for (admins; an advisor for their own desk,
+ * the appointments whose attendee they see — FollowUpsService checks it again).
+ */
+function followUpRow(booking: Organisation['bookings'][number]) {
+  if (booking.kind !== 'permanence') return [];
+  const followUp = 'followUp' in booking ? booking.followUp : null;
+  const writable = 'attendeeName' in booking && booking.status === 'confirmed' && booking.attendance === 'present';
+  if (!followUp && !writable) return [];
+  return [
+    {
+      id: booking.id,
+      startsAt: booking.startsAt,
+      attendeeName: 'attendeeName' in booking ? booking.attendeeName : null,
+      writable,
+      followUp: followUp
+        ? {
+            ...followUp,
+            orientations: followUp.orientations.map((entry) => entry.label),
+            edited: followUp.updatedAt !== followUp.createdAt,
+          }
+        : null,
+    },
+  ];
 }

@@ -7,6 +7,7 @@ import { AuthModule } from '../auth/auth.module';
 import { BookingsModule } from '../bookings/bookings.module';
 import { PAGE_ERRORS } from '../common/problem.filter';
 import { FeedsModule } from '../feeds/feeds.module';
+import { FollowUpsModule } from '../follow-ups/follow-ups.module';
 import { MailModule } from '../notifications/mail.module';
 import { OrganisationsModule } from '../organisations/organisations.module';
 import { PermanencesModule } from '../permanences/permanences.module';
@@ -19,6 +20,7 @@ import { PageGuard } from './page.guard';
 import { PublicPagesController } from './public-pages.controller';
 import { StaffAccountPagesController } from './staff-account-pages.controller';
 import { StaffAgendaPagesController } from './staff-agenda-pages.controller';
+import { StaffFollowUpPagesController } from './staff-follow-up-pages.controller';
 import { RegistrantsModule } from '../registrants/registrants.module';
 import { StaffRegisterPagesController } from './staff-register-pages.controller';
 import { StaffBookingCancelPagesController } from './staff-booking-cancel-pages.controller';
@@ -52,6 +54,7 @@ import { WebSession } from './web-session';
     AgendaModule,
     AttendanceModule,
     AttestationsModule,
+    FollowUpsModule,
     OrganisationsModule,
     ReportsModule,
     FeedsModule,
@@ -73,6 +76,7 @@ import { WebSession } from './web-session';
     StaffRegisterPagesController,
     StaffSessionBookingsPagesController,
     StaffBookingCancelPagesController,
+    StaffFollowUpPagesController,
     StaffMailPagesController,
     StaffJournalPagesController,
     StaffPersonalDataPagesController,

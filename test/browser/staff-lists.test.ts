@@ -97,4 +97,24 @@ describe('the lists page (/staff/listes), in a real browser', () => {
     expect(labels.at(-1)).toBe('La plateforme « Ambition ESS »');
     await context.close();
   });
+
+  it('shows the three lists, and lets an admin add and archive an orientation like the others', async () => {
+    const { context, page } = await newVisitor(browser, app.baseUrl);
+    await signIn(page, ADMIN.email, ADMIN.password);
+    await page.goto('/staff/listes');
+    expect(await page.locator('main section[id^="liste-"]').evaluateAll((sections) => sections.map((section) => section.id))).toEqual([
+      'liste-topics',
+      'liste-legal-forms',
+      'liste-orientations',
+    ]);
+    await page.locator('#f-orientations-new').fill('Pôle territorial de coopération économique');
+    expect(await submit(page, page.locator('#liste-orientations').getByRole('button', { name: /^Ajouter/ }))).toBe(303);
+    const offered = async () => (await api.get('/api/orientations', admin)).body.map((entry: { label: string }) => entry.label);
+    expect(await offered()).toContain('Pôle territorial de coopération économique');
+    expect(await submit(page, page.getByRole('button', { name: 'Archiver « Pôle territorial de coopération économique »' }))).toBe(303);
+    expect(await page.locator('#liste-orientations h3').textContent()).toBe('Archivées');
+    expect(await offered()).not.toContain('Pôle territorial de coopération économique');
+    await checkPage(page, 'staff-lists-orientations-archived');
+    await context.close();
+  });
 });

@@ -347,7 +347,15 @@ describe('staff pages: reports and register of organisations, in a real browser'
     expect(detail?.status()).toBe(200);
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Entraide Loire');
     expect(await page.locator('#historique tbody tr').count()).toBe(2);
-    expect(await page.locator('#historique thead th').allTextContents()).toEqual(['Date', 'Type', 'Intitulé', 'Thématiques', 'État', 'Présence']);
+    expect(await page.locator('#historique thead th').allTextContents()).toEqual([
+      'Date',
+      'Type',
+      'Intitulé',
+      'Thématiques',
+      'État',
+      'Présence',
+      'Orientations',
+    ]);
     expect(await page.locator('#contacts').count()).toBe(0);
     const html = await page.content();
     for (const text of ['Eve Blanc', 'eve@entraide.test', 'Inès Moreau', 'ines@entraide.test']) expect(html).not.toContain(text);
@@ -408,8 +416,9 @@ describe('staff pages: reports and register of organisations, in a real browser'
       'Évolution des statuts, Essaimage sur le territoire régional',
       'Confirmée',
       'Présent·e',
+      '—',
     ]);
-    expect(await page.locator('#historique tbody tr', { hasText: 'Eve Blanc' }).locator('td').last().textContent()).toBe('Absent·e');
+    expect(await page.locator('#historique tbody tr', { hasText: 'Eve Blanc' }).locator('td[data-label="Présence"]').textContent()).toBe('Absent·e');
     expect((await page.locator('#contacts tbody th').allTextContents()).sort()).toEqual(['Eve Blanc', 'Inès Moreau']);
     await checkPage(page, 'staff-organisation');
 

@@ -2,6 +2,7 @@ import { ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath } from 
 import { BookingAttendeeDto, BookingOrganisationDto } from '../../bookings/dto/booking-response.dto';
 import { SlotAdvisorDto } from '../../permanences/dto/permanence-response.dto';
 import { PROGRAMME_TIME_ZONE } from '../../calendar/time-zone';
+import { FollowUpOrientationDto, FollowUpPersonDto } from '../../follow-ups/dto/follow-up-response.dto';
 
 export class AgendaAdvisorDto {
   @ApiProperty({ format: 'uuid' })
@@ -12,8 +13,64 @@ export class AgendaAdvisorDto {
 }
 
 export class AgendaOrganisationDto extends BookingOrganisationDto {
+  @ApiProperty({ type: String, nullable: true, format: 'uuid', description: 'its entry in the register (/staff/organisations/:id)' })
+  id: string | null;
+
   @ApiProperty({ type: String, nullable: true, example: 'Association' })
   legalFormLabel: string | null;
+}
+
+/** The follow-up noted after an attended permanence appointment (follow-ups/: PUT /api/bookings/:id/follow-up). */
+export class AgendaFollowUpDto {
+  @ApiProperty({ type: String, nullable: true, description: 'staff only' })
+  note: string | null;
+
+  @ApiProperty({ type: () => [FollowUpOrientationDto] })
+  orientations: FollowUpOrientationDto[];
+
+  @ApiProperty({ type: String, nullable: true, example: '2027-01-15', description: 'local date of the follow-up to do' })
+  followUpOn: string | null;
+
+  @ApiProperty({ type: () => FollowUpPersonDto, nullable: true })
+  followUpAdvisor: FollowUpPersonDto | null;
+
+  @ApiProperty({ type: String, nullable: true, format: 'date-time' })
+  followUpDoneAt: string | null;
+
+  @ApiProperty({ format: 'date-time' })
+  updatedAt: string;
+
+  @ApiProperty({ type: String, nullable: true })
+  updatedByName: string | null;
+}
+
+export class AgendaDueOrganisationDto {
+  @ApiProperty({ type: String, nullable: true, format: 'uuid' })
+  id: string | null;
+
+  @ApiProperty()
+  name: string;
+}
+
+/** A follow-up to do on the day, on the agenda of the advisor it is for. */
+export class AgendaDueFollowUpDto {
+  @ApiProperty({ format: 'uuid', description: 'the appointment it follows' })
+  bookingId: string;
+
+  @ApiProperty({ format: 'date-time' })
+  appointmentStartsAt: string;
+
+  @ApiProperty({ type: () => FollowUpPersonDto, nullable: true, description: 'the advisor of the appointment’s desk (who may edit the follow-up)' })
+  deskAdvisor: FollowUpPersonDto | null;
+
+  @ApiProperty({ type: () => BookingAttendeeDto })
+  attendee: BookingAttendeeDto;
+
+  @ApiProperty({ type: () => AgendaDueOrganisationDto })
+  organisation: AgendaDueOrganisationDto;
+
+  @ApiProperty({ type: () => AgendaFollowUpDto })
+  followUp: AgendaFollowUpDto;
 }
 
 export class AgendaBookingDto {
@@ -49,6 +106,9 @@ export class AgendaBookingDto {
 
   @ApiProperty({ type: String, nullable: true, format: 'date-time' })
   attendanceRecordedAt: string | null;
+
+  @ApiProperty({ type: () => AgendaFollowUpDto, nullable: true })
+  followUp: AgendaFollowUpDto | null;
 }
 
 export class AgendaSlotItemDto {
@@ -154,6 +214,12 @@ export class AgendaCountsDto {
 
   @ApiProperty()
   unrecorded: number;
+
+  @ApiProperty({ description: 'follow-ups to do on the day (the advisor’s, or everybody’s)' })
+  followUpsDue: number;
+
+  @ApiProperty({ description: 'of them, marked done' })
+  followUpsDone: number;
 }
 
 @ApiExtraModels(AgendaSlotItemDto, AgendaWorkshopItemDto)
@@ -173,6 +239,12 @@ export class AgendaResponseDto {
     description: 'slots and workshops in time order',
   })
   items: Array<AgendaSlotItemDto | AgendaWorkshopItemDto>;
+
+  @ApiProperty({
+    type: () => [AgendaDueFollowUpDto],
+    description: 'follow-ups to do on the day: the advisor’s (or, for an admin without advisorId, everybody’s)',
+  })
+  followUpsDue: AgendaDueFollowUpDto[];
 
   @ApiProperty({ type: () => AgendaCountsDto })
   counts: AgendaCountsDto;

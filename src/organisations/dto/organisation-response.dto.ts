@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { LEGAL_FORM_CODES, TOPIC_CODES } from '../../bookings/booking-options';
+import { FollowUpOrientationDto, FollowUpPersonDto } from '../../follow-ups/dto/follow-up-response.dto';
 
 /** An entry of the register, as GET /api/organisations lists it. */
 export class OrganisationResponseDto {
@@ -68,6 +69,36 @@ export class OrganisationTopicDto {
   label: string;
 }
 
+/** An appointment's follow-up, with who wrote it and when (staff only). */
+export class OrganisationFollowUpDto {
+  @ApiProperty({ type: String, nullable: true })
+  note: string | null;
+
+  @ApiProperty({ type: () => [FollowUpOrientationDto] })
+  orientations: FollowUpOrientationDto[];
+
+  @ApiProperty({ type: String, nullable: true, example: '2027-01-15' })
+  followUpOn: string | null;
+
+  @ApiProperty({ type: () => FollowUpPersonDto, nullable: true })
+  followUpAdvisor: FollowUpPersonDto | null;
+
+  @ApiProperty({ type: String, nullable: true, format: 'date-time' })
+  followUpDoneAt: string | null;
+
+  @ApiProperty({ type: () => FollowUpPersonDto, nullable: true })
+  createdBy: FollowUpPersonDto | null;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt: string;
+
+  @ApiProperty({ type: () => FollowUpPersonDto, nullable: true })
+  updatedBy: FollowUpPersonDto | null;
+
+  @ApiProperty({ format: 'date-time' })
+  updatedAt: string;
+}
+
 export class OrganisationBookingDto {
   @ApiProperty({ format: 'uuid' })
   id: string;
@@ -90,13 +121,23 @@ export class OrganisationBookingDto {
   @ApiProperty({ type: String, nullable: true, enum: ['present', 'absent', 'excused'] })
   attendance: string | null;
 
-  @ApiPropertyOptional({ description: 'admins only: a viewer never gets it' })
+  @ApiPropertyOptional({ description: 'admins, and an advisor for their own desk’s appointments and the workshops: a viewer never gets it' })
   attendeeName?: string;
+
+  @ApiProperty({ type: () => [FollowUpOrientationDto], description: 'the orientations given after the appointment (figures: every role sees them)' })
+  orientations: FollowUpOrientationDto[];
+
+  @ApiPropertyOptional({
+    type: () => OrganisationFollowUpDto,
+    nullable: true,
+    description: 'admins, and an advisor for their own desk’s appointments (or a follow-up to do for them): a viewer never gets it',
+  })
+  followUp?: OrganisationFollowUpDto | null;
 }
 
 /** One entry with the people who booked for it and its bookings, newest first. */
 export class OrganisationDetailResponseDto extends OrganisationResponseDto {
-  @ApiPropertyOptional({ type: () => [OrganisationContactDto], description: 'admins only: a viewer never gets them' })
+  @ApiPropertyOptional({ type: () => [OrganisationContactDto], description: 'admins only: a viewer or an advisor never gets them' })
   contacts?: OrganisationContactDto[];
 
   @ApiProperty({ type: () => [OrganisationBookingDto] })

@@ -50,6 +50,23 @@ export class PersonalDataSatisfactionDto {
   answeredAt: string | null;
 }
 
+export class PersonalDataFollowUpDto {
+  @ApiProperty({ type: String, nullable: true })
+  note: string | null;
+
+  @ApiProperty({ type: [String], description: 'codes of the orientations list' })
+  orientations: string[];
+
+  @ApiProperty({ type: String, nullable: true, example: '2027-01-15' })
+  followUpOn: string | null;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt: string;
+
+  @ApiProperty({ format: 'date-time' })
+  updatedAt: string;
+}
+
 export class PersonalDataBookingDto {
   @ApiProperty({ format: 'uuid' })
   id: string;
@@ -92,6 +109,9 @@ export class PersonalDataBookingDto {
 
   @ApiProperty({ type: PersonalDataSatisfactionDto, description: 'the satisfaction question after the event, and the answer' })
   satisfaction: PersonalDataSatisfactionDto;
+
+  @ApiProperty({ type: () => PersonalDataFollowUpDto, nullable: true, description: 'what the advisor noted after the appointment' })
+  followUp: PersonalDataFollowUpDto | null;
 }
 
 export class PersonalDataMessageDto {
