@@ -182,8 +182,9 @@ describe('OpenAPI document', () => {
 
   it('matches what the follow-up routes really answer, and the agenda, the organisation and the personal data that show a follow-up', async () => {
     const session = await firstOpenSession(api);
-    const booked = await api.post('/api/bookings', bookingRequest(session.slots[1].id, { attendee: { name: 'Suivi OpenAPI', email: 'suivi@openapi.test' } }));
-    app.clock.set(session.slots[1].startsAt);
+    const booked = await api.post('/api/bookings', bookingRequest(session.slots[2].id, { attendee: { name: 'Suivi OpenAPI', email: 'suivi@openapi.test' } }));
+    expect(booked.status).toBe(201);
+    app.clock.set(session.slots[2].startsAt);
     admin = await adminToken(api);
     expect((await api.put(`/api/bookings/${booked.body.id}/attendance`, { status: 'present' }, admin)).status).toBe(200);
     expectDocumented('get', '/api/orientations', await api.get('/api/orientations', admin));
