@@ -13,6 +13,7 @@ import { SettingsLists1764810000000 } from './1764810000000-settings-lists';
 import { ConsentGivenTo1764820000000 } from './1764820000000-consent-given-to';
 import { StaffJournal1764830000000 } from './1764830000000-staff-journal';
 import { FollowUpSatisfactionCommunes1764840000000 } from './1764840000000-follow-up-satisfaction-communes';
+import { RegisterCommune1764870000000 } from './1764870000000-register-commune';
 
 /** Every migration, in order. Listed explicitly so the same list serves the built service and the tests. */
 export const MIGRATIONS = [
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   ConsentGivenTo1764820000000,
   StaffJournal1764830000000,
   FollowUpSatisfactionCommunes1764840000000,
+  RegisterCommune1764870000000,
 ];
