@@ -10,6 +10,7 @@ import { DatabaseSnapshot } from '../common/database-snapshot';
 import { PROGRAMME_TIME_ZONE } from '../calendar/time-zone';
 import { AgendaBooking, AgendaRepository, AgendaSlotRow, AgendaWorkshopRow } from './agenda.repository';
 import { ListLabels, ListsService } from '../settings/lists.service';
+import { Territory } from '../territory/territory';
 
 /** Answers kept (a busy day's is 10–80 KiB): every advisor's and the whole team's, for a few days. */
 const MAX_KEPT_ANSWERS = 100;
@@ -40,6 +41,7 @@ export class AgendaService {
     private readonly clock: Clock,
     private readonly snapshots: DatabaseSnapshot,
     private readonly lists: ListsService,
+    private readonly territory: Territory,
   ) {}
 
   async day(staff: StaffUser, date?: string, advisorId?: string) {
@@ -106,11 +108,11 @@ export class AgendaService {
     const entry = {
       fingerprint,
       snapshot,
-      rows: Promise.all([this.agenda.slots(day), this.agenda.workshops(from, to), this.lists.labels()]).then(([slots, workshops, labels]) => ({
-        slots,
-        workshops,
-        legalForm: labels.legalForm,
-      })),
+      rows: Promise.all([this.agenda.slots(day), this.agenda.workshops(from, to), this.lists.labels()]).then(([slots, workshops, labels]) => {
+        for (const row of [...slots.map((slot) => slot.booking), ...workshops.flatMap((workshop) => workshop.bookings)])
+          if (row) row.organisationCommune = row.organisationCommuneCode ? this.territory.commune(row.organisationCommuneCode) : null;
+        return { slots, workshops, legalForm: labels.legalForm };
+      }),
     };
     keep(this.days, day, entry, MAX_KEPT_DAYS);
     // A read that failed is not kept: the next request reads again.
@@ -188,6 +190,9 @@ function booking(row: AgendaBooking, legalForm: DayRows['legalForm']) {
       legalForm: row.organisationLegalForm,
       legalFormLabel: legalForm(row.organisationLegalForm),
       postcode: row.organisationPostcode,
+      communeCode: row.organisationCommuneCode,
+      commune: row.organisationCommune?.name ?? null,
+      inMetropolis: row.organisationCommune?.inMetropolis ?? null,
     },
     topics: row.topics,
     message: row.message,
