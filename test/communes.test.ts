@@ -192,6 +192,15 @@ describe('communes from postcodes (Etalab data), and the metropolis', () => {
       const abroad = await api.patch(`/api/organisations/${id}`, { postcode: null }, admin);
       expect(abroad.body).toMatchObject({ postcode: null, communeCode: null, commune: null, inMetropolis: null });
     });
+
+    it('lets an entry of several communes and none chosen be corrected otherwise, its postcode sent again as the pages do', async () => {
+      const booked = await api.post('/api/bookings', request({ name: 'Amicale des Monts', postcode: '42140', communeCode: '42059' }));
+      const id = (await app.dataSource.query(`SELECT organisation_id AS id FROM bookings WHERE id = $1`, [booked.body.id]))[0].id;
+      await app.dataSource.query(`UPDATE organisations SET commune_code = NULL WHERE id = $1`, [id]);
+      const corrected = await api.patch(`/api/organisations/${id}`, { sector: 'Culture', postcode: '42140', communeCode: null }, admin);
+      expect(corrected.status).toBe(200);
+      expect(corrected.body).toMatchObject({ sector: 'Culture', postcode: '42140', communeCode: null, inMetropolis: null });
+    });
   });
 
   describe('the backfill at start', () => {

@@ -102,15 +102,19 @@ export class OrganisationsService {
 
   /**
    * The postcode and commune after a correction: a new postcode's only commune, or the one chosen
-   * among its communes (the entry's current commune stays while the postcode does); none without a
-   * postcode. Nothing when neither is corrected.
+   * among its communes; none without a postcode. While the postcode stays, the entry's commune stays
+   * unless another is chosen, and an entry without one keeps none when its postcode has several (the
+   * pages send the postcode with every correction: correcting the sector must not require it).
    */
   private place(dto: UpdateOrganisationDto, organisation: OrganisationRow): Pick<UpdateOrganisationDto, 'postcode' | 'communeCode'> {
     if (dto.postcode === undefined && dto.communeCode === undefined) return {};
     const postcode = dto.postcode === undefined ? organisation.postcode : dto.postcode;
-    const kept = postcode === organisation.postcode ? organisation.communeCode : null;
-    const communeCode = communeOf(this.territory, { postcode, communeCode: dto.communeCode === undefined ? kept : dto.communeCode });
-    return { postcode, communeCode };
+    const chosen = dto.communeCode ?? null;
+    if (postcode === organisation.postcode && chosen === null) {
+      const communes = postcode === null ? [] : this.territory.communesForPostcode(postcode);
+      return { postcode, communeCode: organisation.communeCode ?? (communes.length === 1 ? communes[0].code : null) };
+    }
+    return { postcode, communeCode: communeOf(this.territory, { postcode, communeCode: chosen }) };
   }
 
   private async find(id: string): Promise<OrganisationRow> {
