@@ -119,7 +119,7 @@ describe('communes in the browser: the booking form’s choice, the register, th
     await signIn(page, ADMIN.email, ADMIN.password);
     await page.goto('/staff/organisations?q=Saint-Chamond');
     expect(await page.locator('#structures tbody tr').count()).toBe(1);
-    expect((await page.locator('#structures tbody tr td').nth(2).innerText()).replace(/\s+/g, ' ').trim()).toBe('42400 Saint-Chamond dans la Métropole');
+    expect(await page.locator('#structures tbody tr td').nth(2).textContent()).toBe('42400 Saint-Chamond (dans la Métropole)');
     await page.goto(`/staff/organisations/${id}`);
     expect(await page.locator('dd', { hasText: 'Saint-Chamond' }).textContent()).toBe('Saint-Chamond dans la Métropole');
 
@@ -178,6 +178,26 @@ describe('communes in the browser: the booking form’s choice, the register, th
     await page.reload();
     expect(await documentWidth(page)).toBe(PHONE.width);
     await checkPage(page, 'communes-reports-phone');
+    await context.close();
+  });
+
+  it('offers the same choice when staff register someone who phones', async () => {
+    const [december] = await listSessions(api, '2026-12-01', '2026-12-31');
+    const { context, page } = await newVisitor(browser, app.baseUrl);
+    await signIn(page, ADMIN.email, ADMIN.password);
+    await page.goto(`/staff/inscrire?creneau=${december.slots[0].id}`);
+    await page.getByLabel('Nom et prénom').fill('Rémi Téléphone');
+    await page.getByLabel('Adresse e-mail').fill('remi@asso.test');
+    await page.getByLabel('Nom de la structure').fill('Coop des Monts du Lyonnais');
+    await page.getByLabel('Code postal').fill('42140');
+    await page.getByLabel(/La personne a donné son accord oralement/).check();
+    const button = page.getByRole('button', { name: 'Réserver ce créneau pour cette personne' });
+    expect(await submitForm(page, button)).toBe(422);
+    expect(await page.getByLabel('Nom de la structure').inputValue()).toBe('Coop des Monts du Lyonnais');
+    await checkPage(page, 'communes-staff-register-choice');
+    await page.getByLabel('Marcenod (dans la Métropole)').check();
+    expect(await submitForm(page, button)).toBe(303);
+    expect(await communeOf('Coop des Monts du Lyonnais')).toBe('42133');
     await context.close();
   });
 });
