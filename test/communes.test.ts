@@ -126,6 +126,12 @@ describe('communes from postcodes (Etalab data), and the metropolis', () => {
       });
       expect(registration.status).toBe(201);
       expect((await stored(registration.body.id)).booking).toBe('42059');
+      // The workshop's list names the commune.
+      const list = await fetch(`${app.baseUrl}/api/workshops/${workshop.id}/registrants?format=csv`, { headers: { authorization: `Bearer ${admin}` } });
+      const [header, row] = (await list.text()).slice(1).split('\r\n');
+      const columns = header.split(';');
+      expect(columns.slice(columns.indexOf('Code postal'), columns.indexOf('Code postal') + 2)).toEqual(['Code postal', 'Commune']);
+      expect(row.split(';')[columns.indexOf('Commune')]).toBe('Chazelles-sur-Lyon');
       const { consent: _consent, ...online } = request({ postcode: '42140' });
       const staff = await api.post('/api/staff/bookings', { ...online, consent: { oral: true } }, admin);
       expect(staff.status).toBe(422);
@@ -147,6 +153,21 @@ describe('communes from postcodes (Etalab data), and the metropolis', () => {
       // Once known, a booking does not change it (admins correct it on the entry).
       await api.post('/api/bookings', request({ name: 'Atelier du Gier', siret: '73282932000074', postcode: '42140', communeCode: '42096' }));
       expect((await app.dataSource.query(`SELECT commune_code FROM organisations WHERE id = $1`, [organisation]))[0].commune_code).toBe('42059');
+    });
+
+    it('names the commune on the agenda of the day', async () => {
+      const booked = await api.post('/api/bookings', request({ name: 'Agenda de Fontanès', postcode: '42140', communeCode: '42096' }));
+      const seen = await api.get(`/api/bookings/${booked.body.id}?token=${booked.body.manageToken}`);
+      const date = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(new Date(seen.body.startsAt));
+      const agenda = await api.get(`/api/agenda?date=${date}`, admin);
+      expect(agenda.status).toBe(200);
+      const bookings = agenda.body.items.flatMap((item: { bookings: Array<{ id: string }> }) => item.bookings);
+      expect(bookings.find((booking: { id: string }) => booking.id === booked.body.id).organisation).toMatchObject({
+        postcode: '42140',
+        communeCode: '42096',
+        commune: 'Fontanès',
+        inMetropolis: true,
+      });
     });
 
     it('shows the commune’s name and whether it is in the metropolis, to admins and viewers', async () => {
