@@ -1,5 +1,5 @@
 import type { Browser, Page } from 'playwright-core';
-import { checkPage, launchBrowser, newVisitor, signIn, submitForm } from '../support/browser';
+import { checkPage, launchBrowser, newVisitor, screenshot, signIn, submitForm } from '../support/browser';
 import { adminToken, bookingRequest, listSessions } from '../support/factories';
 import { client, Client } from '../support/http';
 import { ADMIN, startTestApp, TestApp } from '../support/test-app';
@@ -44,8 +44,10 @@ describe('communes in the browser: the booking form’s choice, the register, th
   const communeOf = async (organisation: string) =>
     (await app.dataSource.query(`SELECT organisation_commune_code AS code FROM bookings WHERE organisation_name = $1`, [organisation]))[0]?.code;
 
-  it('offers the communes of a postcode that has several, keeps everything typed, and books with the commune chosen (in and out of the metropolis)', async () => {
-    const { context, page } = await newVisitor(browser, app.baseUrl);
+  it('without JavaScript, offers the communes of a postcode that has several, keeps everything typed, and books with the commune chosen (in and out of the metropolis)', async () => {
+    const context = await browser.newContext({ baseURL: app.baseUrl, locale: 'fr-FR', timezoneId: 'Europe/Paris', javaScriptEnabled: false });
+    const page = await context.newPage();
+    // axe needs JavaScript: the same states are checked with it in the test after the next ones.
     await page.goto(`/reserver/creneau/${slots[0]}`);
     await fill(page, 'Nadia Fontaine', 'Les Jardins de Fontanès', '42140');
     await page.getByLabel('Votre message ou vos questions').fill('Création d’une SCIC.');
@@ -67,13 +69,13 @@ describe('communes in the browser: the booking form’s choice, the register, th
     expect(await page.getByLabel('Votre message ou vos questions').inputValue()).toBe('Création d’une SCIC.');
     expect(await page.getByLabel(/J’accepte que la CRESS/).isChecked()).toBe(true);
     expect(await communeOf('Les Jardins de Fontanès')).toBeUndefined();
-    await checkPage(page, 'communes-booking-choice');
+    await screenshot(page, 'communes-booking-choice-nojs');
 
     await page.getByLabel('Fontanès (dans la Métropole)').check();
     expect(await submitForm(page, page.getByRole('button', { name: 'Confirmer ma réservation' }))).toBe(303);
     expect(new URL(page.url()).pathname).toMatch(/^\/reservations\//);
     expect(await communeOf('Les Jardins de Fontanès')).toBe('42096');
-    await checkPage(page, 'communes-booking-done');
+    await screenshot(page, 'communes-booking-done-nojs');
 
     // The same on a phone, and a commune outside the metropolis.
     await page.setViewportSize(PHONE);
@@ -81,7 +83,7 @@ describe('communes in the browser: the booking form’s choice, the register, th
     await fill(page, 'Octave Chazal', 'Chapellerie de Chazelles', '42140');
     expect(await submitForm(page, page.getByRole('button', { name: 'Confirmer ma réservation' }))).toBe(422);
     expect(await documentWidth(page)).toBe(PHONE.width);
-    await checkPage(page, 'communes-booking-choice-phone');
+    await screenshot(page, 'communes-booking-choice-phone-nojs');
     await page.getByLabel('Chazelles-sur-Lyon (hors Métropole)').check();
     // A postcode changed after choosing: the choice is offered again, for the new postcode.
     await page.getByLabel('Code postal').fill('42600');
@@ -106,7 +108,7 @@ describe('communes in the browser: the booking form’s choice, the register, th
     expect(await page.locator('#f-organisation-postcode-error').textContent()).toBe(
       'Ce code postal n’existe pas : vérifiez-le (pour une structure hors de France, laissez-le vide).',
     );
-    await checkPage(page, 'communes-booking-unknown-postcode');
+    await screenshot(page, 'communes-booking-unknown-postcode-nojs');
     await context.close();
   });
 
@@ -198,6 +200,47 @@ describe('communes in the browser: the booking form’s choice, the register, th
     await page.getByLabel('Marcenod (dans la Métropole)').check();
     expect(await submitForm(page, button)).toBe(303);
     expect(await communeOf('Coop des Monts du Lyonnais')).toBe('42133');
+    await context.close();
+  });
+
+  it('with JavaScript too: the choice offered as soon as the postcode is typed, withdrawn for a postcode of one commune; axe on each state', async () => {
+    const [december] = await listSessions(api, '2026-12-01', '2026-12-31');
+    const { context, page } = await newVisitor(browser, app.baseUrl);
+    await page.goto(`/reserver/creneau/${december.slots[1].id}`);
+    await fill(page, 'Sacha Grammont', 'Ferme de Grammond', '42140');
+    // Sent at once: the form comes back with the choice (as without JavaScript), then a postcode of several communes typed in its place.
+    expect(await submitForm(page, page.getByRole('button', { name: 'Confirmer ma réservation' }))).toBe(422);
+    await checkPage(page, 'communes-booking-choice');
+    await page.getByLabel('Code postal').fill('42100');
+    await page.getByLabel('Code postal').press('Tab');
+    await page.getByRole('group', { name: /Commune/ }).waitFor({ state: 'detached' });
+    await page.getByLabel('Code postal').fill('42140');
+    await page.getByLabel('Code postal').press('Tab');
+    const choice = page.getByRole('group', { name: /Commune/ });
+    await choice.waitFor();
+    expect(await choice.locator('.hint').textContent()).toBe('Le code postal 42140 couvre plusieurs communes : choisissez celle de la structure.');
+    expect(await choice.getByRole('radio').count()).toBe(11);
+    await checkPage(page, 'communes-booking-choice-script');
+    await page.getByLabel('Code postal').fill('42000');
+    await page.getByLabel('Code postal').press('Tab');
+    await choice.waitFor({ state: 'detached' });
+    await page.getByLabel('Code postal').fill('42140');
+    await page.getByLabel('Code postal').press('Tab');
+    await page.getByLabel('Grammond (hors Métropole)').check();
+    expect(await submitForm(page, page.getByRole('button', { name: 'Confirmer ma réservation' }))).toBe(303);
+    expect(await communeOf('Ferme de Grammond')).toBe('42102');
+    await checkPage(page, 'communes-booking-done');
+
+    // A postcode that does not exist, and the form on a phone.
+    await page.setViewportSize(PHONE);
+    await page.goto(`/reserver/creneau/${december.slots[2].id}`);
+    await fill(page, 'Paul Nulpart', 'Nulle part', '42999');
+    expect(await submitForm(page, page.getByRole('button', { name: 'Confirmer ma réservation' }))).toBe(422);
+    await checkPage(page, 'communes-booking-unknown-postcode');
+    await page.getByLabel('Code postal').fill('42140');
+    expect(await submitForm(page, page.getByRole('button', { name: 'Confirmer ma réservation' }))).toBe(422);
+    expect(await documentWidth(page)).toBe(PHONE.width);
+    await checkPage(page, 'communes-booking-choice-phone');
     await context.close();
   });
 });
