@@ -16,7 +16,7 @@ describe('communes from postcodes (Etalab data), and the metropolis', () => {
     app = await startTestApp({ now: '2026-11-27T10:00:00Z' });
     api = client(app.baseUrl);
     admin = await adminToken(api);
-    const sessions = await listSessions(api, '2026-12-01', '2027-06-30');
+    const sessions = await listSessions(api, '2026-12-01', '2027-11-30');
     slots = sessions.flatMap((session) => session.slots.map((slot) => slot.id));
   });
   afterAll(() => app.close());
@@ -153,6 +153,25 @@ describe('communes from postcodes (Etalab data), and the metropolis', () => {
       // Once known, a booking does not change it (admins correct it on the entry).
       await api.post('/api/bookings', request({ name: 'Atelier du Gier', siret: '73282932000074', postcode: '42140', communeCode: '42096' }));
       expect((await app.dataSource.query(`SELECT commune_code FROM organisations WHERE id = $1`, [organisation]))[0].commune_code).toBe('42059');
+    });
+
+    it('fills the commune of one entry once when bookings of that organisation arrive together', async () => {
+      const siret = '40483304800022';
+      const first = await api.post('/api/bookings', request({ name: 'Coopérative simultanée', siret }));
+      const [{ id }] = await app.dataSource.query(`SELECT organisation_id AS id FROM bookings WHERE id = $1`, [first.body.id]);
+      const together = await Promise.all(
+        Array.from({ length: 12 }, (_, i) =>
+          api.post('/api/bookings', request({ name: 'Coopérative simultanée', siret, postcode: '42140', communeCode: i % 2 ? '42059' : '42096' })),
+        ),
+      );
+      expect(together.map((response) => response.status)).toEqual(Array(12).fill(201));
+      const entries = await app.dataSource.query(`SELECT DISTINCT organisation_id AS id FROM bookings WHERE id = ANY($1)`, [
+        together.map((response) => response.body.id),
+      ]);
+      expect(entries).toEqual([{ id }]);
+      const [entry] = await app.dataSource.query(`SELECT postcode, commune_code AS code FROM organisations WHERE id = $1`, [id]);
+      expect(entry.postcode).toBe('42140');
+      expect(['42059', '42096']).toContain(entry.code);
     });
 
     it('names the commune on the agenda of the day', async () => {
