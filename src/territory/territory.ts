@@ -56,8 +56,8 @@ export class Territory {
     return index.byCode.has(code) ? this.describe(code, index) : null;
   }
 
-  /** The codes of the communes whose name contains `text`, accents and case aside (for searches), at most `limit`. */
-  communeCodesNamed(text: string, limit = 200): string[] {
+  /** The codes of the communes whose name contains `text`, accents, case and hyphens aside (for searches), at most `limit`. */
+  communeCodesNamed(text: string, limit = 2000): string[] {
     const wanted = folded(text.trim());
     if (wanted.length < 2) return [];
     const codes: string[] = [];
@@ -128,9 +128,13 @@ function findEpci(epcis: EtalabEpci[], siren: string): EtalabEpci {
   return epci;
 }
 
-/** "Saint-Étienne" → "saint-etienne": what a search compares. */
+/** "Saint-Étienne" → "saint etienne": what a search compares. */
 function folded(text: string): string {
-  return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+  return text
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .replace(/[\s'’-]+/g, ' ')
+    .toLowerCase();
 }
 
 /** The package's own index.js reads its files relative to the working directory, so the JSON is read directly. */
