@@ -16,6 +16,7 @@ import { FollowUpSatisfactionCommunes1764840000000 } from './1764840000000-follo
 import { FollowUpsDueIndex1764841000000 } from './1764841000000-follow-ups-due-index';
 import { SatisfactionRequests1764850000000 } from './1764850000000-satisfaction-requests';
 import { AttendanceCertificates1764860000000 } from './1764860000000-attendance-certificates';
+import { RegisterCommune1764870000000 } from './1764870000000-register-commune';
 
 /** Every migration, in order. Listed explicitly so the same list serves the built service and the tests. */
 export const MIGRATIONS = [
@@ -37,4 +38,5 @@ export const MIGRATIONS = [
   FollowUpsDueIndex1764841000000,
   SatisfactionRequests1764850000000,
   AttendanceCertificates1764860000000,
+  RegisterCommune1764870000000,
 ];

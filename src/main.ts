@@ -7,11 +7,13 @@ import { MaskingLogger } from './common/mask';
 import { AppConfig, ConfigError, loadConfig } from './config/app-config';
 import { DataDirInUseError, lockDataDir } from './database/data-dir-lock';
 import { configureHttpApp } from './http-app';
+import { checkMetropolis } from './territory/territory';
 
 async function bootstrap(): Promise<void> {
   let config: AppConfig;
   try {
     config = loadConfig();
+    checkMetropolis(config);
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(`Configuration error: ${error.message}`);

@@ -113,7 +113,7 @@ describe('OpenAPI document', () => {
     const problem = document.components.schemas.ProblemDto;
     expect(Object.keys(problem.properties).sort()).toEqual(['code', 'detail', 'errors', 'status', 'title', 'type']);
     expect([...problem.required].sort()).toEqual(['code', 'detail', 'status', 'title', 'type']);
-    expect(Object.keys(resolved(problem.properties.errors.items).properties).sort()).toEqual(['field', 'message']);
+    expect(Object.keys(resolved(problem.properties.errors.items).properties).sort()).toEqual(['choices', 'field', 'message']);
     const withoutProblems = apiOperations().flatMap(({ name, operation }) => {
       const errors = Object.entries(operation.responses).filter(([status]) => /^4\d\d$/.test(status));
       const allProblems = errors.every(([, response]) => response.content?.['application/problem+json']?.schema?.$ref === '#/components/schemas/ProblemDto');

@@ -43,13 +43,16 @@ describe('the register of organisations', () => {
   });
 
   it('shows an entry with its contact people and every booking and registration, topics and attendance', async () => {
-    const first = await book({ name: 'Mutuelle du Forez', legalForm: 'mutuelle', postcode: '42600' }, { name: 'Ana', email: 'ana@mutuelle.test' });
-    await book({ name: 'Mutuelle du Forez', postcode: '42600' }, { name: 'Ana', email: 'ANA@mutuelle.test' });
+    const first = await book(
+      { name: 'Mutuelle du Forez', legalForm: 'mutuelle', postcode: '42600', communeCode: '42147' },
+      { name: 'Ana', email: 'ana@mutuelle.test' },
+    );
+    await book({ name: 'Mutuelle du Forez', postcode: '42600', communeCode: '42147' }, { name: 'Ana', email: 'ANA@mutuelle.test' });
     const workshop = await createWorkshop(api, admin);
     await api.post(
       '/api/bookings',
       registrationRequest(workshop.id, {
-        organisation: { name: 'Mutuelle du Forez', postcode: '42600' },
+        organisation: { name: 'Mutuelle du Forez', postcode: '42600', communeCode: '42147' },
         attendee: { name: 'Basile', email: 'basile@mutuelle.test' },
       }),
     );
@@ -121,11 +124,11 @@ describe('the register of organisations', () => {
   });
 
   it('shows the metropolis an entry and its history without anyone’s name, e-mail or phone; admins keep them', async () => {
-    const first = await book({ name: 'Tiers-lieu du Pilat', postcode: '42410' }, { name: 'Zoé Vernay', email: 'zoe@pilat.test' });
+    const first = await book({ name: 'Tiers-lieu du Pilat', postcode: '42410', communeCode: '42168' }, { name: 'Zoé Vernay', email: 'zoe@pilat.test' });
     await api.post(
       '/api/bookings',
       bookingRequest(slots[next++], {
-        organisation: { name: 'Tiers-lieu du Pilat', postcode: '42410' },
+        organisation: { name: 'Tiers-lieu du Pilat', postcode: '42410', communeCode: '42168' },
         attendee: { name: 'Yanis Fort', email: 'yanis@pilat.test', phone: '0477000000' },
       }),
     );
@@ -133,7 +136,7 @@ describe('the register of organisations', () => {
     const viewer = await createStaff(api, admin, 'viewer');
     const seen = await api.get(`/api/organisations/${id}`, await login(api, viewer.email, viewer.password));
     expect(seen.status).toBe(200);
-    expect(seen.body).toMatchObject({ id, name: 'Tiers-lieu du Pilat', postcode: '42410', permanenceBookings: 2 });
+    expect(seen.body).toMatchObject({ id, name: 'Tiers-lieu du Pilat', postcode: '42410', commune: 'Pélussin', inMetropolis: false, permanenceBookings: 2 });
     expect(seen.body).not.toHaveProperty('contacts');
     expect(seen.body.bookings).toHaveLength(2);
     for (const booking of seen.body.bookings)

@@ -93,6 +93,19 @@ describe('the service process at start', () => {
     }
     expect(existsSync(join(dir, 'embedded-database.lock'))).toBe(false);
   });
+  it('stops with one line naming METROPOLIS_EPCI_SIREN when it is no EPCI of Etalab’s data, before touching its data folder', async () => {
+    const dir = dataDir();
+    const refused = await runServiceUntilExit({ DATA_DIR: dir, DATABASE_URL: '', PORT: String(await freePort()), METROPOLIS_EPCI_SIREN: '123456789' });
+    expect(refused.code).toBe(1);
+    expect(refused.output.trim().split('\n')).toEqual([
+      "Configuration error: METROPOLIS_EPCI_SIREN 123456789 is no EPCI (métropole, communauté urbaine, d’agglomération or de communes) in @etalab/decoupage-administratif: give the SIREN of the metropolis' EPCI, e.g. 244200770 for Saint-Étienne Métropole",
+    ]);
+    expect(existsSync(join(dir, 'embedded-database.lock'))).toBe(false);
+    const malformed = await runServiceUntilExit({ DATA_DIR: dir, DATABASE_URL: '', PORT: String(await freePort()), METROPOLIS_EPCI_SIREN: '2442' });
+    expect([malformed.code, malformed.output.trim().split('\n').length]).toEqual([1, 1]);
+    expect(malformed.output).toContain('METROPOLIS_EPCI_SIREN must be a 9-digit SIREN');
+  });
+
   it('with no account and no ADMIN_EMAIL, writes one line with the setup address, the same at the next start', async () => {
     const dir = dataDir();
     const setupLine = (output: string) => output.split('\n').filter((line) => line.includes('/staff/installation?jeton='));

@@ -22,7 +22,15 @@ const RANGE = 'from=2026-11-01&to=2027-01-31';
  * A known programme, built through the API from 1 October 2026: the permanences of 29 October (before
  * the period), 26 November (two desks), 31 December (cancelled), 28 January and 25 February (after);
  * a workshop on 10 December with a waitlist, one cancelled on 17 December, one in March (after).
+ * Organisations in the metropolis (Saint-Étienne, Fontanès), out of it (Lyon, Grenoble), and one
+ * without postcode (commune non renseignée).
  */
+/** Bookings and organisations in the metropolis, outside it, and of no known commune. */
+function split(inside: [number, number], outside: [number, number], unknown: [number, number]) {
+  const counts = ([bookings, organisations]: [number, number]) => ({ bookings, organisations });
+  return { inMetropolis: counts(inside), outsideMetropolis: counts(outside), unknown: counts(unknown) };
+}
+
 describe('the attendance report for the metropolis', () => {
   let app: TestApp;
   let api: Client;
@@ -128,7 +136,8 @@ describe('the attendance report for the metropolis', () => {
     const w2 = await book(
       registrationRequest(workshop.id, {
         ...person('Jules Laurent', 'jules@mutuelle.test'),
-        organisation: { name: 'Mutuelle Mut', siret: SIRET.mutuelle, legalForm: 'mutuelle', postcode: '75011' },
+        // 42140 serves eleven communes, Fontanès (in the metropolis) among them.
+        organisation: { name: 'Mutuelle Mut', siret: SIRET.mutuelle, legalForm: 'mutuelle', postcode: '42140', communeCode: '42096' },
         topics: ['recognition'],
       }),
     );
@@ -194,28 +203,80 @@ describe('the attendance report for the metropolis', () => {
       attendanceUnrecorded: 2,
       organisations: 6,
       newOrganisations: 5,
+      metropolis: { siren: '244200770', name: 'Saint-Étienne Métropole', communes: 53 },
+      byArea: {
+        // Camille, Dominique and Iris (Coop A, Saint-Étienne), Jules (Mutuelle Mut, Fontanès), Hugo (Fondation Horizon, Saint-Étienne).
+        inMetropolis: {
+          bookings: 5,
+          slotsBooked: 4,
+          attended: 2,
+          attendanceRate: 0.5,
+          noShows: 2,
+          excused: 0,
+          attendanceUnrecorded: 1,
+          organisations: 3,
+          newOrganisations: 3,
+        },
+        // Eve and Inès (Entraide Loire, Lyon: not new), Karim (SCIC Attente, Grenoble: waiting, nothing to note).
+        outsideMetropolis: {
+          bookings: 3,
+          slotsBooked: 1,
+          attended: 1,
+          attendanceRate: 0.5,
+          noShows: 0,
+          excused: 1,
+          attendanceUnrecorded: 0,
+          organisations: 2,
+          newOrganisations: 1,
+        },
+        // Farid (Collectif sans SIRET, no postcode).
+        unknown: {
+          bookings: 1,
+          slotsBooked: 1,
+          attended: 0,
+          attendanceRate: null,
+          noShows: 0,
+          excused: 0,
+          attendanceUnrecorded: 1,
+          organisations: 1,
+          newOrganisations: 1,
+        },
+      },
       byLegalForm: [
-        { code: 'cooperative', label: COOP, bookings: 4, organisations: 2 },
-        { code: 'association', label: 'Association', bookings: 2, organisations: 1 },
-        { code: 'fondation', label: 'Fondation', bookings: 1, organisations: 1 },
-        { code: 'mutuelle', label: 'Mutuelle', bookings: 1, organisations: 1 },
-        { code: null, label: 'Non renseignée', bookings: 1, organisations: 1 },
+        { code: 'cooperative', label: COOP, bookings: 4, organisations: 2, areas: split([3, 1], [1, 1], [0, 0]) },
+        { code: 'association', label: 'Association', bookings: 2, organisations: 1, areas: split([0, 0], [2, 1], [0, 0]) },
+        { code: 'fondation', label: 'Fondation', bookings: 1, organisations: 1, areas: split([1, 1], [0, 0], [0, 0]) },
+        { code: 'mutuelle', label: 'Mutuelle', bookings: 1, organisations: 1, areas: split([1, 1], [0, 0], [0, 0]) },
+        { code: null, label: 'Non renseignée', bookings: 1, organisations: 1, areas: split([0, 0], [0, 0], [1, 1]) },
       ],
       byTopic: [
-        { code: 'legal_status', label: 'Évolution des statuts', bookings: 5 },
-        { code: 'ambition_ess', label: 'La plateforme « Ambition ESS »', bookings: 1 },
-        { code: 'essaimage', label: 'Essaimage sur le territoire régional', bookings: 1 },
-        { code: 'other', label: 'Autre', bookings: 1 },
-        { code: 'recognition', label: 'Reconnaissance et valorisation des structures de l’ESS', bookings: 1 },
-        { code: 'regional_support', label: 'Orientation vers les dispositifs régionaux d’accompagnement', bookings: 1 },
-        { code: 'responsible_purchasing', label: 'Achats responsables', bookings: 1 },
+        { code: 'legal_status', label: 'Évolution des statuts', bookings: 5, organisations: 4, areas: split([3, 2], [2, 2], [0, 0]) },
+        { code: 'ambition_ess', label: 'La plateforme « Ambition ESS »', bookings: 1, organisations: 1, areas: split([0, 0], [1, 1], [0, 0]) },
+        { code: 'essaimage', label: 'Essaimage sur le territoire régional', bookings: 1, organisations: 1, areas: split([0, 0], [1, 1], [0, 0]) },
+        { code: 'other', label: 'Autre', bookings: 1, organisations: 1, areas: split([1, 1], [0, 0], [0, 0]) },
+        {
+          code: 'recognition',
+          label: 'Reconnaissance et valorisation des structures de l’ESS',
+          bookings: 1,
+          organisations: 1,
+          areas: split([1, 1], [0, 0], [0, 0]),
+        },
+        {
+          code: 'regional_support',
+          label: 'Orientation vers les dispositifs régionaux d’accompagnement',
+          bookings: 1,
+          organisations: 1,
+          areas: split([1, 1], [0, 0], [0, 0]),
+        },
+        { code: 'responsible_purchasing', label: 'Achats responsables', bookings: 1, organisations: 1, areas: split([1, 1], [0, 0], [0, 0]) },
       ],
+      // In the metropolis, then outside, then unknown; by bookings, then name.
       byCommune: [
-        { commune: 'Saint-Étienne', bookings: 4, organisations: 2 },
-        { commune: 'Code postal 69001', bookings: 2, organisations: 1 },
-        { commune: 'Code postal 38000', bookings: 1, organisations: 1 },
-        { commune: 'Code postal 75011', bookings: 1, organisations: 1 },
-        { commune: 'Non renseignée', bookings: 1, organisations: 1 },
+        { code: '42218', commune: 'Saint-Étienne', area: 'inMetropolis', bookings: 4, organisations: 2 },
+        { code: '42096', commune: 'Fontanès', area: 'inMetropolis', bookings: 1, organisations: 1 },
+        { code: '69123', commune: 'Lyon', area: 'outsideMetropolis', bookings: 2, organisations: 1 },
+        { code: '38185', commune: 'Grenoble', area: 'outsideMetropolis', bookings: 1, organisations: 1 },
+        { code: null, commune: 'Commune non renseignée', area: 'unknown', bookings: 1, organisations: 1 },
       ],
       workshops: [
         {
@@ -246,8 +307,15 @@ describe('the attendance report for the metropolis', () => {
 
   it('lists one row per non-cancelled booking of the period, in event order, with French labels', async () => {
     const { rows } = (await api.get(`/api/reports/attendance?${RANGE}`, admin)).body;
-    const coopA = { organisation: 'Coop A', siret: SIRET.coopA, legalForm: COOP, postcode: '42000', commune: 'Saint-Étienne' };
-    const entraide = { organisation: 'Entraide Loire', siret: SIRET.entraide, legalForm: 'Association', postcode: '69001', commune: null };
+    const coopA = { organisation: 'Coop A', siret: SIRET.coopA, legalForm: COOP, postcode: '42000', commune: 'Saint-Étienne', area: 'dans la Métropole' };
+    const entraide = {
+      organisation: 'Entraide Loire',
+      siret: SIRET.entraide,
+      legalForm: 'Association',
+      postcode: '69001',
+      commune: 'Lyon',
+      area: 'hors Métropole',
+    };
     const confirmed = { status: 'confirmée' };
     expect(rows).toEqual([
       {
@@ -296,6 +364,7 @@ describe('the attendance report for the metropolis', () => {
         legalForm: null,
         postcode: null,
         commune: null,
+        area: 'commune non renseignée',
         attendeeName: '=1+1 Farid',
         attendeeEmail: 'farid@collectif.test',
         topics: '',
@@ -322,8 +391,9 @@ describe('the attendance report for the metropolis', () => {
         organisation: 'Mutuelle Mut',
         siret: SIRET.mutuelle,
         legalForm: 'Mutuelle',
-        postcode: '75011',
-        commune: null,
+        postcode: '42140',
+        commune: 'Fontanès',
+        area: 'dans la Métropole',
         attendeeName: 'Jules Laurent',
         attendeeEmail: 'jules@mutuelle.test',
         topics: 'Reconnaissance et valorisation des structures de l’ESS',
@@ -339,7 +409,8 @@ describe('the attendance report for the metropolis', () => {
         siret: SIRET.scic,
         legalForm: COOP,
         postcode: '38000',
-        commune: null,
+        commune: 'Grenoble',
+        area: 'hors Métropole',
         attendeeName: 'Karim Saïdi',
         attendeeEmail: 'karim@scic.test',
         topics: 'Évolution des statuts',
@@ -356,6 +427,7 @@ describe('the attendance report for the metropolis', () => {
         legalForm: 'Fondation',
         postcode: '42000',
         commune: 'Saint-Étienne',
+        area: 'dans la Métropole',
         attendeeName: 'Hugo Petit',
         attendeeEmail: 'hugo@horizon.test',
         topics: 'Autre, Évolution des statuts',
@@ -415,6 +487,28 @@ describe('the attendance report for the metropolis', () => {
     });
   });
 
+  it('gives zeros in every area for a period without bookings', async () => {
+    const { figures } = (await api.get('/api/reports/attendance?from=2026-01-01&to=2026-06-30', admin)).body;
+    const none = {
+      bookings: 0,
+      slotsBooked: 0,
+      attended: 0,
+      attendanceRate: null,
+      noShows: 0,
+      excused: 0,
+      attendanceUnrecorded: 0,
+      organisations: 0,
+      newOrganisations: 0,
+    };
+    expect(figures).toMatchObject({
+      ...none,
+      byArea: { inMetropolis: none, outsideMetropolis: none, unknown: none },
+      byLegalForm: [],
+      byTopic: [],
+      byCommune: [],
+    });
+  });
+
   it('is for admins and viewers only', async () => {
     expect((await api.get(`/api/reports/attendance?${RANGE}`)).status).toBe(401);
     const forbidden = await api.get(`/api/reports/attendance?${RANGE}`, await login(api, advisor.email, advisor.password));
@@ -445,13 +539,15 @@ describe('the attendance report for the metropolis', () => {
     expect([...response.bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const lines = response.bytes.toString('utf8').slice(1).split('\r\n');
     expect(lines).toHaveLength(1 + 9 + 1);
-    expect(lines[0]).toBe('Type;Date;Heure;Intitulé;Structure;SIRET;Forme juridique;Code postal;Commune;Nom;E-mail;Thématiques;Statut;Présence');
+    expect(lines[0]).toBe('Type;Date;Heure;Intitulé;Structure;SIRET;Forme juridique;Code postal;Commune;Métropole;Nom;E-mail;Thématiques;Statut;Présence');
     expect(lines[1]).toBe(
-      `permanence;2026-11-26;09:00;${PERMANENCE};Coop A;${SIRET.coopA};${COOP};42000;Saint-Étienne;"Camille ""Cam"" Martin; Lyon";camille@coop-a.test;Évolution des statuts;confirmée;présent`,
+      `permanence;2026-11-26;09:00;${PERMANENCE};Coop A;${SIRET.coopA};${COOP};42000;Saint-Étienne;dans la Métropole;"Camille ""Cam"" Martin; Lyon";camille@coop-a.test;Évolution des statuts;confirmée;présent`,
     );
-    expect(lines[4]).toBe(`permanence;2026-11-26;11:00;${PERMANENCE};Collectif sans SIRET;;;;;'=1+1 Farid;farid@collectif.test;;confirmée;non renseignée`);
+    expect(lines[4]).toBe(
+      `permanence;2026-11-26;11:00;${PERMANENCE};Collectif sans SIRET;;;;;commune non renseignée;'=1+1 Farid;farid@collectif.test;;confirmée;non renseignée`,
+    );
     expect(lines[7]).toBe(
-      `atelier;2026-12-10;14:00;Atelier statuts;SCIC Attente;${SIRET.scic};${COOP};38000;;Karim Saïdi;karim@scic.test;Évolution des statuts;liste d’attente;non renseignée`,
+      `atelier;2026-12-10;14:00;Atelier statuts;SCIC Attente;${SIRET.scic};${COOP};38000;Grenoble;hors Métropole;Karim Saïdi;karim@scic.test;Évolution des statuts;liste d’attente;non renseignée`,
     );
     expect(lines[10]).toBe('');
   });
@@ -479,14 +575,32 @@ describe('the attendance report for the metropolis', () => {
     expect(valueOf('Taux de présence')).toBe(0.5);
     expect(valueOf('Nouvelles structures')).toBe(5);
     expect(valueOf(COOP)).toBe(4);
-    expect(valueOf('Code postal 69001')).toBe(2);
+    const rowOf = (label: string) => {
+      let values: unknown[] | undefined;
+      summary.eachRow((row) => {
+        if (row.getCell(1).value === label && values === undefined) values = (row.values as unknown[]).slice(2);
+      });
+      return values;
+    };
+    // Total, in the metropolis, outside, unknown.
+    expect(rowOf('Rendez-vous et structures')).toEqual(['Total', 'Dans la Métropole', 'Hors Métropole', 'Commune non renseignée']);
+    expect(rowOf('Réservations et inscriptions (hors annulations)')).toEqual([9, 5, 3, 1]);
+    expect(rowOf('Structures distinctes')).toEqual([6, 3, 2, 1]);
+    expect(rowOf('Nouvelles structures')).toEqual([5, 3, 1, 1]);
+    expect(rowOf('Taux de présence')).toEqual([0.5, 0.5, 0.5, 'non calculable']);
+    // Bookings (total and by area), then organisations likewise.
+    expect(rowOf(COOP)).toEqual([4, 3, 1, 0, 2, 1, 1, 0]);
+    expect(rowOf('Évolution des statuts')).toEqual([5, 3, 2, 0, 4, 2, 2, 0]);
+    expect(rowOf('Lyon')).toEqual(['hors Métropole', 2, 1]);
+    expect(rowOf('Fontanès')).toEqual(['dans la Métropole', 1, 1]);
+    expect(rowOf('Commune non renseignée')).toEqual(['commune non renseignée', 1, 1]);
     expect(valueOf('Atelier statuts')).toBe('2026-12-10 14:00');
 
     const rows = workbook.getWorksheet('Rendez-vous')!;
     expect(rows.rowCount).toBe(1 + 9);
-    expect([rows.getRow(1).getCell(1).value, rows.getRow(1).getCell(14).value]).toEqual(['Type', 'Présence']);
+    expect([rows.getRow(1).getCell(1).value, rows.getRow(1).getCell(15).value]).toEqual(['Type', 'Présence']);
     expect(rows.getRow(1).font?.bold).toBe(true);
-    expect(rows.getColumn(12).width).toBe(60);
+    expect(rows.getColumn(13).width).toBe(60);
     expect((rows.getRow(2).values as unknown[]).slice(1)).toEqual([
       'permanence',
       '2026-11-26',
@@ -497,6 +611,7 @@ describe('the attendance report for the metropolis', () => {
       COOP,
       '42000',
       'Saint-Étienne',
+      'dans la Métropole',
       'Camille "Cam" Martin; Lyon',
       'camille@coop-a.test',
       'Évolution des statuts',
@@ -504,7 +619,7 @@ describe('the attendance report for the metropolis', () => {
       'présent',
     ]);
     // Text typed by the public stays text, never a formula.
-    expect(rows.getRow(5).getCell(10).value).toBe('=1+1 Farid');
+    expect(rows.getRow(5).getCell(11).value).toBe('=1+1 Farid');
   });
   it('gives the metropolis’ viewer the figures and rows without any attendee’s name or e-mail, in JSON, CSV and XLSX', async () => {
     const full = (await api.get(`/api/reports/attendance?${RANGE}`, admin)).body;
@@ -520,7 +635,7 @@ describe('the attendance report for the metropolis', () => {
     for (const text of people) expect(json.text).not.toContain(text);
 
     const csv = (await download(`/api/reports/attendance?${RANGE}&format=csv`, token)).bytes.toString('utf8').slice(1);
-    expect(csv.split('\r\n')[0]).toBe('Type;Date;Heure;Intitulé;Structure;SIRET;Forme juridique;Code postal;Commune;Thématiques;Statut;Présence');
+    expect(csv.split('\r\n')[0]).toBe('Type;Date;Heure;Intitulé;Structure;SIRET;Forme juridique;Code postal;Commune;Métropole;Thématiques;Statut;Présence');
     expect(csv.split('\r\n')).toHaveLength(1 + 9 + 1);
     for (const text of people) expect(csv).not.toContain(text);
 
@@ -537,6 +652,7 @@ describe('the attendance report for the metropolis', () => {
       'Forme juridique',
       'Code postal',
       'Commune',
+      'Métropole',
       'Thématiques',
       'Statut',
       'Présence',

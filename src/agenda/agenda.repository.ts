@@ -13,6 +13,9 @@ export interface AgendaBooking {
   organisationSiret: string | null;
   organisationLegalForm: string | null;
   organisationPostcode: string | null;
+  organisationCommuneCode: string | null;
+  /** Named by AgendaService from Etalab's data (src/territory/). */
+  organisationCommune?: { name: string; inMetropolis: boolean } | null;
   topics: string[];
   message: string | null;
   attendance: 'present' | 'absent' | 'excused' | null;
@@ -90,7 +93,7 @@ const followUpJson = `json_build_object('note', f.note, 'orientations', f.orient
 const bookingJson = (extra = '') => `json_build_object(${extra}
   'id', b.id, 'status', b.status, 'attendeeName', b.attendee_name, 'attendeeEmail', b.attendee_email, 'attendeePhone', b.attendee_phone,
   'organisationName', b.organisation_name, 'organisationSiret', b.organisation_siret, 'organisationLegalForm', b.organisation_legal_form,
-  'organisationPostcode', b.organisation_postcode, 'topics', b.topics, 'message', b.message,
+  'organisationPostcode', b.organisation_postcode, 'organisationCommuneCode', b.organisation_commune_code, 'topics', b.topics, 'message', b.message,
   'attendance', b.attendance, 'attendanceNote', b.attendance_note, 'attendanceRecordedAt', b.attendance_recorded_at,
   'attendanceRecordedById', b.attendance_recorded_by,
   'attendanceRecordedByName', CASE WHEN b.attendance_recorded_by IS NULL THEN NULL ELSE (SELECT r.name FROM users r WHERE r.id = b.attendance_recorded_by) END,

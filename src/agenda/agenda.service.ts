@@ -10,6 +10,7 @@ import { DatabaseSnapshot } from '../common/database-snapshot';
 import { PROGRAMME_TIME_ZONE } from '../calendar/time-zone';
 import { AgendaBooking, AgendaDueFollowUp, AgendaFollowUp, AgendaRepository, AgendaSlotRow, AgendaWorkshopRow } from './agenda.repository';
 import { ListLabels, ListsService } from '../settings/lists.service';
+import { Territory } from '../territory/territory';
 
 /** Answers kept (a busy day's is 10–80 KiB): every advisor's and the whole team's, for a few days. */
 const MAX_KEPT_ANSWERS = 100;
@@ -43,6 +44,7 @@ export class AgendaService {
     private readonly clock: Clock,
     private readonly snapshots: DatabaseSnapshot,
     private readonly lists: ListsService,
+    private readonly territory: Territory,
   ) {}
 
   async day(staff: StaffUser, date?: string, advisorId?: string) {
@@ -110,7 +112,11 @@ export class AgendaService {
       fingerprint,
       snapshot,
       rows: Promise.all([this.agenda.slots(day), this.agenda.workshops(from, to), this.agenda.followUpsDue(day), this.lists.labels()]).then(
-        ([slots, workshops, due, labels]) => ({ slots, workshops, legalForm: labels.legalForm, due, orientation: labels.orientation }),
+        ([slots, workshops, due, labels]) => {
+          for (const row of [...slots.map((slot) => slot.booking), ...workshops.flatMap((workshop) => workshop.bookings)])
+            if (row) row.organisationCommune = row.organisationCommuneCode ? this.territory.commune(row.organisationCommuneCode) : null;
+          return { slots, workshops, legalForm: labels.legalForm, due, orientation: labels.orientation };
+        },
       ),
     };
     keep(this.days, day, entry, MAX_KEPT_DAYS);
@@ -213,6 +219,9 @@ function booking(row: AgendaBooking, { legalForm, orientation }: DayRows) {
       legalForm: row.organisationLegalForm,
       legalFormLabel: legalForm(row.organisationLegalForm),
       postcode: row.organisationPostcode,
+      communeCode: row.organisationCommuneCode,
+      commune: row.organisationCommune?.name ?? null,
+      inMetropolis: row.organisationCommune?.inMetropolis ?? null,
     },
     topics: row.topics,
     message: row.message,

@@ -53,6 +53,10 @@ export class Booking {
   @Column('text', { name: 'organisation_postcode', nullable: true })
   organisationPostcode: string | null;
 
+  /** INSEE code of the organisation's commune, from the postcode (or chosen among its communes). */
+  @Column('text', { name: 'organisation_commune_code', nullable: true })
+  organisationCommuneCode: string | null;
+
   @Column('text', { array: true })
   topics: string[];
 

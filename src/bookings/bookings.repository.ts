@@ -43,6 +43,7 @@ export type NewBooking = Pick<
   | 'organisationSiret'
   | 'organisationLegalForm'
   | 'organisationPostcode'
+  | 'organisationCommuneCode'
   | 'topics'
   | 'message'
   | 'consentAt'
@@ -52,12 +53,15 @@ export type NewBooking = Pick<
   | 'icalUid'
 >;
 
-/** The columns every new booking fills from `NewBooking`, as parameters $3 to $15 (after id and target). */
+/**
+ * The columns every new booking fills from `NewBooking`, as parameters $3 to $15 (after id and target)
+ * and $23 (after the statements' own $16–$22).
+ */
 export const NEW_BOOKING_COLUMNS = `attendee_name, attendee_email, attendee_phone, organisation_name, organisation_siret, organisation_legal_form,
-  organisation_postcode, topics, message, consent_at, manage_token_hash, ical_uid, consent_version`;
-export const NEW_BOOKING_PARAMETERS = '$3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15';
+  organisation_postcode, topics, message, consent_at, manage_token_hash, ical_uid, consent_version, organisation_commune_code`;
+export const NEW_BOOKING_PARAMETERS = '$3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $23';
 
-/** The values of NEW_BOOKING_COLUMNS, in order. */
+/** The values of NEW_BOOKING_COLUMNS $3–$15, in order; `lastBookingValues` gives $23. */
 export function newBookingValues(booking: NewBooking): unknown[] {
   return [
     booking.attendeeName,
@@ -74,6 +78,11 @@ export function newBookingValues(booking: NewBooking): unknown[] {
     booking.icalUid,
     booking.consentVersion,
   ];
+}
+
+/** The values of NEW_BOOKING_COLUMNS from $23 on, after each statement's own parameters. */
+export function lastBookingValues(booking: NewBooking): unknown[] {
+  return [booking.organisationCommuneCode];
 }
 
 /** What a booking looks like to its holder: the booking with where and when. */
@@ -184,7 +193,17 @@ export class BookingsRepository {
          ${recordIdempotencyKey('booking')}
        )
        SELECT seat.*, booking.created_at AS "createdAt" FROM seat, booking`,
-      [booking.id, booking.slotId, ...newBookingValues(booking), now, attendeeKind, advisorKind, ...idempotencyParameters(claim), booking.consentGivenTo],
+      [
+        booking.id,
+        booking.slotId,
+        ...newBookingValues(booking),
+        now,
+        attendeeKind,
+        advisorKind,
+        ...idempotencyParameters(claim),
+        booking.consentGivenTo,
+        ...lastBookingValues(booking),
+      ],
     );
     return row ?? null;
   }

@@ -19,6 +19,8 @@ import { IdempotencyClaim, idempotencyClaim, parseIdempotencyKey } from './idemp
 import { IdempotencyRepository } from './idempotency.repository';
 import { ManageTokens, manageTokenMatches, manageUrl } from './manage-token';
 import { WaitlistService } from './waitlist.service';
+import { communeOf } from '../territory/commune-choice';
+import { Territory } from '../territory/territory';
 
 /** What a booking is made of, online (the person's consent) or by staff (the consent given orally). */
 export type BookingRequest = CreateBookingDto | StaffBookingDto;
@@ -40,6 +42,7 @@ export class BookingsService {
     private readonly config: AppConfig,
     private readonly journal: JournalService,
     private readonly lists: ListsService,
+    private readonly territory: Territory,
   ) {}
 
   /**
@@ -59,6 +62,7 @@ export class BookingsService {
     const claim = idempotencyKey === undefined ? null : idempotencyClaim(parseIdempotencyKey(idempotencyKey), dto, this.clock.now());
     const replayed = claim && (await this.replay(claim));
     if (replayed) return replayed;
+    const communeCode = communeOf(this.territory, dto.organisation, 'organisation.');
     await this.lists.checkOffered({ legalForm: dto.organisation.legalForm, topics: dto.topics });
     const id = randomUUID();
     const { token, hash } = this.tokens.issue(id);
@@ -72,6 +76,7 @@ export class BookingsService {
       organisationSiret: dto.organisation.siret ?? null,
       organisationLegalForm: dto.organisation.legalForm ?? null,
       organisationPostcode: dto.organisation.postcode ?? null,
+      organisationCommuneCode: communeCode,
       topics: dto.topics ?? [],
       message: dto.message ?? null,
       consentAt: this.clock.now(),
@@ -337,6 +342,7 @@ export class BookingsService {
 
   private present(view: BookingView) {
     const { booking } = view;
+    const commune = booking.organisationCommuneCode ? this.territory.commune(booking.organisationCommuneCode) : null;
     return {
       id: booking.id,
       status: booking.status,
@@ -356,6 +362,9 @@ export class BookingsService {
         siret: booking.organisationSiret,
         legalForm: booking.organisationLegalForm,
         postcode: booking.organisationPostcode,
+        communeCode: booking.organisationCommuneCode,
+        commune: commune?.name ?? null,
+        inMetropolis: commune?.inMetropolis ?? null,
       },
       topics: booking.topics,
       message: booking.message,

@@ -3,7 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { updateReturning } from '../common/sql';
 import { OutboxKind } from '../outbox/outbox-message.entity';
 import { Workshop } from '../bookings/workshop.entity';
-import { NEW_BOOKING_COLUMNS, NEW_BOOKING_PARAMETERS, NewBooking, newBookingValues } from './bookings.repository';
+import { lastBookingValues, NEW_BOOKING_COLUMNS, NEW_BOOKING_PARAMETERS, NewBooking, newBookingValues } from './bookings.repository';
 import { IdempotencyClaim } from './idempotency';
 import { idempotencyParameters, recordIdempotencyKey } from './idempotency.repository';
 import { Seats } from './waitlist-rules';
@@ -75,7 +75,17 @@ export class WaitlistRepository {
        SELECT seat.outcome, seat.waitlist_position AS "waitlistPosition", booking.created_at AS "createdAt",
               w.title, w.starts_at AS "startsAt", w.ends_at AS "endsAt", w.time_zone AS "timeZone", w.location
        FROM seat LEFT JOIN booking ON true LEFT JOIN workshops w ON w.id = $2`,
-      [booking.id, workshopId, ...newBookingValues(booking), now, kinds.confirmed, kinds.waitlisted, ...idempotencyParameters(claim), booking.consentGivenTo],
+      [
+        booking.id,
+        workshopId,
+        ...newBookingValues(booking),
+        now,
+        kinds.confirmed,
+        kinds.waitlisted,
+        ...idempotencyParameters(claim),
+        booking.consentGivenTo,
+        ...lastBookingValues(booking),
+      ],
     );
     return row;
   }

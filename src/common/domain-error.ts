@@ -37,6 +37,7 @@ export const ERROR_CODES = [
   'registration_not_open',
   'registration_closed',
   'organisation_limit_reached',
+  'commune_required',
   'capacity_below_confirmed',
   'not_reschedulable',
   'same_slot',
@@ -56,6 +57,8 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
 export interface FieldError {
   field: string;
   message: string;
+  /** The values the field may take, when it must be chosen among them (the communes of a postcode). */
+  choices?: Array<{ code: string; name: string; inMetropolis: boolean }>;
 }
 
 /** A business rule said no. Services throw it; `ProblemFilter` turns it into problem+json. */

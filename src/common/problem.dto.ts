@@ -2,12 +2,29 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiExtraModels, ApiProperty, ApiPropertyOptional, ApiResponse, getSchemaPath } from '@nestjs/swagger';
 import { ERROR_CODES } from './domain-error';
 
+export class FieldChoiceDto {
+  @ApiProperty({ example: '42059', description: 'INSEE code of the commune' })
+  code: string;
+
+  @ApiProperty({ example: 'Chazelles-sur-Lyon' })
+  name: string;
+
+  @ApiProperty({ description: 'whether the commune belongs to the metropolis' })
+  inMetropolis: boolean;
+}
+
 export class FieldErrorDto {
   @ApiProperty({ example: 'attendee.email' })
   field: string;
 
   @ApiProperty({ example: 'Adresse e-mail invalide.' })
   message: string;
+
+  @ApiPropertyOptional({
+    type: () => [FieldChoiceDto],
+    description: 'the values to choose from, when the field must be one of them (organisation.communeCode: the communes of the postcode)',
+  })
+  choices?: FieldChoiceDto[];
 }
 
 /** The RFC 9457 body ProblemFilter writes for every error. */

@@ -50,6 +50,8 @@ export function describeCode(code: ErrorCode): { status: number; title: string }
       return { status: 409, title: 'Already booked' };
     case 'workshop_full':
       return { status: 409, title: 'Workshop full' };
+    case 'commune_required':
+      return { status: 422, title: 'Commune to choose among the postcode’s' };
     case 'idempotency_key_reused':
       return { status: 422, title: 'Idempotency key reused for another request' };
     case 'organisation_limit_reached':

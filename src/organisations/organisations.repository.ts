@@ -10,6 +10,7 @@ export interface OrganisationRow {
   sector: string | null;
   postcode: string | null;
   commune: string | null;
+  communeCode: string | null;
   mergedInto: string | null;
   createdAt: Date;
   bookings: number;
@@ -47,7 +48,7 @@ export interface HistoryRow {
 }
 
 const COLUMNS = `o.id, o.name, o.siret, o.legal_form AS "legalForm", o.esus_approved AS "esusApproved", o.sector, o.postcode, o.commune,
-  o.merged_into AS "mergedInto", o.created_at AS "createdAt",
+  o.commune_code AS "communeCode", o.merged_into AS "mergedInto", o.created_at AS "createdAt",
   (SELECT count(*)::int FROM bookings b WHERE b.organisation_id = o.id AND b.status <> 'cancelled' AND b.slot_id IS NOT NULL) AS bookings,
   (SELECT count(*)::int FROM bookings b WHERE b.organisation_id = o.id AND b.status <> 'cancelled' AND b.workshop_id IS NOT NULL) AS workshops,
   (SELECT max(b.created_at) FROM bookings b WHERE b.organisation_id = o.id) AS "lastBookingAt"`;
@@ -56,14 +57,18 @@ const COLUMNS = `o.id, o.name, o.siret, o.legal_form AS "legalForm", o.esus_appr
 export class OrganisationsRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** Entries not merged into another, by name; `search` matches the name, SIRET, postcode or commune. */
-  list(search: string | null, limit: number, offset: number): Promise<OrganisationRow[]> {
+  /**
+   * Entries not merged into another, by name; `search` matches the name, SIRET, postcode or commune
+   * (`communeCodes`: the communes whose name matches it, from Etalab's data).
+   */
+  list(search: string | null, communeCodes: string[], limit: number, offset: number): Promise<OrganisationRow[]> {
     return this.dataSource.query(
       `SELECT ${COLUMNS} FROM organisations o
        WHERE o.merged_into IS NULL
-         AND ($1::text IS NULL OR o.name ILIKE '%' || $1 || '%' OR o.siret = $1 OR o.postcode = $1 OR o.commune ILIKE '%' || $1 || '%')
+         AND ($1::text IS NULL OR o.name ILIKE '%' || $1 || '%' OR o.siret = $1 OR o.postcode = $1 OR o.commune ILIKE '%' || $1 || '%'
+              OR o.commune_code = ANY($4::text[]))
        ORDER BY lower(o.name), o.id LIMIT $2 OFFSET $3`,
-      [search, limit, offset],
+      [search, limit, offset, communeCodes],
     );
   }
 
@@ -117,6 +122,7 @@ export class OrganisationsRepository {
       sector: 'sector',
       postcode: 'postcode',
       commune: 'commune',
+      communeCode: 'commune_code',
     };
     const entries = Object.entries(changes).filter(([key, value]) => key in columns && value !== undefined);
     if (entries.length === 0) return;

@@ -6,6 +6,8 @@ import { DomainError } from '../common/domain-error';
 import { AppConfig } from '../config/app-config';
 import { JournalService } from '../journal/journal.service';
 import { ListLabels, ListsService } from '../settings/lists.service';
+import { communeOf } from '../territory/commune-choice';
+import { Territory } from '../territory/territory';
 import { UpdateOrganisationDto } from './dto/organisation.dto';
 import { HistoryFollowUp, OrganisationRow, OrganisationsRepository } from './organisations.repository';
 
@@ -18,11 +20,13 @@ export class OrganisationsService {
     private readonly journal: JournalService,
     private readonly lists: ListsService,
     private readonly clock: Clock,
+    private readonly territory: Territory,
   ) {}
 
   async list(search?: string, limit = 50, offset = 0) {
     const labels = await this.lists.labels();
-    return (await this.organisations.list(search || null, limit, offset)).map((row) => present(row, labels));
+    const communeCodes = search ? this.territory.communeCodesNamed(search) : [];
+    return (await this.organisations.list(search || null, communeCodes, limit, offset)).map((row) => present(row, labels, this.territory));
   }
 
   /**
@@ -46,14 +50,14 @@ export class OrganisationsService {
         ...row,
         startsAt: new Date(row.startsAt).toISOString(),
         ...(own && seesAttendees(staff) ? { attendeeName } : {}),
-        topics: row.topics.map((topic) => ({ code: topic, label: labels.topic(topic) })),
+        topics: (row.topics as string[]).map((topic) => ({ code: topic, label: labels.topic(topic) })),
         // Figures, not personal data: every role sees what the organisation was referred to.
         orientations: (followUp?.orientations ?? []).map((code) => ({ code, label: labels.orientation(code) })),
         ...(readsFollowUp && seesAttendees(staff) ? { followUp: followUp ? presentFollowUp(followUp, labels) : null } : {}),
       };
     });
-    if (staff.role !== 'admin') return { ...present(organisation, labels), bookings };
-    return { ...present(organisation, labels), contacts: await this.organisations.contacts(id), bookings };
+    if (staff.role !== 'admin') return { ...present(organisation, labels, this.territory), bookings };
+    return { ...present(organisation, labels, this.territory), contacts: await this.organisations.contacts(id), bookings };
   }
 
   /** An admin's correction; the answer is the entry in full. */
@@ -63,14 +67,15 @@ export class OrganisationsService {
     // The form keeps an archived legal form the entry already has; a new choice must be offered.
     if (dto.legalForm && dto.legalForm !== organisation.legalForm)
       await this.lists.checkOffered({ legalForm: dto.legalForm }, { legalForm: 'legalForm', topics: 'topics' });
+    const changes = { ...dto, ...this.place(dto, organisation) };
     await this.dataSource.transaction(async (manager) => {
-      await this.organisations.update(id, { ...dto }, this.clock.now(), manager);
+      await this.organisations.update(id, changes, this.clock.now(), manager);
       await this.journal.record(manager, {
         actor,
         action: 'organisation.corrected',
         subject: { type: 'organisation', id },
         summary: `Fiche « ${dto.name ?? organisation.name} » corrigée`,
-        details: { changed: Object.keys(dto).filter((key) => dto[key as keyof UpdateOrganisationDto] !== undefined) },
+        details: { changed: Object.keys(changes).filter((key) => changes[key as keyof UpdateOrganisationDto] !== undefined) },
       });
     });
     return this.detail(id, actor);
@@ -105,6 +110,23 @@ export class OrganisationsService {
     return this.detail(into, actor);
   }
 
+  /**
+   * The postcode and commune after a correction: a new postcode's only commune, or the one chosen
+   * among its communes; none without a postcode. While the postcode stays, the entry's commune stays
+   * unless another is chosen, and an entry without one keeps none when its postcode has several (the
+   * pages send the postcode with every correction: correcting the sector must not require it).
+   */
+  private place(dto: UpdateOrganisationDto, organisation: OrganisationRow): Pick<UpdateOrganisationDto, 'postcode' | 'communeCode'> {
+    if (dto.postcode === undefined && dto.communeCode === undefined) return {};
+    const postcode = dto.postcode === undefined ? organisation.postcode : dto.postcode;
+    const chosen = dto.communeCode ?? null;
+    if (postcode === organisation.postcode && chosen === null) {
+      const communes = postcode === null ? [] : this.territory.communesForPostcode(postcode);
+      return { postcode, communeCode: organisation.communeCode ?? (communes.length === 1 ? communes[0].code : null) };
+    }
+    return { postcode, communeCode: communeOf(this.territory, { postcode, communeCode: chosen }) };
+  }
+
   private async find(id: string): Promise<OrganisationRow> {
     const organisation = await this.organisations.byId(id);
     if (!organisation) throw new DomainError('organisation_not_found', 'Fiche de structure introuvable.');
@@ -112,7 +134,8 @@ export class OrganisationsService {
   }
 }
 
-function present(row: OrganisationRow, labels: ListLabels) {
+function present(row: OrganisationRow, labels: ListLabels, territory: Territory) {
+  const commune = row.communeCode ? territory.commune(row.communeCode) : null;
   return {
     id: row.id,
     name: row.name,
@@ -122,7 +145,10 @@ function present(row: OrganisationRow, labels: ListLabels) {
     esusApproved: row.esusApproved,
     sector: row.sector,
     postcode: row.postcode,
-    commune: row.commune,
+    communeCode: row.communeCode,
+    // The register's free text (an organisation abroad, or typed before communes were recorded) where no code is known.
+    commune: commune?.name ?? row.commune,
+    inMetropolis: commune ? commune.inMetropolis : null,
     mergedInto: row.mergedInto,
     permanenceBookings: row.bookings,
     workshopRegistrations: row.workshops,

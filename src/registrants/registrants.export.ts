@@ -14,6 +14,8 @@ type Cell = string | number;
 export interface ListContext {
   zone: string;
   legalForm: (code: string | null) => string | null;
+  /** The commune's name (Etalab's data, src/territory/) of an INSEE code. */
+  commune: (code: string) => string | null;
 }
 
 const COLUMNS: ReadonlyArray<{ header: string; width: number; value: (row: Registrant, context: ListContext) => Cell }> = [
@@ -29,6 +31,7 @@ const COLUMNS: ReadonlyArray<{ header: string; width: number; value: (row: Regis
     value: (row, context) => context.legalForm(row.organisationLegalForm) ?? '',
   },
   { header: 'Code postal', width: 12, value: (row) => row.organisationPostcode ?? '' },
+  { header: 'Commune', width: 22, value: (row, context) => (row.organisationCommuneCode ? (context.commune(row.organisationCommuneCode) ?? '') : '') },
   { header: 'Inscription', width: 18, value: (row, context) => localStamp(row.createdAt, context.zone) },
   { header: 'Accord donné oralement à', width: 24, value: (row) => row.consentGivenTo ?? '' },
 ];

@@ -21,6 +21,7 @@ export interface Registrant {
   organisationSiret: string | null;
   organisationLegalForm: string | null;
   organisationPostcode: string | null;
+  organisationCommuneCode: string | null;
   createdAt: Date;
   /** The staff member who took the consent orally; null when the person registered online. */
   consentGivenTo: string | null;
@@ -68,7 +69,7 @@ export class RegistrantsRepository {
               b.attendee_name AS "attendeeName", b.attendee_email AS "attendeeEmail", b.attendee_phone AS "attendeePhone",
               b.organisation_name AS "organisationName", b.organisation_siret AS "organisationSiret",
               b.organisation_legal_form AS "organisationLegalForm", b.organisation_postcode AS "organisationPostcode",
-              b.created_at AS "createdAt", u.name AS "consentGivenTo"
+              b.organisation_commune_code AS "organisationCommuneCode", b.created_at AS "createdAt", u.name AS "consentGivenTo"
        FROM bookings b LEFT JOIN users u ON u.id = b.consent_given_to
        WHERE b.workshop_id = $1 AND b.status IN ('confirmed', 'waitlisted')
        ORDER BY b.status = 'waitlisted', b.waitlist_seq NULLS FIRST, b.created_at, b.id`,

@@ -8,6 +8,7 @@ import { RegistrantsRepository, SheetEvent } from './registrants.repository';
 import type { ListFormat } from './dto/registrants.query';
 import { ListsService } from '../settings/lists.service';
 import { SettingsService } from '../settings/settings.service';
+import { Territory } from '../territory/territory';
 import { signInSheetPdf } from './sign-in-sheet.pdf';
 
 /** Empty lines at the end of a sign-in sheet when none is asked for. */
@@ -25,13 +26,14 @@ export class RegistrantsService {
     private readonly config: AppConfig,
     private readonly lists: ListsService,
     private readonly settings: SettingsService,
+    private readonly territory: Territory,
   ) {}
 
   async workshopList(id: string, format: ListFormat): Promise<DownloadFile> {
     const workshop = await this.workshop(id);
     const [rows, labels] = await Promise.all([this.registrants.workshopRegistrants(id), this.lists.labels()]);
     const filename = `inscrits-atelier-${localDate(workshop)}`;
-    const context = { zone: workshop.timeZone, legalForm: labels.legalForm };
+    const context = { zone: workshop.timeZone, legalForm: labels.legalForm, commune: (code: string) => this.territory.commune(code)?.name ?? null };
     return format === 'csv' ? registrantsCsv(rows, context, filename) : registrantsXlsx(rows, context, filename, 'Inscrits');
   }
 

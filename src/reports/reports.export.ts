@@ -2,7 +2,7 @@ import { stringify } from 'csv-stringify/sync';
 import { stream, Worksheet } from 'exceljs';
 import { PassThrough } from 'node:stream';
 import { setImmediate } from 'node:timers/promises';
-import type { AttendanceReport, AttendanceRow, ReportFigures, ReportHeading } from './reports.types';
+import type { AreaCounts, AreaFigures, AreaName, Areas, AttendanceReport, AttendanceRow, ReportFigures, ReportHeading } from './reports.types';
 
 export interface ReportFile {
   content: Buffer;
@@ -23,6 +23,7 @@ const ROW_COLUMNS: ReadonlyArray<{ key: keyof AttendanceRow; header: string; wid
   { key: 'legalForm', header: 'Forme juridique', width: 30 },
   { key: 'postcode', header: 'Code postal', width: 12 },
   { key: 'commune', header: 'Commune', width: 22 },
+  { key: 'area', header: 'Métropole', width: 22 },
   { key: 'attendeeName', header: 'Nom', width: 26 },
   { key: 'attendeeEmail', header: 'E-mail', width: 32 },
   { key: 'topics', header: 'Thématiques', width: 60 },
@@ -39,12 +40,16 @@ function rowColumns(withAttendees: boolean): typeof ROW_COLUMNS {
 
 type CountFigure = { [K in keyof ReportFigures]: ReportFigures[K] extends number | null ? K : never }[keyof ReportFigures];
 
-/** The figures of the "Synthèse" sheet, in order. */
+/** The figures of the "Synthèse" sheet that are not about organisations, in order. */
 const FIGURE_LABELS: ReadonlyArray<[CountFigure, string]> = [
   ['permanencesHeld', 'Permanences tenues'],
   ['permanencesScheduled', 'Permanences à venir ou en cours'],
   ['permanencesCancelled', 'Permanences annulées'],
   ['slotsOffered', 'Créneaux proposés'],
+];
+
+/** The figures of the "Synthèse" sheet split by the organisations' commune (AreaFigures), in order. */
+export const AREA_FIGURE_LABELS: ReadonlyArray<[keyof AreaFigures, string]> = [
   ['slotsBooked', 'Créneaux réservés'],
   ['bookings', 'Réservations et inscriptions (hors annulations)'],
   ['attended', 'Présences'],
@@ -55,6 +60,10 @@ const FIGURE_LABELS: ReadonlyArray<[CountFigure, string]> = [
   ['organisations', 'Structures distinctes'],
   ['newOrganisations', 'Nouvelles structures'],
 ];
+
+/** The columns of a figure split by area, after its total. */
+export const AREA_HEADERS = ['Dans la Métropole', 'Hors Métropole', 'Commune non renseignée'];
+const AREAS: ReadonlyArray<AreaName> = ['inMetropolis', 'outsideMetropolis', 'unknown'];
 
 /**
  * The bookings as French spreadsheet software opens CSV: UTF-8 with a BOM, `;` between fields,
@@ -139,30 +148,34 @@ export class AttendanceWorkbook {
 }
 
 function summarySheet(sheet: Worksheet, report: ReportHeading, figures: ReportFigures): void {
-  sheet.columns = [{ width: 48 }, { width: 16 }, { width: 16 }, { width: 16 }, { width: 16 }, { width: 16 }];
+  sheet.columns = [{ width: 48 }, ...Array.from({ length: 8 }, () => ({ width: 16 }))];
   sheet.addRow([`Rapport de fréquentation du ${report.from} au ${report.to} (${report.timeZone})`]).font = { bold: true, size: 13 };
+  sheet.addRow([`« Dans la Métropole » : une commune de ${figures.metropolis.name} (SIREN ${figures.metropolis.siren})`]);
   sheet.addRow([]);
-  for (const [key, label] of FIGURE_LABELS) {
-    const row = sheet.addRow([label, key === 'attendanceRate' && figures.attendanceRate === null ? 'non calculable' : figures[key]]);
-    if (key === 'attendanceRate') row.getCell(2).numFmt = '0.0 %';
+  for (const [key, label] of FIGURE_LABELS) sheet.addRow([label, figures[key]]);
+  sheet.addRow(['Rendez-vous et structures', 'Total', ...AREA_HEADERS]).font = { bold: true };
+  for (const [key, label] of AREA_FIGURE_LABELS) {
+    const all = [figures[key], ...AREAS.map((area) => figures.byArea[area][key])];
+    const row = sheet.addRow([label, ...all.map((value) => (key === 'attendanceRate' && value === null ? 'non calculable' : value))]);
+    if (key === 'attendanceRate') for (let cell = 2; cell <= 5; cell++) row.getCell(cell).numFmt = '0.0 %';
   }
   table(
     sheet,
     'Par forme juridique',
-    ['Forme juridique', 'Réservations', 'Structures'],
-    figures.byLegalForm.map((row) => [row.label, row.bookings, row.organisations]),
+    ['Forme juridique', 'Réservations', ...AREA_HEADERS, 'Structures', ...AREA_HEADERS],
+    figures.byLegalForm.map((row) => [row.label, ...splitCounts(row, row.areas)]),
   );
   table(
     sheet,
     'Par thématique',
-    ['Thématique', 'Réservations'],
-    figures.byTopic.map((row) => [row.label, row.bookings]),
+    ['Thématique', 'Réservations', ...AREA_HEADERS, 'Structures', ...AREA_HEADERS],
+    figures.byTopic.map((row) => [row.label, ...splitCounts(row, row.areas)]),
   );
   table(
     sheet,
     'Par commune',
-    ['Commune', 'Réservations', 'Structures'],
-    figures.byCommune.map((row) => [row.commune, row.bookings, row.organisations]),
+    ['Commune', 'Métropole', 'Réservations', 'Structures'],
+    figures.byCommune.map((row) => [row.commune, AREA_WORDS[row.area], row.bookings, row.organisations]),
   );
   table(
     sheet,
@@ -177,6 +190,13 @@ function summarySheet(sheet: Worksheet, report: ReportHeading, figures: ReportFi
       row.attended,
     ]),
   );
+}
+
+const AREA_WORDS: Record<AreaName, string> = { inMetropolis: 'dans la Métropole', outsideMetropolis: 'hors Métropole', unknown: 'commune non renseignée' };
+
+/** Bookings (total, then each area), then organisations likewise. */
+function splitCounts(total: AreaCounts, areas: Areas<AreaCounts>): number[] {
+  return [total.bookings, ...AREAS.map((area) => areas[area].bookings), total.organisations, ...AREAS.map((area) => areas[area].organisations)];
 }
 
 function table(sheet: Worksheet, title: string, headers: string[], rows: Array<Array<string | number>>): void {

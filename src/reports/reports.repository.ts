@@ -16,6 +16,17 @@ export interface SessionTotals {
   slotsOffered: number;
 }
 
+/** Where an organisation is: its commune in the metropolis, out of it, or no commune known. */
+export type Area = 'in' | 'out' | 'unknown';
+
+/** Counts split by area (every area present, zeros included, once `ReportsService` has filled them in). */
+export type ByArea<T> = Partial<Record<Area, T>>;
+
+export interface AreaCounts {
+  bookings: number;
+  organisations: number;
+}
+
 export interface BookingTotals {
   bookings: number;
   slotsBooked: number;
@@ -33,15 +44,20 @@ export interface LegalFormCount {
   code: string | null;
   bookings: number;
   organisations: number;
+  areas: ByArea<AreaCounts>;
 }
 
 export interface TopicCount {
   code: string;
   bookings: number;
+  organisations: number;
+  areas: ByArea<AreaCounts>;
 }
 
 export interface CommuneCount {
-  commune: string;
+  /** INSEE code; null when no commune is known. */
+  code: string | null;
+  area: Area;
   bookings: number;
   organisations: number;
 }
@@ -62,7 +78,8 @@ export interface WorkshopFigures {
 /** What `ReportsRepository.figures` returns: the figures' parts as PostgreSQL aggregated them. */
 export interface FigureRows {
   sessions: SessionTotals;
-  bookings: BookingTotals;
+  /** All the period's bookings (`all`), and those of each area. */
+  bookings: ByArea<BookingTotals> & { all: BookingTotals };
   byLegalForm: LegalFormCount[];
   byTopic: TopicCount[];
   byCommune: CommuneCount[];
@@ -79,7 +96,10 @@ export interface ReportRow {
   siret: string | null;
   legalForm: string | null;
   postcode: string | null;
+  /** The register's free text, for an entry without a commune code. */
   commune: string | null;
+  communeCode: string | null;
+  area: Area;
   attendeeName: string;
   attendeeEmail: string;
   topics: string[];
@@ -91,13 +111,15 @@ export interface ReportRow {
  * The non-cancelled bookings of the period ($1–$4 of ReportScope): permanence bookings by their
  * session's local date, workshop registrations by the workshop's start. The organisation is the
  * register's entry the booking belongs to once merges are followed (`org_key`); its legal form,
- * postcode and commune come from the register, which admins correct, else from the booking. An extra
- * session (no series) is titled as the programme's series is.
+ * postcode and commune come from the register, which admins correct, else from the booking. Its
+ * `area` is 'in' when that commune is one of the metropolis' ($5, Territory.metropolisCommuneCodes),
+ * 'out' when it is another, 'unknown' without one. An extra session (no series) is titled as the
+ * programme's series is.
  */
 const SCOPED = `
   in_range AS (
     SELECT b.id, b.status, b.attendance, b.topics, b.created_at, b.organisation_id, b.organisation_name, b.organisation_siret,
-           b.organisation_legal_form, b.organisation_postcode, b.attendee_name, b.attendee_email,
+           b.organisation_legal_form, b.organisation_postcode, b.organisation_commune_code, b.attendee_name, b.attendee_email,
            'permanence' AS kind, sl.starts_at AS event_start, sl.ends_at AS event_end, coalesce(ps.name, (SELECT name FROM permanence_series ORDER BY created_at LIMIT 1), 'Permanence') AS title
     FROM permanence_sessions s
     JOIN slots sl ON sl.session_id = s.id
@@ -106,7 +128,7 @@ const SCOPED = `
     WHERE s.date BETWEEN $1 AND $2 AND b.status <> 'cancelled'
     UNION ALL
     SELECT b.id, b.status, b.attendance, b.topics, b.created_at, b.organisation_id, b.organisation_name, b.organisation_siret,
-           b.organisation_legal_form, b.organisation_postcode, b.attendee_name, b.attendee_email,
+           b.organisation_legal_form, b.organisation_postcode, b.organisation_commune_code, b.attendee_name, b.attendee_email,
            'atelier', w.starts_at, w.ends_at, w.title
     FROM workshops w
     JOIN bookings b ON b.workshop_id = w.id
@@ -115,11 +137,23 @@ const SCOPED = `
   scoped AS (
     SELECT r.*, c.id AS org_key, coalesce(c.name, r.organisation_name) AS org_name, coalesce(c.siret, r.organisation_siret) AS siret,
            coalesce(c.legal_form, r.organisation_legal_form) AS legal_form, coalesce(c.postcode, r.organisation_postcode) AS postcode,
-           nullif(btrim(c.commune), '') AS commune
+           nullif(btrim(c.commune), '') AS commune, coalesce(c.commune_code, r.organisation_commune_code) AS commune_code
     FROM in_range r
     LEFT JOIN organisations o ON o.id = r.organisation_id
     LEFT JOIN organisations c ON c.id = coalesce(o.merged_into, o.id)
+  ),
+  placed AS (
+    SELECT s.*, CASE WHEN s.commune_code IS NULL THEN 'unknown' WHEN s.commune_code = ANY($5::text[]) THEN 'in' ELSE 'out' END AS area
+    FROM scoped s
   )`;
+
+/** The bookings, then the organisations, of each area, as `ByArea<AreaCounts>` (in a query over report_scoped). */
+const AREA_COUNTS = `json_build_object(${(['in', 'out', 'unknown'] as const)
+  .map(
+    (area) =>
+      `'${area}', json_build_object('bookings', count(*) FILTER (WHERE area = '${area}'), 'organisations', count(DISTINCT org_key) FILTER (WHERE area = '${area}'))`,
+  )
+  .join(', ')})`;
 
 /**
  * The attendance report's queries; every figure is a SQL aggregate, so no query loads the period's rows but `rows`.
@@ -132,8 +166,8 @@ export class ReportsRepository {
    * The non-cancelled bookings of the period, as table `report_scoped` until the transaction ends;
    * call it first, in the transaction of the queries that read it.
    */
-  async selectScope(scope: ReportScope, manager: EntityManager): Promise<void> {
-    await manager.query(`CREATE TEMP TABLE report_scoped ON COMMIT DROP AS WITH ${SCOPED} SELECT * FROM scoped`, params(scope));
+  async selectScope(scope: ReportScope, metropolisCommuneCodes: string[], manager: EntityManager): Promise<void> {
+    await manager.query(`CREATE TEMP TABLE report_scoped ON COMMIT DROP AS WITH ${SCOPED} SELECT * FROM placed`, [...params(scope), metropolisCommuneCodes]);
   }
 
   /**
@@ -145,7 +179,9 @@ export class ReportsRepository {
    *   at `now` (it can be noted from the start, but a session is only over at its end). An organisation is new when its first
    *   non-cancelled booking ever (by event start, over every period) is in this one; having a booking
    *   in the period, it only needs none before it;
-   * - byLegalForm, byTopic, byCommune (the register's commune, else the postcode, else nothing known);
+   * - bookings by area too (ROLLUP: the row of every area is `all`); an organisation is counted in
+   *   the area of its bookings' commune (the register's, so one area, once the register knows it);
+   * - byLegalForm, byTopic (each with its areas), byCommune (by commune code and area; null: none known);
    * - workshops: every workshop starting in the period, cancelled ones included, with its
    *   non-cancelled registrations counted, and its local date and time in `timeZone`.
    */
@@ -169,7 +205,8 @@ export class ReportsRepository {
             WHERE b.status <> 'cancelled' AND coalesce(o.merged_into, o.id) IN (SELECT org_key FROM report_scoped)
             GROUP BY 1
           )
-          SELECT json_build_object(
+          SELECT json_object_agg(coalesce(area, 'all'), totals)
+          FROM (SELECT area, json_build_object(
                    'bookings', count(*),
                    'slotsBooked', count(*) FILTER (WHERE kind = 'permanence' AND status = 'confirmed'),
                    'present', count(*) FILTER (WHERE attendance = 'present' AND event_end <= $6),
@@ -177,21 +214,17 @@ export class ReportsRepository {
                    'excused', count(*) FILTER (WHERE attendance = 'excused' AND event_end <= $6),
                    'unrecorded', count(*) FILTER (WHERE attendance IS NULL AND status = 'confirmed' AND event_end <= $6),
                    'organisations', count(DISTINCT org_key),
-                   'newOrganisations', (SELECT count(*) FROM firsts WHERE first_start >= $3))
-          FROM report_scoped) AS bookings,
+                   'newOrganisations', count(DISTINCT org_key) FILTER (WHERE org_key IN (SELECT org_key FROM firsts WHERE first_start >= $3))) AS totals
+                FROM report_scoped GROUP BY ROLLUP (area)) by_area) AS bookings,
          (SELECT coalesce(json_agg(x ORDER BY x.bookings DESC, x.code COLLATE "C" NULLS LAST), '[]')
-          FROM (SELECT legal_form AS code, count(*) AS bookings, count(DISTINCT org_key) AS organisations
+          FROM (SELECT legal_form AS code, count(*) AS bookings, count(DISTINCT org_key) AS organisations, ${AREA_COUNTS} AS areas
                 FROM report_scoped GROUP BY legal_form) x) AS "byLegalForm",
          (SELECT coalesce(json_agg(x ORDER BY x.bookings DESC, x.code COLLATE "C"), '[]')
-          FROM (SELECT t.code, count(*) AS bookings
+          FROM (SELECT t.code, count(*) AS bookings, count(DISTINCT org_key) AS organisations, ${AREA_COUNTS} AS areas
                 FROM report_scoped s CROSS JOIN LATERAL unnest(s.topics) AS t(code) GROUP BY t.code) x) AS "byTopic",
-         (SELECT coalesce(json_agg(x ORDER BY x.bookings DESC, x.commune COLLATE "C"), '[]')
-          FROM (SELECT place AS commune, count(*) AS bookings, count(DISTINCT org_key) AS organisations
-                FROM (SELECT org_key, CASE WHEN commune IS NOT NULL THEN commune
-                                           WHEN postcode IS NOT NULL THEN 'Code postal ' || postcode
-                                           ELSE 'Non renseignée' END AS place
-                      FROM report_scoped) placed
-                GROUP BY place) x) AS "byCommune",
+         (SELECT coalesce(json_agg(x), '[]')
+          FROM (SELECT commune_code AS code, area, count(*) AS bookings, count(DISTINCT org_key) AS organisations
+                FROM report_scoped GROUP BY commune_code, area) x) AS "byCommune",
          (SELECT coalesce(json_agg(x ORDER BY x.starts_at, x.id), '[]')
           FROM (SELECT w.id, w.title, w.starts_at, to_char(w.starts_at AT TIME ZONE $5, 'YYYY-MM-DD') AS date,
                        to_char(w.starts_at AT TIME ZONE $5, 'HH24:MI') AS time, w.status, w.capacity AS seats,
@@ -215,6 +248,7 @@ export class ReportsRepository {
   rows(timeZone: string, manager: EntityManager): Promise<ReportRow[]> {
     return manager.query(
       `SELECT kind, to_char(event_start AT TIME ZONE $1, 'YYYY-MM-DD') AS date, to_char(event_start AT TIME ZONE $1, 'HH24:MI') AS time, title, org_name AS "organisationName", siret, legal_form AS "legalForm", postcode, commune,
+              commune_code AS "communeCode", area,
               attendee_name AS "attendeeName", attendee_email AS "attendeeEmail", topics, status, attendance
        FROM report_scoped
        ORDER BY event_start, created_at, id`,

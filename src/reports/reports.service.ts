@@ -7,8 +7,9 @@ import { Clock } from '../common/clock';
 import { checkPeriod } from '../common/period';
 import { PROGRAMME_TIME_ZONE } from '../calendar/time-zone';
 import { attendanceCsv, AttendanceWorkbook, ReportFile } from './reports.export';
-import { AttendanceReport, AttendanceRow, ReportFigures, ReportHeading } from './reports.types';
-import { FigureRows, ReportRow, ReportScope, ReportsRepository, WorkshopFigures } from './reports.repository';
+import { Territory } from '../territory/territory';
+import { AreaCounts, AreaFigures, AreaName, Areas, AttendanceReport, AttendanceRow, ReportFigures, ReportHeading } from './reports.types';
+import { Area, BookingTotals, CommuneCount, FigureRows, ReportRow, ReportScope, ReportsRepository, WorkshopFigures } from './reports.repository';
 
 const MAX_RANGE_YEARS = 5;
 
@@ -16,6 +17,8 @@ const STATUS_LABELS = { confirmed: 'confirmée', waitlisted: 'liste d’attente'
 const ATTENDANCE_LABELS = { present: 'présent', absent: 'absent', excused: 'excusé' } as const;
 const UNRECORDED = 'non renseignée';
 const UNKNOWN_LEGAL_FORM = 'Non renseignée';
+const UNKNOWN_COMMUNE = 'Commune non renseignée';
+const AREA_LABELS: Record<Area, string> = { in: 'dans la Métropole', out: 'hors Métropole', unknown: 'commune non renseignée' };
 
 /** What the programme did over a period, for the metropolis: figures computed in SQL, and one row per booking. */
 @Injectable()
@@ -25,6 +28,7 @@ export class ReportsService {
     private readonly reports: ReportsRepository,
     private readonly clock: Clock,
     private readonly lists: ListsService,
+    private readonly territory: Territory,
   ) {}
 
   /** The report as `staff` may read it: a viewer's rows name no attendee. */
@@ -58,9 +62,9 @@ export class ReportsService {
     // Before the transaction: the embedded database has one connection, which the transaction holds.
     const labels = await this.lists.labels();
     return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
-      await this.reports.selectScope(scope, manager);
-      const rows = (await this.reports.rows(PROGRAMME_TIME_ZONE, manager)).map((row) => attendanceRow(row, withAttendees, labels));
-      const figures = this.reports.figures(scope, PROGRAMME_TIME_ZONE, now, manager).then((found) => reportFigures(found, labels));
+      await this.reports.selectScope(scope, this.territory.metropolisCommuneCodes(), manager);
+      const rows = (await this.reports.rows(PROGRAMME_TIME_ZONE, manager)).map((row) => attendanceRow(row, withAttendees, labels, this.territory));
+      const figures = this.reports.figures(scope, PROGRAMME_TIME_ZONE, now, manager).then((found) => reportFigures(found, labels, this.territory));
       // `use` awaits it later, across turns of the event loop: a failure meanwhile is not unhandled.
       const settled = figures.then(
         () => undefined,
@@ -90,27 +94,76 @@ function heading(scope: ReportScope): ReportHeading {
   return { from: scope.fromDate, to: scope.toDate, timeZone: PROGRAMME_TIME_ZONE };
 }
 
-function reportFigures({ sessions, bookings, byLegalForm, byTopic, byCommune, workshops }: FigureRows, labels: ListLabels): ReportFigures {
-  const recorded = bookings.present + bookings.absent + bookings.excused;
+function reportFigures(
+  { sessions, bookings, byLegalForm, byTopic, byCommune, workshops }: FigureRows,
+  labels: ListLabels,
+  territory: Territory,
+): ReportFigures {
   return {
+    metropolis: { ...territory.metropolis(), communes: territory.metropolisCommuneCodes().length },
     permanencesHeld: sessions.held,
     permanencesScheduled: sessions.scheduled,
     permanencesCancelled: sessions.cancelled,
     slotsOffered: sessions.slotsOffered,
-    slotsBooked: bookings.slotsBooked,
-    bookings: bookings.bookings,
-    attended: bookings.present,
-    attendanceRate: recorded === 0 ? null : Math.round((bookings.present / recorded) * 10_000) / 10_000,
-    noShows: bookings.absent,
-    excused: bookings.excused,
-    attendanceUnrecorded: bookings.unrecorded,
-    organisations: bookings.organisations,
-    newOrganisations: bookings.newOrganisations,
-    byLegalForm: byLegalForm.map((row) => ({ ...row, label: labels.legalForm(row.code) ?? UNKNOWN_LEGAL_FORM })),
-    byTopic: byTopic.map((row) => ({ code: row.code, label: labels.topic(row.code), bookings: row.bookings })),
-    byCommune,
+    ...areaFigures(bookings.all),
+    byArea: areas((area) => areaFigures(bookings[area])),
+    byLegalForm: byLegalForm.map((row) => ({
+      code: row.code,
+      label: labels.legalForm(row.code) ?? UNKNOWN_LEGAL_FORM,
+      bookings: row.bookings,
+      organisations: row.organisations,
+      areas: areas((area) => row.areas[area] ?? NO_COUNTS),
+    })),
+    byTopic: byTopic.map((row) => ({
+      code: row.code,
+      label: labels.topic(row.code),
+      bookings: row.bookings,
+      organisations: row.organisations,
+      areas: areas((area) => row.areas[area] ?? NO_COUNTS),
+    })),
+    byCommune: communeFigures(byCommune, territory),
     workshops: workshops.map(workshopFigures),
   };
+}
+
+const NO_COUNTS: AreaCounts = { bookings: 0, organisations: 0 };
+
+const AREA_NAMES: Record<Area, AreaName> = { in: 'inMetropolis', out: 'outsideMetropolis', unknown: 'unknown' };
+
+function areas<T>(of: (area: Area) => T): Areas<T> {
+  return { inMetropolis: of('in'), outsideMetropolis: of('out'), unknown: of('unknown') };
+}
+
+function areaFigures(totals: BookingTotals | undefined): AreaFigures {
+  const found = totals ?? { bookings: 0, slotsBooked: 0, present: 0, absent: 0, excused: 0, unrecorded: 0, organisations: 0, newOrganisations: 0 };
+  const recorded = found.present + found.absent + found.excused;
+  return {
+    bookings: found.bookings,
+    slotsBooked: found.slotsBooked,
+    attended: found.present,
+    attendanceRate: recorded === 0 ? null : Math.round((found.present / recorded) * 10_000) / 10_000,
+    noShows: found.absent,
+    excused: found.excused,
+    attendanceUnrecorded: found.unrecorded,
+    organisations: found.organisations,
+    newOrganisations: found.newOrganisations,
+  };
+}
+
+const AREA_ORDER: AreaName[] = ['inMetropolis', 'outsideMetropolis', 'unknown'];
+const collator = new Intl.Collator('fr');
+
+/** Named from Etalab's data; a code it no longer knows (a commune merged since) is shown as such. */
+function communeFigures(rows: CommuneCount[], territory: Territory): ReportFigures['byCommune'] {
+  return rows
+    .map((row) => ({
+      code: row.code,
+      commune: row.code === null ? UNKNOWN_COMMUNE : (territory.commune(row.code)?.name ?? `Commune ${row.code}`),
+      area: AREA_NAMES[row.area],
+      bookings: row.bookings,
+      organisations: row.organisations,
+    }))
+    .sort((a, b) => AREA_ORDER.indexOf(a.area) - AREA_ORDER.indexOf(b.area) || b.bookings - a.bookings || collator.compare(a.commune, b.commune));
 }
 
 function workshopFigures(workshop: WorkshopFigures): ReportFigures['workshops'][number] {
@@ -127,7 +180,8 @@ function workshopFigures(workshop: WorkshopFigures): ReportFigures['workshops'][
   };
 }
 
-function attendanceRow(row: ReportRow, withAttendees: boolean, labels: ListLabels): AttendanceRow {
+function attendanceRow(row: ReportRow, withAttendees: boolean, labels: ListLabels, territory: Territory): AttendanceRow {
+  const commune = row.communeCode ? territory.commune(row.communeCode) : null;
   return {
     kind: row.kind,
     date: row.date,
@@ -137,7 +191,8 @@ function attendanceRow(row: ReportRow, withAttendees: boolean, labels: ListLabel
     siret: row.siret,
     legalForm: labels.legalForm(row.legalForm),
     postcode: row.postcode,
-    commune: row.commune,
+    commune: commune?.name ?? (row.communeCode ? `Commune ${row.communeCode}` : row.commune),
+    area: AREA_LABELS[row.area],
     ...(withAttendees ? { attendeeName: row.attendeeName, attendeeEmail: row.attendeeEmail } : {}),
     topics: row.topics.map(labels.topic).join(', '),
     status: STATUS_LABELS[row.status],

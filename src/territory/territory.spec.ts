@@ -31,4 +31,11 @@ describe('Territory (Etalab data)', () => {
     expect(() => new Territory(loadConfig({ METROPOLIS_EPCI_SIREN: '123456789' })).metropolis()).toThrow(/METROPOLIS_EPCI_SIREN/);
     expect(() => loadConfig({ METROPOLIS_EPCI_SIREN: '24420077' })).toThrow(/METROPOLIS_EPCI_SIREN must be a 9-digit SIREN/);
   });
+
+  it('finds communes by a part of their name, accents, case and hyphens aside', () => {
+    const codes = territory.communeCodesNamed('saint etienne');
+    expect(codes).toContain('42218');
+    expect(territory.communeCodesNamed('FONTANÈS')).toContain('42096');
+    expect(territory.communeCodesNamed('e')).toEqual([]);
+  });
 });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Injectable } from '@nestjs/common';
-import { AppConfig } from '../config/app-config';
+import { AppConfig, ConfigError } from '../config/app-config';
 
 /** A commune as Etalab's `@etalab/decoupage-administratif` publishes it (only the fields read here). */
 interface EtalabCommune {
@@ -15,6 +15,9 @@ interface EtalabEpci {
   nom: string;
   membres: Array<{ code: string; nom: string }>;
 }
+
+/** An INSEE commune code's shape (42218, 2A004), as the columns' CHECK constraints have it. */
+export const COMMUNE_CODE = /^[0-9][0-9AB][0-9]{3}$/;
 
 export interface Commune {
   /** INSEE code, e.g. 42218. */
@@ -51,6 +54,18 @@ export class Territory {
   commune(code: string): Commune | null {
     const index = this.load();
     return index.byCode.has(code) ? this.describe(code, index) : null;
+  }
+
+  /** The codes of the communes whose name contains `text`, accents, case and hyphens aside (for searches), at most `limit`. */
+  communeCodesNamed(text: string, limit = 2000): string[] {
+    const wanted = folded(text.trim());
+    if (wanted.length < 2) return [];
+    const codes: string[] = [];
+    for (const [code, name] of this.load().byCode) {
+      if (folded(name).includes(wanted)) codes.push(code);
+      if (codes.length >= limit) break;
+    }
+    return codes;
   }
 
   isInMetropolis(code: string): boolean {
@@ -90,11 +105,36 @@ export class Territory {
     const collator = new Intl.Collator('fr');
     for (const codes of byPostcode.values()) codes.sort((a, b) => collator.compare(byCode.get(a)!, byCode.get(b)!));
     const siren = this.config.metropolisEpciSiren;
-    const epci = epcis.find((candidate) => candidate.code === siren);
-    if (!epci) throw new Error(`METROPOLIS_EPCI_SIREN: no EPCI with SIREN ${siren} in @etalab/decoupage-administratif`);
+    const epci = findEpci(epcis, siren);
     this.index = { byCode, byPostcode, metropolis: { siren, name: epci.nom, communes: new Set(epci.membres.map((member) => member.code)) } };
     return this.index;
   }
+}
+
+/**
+ * Stops the start when METROPOLIS_EPCI_SIREN names no EPCI of Etalab's data (main.ts reports the
+ * ConfigError in one line); reads the EPCI file alone, before the service starts.
+ */
+export function checkMetropolis(config: Pick<AppConfig, 'metropolisEpciSiren'>): void {
+  findEpci(readJson<EtalabEpci[]>('epci.json'), config.metropolisEpciSiren);
+}
+
+function findEpci(epcis: EtalabEpci[], siren: string): EtalabEpci {
+  const epci = epcis.find((candidate) => candidate.code === siren);
+  if (!epci)
+    throw new ConfigError(
+      `METROPOLIS_EPCI_SIREN ${siren} is no EPCI (métropole, communauté urbaine, d’agglomération or de communes) in @etalab/decoupage-administratif: give the SIREN of the metropolis' EPCI, e.g. 244200770 for Saint-Étienne Métropole`,
+    );
+  return epci;
+}
+
+/** "Saint-Étienne" → "saint etienne": what a search compares. */
+function folded(text: string): string {
+  return text
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .replace(/[\s'’-]+/g, ' ')
+    .toLowerCase();
 }
 
 /** The package's own index.js reads its files relative to the working directory, so the JSON is read directly. */

@@ -62,8 +62,18 @@ export const FIX_FIELDS = 'Certains champs sont à corriger : voyez les messages
 export function formFailure(error: unknown, codes: readonly ErrorCode[]): FormFailure {
   if (!(error instanceof DomainError) || !codes.includes(error.code)) throw error;
   const validation = error.code === 'validation_failed';
-  const errors = Object.fromEntries(Object.entries(errorsByField(error)).map(([field, message]) => [field, PAGE_WORDING[message] ?? message]));
+  const errors = Object.fromEntries(Object.entries(errorsByField(error)).map(([field, message]) => [field, pageWording(field, message)]));
+  if (error.code === 'commune_required') return { code: error.code, status: 422, errors, alert: CHOOSE_COMMUNE };
   return { code: error.code, status: validation ? 422 : describeCode(error.code).status, errors, alert: validation ? FIX_FIELDS : error.detail };
+}
+
+const CHOOSE_COMMUNE =
+  'Ce code postal couvre plusieurs communes : choisissez la bonne dans la liste, sous le code postal. Le reste de ce qui a été saisi est gardé.';
+
+/** The API's message, as a page says it: the communes are listed in the page, as radio buttons. */
+function pageWording(field: string, message: string): string {
+  if (field.endsWith('communeCode')) return 'Choisissez la commune dans la liste.';
+  return PAGE_WORDING[message] ?? message;
 }
 
 /** API messages that name a machine format, as a person filling a page reads them. */
@@ -113,6 +123,7 @@ export const BOOKING_ERRORS: ErrorCode[] = [
   'registration_not_open',
   'registration_closed',
   'organisation_limit_reached',
+  'commune_required',
   'conflict',
   'idempotency_key_reused',
 ];
@@ -126,6 +137,7 @@ export function bookingFields(body: FormBody) {
       siret: text(body, 'organisation.siret'),
       legalForm: text(body, 'organisation.legalForm') || undefined,
       postcode: text(body, 'organisation.postcode'),
+      communeCode: communeChosen(body, 'organisation.'),
     },
     topics: list(body, 'topics'),
     message: text(body, 'message'),
@@ -141,5 +153,16 @@ export const BOOKING_FIELDS = [
   'organisation.siret',
   'organisation.legalForm',
   'organisation.postcode',
+  'organisation.communeCode',
   'message',
 ] as const;
+
+/**
+ * The commune chosen among a postcode's (`commune-choice.hbs`), only while the postcode is the one the
+ * choice was offered for: someone who changes the postcode after choosing chooses again.
+ */
+export function communeChosen(body: FormBody, prefix = ''): string | undefined {
+  const offeredFor = text(body, `${prefix}communesDe`)?.trim();
+  if (offeredFor === undefined || offeredFor !== text(body, `${prefix}postcode`)?.trim()) return undefined;
+  return text(body, `${prefix}communeCode`) || undefined;
+}

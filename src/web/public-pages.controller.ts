@@ -16,6 +16,8 @@ import { AppConfig } from '../config/app-config';
 import { ListedSession, PermanencesService } from '../permanences/permanences.service';
 import { WorkshopsService } from '../workshops/workshops.service';
 import { SeriesService } from '../permanences/series.service';
+import { Territory } from '../territory/territory';
+import { communeChoice } from './commune-choices';
 import { BOOKING_ERRORS, BOOKING_FIELDS, bookingFields, checked, Confirmation, confirmed, formFailure, FormBody, list, text, validated } from './forms';
 import { Page, Pages } from './page.guard';
 import { frenchHour, frenchLocalDate, PageContext, Views } from './views';
@@ -41,6 +43,7 @@ export class PublicPagesController {
     private readonly lists: ListsService,
     private readonly settings: SettingsService,
     private readonly attestations: AttestationsService,
+    private readonly territory: Territory,
   ) {}
 
   @Get()
@@ -191,7 +194,7 @@ export class PublicPagesController {
       response.redirect(303, `/reservations/${booking.id}?token=${encodeURIComponent(booking.manageToken)}&nouveau=1`);
     } catch (error) {
       const failure = formFailure(error, BOOKING_ERRORS);
-      const errors = failure.code === 'validation_failed' ? failure.errors : {};
+      const errors = failure.code === 'validation_failed' || failure.code === 'commune_required' ? failure.errors : {};
       // Someone who already holds this very slot is told so, not offered another one.
       const described = await describe(failure.code !== 'already_booked').catch(() => null);
       let alert = failure.alert;
@@ -228,6 +231,7 @@ export class PublicPagesController {
         alert: alert ?? null,
         topics: options.topics,
         legalForms: options.legalForms,
+        communeChoice: communeChoice(this.territory, field(values, 'organisation.postcode'), field(values, 'organisation.communeCode')),
         consent: this.consent(),
         errorList: Object.entries(errors).map(([field, message]) => ({ field, message })),
       },
@@ -446,4 +450,8 @@ function workshopView(workshop: Workshop, now: string) {
     isClosed: workshop.status === 'closed',
     isCancelled: workshop.status === 'cancelled',
   };
+}
+
+function field(values: object, name: string): unknown {
+  return (values as Record<string, unknown>)[name];
 }

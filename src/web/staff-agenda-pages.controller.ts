@@ -327,6 +327,7 @@ function bookingView(booking: Booking, failure: AttendanceFailure | null, labels
     organisation: booking.organisation.name,
     legalForm: labels.legalForm(booking.organisation.legalForm),
     postcode: booking.organisation.postcode,
+    commune: booking.organisation.commune,
     topics: booking.topics.map(labels.topic),
     message: booking.message,
     isConfirmed: booking.status === 'confirmed',

@@ -5,7 +5,9 @@ import { DomainError } from '../common/domain-error';
 import { uuidPipe } from '../common/uuid.pipe';
 import { ListOrganisationsQuery, MergeOrganisationDto, UpdateOrganisationDto } from '../organisations/dto/organisation.dto';
 import { OrganisationsService } from '../organisations/organisations.service';
-import { errorsByField, FormBody, text, validated } from './forms';
+import { Territory } from '../territory/territory';
+import { communeChoice } from './commune-choices';
+import { communeChosen, errorsByField, FormBody, text, validated } from './forms';
 import { Page, Pages, PageStaff, StaffPage } from './page.guard';
 import { PageContext, Views } from './views';
 import { ListsService } from '../settings/lists.service';
@@ -16,7 +18,7 @@ const PAGE_SIZE = 50;
 /** Entries offered as the one to keep, in the merge form. */
 const CANDIDATES = 20;
 /** The correction form's fields, named as the DTO's. */
-const FIELDS = ['name', 'siret', 'legalForm', 'esusApproved', 'sector', 'postcode', 'commune'] as const;
+const FIELDS = ['name', 'siret', 'legalForm', 'esusApproved', 'sector', 'postcode', 'communeCode'] as const;
 
 const STATUS = {
   confirmed: { label: 'Confirmée', badge: 'badge-on' },
@@ -48,6 +50,7 @@ export class StaffOrganisationPagesController {
     private readonly views: Views,
     private readonly organisations: OrganisationsService,
     private readonly lists: ListsService,
+    private readonly territory: Territory,
   ) {}
 
   @Get('organisations')
@@ -110,16 +113,19 @@ export class StaffOrganisationPagesController {
         esusApproved: esus(text(body, 'esusApproved')),
         sector: orNull(text(body, 'sector')),
         postcode: orNull(text(body, 'postcode')),
-        commune: orNull(text(body, 'commune')),
+        // The commune is the postcode's, or the one chosen among its communes (commune-choice.hbs).
+        communeCode: communeChosen(body) ?? null,
       });
       await this.organisations.update(id, dto, staff);
     } catch (error) {
-      if (!(error instanceof DomainError) || !['validation_failed', 'organisation_merged'].includes(error.code)) throw error;
-      const invalid = error.code === 'validation_failed';
+      if (!(error instanceof DomainError) || !['validation_failed', 'commune_required', 'organisation_merged'].includes(error.code)) throw error;
+      const invalid = error.code !== 'organisation_merged';
       response.status(422);
+      const errors = invalid ? errorsByField(error) : {};
+      if (errors.communeCode) errors.communeCode = 'Choisissez la commune dans la liste.';
       return this.sendDetail(response, page, staff, id, {
         values,
-        errors: invalid ? errorsByField(error) : {},
+        errors,
         alert: invalid ? 'La fiche n’est pas corrigée : voyez les messages sous les champs à revoir.' : error.detail,
       });
     }
@@ -166,6 +172,7 @@ export class StaffOrganisationPagesController {
     }
     // An entry whose legal form was archived keeps it in the choice, so saving the form does not change it.
     const legalForms: Array<{ code: string; label: string }> = (await this.lists.offered()).legalForms;
+    const values = options.values ?? formValues(organisation);
     if (organisation.legalForm && !legalForms.some((entry) => entry.code === organisation.legalForm))
       legalForms.push({ code: organisation.legalForm, label: organisation.legalFormLabel ?? organisation.legalForm });
     this.views.send(
@@ -183,7 +190,8 @@ export class StaffOrganisationPagesController {
         isAdvisor: staff.role === 'advisor',
         withAttendees: 'contacts' in organisation,
         editable,
-        values: options.values ?? formValues(organisation),
+        values,
+        communeChoice: communeChoice(this.territory, values.postcode, values.communeCode),
         errors,
         alert: options.alert ?? null,
         legalForms,
@@ -217,7 +225,7 @@ function formValues(organisation: Organisation): Record<string, string> {
     esusApproved: organisation.esusApproved === null ? '' : organisation.esusApproved ? 'oui' : 'non',
     sector: organisation.sector ?? '',
     postcode: organisation.postcode ?? '',
-    commune: organisation.commune ?? '',
+    communeCode: organisation.communeCode ?? '',
   };
 }
 
@@ -227,6 +235,7 @@ function organisationView(organisation: Organisation) {
   return {
     ...entry,
     esusText: organisation.esusApproved === null ? 'Non renseigné' : organisation.esusApproved ? 'Oui' : 'Non',
+    areaText: organisation.inMetropolis === null ? null : organisation.inMetropolis ? 'dans la Métropole' : 'hors Métropole',
     mergedIntoUrl: organisation.mergedInto ? `/staff/organisations/${organisation.mergedInto}` : null,
   };
 }

@@ -10,6 +10,8 @@ import { DomainError, ErrorCode } from '../common/domain-error';
 import { AppConfig } from '../config/app-config';
 import { PermanencesService } from '../permanences/permanences.service';
 import { WorkshopsService } from '../workshops/workshops.service';
+import { Territory } from '../territory/territory';
+import { communeChoice } from './commune-choices';
 import { BOOKING_ERRORS, BOOKING_FIELDS, bookingFields, checked, FormBody, formFailure, list, text, validated } from './forms';
 import { Page, Pages, PageStaff, StaffPage } from './page.guard';
 import { PageContext, Views } from './views';
@@ -43,6 +45,7 @@ export class StaffRegisterPagesController {
     private readonly permanences: PermanencesService,
     private readonly workshops: WorkshopsService,
     private readonly config: AppConfig,
+    private readonly territory: Territory,
   ) {}
 
   @Get('inscrire')
@@ -73,7 +76,7 @@ export class StaffRegisterPagesController {
       response.redirect(303, `/staff/agenda?${new URLSearchParams({ date, inscrit: booking.id })}`);
     } catch (error) {
       const failure = formFailure(error, REGISTER_ERRORS);
-      const errors = failure.code === 'validation_failed' ? failure.errors : {};
+      const errors = failure.code === 'validation_failed' || failure.code === 'commune_required' ? failure.errors : {};
       // The form has one checkbox for the DTO's `consent.oral`.
       if (errors['consent.oral']) {
         errors.consent = errors['consent.oral'];
@@ -133,6 +136,7 @@ export class StaffRegisterPagesController {
         errorList: Object.entries(errors).map(([field, message]) => ({ field, message })),
         topics: options.topics,
         legalForms: options.legalForms,
+        communeChoice: communeChoice(this.territory, values['organisation.postcode'], values['organisation.communeCode']),
         consent: notice,
       },
       page,

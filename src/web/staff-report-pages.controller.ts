@@ -4,7 +4,8 @@ import { seesAttendees, StaffUser } from '../auth/staff-user';
 import { DomainError } from '../common/domain-error';
 import { AttendanceReportQuery } from '../reports/dto/attendance-report.query';
 import { ReportsService } from '../reports/reports.service';
-import type { AttendanceReport } from '../reports/reports.types';
+import { AREA_FIGURE_LABELS, AREA_HEADERS } from '../reports/reports.export';
+import type { AreaCounts, AreaName, Areas, AttendanceReport } from '../reports/reports.types';
 import { errorsByField, validated } from './forms';
 import { Page, Pages, PageStaff, StaffPage } from './page.guard';
 import { PageContext, Views } from './views';
@@ -141,9 +142,24 @@ function reportView(report: AttendanceReport, withAttendees: boolean) {
         { label: 'Structures distinctes', value: figures.organisations },
         { label: 'Nouvelles structures', value: figures.newOrganisations },
       ],
-      byLegalForm: figures.byLegalForm,
-      byTopic: figures.byTopic,
-      byCommune: figures.byCommune,
+      metropolis: figures.metropolis,
+      areaHeaders: ['Total', ...AREA_HEADERS],
+      areaFigures: AREA_FIGURE_LABELS.map(([key, label]) => ({
+        label,
+        values: [figures[key], ...AREAS.map((area) => figures.byArea[area][key])].map((value) =>
+          key === 'attendanceRate' ? (value === null ? 'non calculable' : percent(value)) : value,
+        ),
+      })),
+      splitHeaders: ['Total', ...AREA_HEADERS],
+      splitLabels: ['Réservations', 'Structures'].flatMap((what) => [
+        what,
+        `${what} dans la Métropole`,
+        `${what} hors Métropole`,
+        `${what}, commune non renseignée`,
+      ]),
+      byLegalForm: figures.byLegalForm.map((row) => ({ label: row.label, values: splitValues(row, row.areas) })),
+      byTopic: figures.byTopic.map((row) => ({ label: row.label, values: splitValues(row, row.areas) })),
+      byCommune: figures.byCommune.map((row) => ({ ...row, areaLabel: AREA_WORDS[row.area] })),
       workshops: figures.workshops.map((workshop) => ({ ...workshop, date: shortDate(workshop.date), cancelled: workshop.status === 'cancelled' })),
       rows: report.rows.slice(0, ROWS_SHOWN).map((row) => ({ ...row, kind: KIND_LABELS[row.kind] ?? row.kind, date: shortDate(row.date) })),
       withAttendees,
@@ -164,4 +180,12 @@ function percent(rate: number): string {
 /** A local date 2026-11-26 as 26/11/2026. */
 function shortDate(date: string): string {
   return date.split('-').reverse().join('/');
+}
+
+const AREAS: AreaName[] = ['inMetropolis', 'outsideMetropolis', 'unknown'];
+const AREA_WORDS: Record<AreaName, string> = { inMetropolis: 'dans la Métropole', outsideMetropolis: 'hors Métropole', unknown: 'commune non renseignée' };
+
+/** Bookings (total, then each area), then organisations likewise: the columns of the split tables. */
+function splitValues(total: AreaCounts, areas: Areas<AreaCounts>): number[] {
+  return [total.bookings, ...AREAS.map((area) => areas[area].bookings), total.organisations, ...AREAS.map((area) => areas[area].organisations)];
 }

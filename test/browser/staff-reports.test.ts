@@ -1,5 +1,6 @@
 import { Workbook } from 'exceljs';
 import type { ReportFigures } from '../../src/reports/reports.types';
+import { AREA_FIGURE_LABELS } from '../../src/reports/reports.export';
 import { readFileSync } from 'node:fs';
 import type { Browser, Download, Page } from 'playwright-core';
 import { checkPage, launchBrowser, newVisitor, signIn } from '../support/browser';
@@ -13,6 +14,7 @@ const PERIOD_QUERY = `du=${PERIOD.du}&au=${PERIOD.au}`;
 const API_PERIOD = `from=${PERIOD.du}&to=${PERIOD.au}`;
 
 type Figures = ReportFigures;
+const AREAS = ['inMetropolis', 'outsideMetropolis', 'unknown'] as const;
 
 /** The value cell of a row whose header cell is exactly `label`, in the table `#table`. */
 function cells(page: Page, table: string, label: string) {
@@ -174,13 +176,20 @@ describe('staff pages: reports and register of organisations, in a real browser'
     expect(await shown('Taux de présence')).toMatch(/^40\s%$/u);
     expect(await shown('Présences non renseignées (rendez-vous passés)')).toBe(String(figures.attendanceUnrecorded));
 
-    for (const row of figures.byLegalForm) {
-      expect(await cells(page, 'par-forme', row.label).allTextContents()).toEqual([String(row.bookings), String(row.organisations)]);
-    }
+    // Bookings, then organisations: in all, in the metropolis, outside, commune unknown.
+    const split = (row: Figures['byLegalForm'][number] | Figures['byTopic'][number]) =>
+      [row.bookings, ...AREAS.map((area) => row.areas[area].bookings), row.organisations, ...AREAS.map((area) => row.areas[area].organisations)].map(String);
+    for (const row of figures.byLegalForm) expect(await cells(page, 'par-forme', row.label).allTextContents()).toEqual(split(row));
     expect(await page.locator('#par-forme tbody tr').count()).toBe(figures.byLegalForm.length);
-    for (const row of figures.byTopic) expect(await cells(page, 'par-thematique', row.label).allTextContents()).toEqual([String(row.bookings)]);
+    for (const row of figures.byTopic) expect(await cells(page, 'par-thematique', row.label).allTextContents()).toEqual(split(row));
+    const AREA_WORDS = { inMetropolis: 'dans la Métropole', outsideMetropolis: 'hors Métropole', unknown: 'commune non renseignée' };
     for (const row of figures.byCommune) {
-      expect(await cells(page, 'par-commune', row.commune).allTextContents()).toEqual([String(row.bookings), String(row.organisations)]);
+      expect(await cells(page, 'par-commune', row.commune).allTextContents()).toEqual([AREA_WORDS[row.area], String(row.bookings), String(row.organisations)]);
+    }
+    for (const [key, label] of AREA_FIGURE_LABELS) {
+      const values = [figures[key], ...AREAS.map((area) => figures.byArea[area][key])];
+      const shownValues = (await cells(page, 'par-territoire', label).allTextContents()).map((text) => text.trim());
+      if (key !== 'attendanceRate') expect(shownValues).toEqual(values.map(String));
     }
     const [workshop] = figures.workshops;
     expect(workshop).toMatchObject({ title: 'Atelier statuts', registered: 2, attended: 1 });
@@ -227,10 +236,10 @@ describe('staff pages: reports and register of organisations, in a real browser'
     const csvBytes = await bytesOf(csv);
     expect([...csvBytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const lines = csvBytes.toString('utf8').slice(1).split('\r\n');
-    expect(lines[0]).toBe('Type;Date;Heure;Intitulé;Structure;SIRET;Forme juridique;Code postal;Commune;Nom;E-mail;Thématiques;Statut;Présence');
+    expect(lines[0]).toBe('Type;Date;Heure;Intitulé;Structure;SIRET;Forme juridique;Code postal;Commune;Métropole;Nom;E-mail;Thématiques;Statut;Présence');
     expect(lines).toHaveLength(1 + report.rows.length + 1);
     expect(lines.find((line) => line.includes('Eve Blanc'))).toMatch(
-      /^permanence;2026-11-26;[0-9:]+;Permanence de la CRESS Loire;Entraide Loire;69000000000024;Association;69001;;Eve Blanc;eve@entraide\.test;/,
+      /^permanence;2026-11-26;[0-9:]+;Permanence de la CRESS Loire;Entraide Loire;69000000000024;Association;69001;Lyon;hors Métropole;Eve Blanc;eve@entraide\.test;/,
     );
 
     const [xlsx] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Télécharger le classeur Excel (XLSX)' }).click()]);
@@ -316,7 +325,7 @@ describe('staff pages: reports and register of organisations, in a real browser'
 
     const [csv] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Télécharger le tableau CSV' }).click()]);
     const csvText = (await bytesOf(csv)).toString('utf8').slice(1);
-    expect(csvText.split('\r\n')[0]).toBe('Type;Date;Heure;Intitulé;Structure;SIRET;Forme juridique;Code postal;Commune;Thématiques;Statut;Présence');
+    expect(csvText.split('\r\n')[0]).toBe('Type;Date;Heure;Intitulé;Structure;SIRET;Forme juridique;Code postal;Commune;Métropole;Thématiques;Statut;Présence');
     expect(csvText.split('\r\n')).toHaveLength(1 + report.rows.length + 1);
     for (const text of people) expect(csvText).not.toContain(text);
 
@@ -385,7 +394,7 @@ describe('staff pages: reports and register of organisations, in a real browser'
     expect(await cells(page, 'structures', 'Entraide Loire').allTextContents()).toEqual([
       SIRET.entraide,
       'Association',
-      '69001',
+      '69001 Lyon (hors Métropole)',
       '1',
       '1',
       expect.stringMatching(/^\d\d\/\d\d\/2026$/),
@@ -459,7 +468,6 @@ describe('staff pages: reports and register of organisations, in a real browser'
 
     await page.getByLabel('SIRET').fill(SIRET.entraide);
     await page.getByLabel('Code postal').fill('69001');
-    await page.getByLabel('Commune').fill('Lyon');
     await page.getByLabel(/Agrément ESUS/).selectOption('oui');
     await page.getByRole('button', { name: 'Enregistrer les corrections' }).click();
     await page.waitForURL(/fait=correction/);
@@ -470,7 +478,10 @@ describe('staff pages: reports and register of organisations, in a real browser'
       name: 'Entraide Loire Forez',
       siret: SIRET.entraide,
       postcode: '69001',
+      // The postcode's only commune.
       commune: 'Lyon',
+      communeCode: '69123',
+      inMetropolis: false,
       esusApproved: true,
       legalForm: 'association',
     });

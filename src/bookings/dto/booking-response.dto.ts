@@ -33,6 +33,15 @@ export class BookingOrganisationDto {
 
   @ApiProperty({ type: String, nullable: true, example: '42000' })
   postcode: string | null;
+
+  @ApiProperty({ type: String, nullable: true, example: '42218', description: 'INSEE code of the commune; null when no postcode was given' })
+  communeCode: string | null;
+
+  @ApiProperty({ type: String, nullable: true, example: 'Saint-Étienne' })
+  commune: string | null;
+
+  @ApiProperty({ type: Boolean, nullable: true, description: 'whether the commune belongs to the metropolis; null when unknown' })
+  inMetropolis: boolean | null;
 }
 
 /** A booking (a permanence slot) or a registration (a workshop), as GET /api/bookings/:id gives it. */

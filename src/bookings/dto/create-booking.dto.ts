@@ -24,6 +24,7 @@ import {
 import { LIST_CODE } from '../../settings/dto/list-entry.dto';
 import { isValidSiret, normaliseSiret } from '../siret';
 import { blankToUndefined, trim } from '../../common/validators';
+import { COMMUNE_CODE } from '../../territory/territory';
 
 @ValidatorConstraint({ name: 'siret' })
 export class SiretConstraint implements ValidatorConstraintInterface {
@@ -91,6 +92,18 @@ export class OrganisationDto {
   @IsOptional()
   @Matches(/^(?:0[1-9]|[1-8]\d|9[0-8])\d{3}$/, { message: 'Code postal invalide (5 chiffres).' })
   postcode?: string;
+
+  // Whether it is one of the postcode's communes is checked by territory/commune-choice.ts:communeOf.
+  @ApiPropertyOptional({
+    example: '42059',
+    description:
+      'INSEE code of the commune (GET /api/communes?postcode=): needed when the postcode serves several communes (422 commune_required lists them), else found from the postcode',
+  })
+  @Transform(blankToUndefined)
+  @IsOptional()
+  @Matches(COMMUNE_CODE, { message: 'Commune inconnue : choisissez-en une de la liste.' })
+  @IsString({ message: 'Commune inconnue : choisissez-en une de la liste.' })
+  communeCode?: string;
 }
 
 export class CreateBookingDto {

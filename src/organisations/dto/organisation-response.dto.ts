@@ -28,8 +28,14 @@ export class OrganisationResponseDto {
   @ApiProperty({ type: String, nullable: true })
   postcode: string | null;
 
-  @ApiProperty({ type: String, nullable: true })
+  @ApiProperty({ type: String, nullable: true, example: '42218', description: 'INSEE code of the commune (Etalab data)' })
+  communeCode: string | null;
+
+  @ApiProperty({ type: String, nullable: true, example: 'Saint-Étienne', description: 'the name of `communeCode`; without one, what an admin typed' })
   commune: string | null;
+
+  @ApiProperty({ type: Boolean, nullable: true, description: 'whether the commune belongs to the metropolis; null when no commune code is known' })
+  inMetropolis: boolean | null;
 
   @ApiProperty({ type: String, nullable: true, format: 'uuid', description: 'the entry this duplicate was merged into' })
   mergedInto: string | null;

@@ -5,6 +5,7 @@ import { LIST_CODE } from '../../settings/dto/list-entry.dto';
 import { SiretConstraint } from '../../bookings/dto/create-booking.dto';
 import { normaliseSiret } from '../../bookings/siret';
 import { trim } from '../../common/validators';
+import { COMMUNE_CODE } from '../../territory/territory';
 
 export class ListOrganisationsQuery {
   @ApiPropertyOptional({ description: 'part of the name, a SIRET, a postcode or a commune' })
@@ -70,7 +71,19 @@ export class UpdateOrganisationDto {
   @Matches(/^(?:0[1-9]|[1-8]\d|9[0-8])\d{3}$/, { message: 'Code postal invalide (5 chiffres).' })
   postcode?: string | null;
 
-  @ApiPropertyOptional({ nullable: true, example: 'Saint-Étienne' })
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    example: '42096',
+    description:
+      'INSEE code of the commune (GET /api/communes?postcode=), one of the postcode’s: needed when it has several (422 commune_required lists them); found by itself when it has one',
+  })
+  @ValidateIf((_, value) => value !== null && value !== undefined)
+  @Matches(COMMUNE_CODE, { message: 'Commune inconnue : choisissez-en une de la liste.' })
+  @IsString({ message: 'Commune inconnue : choisissez-en une de la liste.' })
+  communeCode?: string | null;
+
+  @ApiPropertyOptional({ nullable: true, example: 'Genève', description: 'free text, shown where no commune code is known (an organisation abroad)' })
   @Transform(trim)
   @ValidateIf((_, value) => value !== null && value !== undefined)
   @IsString({ message: 'La commune doit être un texte (100 caractères au plus).' })

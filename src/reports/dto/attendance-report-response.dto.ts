@@ -1,6 +1,78 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { PROGRAMME_TIME_ZONE } from '../../calendar/time-zone';
 
+export class AreaCountsDto {
+  @ApiProperty()
+  bookings: number;
+
+  @ApiProperty()
+  organisations: number;
+}
+
+/** One figure split by where the organisations are. */
+export class AreaCountsSplitDto {
+  @ApiProperty({ type: () => AreaCountsDto, description: 'organisations whose commune belongs to the metropolis' })
+  inMetropolis: AreaCountsDto;
+
+  @ApiProperty({ type: () => AreaCountsDto, description: 'organisations of another commune' })
+  outsideMetropolis: AreaCountsDto;
+
+  @ApiProperty({ type: () => AreaCountsDto, description: 'organisations whose commune is not known' })
+  unknown: AreaCountsDto;
+}
+
+/** The booking figures of ReportFiguresDto for the organisations of one area. */
+export class AreaFiguresDto {
+  @ApiProperty()
+  bookings: number;
+
+  @ApiProperty()
+  slotsBooked: number;
+
+  @ApiProperty()
+  attended: number;
+
+  @ApiProperty({ type: Number, nullable: true })
+  attendanceRate: number | null;
+
+  @ApiProperty()
+  noShows: number;
+
+  @ApiProperty()
+  excused: number;
+
+  @ApiProperty()
+  attendanceUnrecorded: number;
+
+  @ApiProperty()
+  organisations: number;
+
+  @ApiProperty()
+  newOrganisations: number;
+}
+
+export class AreaFiguresSplitDto {
+  @ApiProperty({ type: () => AreaFiguresDto, description: 'organisations whose commune belongs to the metropolis' })
+  inMetropolis: AreaFiguresDto;
+
+  @ApiProperty({ type: () => AreaFiguresDto, description: 'organisations of another commune' })
+  outsideMetropolis: AreaFiguresDto;
+
+  @ApiProperty({ type: () => AreaFiguresDto, description: 'organisations whose commune is not known (no postcode, or a postcode of several communes)' })
+  unknown: AreaFiguresDto;
+}
+
+export class MetropolisDto {
+  @ApiProperty({ example: '244200770' })
+  siren: string;
+
+  @ApiProperty({ example: 'Saint-Étienne Métropole' })
+  name: string;
+
+  @ApiProperty({ example: 53, description: 'how many communes it has' })
+  communes: number;
+}
+
 export class LegalFormFigureDto {
   @ApiProperty({ type: String, nullable: true, description: 'null: not given' })
   code: string | null;
@@ -13,6 +85,9 @@ export class LegalFormFigureDto {
 
   @ApiProperty()
   organisations: number;
+
+  @ApiProperty({ type: () => AreaCountsSplitDto })
+  areas: AreaCountsSplitDto;
 }
 
 export class TopicFigureDto {
@@ -24,11 +99,23 @@ export class TopicFigureDto {
 
   @ApiProperty()
   bookings: number;
+
+  @ApiProperty()
+  organisations: number;
+
+  @ApiProperty({ type: () => AreaCountsSplitDto })
+  areas: AreaCountsSplitDto;
 }
 
 export class CommuneFigureDto {
-  @ApiProperty()
+  @ApiProperty({ type: String, nullable: true, example: '42218', description: 'INSEE code; null: no commune known' })
+  code: string | null;
+
+  @ApiProperty({ example: 'Saint-Étienne', description: 'the commune’s name, or « Commune non renseignée »' })
   commune: string;
+
+  @ApiProperty({ enum: ['inMetropolis', 'outsideMetropolis', 'unknown'] })
+  area: string;
 
   @ApiProperty()
   bookings: number;
@@ -67,6 +154,9 @@ export class WorkshopFigureDto {
 }
 
 export class ReportFiguresDto {
+  @ApiProperty({ type: () => MetropolisDto, description: 'the EPCI whose communes are « dans la Métropole » (METROPOLIS_EPCI_SIREN)' })
+  metropolis: MetropolisDto;
+
   @ApiProperty({ description: 'scheduled sessions that have ended' })
   permanencesHeld: number;
 
@@ -110,6 +200,13 @@ export class ReportFiguresDto {
   @ApiProperty()
   newOrganisations: number;
 
+  @ApiProperty({
+    type: () => AreaFiguresSplitDto,
+    description:
+      'the booking and organisation figures by where the organisations are; an organisation whose bookings name communes of two areas counts in both',
+  })
+  byArea: AreaFiguresSplitDto;
+
   @ApiProperty({ type: () => [LegalFormFigureDto] })
   byLegalForm: LegalFormFigureDto[];
 
@@ -149,8 +246,11 @@ export class AttendanceRowDto {
   @ApiProperty({ type: String, nullable: true })
   postcode: string | null;
 
-  @ApiProperty({ type: String, nullable: true })
+  @ApiProperty({ type: String, nullable: true, example: 'Saint-Étienne' })
   commune: string | null;
+
+  @ApiProperty({ enum: ['dans la Métropole', 'hors Métropole', 'commune non renseignée'] })
+  area: string;
 
   @ApiPropertyOptional({ description: 'admins only: a viewer’s rows name no attendee' })
   attendeeName?: string;
