@@ -31,6 +31,7 @@ export interface HeldBooking {
   cancelReason: string | null;
   attendance: string | null;
   attendanceNote: string | null;
+  organisationCommuneCode: string | null;
   satisfactionRequestedAt: Date | null;
   satisfactionOptedOutAt: Date | null;
   satisfactionScore: number | null;
@@ -63,6 +64,7 @@ export class PersonalDataRepository {
               b.attendee_name AS "attendeeName", b.attendee_email AS "attendeeEmail", b.attendee_phone AS "attendeePhone",
               b.organisation_name AS "organisationName", b.organisation_siret AS "organisationSiret",
               b.organisation_legal_form AS "organisationLegalForm", b.organisation_postcode AS "organisationPostcode",
+              b.organisation_commune_code AS "organisationCommuneCode",
               b.topics, b.message, b.consent_at AS "consentAt", b.consent_version AS "consentVersion", cu.name AS "consentGivenTo", b.created_at AS "createdAt",
               b.cancelled_at AS "cancelledAt", b.cancel_reason AS "cancelReason", b.attendance, b.attendance_note AS "attendanceNote",
               b.satisfaction_requested_at AS "satisfactionRequestedAt", b.satisfaction_opted_out_at AS "satisfactionOptedOutAt",

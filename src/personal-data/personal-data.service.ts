@@ -6,6 +6,7 @@ import { BookingsService } from '../bookings/bookings.service';
 import { IdempotencyRepository } from '../bookings/idempotency.repository';
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
+import { Territory } from '../territory/territory';
 import { JournalService } from '../journal/journal.service';
 import { PersonalDataRepository } from './personal-data.repository';
 import { PROGRAMME_TIME_ZONE } from '../calendar/time-zone';
@@ -29,7 +30,14 @@ export class PersonalDataService {
     private readonly clock: Clock,
     private readonly config: AppConfig,
     private readonly journal: JournalService,
+    private readonly territory: Territory,
   ) {}
+
+  /** The commune as the booking recorded it (territory/), as the booking's own answer gives it. */
+  private commune(code: string | null) {
+    const commune = code ? this.territory.commune(code) : null;
+    return { communeCode: code, commune: commune?.name ?? null, inMetropolis: commune?.inMetropolis ?? null };
+  }
 
   /**
    * Every booking whose event ended more than RETENTION_MONTHS ago, in batches; returns how many.
@@ -97,6 +105,7 @@ export class PersonalDataService {
           siret: booking.organisationSiret,
           legalForm: booking.organisationLegalForm,
           postcode: booking.organisationPostcode,
+          ...this.commune(booking.organisationCommuneCode),
         },
         topics: booking.topics,
         message: booking.message,
