@@ -51,7 +51,7 @@ describe('the follow-up of an appointment, in a real browser', () => {
       '/api/bookings',
       bookingRequest(aliceSlot.id, {
         attendee: { name: 'Camille Roche', email: 'camille@scic.test', phone: '04 77 00 00 01' },
-        organisation: { name: 'SCIC des Monts du Forez', postcode: '42600' },
+        organisation: { name: 'SCIC des Monts du Forez', postcode: '42600', communeCode: '42147' },
       }),
     );
     expect(booked.status).toBe(201);
