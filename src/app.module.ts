@@ -22,6 +22,7 @@ import { PermanencesModule } from './permanences/permanences.module';
 import { PersonalDataModule } from './personal-data/personal-data.module';
 import { RegistrantsModule } from './registrants/registrants.module';
 import { ReportsModule } from './reports/reports.module';
+import { BilanModule } from './bilan/bilan.module';
 import { SettingsModule } from './settings/settings.module';
 import { TerritoryModule } from './territory/territory.module';
 import { WebModule } from './web/web.module';
@@ -53,6 +54,7 @@ export class AppModule {
         AttendanceModule,
         OrganisationsModule,
         ReportsModule,
+        BilanModule,
         RegistrantsModule,
         PersonalDataModule,
         WebModule,

@@ -3,6 +3,8 @@ import { DataSource } from 'typeorm';
 import { seesAttendees, StaffUser } from '../auth/staff-user';
 import { ListLabels, ListsService } from '../settings/lists.service';
 import { addDays, addMonths, todayIn, wallTimeToInstant } from '../calendar';
+import { BilanService } from '../bilan/bilan.service';
+import { addBilanSheets } from '../bilan/bilan.xlsx';
 import { Clock } from '../common/clock';
 import { checkPeriod } from '../common/period';
 import { PROGRAMME_TIME_ZONE } from '../calendar/time-zone';
@@ -25,6 +27,7 @@ export class ReportsService {
     private readonly reports: ReportsRepository,
     private readonly clock: Clock,
     private readonly lists: ListsService,
+    private readonly bilans: BilanService,
   ) {}
 
   /** The report as `staff` may read it: a viewer's rows name no attendee. */
@@ -36,10 +39,13 @@ export class ReportsService {
   async attendanceFile(staff: StaffUser, from: string | undefined, to: string | undefined, format: 'csv' | 'xlsx'): Promise<ReportFile> {
     if (format === 'csv') return attendanceCsv(await this.attendance(staff, from, to), seesAttendees(staff));
     const scope = this.scope(from, to);
+    // The bilan's sheets too, of the same period (its own snapshot, taken first: the embedded database has one connection).
+    const bilan = await this.bilans.bilan(staff, scope.fromDate, scope.toDate);
     return this.inOneSnapshot(scope, staff, async (rows, figures) => {
       const workbook = new AttendanceWorkbook(heading(scope), seesAttendees(staff));
       // The rows sheet first (most of the work), while PostgreSQL computes the figures.
       await workbook.addRows(rows);
+      workbook.addSheets((book) => addBilanSheets(book, bilan, 'Bilan - '));
       return workbook.finish(await figures);
     });
   }

@@ -3,6 +3,7 @@ import { AccountsModule } from '../accounts/accounts.module';
 import { AgendaModule } from '../agenda/agenda.module';
 import { AttendanceModule } from '../attendance/attendance.module';
 import { AuthModule } from '../auth/auth.module';
+import { BilanModule } from '../bilan/bilan.module';
 import { BookingsModule } from '../bookings/bookings.module';
 import { PAGE_ERRORS } from '../common/problem.filter';
 import { FeedsModule } from '../feeds/feeds.module';
@@ -30,6 +31,7 @@ import { StaffSettingsPagesController } from './staff-settings-pages.controller'
 import { StaffOrganisationPagesController } from './staff-organisation-pages.controller';
 import { StaffPersonalDataPagesController } from './staff-personal-data-pages.controller';
 import { StaffReportPagesController } from './staff-report-pages.controller';
+import { StaffBilanPagesController } from './staff-bilan-pages.controller';
 import { StaffSessionPagesController } from './staff-session-pages.controller';
 import { StaffWorkshopPagesController } from './staff-workshop-pages.controller';
 import { Views } from './views';
@@ -50,6 +52,7 @@ import { WebSession } from './web-session';
     AttendanceModule,
     OrganisationsModule,
     ReportsModule,
+    BilanModule,
     FeedsModule,
     RegistrantsModule,
     MailModule,
@@ -64,6 +67,7 @@ import { WebSession } from './web-session';
     StaffSessionPagesController,
     StaffOrganisationPagesController,
     StaffReportPagesController,
+    StaffBilanPagesController,
     StaffSheetPagesController,
     StaffRegisterPagesController,
     StaffSessionBookingsPagesController,
