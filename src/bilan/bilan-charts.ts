@@ -164,7 +164,13 @@ export function vegaLiteSpec(chart: Chart): object {
   );
   const several = chart.series.length > 1;
   const horizontal = chart.direction === 'horizontal';
-  const band = { field: 'category', type: 'nominal', sort: chart.categories, title: null, axis: { labelLimit: 220, labelAngle: horizontal ? 0 : -40 } };
+  const band = {
+    field: 'category',
+    type: 'nominal',
+    sort: chart.categories,
+    title: null,
+    axis: { labelLimit: horizontal ? 420 : 120, labelAngle: horizontal ? 0 : -40 },
+  };
   const measure = { field: 'value', type: 'quantitative', title: null, axis: { tickMinStep: 1, format: 'd' }, ...(chart.stacked ? { stack: 'zero' } : {}) };
   const offset = several && !chart.stacked ? { field: 'series', type: 'nominal', sort: chart.series.map((serie) => serie.name) } : undefined;
   const colour = {
@@ -172,9 +178,10 @@ export function vegaLiteSpec(chart: Chart): object {
     type: 'nominal',
     title: null,
     scale: { domain: chart.series.map((serie) => serie.name), range: chart.series.map((serie) => serie.color) },
-    legend: several ? { orient: 'bottom', direction: 'horizontal', columns: 2, labelLimit: 240 } : null,
+    legend: several ? { orient: 'bottom', direction: 'horizontal', columns: 2, labelLimit: 300 } : null,
   };
-  const step = chart.stacked || !several ? 22 : 10 * chart.series.length + 8;
+  // With an offset (series side by side), Vega-Lite's step is one bar's; without, one category's.
+  const step = offset ? 13 : horizontal ? 26 : 44;
   const encoding = horizontal
     ? { y: band, x: measure, ...(offset ? { yOffset: offset } : {}), color: colour }
     : { x: band, y: measure, ...(offset ? { xOffset: offset } : {}), color: colour };
@@ -182,24 +189,23 @@ export function vegaLiteSpec(chart: Chart): object {
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     data: { values },
-    ...(horizontal ? { width: 340, height: { step } } : { width: { step: several ? 10 * chart.series.length + 10 : 40 }, height: 200 }),
+    ...(horizontal ? { width: 360, height: { step } } : { width: { step }, height: 220 }),
     background: '#ffffff',
     padding: 8,
     layer: [
       { mark: { type: 'bar' }, encoding },
       {
         // Each value written at its bar's end (stacked bars: their total is in the table).
-        mark: { type: 'text', fontSize: 10, fill: INK, ...label },
+        mark: { type: 'text', fontSize: 12, fill: INK, ...label },
         transform: chart.stacked ? [{ filter: 'datum.value > 0' }] : [],
         encoding: { ...encoding, color: undefined, text: { field: 'value', type: 'quantitative' } },
       },
     ],
     config: {
       font: 'sans-serif',
-      aria: false,
       view: { stroke: null },
-      axis: { labelColor: INK, titleColor: INK, labelFontSize: 11, domainColor: '#6b7480', tickColor: '#6b7480', gridColor: '#dfe3e8' },
-      legend: { labelColor: INK, labelFontSize: 11, symbolType: 'square' },
+      axis: { labelColor: INK, titleColor: INK, labelFontSize: 13, domainColor: '#6b7480', tickColor: '#6b7480', gridColor: '#dfe3e8' },
+      legend: { labelColor: INK, labelFontSize: 13, symbolType: 'square' },
     },
   };
 }
@@ -212,13 +218,15 @@ export function vegaLiteSpec(chart: Chart): object {
 export function accessibleSvg(svg: string, chart: Chart): string {
   const prefix = `graphique-${chart.id}`;
   const prefixed = svg
+    // Vega's own roles on marks: the image is one whole, named and described below.
+    .replace(/\s(?:role|aria-roledescription|aria-label|aria-hidden)="[^"]*"/g, '')
     .replace(/\bid="([^"]+)"/g, `id="${prefix}-$1"`)
     .replace(/url\(#([^)]+)\)/g, `url(#${prefix}-$1)`)
     .replace(/href="#([^"]+)"/g, `href="#${prefix}-$1"`);
   return prefixed.replace(
     /^<svg\b([^>]*)>/,
     (_, attributes: string) =>
-      `<svg${attributes.replace(/\s(?:role|aria-[a-z]+)="[^"]*"/g, '')} role="img" aria-labelledby="${prefix}-titre ${prefix}-desc" focusable="false">` +
+      `<svg${attributes} role="img" aria-labelledby="${prefix}-titre ${prefix}-desc" focusable="false">` +
       `<title id="${prefix}-titre">${escapeXml(chart.title)}</title><desc id="${prefix}-desc">${escapeXml(chart.description)}</desc>`,
   );
 }
