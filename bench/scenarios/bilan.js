@@ -211,6 +211,7 @@ async function run(ctx) {
 }
 
 module.exports = {
+  addAfterTheAppointment,
   name: 'bilan',
   description:
     'GET /staff/bilan and /staff/bilan.pdf over a year of 10,000 bookings with communes, follow-ups and satisfaction answers, as the viewer and the admin, one at a time',

@@ -29,6 +29,8 @@ const COLOURS = ['#005a4e', '#b35c00', '#3b4a9c', '#7a1f5c'];
 const INK = '#1b1f24';
 /** How many communes the chart shows (the table and the files list them all). */
 export const TOP_COMMUNES = 15;
+/** Up to this many workshops, one bar group each; more, by month. */
+export const TOP_WORKSHOPS = 12;
 const SHORT_MONTHS = ['janv.', 'févr.', 'mars', 'avr.', 'mai', 'juin', 'juil.', 'août', 'sept.', 'oct.', 'nov.', 'déc.'];
 
 function series(names: string[], values: number[][]): ChartSeries[] {
@@ -57,7 +59,6 @@ export function bilanCharts(bilan: Omit<Bilan, 'sentences'>): Record<keyof Bilan
   const p = bilan.permanences;
   const severalYears = bilan.from.slice(0, 4) !== bilan.to.slice(0, 4);
   const communes = bilan.communes.list.slice(0, TOP_COMMUNES);
-  const heldWorkshops = bilan.workshops;
   const s = bilan.satisfaction;
   return {
     organisations: {
@@ -130,22 +131,7 @@ export function bilanCharts(bilan: Omit<Bilan, 'sentences'>): Record<keyof Bilan
       series: series(['Orientations'], [bilan.orientations.byOrientation.map((orientation) => orientation.bookings)]),
       direction: 'horizontal',
     },
-    workshops: {
-      id: 'ateliers',
-      title: 'Ateliers : places, inscrits, liste d’attente et présents',
-      description: 'Pour chaque atelier : places, inscrits, personnes en liste d’attente et présents.',
-      categories: unique(heldWorkshops.map((workshop) => `${workshop.title} (${workshop.date.split('-').reverse().join('/')})`)),
-      series: series(
-        ['Places', 'Inscrits', 'Liste d’attente', 'Présents'],
-        [
-          heldWorkshops.map((workshop) => workshop.seats),
-          heldWorkshops.map((workshop) => workshop.registered),
-          heldWorkshops.map((workshop) => workshop.waitlisted),
-          heldWorkshops.map((workshop) => workshop.attended),
-        ],
-      ),
-      direction: 'horizontal',
-    },
+    workshops: workshopsChart(bilan, severalYears),
     satisfaction: {
       id: 'satisfaction',
       title: 'Réponses au questionnaire de satisfaction, par note',
@@ -154,6 +140,42 @@ export function bilanCharts(bilan: Omit<Bilan, 'sentences'>): Record<keyof Bilan
       series: series(['Réponses'], [s.distribution.map((row) => row.responses)]),
       direction: 'vertical',
     },
+  };
+}
+
+/**
+ * Each workshop's seats, registrations, waitlist and attendance; past TOP_WORKSHOPS workshops (a
+ * year's programme), the same figures month by month, which a chart can still show (the table
+ * lists every workshop).
+ */
+function workshopsChart(bilan: Omit<Bilan, 'sentences'>, severalYears: boolean): Chart {
+  const names = ['Places', 'Inscrits', 'Liste d’attente', 'Présents'];
+  const keys = ['seats', 'registered', 'waitlisted', 'attended'] as const;
+  const held = bilan.workshops.filter((workshop) => workshop.status === 'scheduled');
+  if (held.length <= TOP_WORKSHOPS) {
+    return {
+      id: 'ateliers',
+      title: 'Ateliers : places, inscrits, liste d’attente et présents',
+      description: 'Pour chaque atelier tenu : places, inscrits, personnes en liste d’attente et présents.',
+      categories: unique(held.map((workshop) => `${workshop.title} (${workshop.date.split('-').reverse().join('/')})`)),
+      series: series(
+        names,
+        keys.map((key) => held.map((workshop) => workshop[key])),
+      ),
+      direction: 'horizontal',
+    };
+  }
+  const months = bilan.months.map((month) => month.month);
+  const sums = keys.map((key) =>
+    months.map((month) => held.filter((workshop) => workshop.date.startsWith(month)).reduce((sum, workshop) => sum + workshop[key], 0)),
+  );
+  return {
+    id: 'ateliers',
+    title: 'Ateliers par mois : places, inscrits, liste d’attente et présents',
+    description: `Pour chaque mois, le total des ${held.length} ateliers tenus : places, inscrits, personnes en liste d’attente et présents.`,
+    categories: months.map((month) => shortMonth(month, severalYears)),
+    series: series(names, sums),
+    direction: 'vertical',
   };
 }
 

@@ -175,20 +175,23 @@ export class BilanRepository {
                 GROUP BY w.id) x) AS workshops,
          (SELECT json_build_object('responses', (SELECT count(*) FROM answers), 'attended', count(*) FILTER (WHERE attended),
                                    'mean', (SELECT ${MEAN} FROM answers a),
-                                   'distribution', (SELECT json_agg(json_build_object('score', n, 'responses', (SELECT count(*) FROM answers WHERE score = n)) ORDER BY n)
-                                                    FROM generate_series(1, 5) n))
+                                   'distribution', (SELECT json_agg(json_build_object('score', n, 'responses', coalesce(c.responses, 0)) ORDER BY n)
+                                                    FROM generate_series(1, 5) n
+                                                    LEFT JOIN (SELECT score, count(*) AS responses FROM answers GROUP BY score) c ON c.score = n))
           FROM scoped) AS satisfaction,
-         (SELECT json_agg(x ORDER BY x.kind DESC)
-          FROM (SELECT k.kind, (SELECT count(*) FROM answers a WHERE a.kind = k.kind) AS responses,
-                       (SELECT count(*) FROM scoped s WHERE s.kind = k.kind AND s.attended) AS attended,
-                       (SELECT ${MEAN} FROM answers a WHERE a.kind = k.kind) AS mean
-                FROM (VALUES ('permanence'), ('atelier')) k(kind)) x) AS "satisfactionByKind",
+         (SELECT json_agg(x ORDER BY x.position)
+          FROM (SELECT k.kind, k.position, coalesce(a.responses, 0) AS responses, coalesce(t.attended, 0) AS attended, a.mean
+                FROM (VALUES ('permanence', 1), ('atelier', 2)) k(kind, position)
+                LEFT JOIN (SELECT kind, count(*) AS responses, ${MEAN} AS mean FROM answers a GROUP BY kind) a ON a.kind = k.kind
+                LEFT JOIN (SELECT kind, count(*) FILTER (WHERE attended) AS attended FROM scoped GROUP BY kind) t ON t.kind = k.kind) x) AS "satisfactionByKind",
          (SELECT coalesce(json_agg(x ORDER BY x.starts_at, x.id), '[]')
           FROM (SELECT w.id, w.title, w.starts_at, to_char(w.starts_at AT TIME ZONE $5, 'YYYY-MM-DD') AS date,
-                       (SELECT count(*) FROM answers a WHERE a.workshop_id = w.id) AS responses,
-                       (SELECT count(*) FROM scoped s WHERE s.workshop_id = w.id AND s.attended) AS attended,
-                       (SELECT ${MEAN} FROM answers a WHERE a.workshop_id = w.id) AS mean
+                       coalesce(a.responses, 0) AS responses, coalesce(t.attended, 0) AS attended, a.mean
                 FROM workshops w
+                LEFT JOIN (SELECT workshop_id, count(*) AS responses, ${MEAN} AS mean FROM answers a WHERE workshop_id IS NOT NULL GROUP BY 1) a
+                  ON a.workshop_id = w.id
+                LEFT JOIN (SELECT workshop_id, count(*) FILTER (WHERE attended) AS attended FROM scoped WHERE workshop_id IS NOT NULL GROUP BY 1) t
+                  ON t.workshop_id = w.id
                 WHERE w.starts_at >= $3 AND w.starts_at < $4 AND w.status = 'scheduled') x) AS "satisfactionByWorkshop"`,
       [scope.fromDate, scope.toDate, scope.fromInstant, scope.toInstant, timeZone, now, metropolis],
     );
