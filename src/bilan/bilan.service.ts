@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { seesAttendees, StaffUser } from '../auth/staff-user';
 import { addDays, addMonths, todayIn, wallTimeToInstant } from '../calendar';
 import { PROGRAMME_TIME_ZONE } from '../calendar/time-zone';
@@ -53,14 +53,25 @@ export class BilanService {
   /** The bilan of [from, to] (default: this calendar year) as `staff` may read it. */
   async bilan(staff: StaffUser, from?: string, to?: string): Promise<Bilan> {
     const scope = this.scope(from, to);
-    const now = this.clock.now();
-    const metropolis = this.territory.metropolisCommuneCodes();
     // Before the transaction: the embedded database has one connection, which the transaction holds.
     const labels = await this.lists.labels();
-    const [rows, comments] = await this.dataSource.transaction('REPEATABLE READ', async (manager) => {
-      const figures = await this.bilans.figures(scope, PROGRAMME_TIME_ZONE, now, metropolis, manager);
-      return [figures, seesAttendees(staff) ? await this.bilans.comments(scope, PROGRAMME_TIME_ZONE, now, manager) : undefined] as const;
-    });
+    return this.dataSource.transaction('REPEATABLE READ', (manager) => this.read(scope, staff, labels, manager));
+  }
+
+  /**
+   * The bilan of [from, to] read with `manager`, in the caller's transaction (the reports' workbook:
+   * the same snapshot as its rows, computed by PostgreSQL while they are written).
+   */
+  bilanIn(manager: EntityManager, staff: StaffUser, from: string, to: string, labels: ListLabels): Promise<Bilan> {
+    return this.read(this.scope(from, to), staff, labels, manager);
+  }
+
+  private async read(scope: BilanScope, staff: StaffUser, labels: ListLabels, manager: EntityManager): Promise<Bilan> {
+    const now = this.clock.now();
+    const [rows, comments] = await Promise.all([
+      this.bilans.figures(scope, PROGRAMME_TIME_ZONE, now, this.territory.metropolisCommuneCodes(), manager),
+      seesAttendees(staff) ? this.bilans.comments(scope, PROGRAMME_TIME_ZONE, now, manager) : undefined,
+    ]);
     const figures = this.figures(scope, rows, labels);
     if (comments) figures.satisfaction.comments = comments;
     return { ...figures, sentences: bilanSentences(figures) };
