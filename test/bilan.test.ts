@@ -367,6 +367,18 @@ describe('the metropolis’ bilan', () => {
     expect(await fields('from=2027-03-02&to=2027-03-01')).toEqual([400, 'validation_failed', ['to']]);
     expect(await fields('format=docx')).toEqual([400, 'validation_failed', ['format']]);
     expect(await fields('from=2020-01-01&to=2025-01-01')).toEqual([422, 'range_too_large', []]);
+    // Hostile shapes: repeated, nested, injected, control characters — a 400, never a 5xx.
+    for (const query of [
+      'from=2027-01-01&from=2027-02-01',
+      'from[]=2027-01-01',
+      'from[a]=1',
+      "from=2027-01-01'%20OR%201=1--",
+      'to=%00',
+      `from=${'9'.repeat(5000)}`,
+    ]) {
+      const [status] = await fields(query);
+      expect([query, status]).toEqual([query, 400]);
+    }
   });
 
   it('shows the page again with a French message for a bad period (422)', async () => {
@@ -399,6 +411,26 @@ describe('the metropolis’ bilan', () => {
     expect(new Set(ids).size).toBe(ids.length);
     expect(html.text).toContain('Très utile, merci');
     expect(html.text).toContain('href="/staff/bilan.pdf?du&#x3D;2027-01-01&amp;au&#x3D;2027-03-31"');
+  });
+
+  it('draws the charts of simultaneous requests, each with its own figures', async () => {
+    const periods = ['du=2027-01-01&au=2027-03-31', 'du=2027-03-01&au=2027-03-31', 'du=2027-02-01&au=2027-02-28'];
+    const expected = [
+      '5 structures accompagnées, dont 3 de la Métropole ; 4 nouvelles.',
+      '2 structures accompagnées, dont 1 de la Métropole ; aucune nouvelle.',
+      '3 structures accompagnées, dont 1 de la Métropole ; 1 nouvelle.',
+    ];
+    const pages = await Promise.all(Array.from({ length: 9 }, (_, k) => page(`/staff/bilan?${periods[k % 3]}`, k % 2 ? viewerToken : admin)));
+    pages.forEach((answer, k) => {
+      // A section with nothing to draw has no chart: March has no orientation and no workshop held, February no orientation.
+      expect([k, answer.status, (answer.text.match(/<svg\b/g) ?? []).length]).toEqual([k, 200, [9, 7, 8][k % 3]]);
+      expect([k, answer.text.includes(expected[k % 3])]).toEqual([k, true]);
+    });
+    const monthLabels = (html: string) =>
+      ['janv.', 'févr.', 'mars'].filter((label) => html.split('id="mois"')[1].split('</figure>')[0].includes(`>${label}</text>`));
+    expect(monthLabels(pages[0].text)).toEqual(['janv.', 'févr.', 'mars']);
+    expect(monthLabels(pages[1].text)).toEqual(['mars']);
+    expect(monthLabels(pages[2].text)).toEqual(['févr.']);
   });
 
   it('gives the viewer figures and organisations only: no name, e-mail, phone, note or comment in the page, the JSON, the PDF or the workbooks', async () => {

@@ -159,6 +159,12 @@ describe('staff page: the metropolis’ bilan, in a real browser', () => {
     for (const secret of ['Secrète', 'Secret', 'secret', '@bilan.test', 'Commentaires']) expect([secret, text.includes(secret)]).toEqual([secret, false]);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await checkPage(page, 'staff-bilan-viewer-phone');
+    // A year without anything: the sentences say so, the empty sections have no chart.
+    await page.goto('/staff/bilan?du=2025-01-01&au=2025-12-31');
+    await expect(page.getByText('Aucune structure accompagnée sur la période.').isVisible()).resolves.toBe(true);
+    await expect(page.getByText('Aucune orientation donnée sur la période.').first().isVisible()).resolves.toBe(true);
+    expect(await page.getByRole('img').count()).toBe(4);
+    await checkPage(page, 'staff-bilan-empty-year');
     await context.close();
   });
 
