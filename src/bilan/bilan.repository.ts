@@ -47,7 +47,7 @@ export interface SatisfactionComment {
 }
 
 /**
- * The period's non-cancelled bookings ($1–$4), as the reports select them (reports.repository.ts,
+ * The period's non-cancelled bookings ($1–$4), as the reports select them (reports/reports.repository.ts,
  * SCOPED: sessions by local date, workshops by start): `org_key` is the register entry once merges are
  * followed; the legal form is the register's else the booking's, and so is the commune (INSEE code) —
  * the rule shared with the reports and the register. `attended`: present at an event that has ended

@@ -92,7 +92,8 @@ export interface ReportRow {
  * session's local date, workshop registrations by the workshop's start. The organisation is the
  * register's entry the booking belongs to once merges are followed (`org_key`); its legal form,
  * postcode and commune come from the register, which admins correct, else from the booking. An extra
- * session (no series) is titled as the programme's series is.
+ * session (no series) is titled as the programme's series is. The bilan selects the same bookings
+ * (bilan/bilan.repository.ts, SCOPED): change both.
  */
 const SCOPED = `
   in_range AS (
