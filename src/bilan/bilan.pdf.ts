@@ -182,6 +182,8 @@ function drawTable(doc: Doc, table: FigureTable, width: number, room: (height: n
     .fillColor(INK)
     .text(table.caption, MARGIN, doc.y + 4, { width });
   doc.moveDown(0.2);
+  // Figures right-aligned, and their column's header with them.
+  const numeric = table.headers.map((_, index) => index > 0 && table.rows.length > 0 && table.rows.every((cells) => typeof cells[index] === 'number'));
   const row = (cells: Cell[], header: boolean) => {
     doc.font(header ? 'condensed-bold' : 'condensed').fontSize(8.5);
     const height = Math.max(14, ...cells.map((cell, index) => doc.heightOfString(String(cell), { width: widths[index] - 6 }) + 5));
@@ -194,7 +196,7 @@ function drawTable(doc: Doc, table: FigureTable, width: number, room: (height: n
         .fillColor(INK)
         .font(header ? 'condensed-bold' : 'condensed')
         .fontSize(8.5)
-        .text(String(cell), x + 3, y + 3, { width: widths[index] - 6, align: index > 0 && typeof cell === 'number' ? 'right' : 'left' });
+        .text(String(cell), x + 3, y + 3, { width: widths[index] - 6, align: numeric[index] || (index > 0 && typeof cell === 'number') ? 'right' : 'left' });
       x += widths[index];
     });
     doc
