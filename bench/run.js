@@ -48,6 +48,8 @@
 //                        the measured rounds (1000), so that kept answers are rebuilt as in real use
 //   BENCH_REPORT_BOOKINGS non-cancelled bookings in the report's year (10000), BENCH_REPORT_RUNS measured
 //                        requests of each format (10), BENCH_REPORT_WARMUP warm-up requests of each format (2)
+// Scenario bilan (GET /staff/bilan and /staff/bilan.pdf over a year of 10,000 bookings, one at a time):
+//   BENCH_BILAN_RUNS     measured requests of each kind (10), BENCH_BILAN_WARMUP warm-up requests of each (2)
 // Scenario booking-two-instances (two service processes on one fresh database, JWT_SECRET set for both,
 // each sending mail, OUTBOX_POLL_MS=BENCH_OUTBOX_POLL_MS, to .eml files in its own DATA_DIR):
 //   BENCH_TWO_BOOKINGS   measured bookings, at BENCH_CONCURRENCY clients, request i to instance i mod 2
@@ -73,6 +75,7 @@ const SCENARIOS = [
   require('./scenarios/workshop-rush'),
   require('./scenarios/public-feed'),
   require('./scenarios/staff-day'),
+  require('./scenarios/bilan'),
   // Last: it needs a database of its own (its serviceEnv), and the others keep the stacks they had.
   require('./scenarios/booking-two-instances'),
 ];
@@ -134,6 +137,10 @@ function readOptions(argv) {
       reportBookings: intEnv('BENCH_REPORT_BOOKINGS', 10000),
       reportRuns: intEnv('BENCH_REPORT_RUNS', 10),
       reportWarmup: intEnv('BENCH_REPORT_WARMUP', 2),
+    },
+    bilan: {
+      runs: intEnv('BENCH_BILAN_RUNS', 10),
+      warmup: intEnv('BENCH_BILAN_WARMUP', 2),
     },
     two: {
       bookings: intEnv('BENCH_TWO_BOOKINGS', Math.max(1, Math.round(intEnv('BENCH_BOOKINGS', 4000) / 5))),

@@ -24,6 +24,7 @@ import { PermanencesModule } from './permanences/permanences.module';
 import { PersonalDataModule } from './personal-data/personal-data.module';
 import { RegistrantsModule } from './registrants/registrants.module';
 import { ReportsModule } from './reports/reports.module';
+import { BilanModule } from './bilan/bilan.module';
 import { SatisfactionModule } from './satisfaction/satisfaction.module';
 import { SettingsModule } from './settings/settings.module';
 import { TerritoryModule } from './territory/territory.module';
@@ -58,6 +59,7 @@ export class AppModule {
         FollowUpsModule,
         OrganisationsModule,
         ReportsModule,
+        BilanModule,
         RegistrantsModule,
         PersonalDataModule,
         SatisfactionModule,

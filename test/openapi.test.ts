@@ -107,6 +107,9 @@ describe('OpenAPI document', () => {
     expect(Object.keys(document.paths['/api/reports/attendance'].get.responses['200'].content ?? {}).sort()).toEqual(
       ['application/json', ...FILE_TYPES.slice(1)].sort(),
     );
+    expect(Object.keys(document.paths['/api/reports/bilan'].get.responses['200'].content ?? {}).sort()).toEqual(
+      ['application/json', 'application/pdf', FILE_TYPES[2]].sort(),
+    );
   });
 
   it('documents the problem+json answers of every operation with one Problem schema', () => {
@@ -152,6 +155,7 @@ describe('OpenAPI document', () => {
 
     expectDocumented('get', '/api/permanences', await api.get('/api/permanences'));
     expectDocumented('get', '/api/agenda', await api.get(`/api/agenda?date=${session.date}`, admin));
+    expectDocumented('get', '/api/reports/bilan', await api.get('/api/reports/bilan', admin));
     const organisations = await api.get('/api/organisations', admin);
     expectDocumented('get', '/api/organisations', organisations);
     expectDocumented('get', '/api/organisations/{id}', await api.get(`/api/organisations/${organisations.body[0].id}`, admin));

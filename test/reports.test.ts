@@ -15,6 +15,9 @@ const COOP = 'Coopérative (SCOP, SCIC, CAE…)';
 const CRESS = 'CRESS Loire';
 /** The default series is named after CRESS_NAME. */
 const PERMANENCE = `Permanence de la ${CRESS}`;
+const BILAN_SHEETS = ['Structures', 'Permanences', 'Par mois', 'Thématiques', 'Formes juridiques', 'Communes', 'Orientations', 'Ateliers', 'Satisfaction'].map(
+  (name) => `Bilan - ${name}`,
+);
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const RANGE = 'from=2026-11-01&to=2027-01-31';
 
@@ -558,7 +561,8 @@ describe('the attendance report for the metropolis', () => {
     expect(response.headers.get('content-disposition')).toBe('attachment; filename="rapport-2026-11-01-2027-01-31.xlsx"');
     const workbook = new Workbook();
     await workbook.xlsx.load(response.bytes as unknown as ArrayBuffer);
-    expect(workbook.worksheets.map((sheet) => sheet.name)).toEqual(['Synthèse', 'Rendez-vous']);
+    // Then the bilan's sheets of the period (src/bilan/bilan.xlsx.ts; test/bilan.test.ts checks them).
+    expect(workbook.worksheets.map((sheet) => sheet.name)).toEqual(['Synthèse', 'Rendez-vous', ...BILAN_SHEETS]);
 
     const summary = workbook.getWorksheet('Synthèse')!;
     const valueOf = (label: string) => {

@@ -828,6 +828,12 @@ async function run(ctx) {
 }
 
 module.exports = {
+  // The year's builders, shared with the bilan scenario (bilan.js).
+  createOrganisationPool,
+  buildYear,
+  correctRegister,
+  timedGet,
+  ADVISORS,
   name: 'staff-day',
   description:
     'GET /api/agenda on a busy day (10 desks × 8 slots, 2 full workshops) at 200 requests/s, then at capacity with 16 clients; GET /api/reports/attendance over a year of 10,000 bookings, JSON and XLSX',

@@ -139,6 +139,11 @@ export class AttendanceWorkbook {
     sheet.commit();
   }
 
+  /** Adds sheets after the rows sheet (the bilan's: reports.service.ts). */
+  addSheets(add: (workbook: { addWorksheet(name: string): Worksheet }) => void): void {
+    add(this.workbook);
+  }
+
   /** Writes the summary sheet and returns the file. */
   async finish(figures: ReportFigures): Promise<ReportFile> {
     summarySheet(this.summary, this.heading, figures);

@@ -114,7 +114,8 @@ export interface ReportRow {
  * postcode and commune come from the register, which admins correct, else from the booking. Its
  * `area` is 'in' when that commune is one of the metropolis' ($5, Territory.metropolisCommuneCodes),
  * 'out' when it is another, 'unknown' without one. An extra session (no series) is titled as the
- * programme's series is.
+ * programme's series is. The bilan selects the same bookings
+ * (bilan/bilan.repository.ts, SCOPED): change both.
  */
 const SCOPED = `
   in_range AS (

@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { seesAttendees, StaffUser } from '../auth/staff-user';
 import { ListLabels, ListsService } from '../settings/lists.service';
 import { addDays, addMonths, todayIn, wallTimeToInstant } from '../calendar';
+import { BilanService } from '../bilan/bilan.service';
+import { addBilanSheets } from '../bilan/bilan.xlsx';
 import { Clock } from '../common/clock';
 import { checkPeriod } from '../common/period';
 import { PROGRAMME_TIME_ZONE } from '../calendar/time-zone';
@@ -29,6 +31,7 @@ export class ReportsService {
     private readonly clock: Clock,
     private readonly lists: ListsService,
     private readonly territory: Territory,
+    private readonly bilans: BilanService,
   ) {}
 
   /** The report as `staff` may read it: a viewer's rows name no attendee. */
@@ -40,10 +43,16 @@ export class ReportsService {
   async attendanceFile(staff: StaffUser, from: string | undefined, to: string | undefined, format: 'csv' | 'xlsx'): Promise<ReportFile> {
     if (format === 'csv') return attendanceCsv(await this.attendance(staff, from, to), seesAttendees(staff));
     const scope = this.scope(from, to);
-    return this.inOneSnapshot(scope, staff, async (rows, figures) => {
+    return this.inOneSnapshot(scope, staff, async (rows, figures, manager, labels) => {
+      // The bilan's sheets too: the same period and snapshot, computed by PostgreSQL with the figures.
+      const bilan = this.bilans.bilanIn(manager, staff, scope.fromDate, scope.toDate, labels);
+      // Awaited later, across turns of the event loop: a failure meanwhile is not unhandled, and the transaction waits for it.
+      const bilanSettled = bilan.catch(() => undefined);
       const workbook = new AttendanceWorkbook(heading(scope), seesAttendees(staff));
       // The rows sheet first (most of the work), while PostgreSQL computes the figures.
-      await workbook.addRows(rows);
+      await workbook.addRows(rows).finally(() => bilanSettled);
+      const sheets = await bilan;
+      workbook.addSheets((book) => addBilanSheets(book, sheets, 'Bilan - '));
       return workbook.finish(await figures);
     });
   }
@@ -55,7 +64,7 @@ export class ReportsService {
   private async inOneSnapshot<T>(
     scope: ReportScope,
     staff: StaffUser,
-    use: (rows: AttendanceRow[], figures: Promise<ReportFigures>) => Promise<T>,
+    use: (rows: AttendanceRow[], figures: Promise<ReportFigures>, manager: EntityManager, labels: ListLabels) => Promise<T>,
   ): Promise<T> {
     const withAttendees = seesAttendees(staff);
     const now = this.clock.now();
@@ -71,7 +80,7 @@ export class ReportsService {
         () => undefined,
       );
       // The transaction ends only once `figures` settled, also when `use` fails first.
-      return use(rows, figures).finally(() => settled);
+      return use(rows, figures, manager, labels).finally(() => settled);
     });
   }
 

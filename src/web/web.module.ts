@@ -4,6 +4,7 @@ import { AgendaModule } from '../agenda/agenda.module';
 import { AttendanceModule } from '../attendance/attendance.module';
 import { AttestationsModule } from '../attestations/attestations.module';
 import { AuthModule } from '../auth/auth.module';
+import { BilanModule } from '../bilan/bilan.module';
 import { BookingsModule } from '../bookings/bookings.module';
 import { PAGE_ERRORS } from '../common/problem.filter';
 import { FeedsModule } from '../feeds/feeds.module';
@@ -34,6 +35,7 @@ import { StaffSettingsPagesController } from './staff-settings-pages.controller'
 import { StaffOrganisationPagesController } from './staff-organisation-pages.controller';
 import { StaffPersonalDataPagesController } from './staff-personal-data-pages.controller';
 import { StaffReportPagesController } from './staff-report-pages.controller';
+import { StaffBilanPagesController } from './staff-bilan-pages.controller';
 import { StaffSessionPagesController } from './staff-session-pages.controller';
 import { StaffWorkshopPagesController } from './staff-workshop-pages.controller';
 import { SatisfactionPagesController } from './satisfaction-pages.controller';
@@ -57,6 +59,7 @@ import { WebSession } from './web-session';
     FollowUpsModule,
     OrganisationsModule,
     ReportsModule,
+    BilanModule,
     FeedsModule,
     RegistrantsModule,
     MailModule,
@@ -72,6 +75,7 @@ import { WebSession } from './web-session';
     StaffSessionPagesController,
     StaffOrganisationPagesController,
     StaffReportPagesController,
+    StaffBilanPagesController,
     StaffSheetPagesController,
     StaffRegisterPagesController,
     StaffSessionBookingsPagesController,

@@ -9,6 +9,9 @@ import { client, Client } from '../support/http';
 import { ADMIN, startTestApp, TestApp } from '../support/test-app';
 
 const SIRET = { coop: '42100000000016', entraide: '69000000000024', mutuelle: '75000000000042' };
+const BILAN_SHEETS = ['Structures', 'Permanences', 'Par mois', 'Thématiques', 'Formes juridiques', 'Communes', 'Orientations', 'Ateliers', 'Satisfaction'].map(
+  (name) => `Bilan - ${name}`,
+);
 const PERIOD = { du: '2026-11-01', au: '2026-12-31' };
 const PERIOD_QUERY = `du=${PERIOD.du}&au=${PERIOD.au}`;
 const API_PERIOD = `from=${PERIOD.du}&to=${PERIOD.au}`;
@@ -248,7 +251,8 @@ describe('staff pages: reports and register of organisations, in a real browser'
     expect(xlsxBytes.subarray(0, 2).toString('latin1')).toBe('PK');
     const workbook = new Workbook();
     await workbook.xlsx.load(xlsxBytes as unknown as ArrayBuffer);
-    expect(workbook.worksheets.map((sheet) => sheet.name)).toEqual(['Synthèse', 'Rendez-vous']);
+    // Then the bilan's sheets of the period (src/bilan/bilan.xlsx.ts; test/bilan.test.ts checks them).
+    expect(workbook.worksheets.map((sheet) => sheet.name)).toEqual(['Synthèse', 'Rendez-vous', ...BILAN_SHEETS]);
     let bookings: unknown;
     workbook.getWorksheet('Synthèse')!.eachRow((row) => {
       if (row.getCell(1).value === 'Réservations et inscriptions (hors annulations)') bookings = row.getCell(2).value;
