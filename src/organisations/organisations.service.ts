@@ -50,7 +50,7 @@ export class OrganisationsService {
         ...row,
         startsAt: new Date(row.startsAt).toISOString(),
         ...(own && seesAttendees(staff) ? { attendeeName } : {}),
-        topics: (row.topics as string[]).map((topic) => ({ code: topic, label: labels.topic(topic) })),
+        topics: row.topics.map((topic) => ({ code: topic, label: labels.topic(topic) })),
         // Figures, not personal data: every role sees what the organisation was referred to.
         orientations: (followUp?.orientations ?? []).map((code) => ({ code, label: labels.orientation(code) })),
         ...(readsFollowUp && seesAttendees(staff) ? { followUp: followUp ? presentFollowUp(followUp, labels) : null } : {}),
