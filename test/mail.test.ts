@@ -194,7 +194,7 @@ describe('e-mails with calendar invites, through a real SMTP server', () => {
     expect(text).toContain(
       `La prochaine permanence a lieu le jeudi 31 décembre 2026, de ${paris(next.startsAt)} à ${paris(next.endsAt)} (${next.location}). Pour y prendre rendez-vous : https://rdv.cress.test`,
     );
-    expect(text).toMatch(/à rendre compte du programme à Rennes Métropole/);
+    expect(text).toMatch(/à vous demander votre avis et à rendre compte du programme à Rennes Métropole/);
     for (const wording of ['atelier', 'dernier jeudi', '9 h', 'Auvergne', 'Saint-Étienne Métropole']) expect(text).not.toContain(wording);
   });
 

@@ -37,7 +37,7 @@ export function consentNotice({ identity, retentionMonths }: ConsentOptions) {
     /** The same consent, in the words of a workshop registration (the booking form of a workshop shows it). */
     workshopSummary: `J’accepte que ${cress} utilise ces informations pour organiser mon inscription à l’atelier.`,
     paragraphs: [
-      `${capitalise(cress)} utilise ces informations pour organiser votre rendez-vous ou l’atelier (confirmation, rappel, changements) et pour établir des chiffres de fréquentation destinés à la métropole qui finance le programme (${identity.metropolisName}) ; celle-ci ne reçoit ni votre nom, ni votre adresse e-mail, ni votre téléphone.`,
+      `${capitalise(cress)} utilise ces informations pour organiser votre rendez-vous ou l’atelier (confirmation, rappel, changements, puis une question sur votre avis) et pour établir des chiffres de fréquentation destinés à la métropole qui finance le programme (${identity.metropolisName}) ; celle-ci ne reçoit ni votre nom, ni votre adresse e-mail, ni votre téléphone.`,
       `Vos coordonnées sont effacées ${kept} après le rendez-vous. Vous pouvez y accéder, les faire corriger ou effacer, ou vous opposer à leur usage en écrivant à ${identity.privacyEmail}.`,
     ],
     /** The full notice (GDPR art. 13 and 14), on /donnees-personnelles. */
@@ -57,7 +57,7 @@ export function consentNotice({ identity, retentionMonths }: ConsentOptions) {
         id: 'donnees',
         title: 'Ce que nous enregistrons',
         paragraphs: [
-          'Vos nom et prénom, votre adresse e-mail et, si vous le donnez, votre téléphone ; le nom de votre structure et, si vous les donnez, son SIRET, sa forme juridique et son code postal ; les sujets choisis et votre message ; le moment où vous avez accepté cette notice, et sa version.',
+          'Vos nom et prénom, votre adresse e-mail et, si vous le donnez, votre téléphone ; le nom de votre structure et, si vous les donnez, son SIRET, sa forme juridique, son code postal et sa commune ; les sujets choisis et votre message ; le moment où vous avez accepté cette notice, et sa version.',
           'Si vous annulez, le motif que vous donnez. Le jour venu, le ou la conseiller·ère note votre présence (présent, absent ou excusé), parfois avec une courte note.',
           'Après un rendez-vous à la permanence, le ou la conseiller·ère peut noter son suivi : une courte note réservée à l’équipe (elle ne vous est pas envoyée et la métropole ne la voit jamais), les dispositifs vers lesquels votre structure a été orientée (par exemple le DLA ou France Active) et, s’il y a lieu, une date pour reprendre contact avec vous.',
           'Les champs marqués « obligatoire » sont nécessaires pour réserver : sans eux, nous ne pouvons pas organiser le rendez-vous.',
@@ -72,7 +72,8 @@ export function consentNotice({ identity, retentionMonths }: ConsentOptions) {
         paragraphs: [],
         items: [
           'Organiser votre rendez-vous ou l’atelier : vous envoyer la confirmation, l’invitation pour votre agenda, un rappel et les éventuels changements ou annulations, et permettre au ou à la conseiller·ère de préparer l’entretien.',
-          `Rendre compte du programme à la métropole qui le finance (${identity.metropolisName}), par des chiffres de fréquentation.`,
+          'Vous demander, une fois, si le rendez-vous ou l’atelier vous a été utile, pour améliorer l’accompagnement ; vous délivrer, après un atelier, votre attestation de présence.',
+          `Rendre compte du programme à la métropole qui le finance (${identity.metropolisName}), par des chiffres de fréquentation et de satisfaction.`,
           `Base légale : votre consentement (article 6, paragraphe 1, point a du RGPD), donné en cochant la case du formulaire. Vous pouvez le retirer à tout moment en écrivant à ${identity.privacyEmail} ; ce qui a été fait avant reste valable.`,
           'Aucune décision automatisée n’est prise à partir de ces informations.',
         ],

@@ -371,6 +371,8 @@ describe('public pages in a real browser', () => {
       'Chambre régionale de l’économie sociale et solidaire Loire-Essai (CRESS Loire-Essai), 12 rue des Essais, 42000 Saint-Étienne',
     );
     expect(await section('Pourquoi, et sur quelle base').textContent()).toContain('votre consentement');
+    // Every use the code makes is stated: the satisfaction question and the attendance certificate too.
+    expect(await section('Pourquoi, et sur quelle base').textContent()).toContain('Vous demander, une fois, si le rendez-vous ou l’atelier vous a été utile');
     const recipients = await section('Qui les voit').textContent();
     expect(recipients).toContain('(Métropole d’Essai) reçoit des chiffres');
     expect(recipients).toContain('Elle ne reçoit jamais votre nom, votre adresse e-mail ni votre téléphone');
