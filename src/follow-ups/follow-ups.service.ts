@@ -185,9 +185,13 @@ function checkWritable(staff: StaffUser, booking: FollowUpBooking): void {
 export type FollowUp = ReturnType<typeof present>;
 
 function present(row: FollowUpRow, labels: ListLabels) {
+  return { bookingId: row.bookingId, ...presentFollowUp(row, labels) };
+}
+
+/** A follow-up's fields as every answer gives them (here and on the organisation's history). */
+export function presentFollowUp(row: Omit<FollowUpRow, 'bookingId' | 'followUpDoneAt' | 'createdAt' | 'updatedAt'> & Stamps, labels: ListLabels) {
   const person = (id: string | null, name: string | null) => (id ? { id, name } : null);
   return {
-    bookingId: row.bookingId,
     note: row.note,
     orientations: row.orientations.map((code) => ({ code, label: labels.orientation(code) })),
     followUpOn: row.followUpOn,
@@ -198,6 +202,13 @@ function present(row: FollowUpRow, labels: ListLabels) {
     updatedBy: person(row.updatedById, row.updatedByName),
     updatedAt: new Date(row.updatedAt).toISOString(),
   };
+}
+
+/** Instants as a query gives them: a Date from a column, an ISO string from JSON built in SQL. */
+interface Stamps {
+  followUpDoneAt: Date | string | null;
+  createdAt: Date | string;
+  updatedAt: Date | string;
 }
 
 /** The journal's words for the appointment: its date and the organisation (never the attendee, who may be erased). */

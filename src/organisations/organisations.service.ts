@@ -4,12 +4,13 @@ import { seesAttendees, StaffUser } from '../auth/staff-user';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import { AppConfig } from '../config/app-config';
+import { presentFollowUp } from '../follow-ups/follow-ups.service';
 import { JournalService } from '../journal/journal.service';
 import { ListLabels, ListsService } from '../settings/lists.service';
 import { communeOf } from '../territory/commune-choice';
 import { Territory } from '../territory/territory';
 import { UpdateOrganisationDto } from './dto/organisation.dto';
-import { HistoryFollowUp, OrganisationRow, OrganisationsRepository } from './organisations.repository';
+import { OrganisationRow, OrganisationsRepository } from './organisations.repository';
 
 @Injectable()
 export class OrganisationsService {
@@ -154,20 +155,5 @@ function present(row: OrganisationRow, labels: ListLabels, territory: Territory)
     workshopRegistrations: row.workshops,
     lastBookingAt: row.lastBookingAt ? new Date(row.lastBookingAt).toISOString() : null,
     createdAt: new Date(row.createdAt).toISOString(),
-  };
-}
-
-function presentFollowUp(row: HistoryFollowUp, labels: ListLabels) {
-  const person = (id: string | null, name: string | null) => (id ? { id, name } : null);
-  return {
-    note: row.note,
-    orientations: row.orientations.map((code) => ({ code, label: labels.orientation(code) })),
-    followUpOn: row.followUpOn,
-    followUpAdvisor: person(row.followUpAdvisorId, row.followUpAdvisorName),
-    followUpDoneAt: row.followUpDoneAt ? new Date(row.followUpDoneAt).toISOString() : null,
-    createdBy: person(row.createdById, row.createdByName),
-    createdAt: new Date(row.createdAt).toISOString(),
-    updatedBy: person(row.updatedById, row.updatedByName),
-    updatedAt: new Date(row.updatedAt).toISOString(),
   };
 }
