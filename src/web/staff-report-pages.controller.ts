@@ -6,19 +6,15 @@ import { AttendanceReportQuery } from '../reports/dto/attendance-report.query';
 import { ReportsService } from '../reports/reports.service';
 import { AREA_FIGURE_LABELS, AREA_HEADERS } from '../reports/reports.export';
 import type { AreaCounts, AreaName, Areas, AttendanceReport } from '../reports/reports.types';
-import { errorsByField, validated } from './forms';
+import { validated } from './forms';
+import { isPeriodError, Period, periodErrors, periodInput, sendPeriodFile } from './period-form';
 import { Page, Pages, PageStaff, StaffPage } from './page.guard';
 import { PageContext, Views } from './views';
 
 /** How many booking rows the page shows; the files hold them all. */
 const ROWS_SHOWN = 100;
 
-/** The page's inputs (`du`, `au`) and the API's fields (`from`, `to`). */
-const FIELD_OF: Record<string, string> = { from: 'du', to: 'au' };
-
 const KIND_LABELS: Record<string, string> = { permanence: 'Permanence', atelier: 'Atelier' };
-
-type Period = { du?: unknown; au?: unknown };
 
 /** The metropolis' report: the figures of a period, its bookings, and the same period as CSV or XLSX. */
 @Controller('staff')
@@ -60,63 +56,18 @@ export class StaffReportPagesController {
   @Get('rapports/export.csv')
   @StaffPage('admin', 'viewer')
   async csv(@Query() query: Record<string, unknown>, @PageStaff() staff: StaffUser, @Res() response: Response) {
-    await this.sendFile(response, staff, { du: query.du, au: query.au }, 'csv');
+    await sendPeriodFile(response, { du: query.du, au: query.au }, AttendanceReportQuery, '/staff/rapports', (dto) =>
+      this.reports.attendanceFile(staff, dto.from, dto.to, 'csv'),
+    );
   }
 
   @Get('rapports/export.xlsx')
   @StaffPage('admin', 'viewer')
   async xlsx(@Query() query: Record<string, unknown>, @PageStaff() staff: StaffUser, @Res() response: Response) {
-    await this.sendFile(response, staff, { du: query.du, au: query.au }, 'xlsx');
+    await sendPeriodFile(response, { du: query.du, au: query.au }, AttendanceReportQuery, '/staff/rapports', (dto) =>
+      this.reports.attendanceFile(staff, dto.from, dto.to, 'xlsx'),
+    );
   }
-
-  /** The file of the period, as the API sends it; a bad period goes back to the page, which explains it. */
-  private async sendFile(response: Response, staff: StaffUser, period: Period, format: 'csv' | 'xlsx') {
-    let file: Awaited<ReturnType<ReportsService['attendanceFile']>>;
-    try {
-      const dto = await validated(AttendanceReportQuery, periodInput(period));
-      file = await this.reports.attendanceFile(staff, dto.from, dto.to, format);
-    } catch (error) {
-      if (!(error instanceof DomainError) || !isPeriodError(error)) throw error;
-      const back = new URLSearchParams();
-      if (typeof period.du === 'string') back.set('du', period.du);
-      if (typeof period.au === 'string') back.set('au', period.au);
-      return response.redirect(303, `/staff/rapports?${back}`);
-    }
-    response
-      .status(200)
-      .set({
-        'Content-Type': file.contentType,
-        'Content-Disposition': `attachment; filename="${file.filename}"`,
-        'Content-Length': String(file.content.length),
-      })
-      .end(file.content);
-  }
-}
-
-/** `du`/`au` as the DTO's `from`/`to`; an empty input means the service's default. */
-function periodInput(period: Period): { from?: unknown; to?: unknown } {
-  const input: { from?: unknown; to?: unknown } = {};
-  if (period.du !== undefined && period.du !== '') input.from = period.du;
-  if (period.au !== undefined && period.au !== '') input.to = period.au;
-  return input;
-}
-
-function isPeriodError(error: DomainError): boolean {
-  return error.code === 'validation_failed' || error.code === 'range_too_large';
-}
-
-/** The errors next to the page's inputs, in the page's words. */
-function periodErrors(error: DomainError): Record<string, string> {
-  if (error.code === 'range_too_large') return { au: error.detail };
-  const errors: Record<string, string> = {};
-  for (const [field, message] of Object.entries(errorsByField(error))) {
-    const input = FIELD_OF[field];
-    if (!input) continue;
-    // The API names the other bound by its parameter; the page by its label.
-    errors[input] = message.replace(/\bfrom\b/, 'la date de début');
-  }
-  if (Object.keys(errors).length === 0) errors.du = error.detail;
-  return errors;
 }
 
 function reportView(report: AttendanceReport, withAttendees: boolean) {
