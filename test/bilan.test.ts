@@ -55,7 +55,11 @@ async function workbookText(bytes: Buffer): Promise<{ sheets: string[]; text: st
  * February with a waitlist, one cancelled on 10 March. Five organisations: A (Saint-Étienne), B
  * (Firminy), C (Lyon, outside the metropolis), D (no commune), E (Saint-Chamond in the register,
  * Lyon on its booking; first seen in October 2026, so not new). Follow-ups and satisfaction answers
- * are written in SQL, as their forms do.
+ * are written in SQL, as their forms do, and so are the questionnaires sent
+ * (`satisfaction_requested_at`, as the satisfaction scheduler marks them): to every answered booking,
+ * to b2 and b6 (noted present when the e-mail went, then corrected to absent and excused), not to w2
+ * (present, never asked: its attendee had opted out); b7 is marked too, but a cancelled booking counts
+ * nowhere.
  */
 describe('the metropolis’ bilan', () => {
   let app: TestApp;
@@ -184,6 +188,14 @@ describe('the metropolis’ bilan', () => {
     await answer(october.id, 1, 'Hors période');
 
     await at('2027-04-15T08:00:00Z');
+    // Every date is more than 7 days past: the scheduler asks no one of its own; these are the questionnaires sent.
+    await sql(
+      `UPDATE bookings SET satisfaction_requested_at = CASE WHEN id = ANY($1) THEN event_day ELSE NULL END
+               FROM (SELECT b.id AS booking_id, coalesce(sl.ends_at, w.ends_at) + interval '1 day' AS event_day
+                     FROM bookings b LEFT JOIN slots sl ON sl.id = b.slot_id LEFT JOIN workshops w ON w.id = b.workshop_id) e
+               WHERE e.booking_id = bookings.id`,
+      [[b1.id, b2.id, b3.id, b4.id, b5.id, b6.id, b7.id, w1.id, october.id]],
+    );
     viewerToken = await login(api, viewer.email, viewer.password);
   });
   afterAll(() => app.close());
@@ -257,7 +269,9 @@ describe('the metropolis’ bilan', () => {
     expect(satisfaction).toEqual({
       responses: 5,
       attended: 6,
-      responseRate: 0.8333,
+      // b1 to b6 and w1 (the October answer is outside the period): 5 ÷ 7.
+      asked: 7,
+      responseRate: 0.7143,
       mean: 3.6,
       distribution: [
         { score: 1, responses: 0 },
@@ -267,10 +281,12 @@ describe('the metropolis’ bilan', () => {
         { score: 5, responses: 1 },
       ],
       byKind: [
-        { kind: 'permanence', responses: 4, attended: 4, responseRate: 1, mean: 4 },
-        { kind: 'atelier', responses: 1, attended: 2, responseRate: 0.5, mean: 2 },
+        { kind: 'permanence', responses: 4, attended: 4, asked: 6, responseRate: 0.6667, mean: 4 },
+        { kind: 'atelier', responses: 1, attended: 2, asked: 1, responseRate: 1, mean: 2 },
       ],
-      byWorkshop: [{ id: bilan.workshops[0].id, title: 'Atelier <statuts> & SCIC', date: '2027-02-10', responses: 1, attended: 2, responseRate: 0.5, mean: 2 }],
+      byWorkshop: [
+        { id: bilan.workshops[0].id, title: 'Atelier <statuts> & SCIC', date: '2027-02-10', responses: 1, attended: 2, asked: 1, responseRate: 1, mean: 2 },
+      ],
     });
     // Newest event first; blank comments left out; never the attendee's name.
     expect(comments).toEqual([
@@ -291,7 +307,7 @@ describe('the metropolis’ bilan', () => {
       communes: '4 communes représentées, dont 3 dans la Métropole ; 5 réservations de la Métropole, 2 hors Métropole et 2 sans commune renseignée.',
       orientations: '3 orientations données à 2 structures ; la plus fréquente (2 fois) : Dispositif local d’accompagnement (DLA).',
       workshops: '1 atelier : 2 places, 2 inscrits, 1 en liste d’attente, 2 présents ; 1 atelier annulé.',
-      satisfaction: '5 réponses sur 6 présences (83\u00a0%), note moyenne 3,6 sur 5.',
+      satisfaction: '5 réponses sur 7 questionnaires envoyés (71\u00a0%), note moyenne 3,6 sur 5.',
     });
   });
 
@@ -307,13 +323,15 @@ describe('the metropolis’ bilan', () => {
     );
     expect(march.orientations).toBe('Aucune orientation donnée sur la période.');
     expect(march.workshops).toBe('Aucun atelier tenu ; 1 atelier annulé.');
-    expect(march.satisfaction).toBe('1 réponse sur 1 présence (100\u00a0%), note moyenne 4 sur 5.');
+    expect(march.satisfaction).toBe('1 réponse sur 2 questionnaires envoyés (50\u00a0%), note moyenne 4 sur 5.');
     // February: the workshop only; the permanence was cancelled.
     const february = (await api.get('/api/reports/bilan?from=2027-02-01&to=2027-02-28', admin)).body.sentences;
     expect(february.permanences).toBe('Aucune permanence tenue et 1 annulée.');
     // B and C came first in January; D's first booking is its place on the workshop's waitlist.
     expect(february.organisations).toBe('3 structures accompagnées, dont 1 de la Métropole ; 1 nouvelle.');
     expect(february.topics).toBe('1 thématique citée (1 réservation) : Évolution des statuts.');
+    // Two present at the workshop, one asked.
+    expect(february.satisfaction).toBe('1 réponse sur 1 questionnaire envoyé (100\u00a0%), note moyenne 2 sur 5.');
     // An empty year.
     const empty = (await api.get('/api/reports/bilan?from=2025-01-01&to=2025-12-31', admin)).body;
     expect(empty.sentences).toEqual({
@@ -325,10 +343,10 @@ describe('the metropolis’ bilan', () => {
       communes: 'Aucune commune renseignée sur la période.',
       orientations: 'Aucune orientation donnée sur la période.',
       workshops: 'Aucun atelier sur la période.',
-      satisfaction: 'Aucune réponse au questionnaire de satisfaction sur la période.',
+      satisfaction: 'Aucun questionnaire de satisfaction envoyé sur la période.',
     });
     expect(empty.months).toHaveLength(12);
-    expect(empty.satisfaction).toMatchObject({ responses: 0, attended: 0, responseRate: null, mean: null });
+    expect(empty.satisfaction).toMatchObject({ responses: 0, attended: 0, asked: 0, responseRate: null, mean: null });
   });
 
   it('covers the current calendar year by default, in the programme’s time zone', async () => {
@@ -410,6 +428,10 @@ describe('the metropolis’ bilan', () => {
     const ids = [...html.text.matchAll(/\bid="([^"]+)"/g)].map((match) => match[1]);
     expect(new Set(ids).size).toBe(ids.length);
     expect(html.text).toContain('Très utile, merci');
+    expect(html.text).toContain('5 réponses sur 7 questionnaires envoyés (71\u00a0%), note moyenne 3,6 sur 5.');
+    expect(html.text).toContain(
+      '<th scope="row">Permanences</th><td data-label="Réponses">4</td><td data-label="Présences">4</td><td data-label="Questionnaires envoyés">6</td>',
+    );
     expect(html.text).toContain('href="/staff/bilan.pdf?du&#x3D;2027-01-01&amp;au&#x3D;2027-03-31"');
   });
 
@@ -494,6 +516,9 @@ describe('the metropolis’ bilan', () => {
     expect(flat).toContain('Rendez-vous de permanence');
     expect(flat).toContain('Saint-Chamond');
     expect(flat).toContain('Atelier <statuts> & SCIC');
+    // The satisfaction tables: the questionnaires sent, the rate over them.
+    expect(flat).toContain('Questionnaires envoyés');
+    expect(flat).toMatch(/Questionnaires envoyés 7 Taux de réponse 71\s?%/);
     expect(text.pages[text.pages.length - 1].lines).toContain(`Page ${text.pages.length} / ${text.pages.length}`);
   });
 
@@ -538,6 +563,25 @@ describe('the metropolis’ bilan', () => {
       ['Atelier annulé (annulé)', '10/03/2027 14:00', '5', '0', '0', '0'],
     ]);
     expect(book.rows('Par mois').slice(-1)).toEqual([['Total', '6', '4', '3', '2']]);
+    const satisfaction = book.rows('Satisfaction');
+    const after = (caption: string, count: number) => satisfaction.slice(satisfaction.findIndex((row) => row[0] === caption) + 1).slice(0, count);
+    expect(after('Satisfaction : ensemble de la période', 6)).toEqual([
+      ['Indicateur', 'Valeur'],
+      ['Réponses', '5'],
+      ['Présences', '6'],
+      ['Questionnaires envoyés', '7'],
+      ['Taux de réponse', '71\u00a0%'],
+      ['Note moyenne', '3,6 / 5'],
+    ]);
+    expect(after('Satisfaction par type de rendez-vous', 3)).toEqual([
+      ['Type', 'Réponses', 'Présences', 'Questionnaires envoyés', 'Taux de réponse', 'Note moyenne'],
+      ['Permanences', '4', '4', '6', '67\u00a0%', '4 / 5'],
+      ['Ateliers', '1', '2', '1', '100\u00a0%', '2 / 5'],
+    ]);
+    expect(after('Satisfaction par atelier', 2)).toEqual([
+      ['Atelier', 'Date', 'Réponses', 'Présences', 'Questionnaires envoyés', 'Taux de réponse', 'Note moyenne'],
+      ['Atelier <statuts> & SCIC', '10/02/2027', '1', '2', '1', '100\u00a0%', '2 / 5'],
+    ]);
     const reports = await workbookText((await download(`/api/reports/attendance?${RANGE}&format=xlsx`, admin)).bytes);
     expect(reports.sheets.slice(0, 2)).toEqual(['Synthèse', 'Rendez-vous']);
     expect(reports.sheets).toEqual(expect.arrayContaining(['Bilan - Structures', 'Bilan - Satisfaction', 'Bilan - Communes']));

@@ -38,7 +38,7 @@ function mean(value: number | null): string {
 }
 
 function satisfactionCells(row: SatisfactionFigures): Cell[] {
-  return [row.responses, row.attended, rate(row.responseRate), mean(row.mean)];
+  return [row.responses, row.attended, row.asked, rate(row.responseRate), mean(row.mean)];
 }
 
 /**
@@ -59,6 +59,7 @@ export function bilanSections(bilan: Bilan): BilanSection[] {
       rows: [
         ['Réponses', s.responses],
         ['Présences', s.attended],
+        ['Questionnaires envoyés', s.asked],
         ['Taux de réponse', rate(s.responseRate)],
         ['Note moyenne', mean(s.mean)],
       ],
@@ -72,13 +73,13 @@ export function bilanSections(bilan: Bilan): BilanSection[] {
     },
     {
       caption: 'Satisfaction par type de rendez-vous',
-      headers: ['Type', 'Réponses', 'Présences', 'Taux de réponse', 'Note moyenne'],
+      headers: ['Type', 'Réponses', 'Présences', 'Questionnaires envoyés', 'Taux de réponse', 'Note moyenne'],
       rows: s.byKind.map((row) => [KIND_LABELS[row.kind], ...satisfactionCells(row)]),
       empty: '',
     },
     {
       caption: 'Satisfaction par atelier',
-      headers: ['Atelier', 'Date', 'Réponses', 'Présences', 'Taux de réponse', 'Note moyenne'],
+      headers: ['Atelier', 'Date', 'Réponses', 'Présences', 'Questionnaires envoyés', 'Taux de réponse', 'Note moyenne'],
       rows: s.byWorkshop.map((row) => [row.title, shortDate(row.date), ...satisfactionCells(row)]),
       empty: 'Aucun atelier sur la période.',
     },

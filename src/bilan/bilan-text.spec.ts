@@ -17,7 +17,7 @@ const NOTHING: Figures = {
   communes: { list: [], bookings: { inMetropolis: 0, outside: 0, unknown: 0 }, organisations: { inMetropolis: 0, outside: 0, unknown: 0 } },
   orientations: { given: 0, bookings: 0, organisations: 0, byOrientation: [] },
   workshops: [],
-  satisfaction: { responses: 0, attended: 0, responseRate: null, mean: null, distribution: [], byKind: [], byWorkshop: [] },
+  satisfaction: { responses: 0, attended: 0, asked: 0, responseRate: null, mean: null, distribution: [], byKind: [], byWorkshop: [] },
 };
 
 const workshop = (status: 'scheduled' | 'cancelled', seats: number, registered: number, waitlisted: number, attended: number) => ({
@@ -54,13 +54,13 @@ describe('the bilan’s sentences', () => {
       permanences: { held: 1, cancelled: 1, scheduled: 1 },
       workshops: [workshop('scheduled', 1, 1, 0, 1)],
       orientations: { given: 1, bookings: 1, organisations: 1, byOrientation: [{ code: 'dla', label: 'DLA', bookings: 1, organisations: 1 }] },
-      satisfaction: { ...NOTHING.satisfaction, responses: 1, attended: 1, responseRate: 1, mean: 5 },
+      satisfaction: { ...NOTHING.satisfaction, responses: 1, attended: 2, asked: 1, responseRate: 1, mean: 5 },
     });
     expect(sentences.organisations).toBe('1 structure accompagnée, dont 1 de la Métropole ; 1 nouvelle.');
     expect(sentences.permanences).toBe('1 permanence tenue, 1 annulée et 1 à venir.');
     expect(sentences.workshops).toBe('1 atelier : 1 place, 1 inscrit, personne en liste d’attente, 1 présent.');
     expect(sentences.orientations).toBe('1 orientation donnée à 1 structure : DLA.');
-    expect(sentences.satisfaction).toBe('1 réponse sur 1 présence (100\u00a0%), note moyenne 5 sur 5.');
+    expect(sentences.satisfaction).toBe('1 réponse sur 1 questionnaire envoyé (100\u00a0%), note moyenne 5 sur 5.');
   });
 
   it('writes large figures in the plural with French grouping and decimals', () => {
@@ -73,11 +73,27 @@ describe('the bilan’s sentences', () => {
         workshop('cancelled', 10, 0, 0, 0),
         workshop('cancelled', 10, 0, 0, 0),
       ],
-      satisfaction: { ...NOTHING.satisfaction, responses: 2500, attended: 4000, responseRate: 0.625, mean: 4.25 },
+      satisfaction: { ...NOTHING.satisfaction, responses: 2500, attended: 4200, asked: 4000, responseRate: 0.625, mean: 4.25 },
     });
     expect(sentences.organisations).toBe('1\u202f043 structures accompagnées, dont aucune de la Métropole ; aucune nouvelle.');
     expect(sentences.workshops).toBe('2 ateliers : 45 places, 32 inscrits, 3 en liste d’attente, 10 présents ; 2 ateliers annulés.');
-    expect(sentences.satisfaction).toBe('2\u202f500 réponses sur 4\u202f000 présences (63\u00a0%), note moyenne 4,3 sur 5.');
+    expect(sentences.satisfaction).toBe('2\u202f500 réponses sur 4\u202f000 questionnaires envoyés (63\u00a0%), note moyenne 4,3 sur 5.');
+  });
+
+  it('counts the satisfaction answers over the questionnaires sent, not over the attendees', () => {
+    const said = (figures: Partial<Figures['satisfaction']>) =>
+      bilanSentences({ ...NOTHING, satisfaction: { ...NOTHING.satisfaction, ...figures } }).satisfaction;
+    expect(said({ responses: 2, attended: 5, asked: 3, responseRate: 0.6667, mean: 4 })).toBe(
+      '2 réponses sur 3 questionnaires envoyés (67\u00a0%), note moyenne 4 sur 5.',
+    );
+    expect(said({ responses: 1, attended: 4, asked: 2, responseRate: 0.5, mean: 3.5 })).toBe(
+      '1 réponse sur 2 questionnaires envoyés (50\u00a0%), note moyenne 3,5 sur 5.',
+    );
+    // Sent but not answered (yet): no rate of « 0 % », no mean.
+    expect(said({ responses: 0, attended: 3, asked: 1, responseRate: 0 })).toBe('Aucune réponse sur 1 questionnaire envoyé.');
+    expect(said({ responses: 0, attended: 3, asked: 3, responseRate: 0 })).toBe('Aucune réponse sur 3 questionnaires envoyés.');
+    // Attendees, but nobody asked (attendance recorded too late, opted out).
+    expect(said({ responses: 0, attended: 3, asked: 0, responseRate: null })).toBe('Aucun questionnaire de satisfaction envoyé sur la période.');
   });
 });
 

@@ -146,8 +146,12 @@ function workshops({ workshops: list }: Figures): string {
   return sentence(`${counted(held.length, 'atelier', 'ateliers', '')} : ${figures.join(', ')}${cancelledPart}`);
 }
 
+/** Answers over the questionnaires sent (the rate's denominator), then the mean score. */
 function satisfaction({ satisfaction: s }: Figures): string {
-  if (s.responses === 0) return 'Aucune réponse au questionnaire de satisfaction sur la période.';
-  const rate = s.responseRate === null ? '' : ` sur ${counted(s.attended, 'présence', 'présences', '')} (${frPercent(s.responseRate)})`;
+  const sent = counted(s.asked, 'questionnaire envoyé', 'questionnaires envoyés', '');
+  if (s.responses === 0) {
+    return s.asked === 0 ? 'Aucun questionnaire de satisfaction envoyé sur la période.' : sentence(`Aucune réponse sur ${sent}`);
+  }
+  const rate = s.responseRate === null ? '' : ` sur ${sent} (${frPercent(s.responseRate)})`;
   return sentence(`${counted(s.responses, 'réponse', 'réponses', '')}${rate}, note moyenne ${frMean(s.mean ?? 0)} sur 5`);
 }

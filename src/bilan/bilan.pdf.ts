@@ -173,6 +173,15 @@ function drawChart(doc: Doc, chart: Chart, width: number, room: (height: number)
 function drawTable(doc: Doc, table: FigureTable, width: number, room: (height: number) => void): void {
   const first = table.headers.length <= 2 ? width * 0.6 : table.headers.length >= 5 ? width * 0.3 : width * 0.45;
   const widths = [first, ...table.headers.slice(1).map(() => (width - first) / (table.headers.length - 1))];
+  // No header word cut in two (« Questionnaires envoyés » in a seven-column table): the first column gives the room.
+  doc.font('condensed-bold').fontSize(8.5);
+  table.headers.forEach((header, index) => {
+    const needed = Math.max(...header.split(/\s+/).map((word) => doc.widthOfString(word))) + 8;
+    if (index > 0 && widths[index] < needed) {
+      widths[0] -= needed - widths[index];
+      widths[index] = needed;
+    }
+  });
   // The comments' text gets the room.
   if (table.headers[table.headers.length - 1] === 'Commentaire') widths.splice(0, widths.length, 60, 150, 40, width - 250);
   room(50);

@@ -33,9 +33,9 @@ export interface BilanRows {
     waitlisted: number;
     attended: number;
   }>;
-  satisfaction: { responses: number; attended: number; mean: number | null; distribution: Array<{ score: number; responses: number }> };
-  satisfactionByKind: Array<{ kind: 'permanence' | 'atelier'; responses: number; attended: number; mean: number | null }>;
-  satisfactionByWorkshop: Array<{ id: string; title: string; date: string; responses: number; attended: number; mean: number | null }>;
+  satisfaction: { responses: number; attended: number; asked: number; mean: number | null; distribution: Array<{ score: number; responses: number }> };
+  satisfactionByKind: Array<{ kind: 'permanence' | 'atelier'; responses: number; attended: number; asked: number; mean: number | null }>;
+  satisfactionByWorkshop: Array<{ id: string; title: string; date: string; responses: number; attended: number; asked: number; mean: number | null }>;
 }
 
 export interface SatisfactionComment {
@@ -51,17 +51,18 @@ export interface SatisfactionComment {
  * SCOPED: sessions by local date, workshops by start): `org_key` is the register entry once merges are
  * followed; the legal form is the register's else the booking's, and so is the commune (INSEE code) —
  * the rule shared with the reports and the register. `attended`: present at an event that has ended
- * at $6 (the reports' "Présences").
+ * at $6 (the reports' "Présences"); `asked`: sent the satisfaction question (satisfaction/, whatever
+ * its attendance says now: a presence corrected after the e-mail still counts a questionnaire sent).
  */
 const SCOPED = `
   scoped AS MATERIALIZED (
     SELECT r.id, r.status, r.topics, r.kind, r.event_start, r.workshop_id, r.title,
-           r.attendance = 'present' AND r.event_end <= $6 AS attended,
+           r.attendance = 'present' AND r.event_end <= $6 AS attended, r.satisfaction_requested_at IS NOT NULL AS asked,
            c.id AS org_key, coalesce(c.legal_form, r.organisation_legal_form) AS legal_form,
            coalesce(c.commune_code, r.organisation_commune_code) AS commune_code
     FROM (
-      SELECT b.id, b.status, b.attendance, b.topics, b.organisation_id, b.organisation_legal_form, b.organisation_commune_code,
-             'permanence' AS kind, sl.starts_at AS event_start, sl.ends_at AS event_end, NULL::uuid AS workshop_id,
+      SELECT b.id, b.status, b.attendance, b.satisfaction_requested_at, b.topics, b.organisation_id, b.organisation_legal_form,
+             b.organisation_commune_code, 'permanence' AS kind, sl.starts_at AS event_start, sl.ends_at AS event_end, NULL::uuid AS workshop_id,
              coalesce(ps.name, (SELECT name FROM permanence_series ORDER BY created_at LIMIT 1), 'Permanence') AS title
       FROM permanence_sessions s
       JOIN slots sl ON sl.session_id = s.id
@@ -69,8 +70,8 @@ const SCOPED = `
       LEFT JOIN permanence_series ps ON ps.id = s.series_id
       WHERE s.date BETWEEN $1 AND $2 AND b.status <> 'cancelled'
       UNION ALL
-      SELECT b.id, b.status, b.attendance, b.topics, b.organisation_id, b.organisation_legal_form, b.organisation_commune_code,
-             'atelier', w.starts_at, w.ends_at, w.id, w.title
+      SELECT b.id, b.status, b.attendance, b.satisfaction_requested_at, b.topics, b.organisation_id, b.organisation_legal_form,
+             b.organisation_commune_code, 'atelier', w.starts_at, w.ends_at, w.id, w.title
       FROM workshops w
       JOIN bookings b ON b.workshop_id = w.id
       WHERE w.starts_at >= $3 AND w.starts_at < $4 AND b.status <> 'cancelled'
@@ -105,7 +106,8 @@ export class BilanRepository {
    * - topics, legal forms, communes: bookings and distinct organisations;
    * - orientations: from the follow-ups of the period's bookings;
    * - workshops: every workshop starting in the period, cancelled ones included;
-   * - satisfaction: the answers to the period's bookings; the rate's denominator is the attended ones.
+   * - satisfaction: the answers to the period's bookings, the questionnaires sent (the rate's
+   *   denominator) and the attended bookings.
    */
   async figures(scope: BilanScope, timeZone: string, now: Date, metropolis: string[], manager: EntityManager): Promise<BilanRows> {
     const [rows] = await manager.query<BilanRows[]>(
@@ -174,23 +176,27 @@ export class BilanRepository {
                 WHERE w.starts_at >= $3 AND w.starts_at < $4
                 GROUP BY w.id) x) AS workshops,
          (SELECT json_build_object('responses', (SELECT count(*) FROM answers), 'attended', count(*) FILTER (WHERE attended),
+                                   'asked', count(*) FILTER (WHERE asked),
                                    'mean', (SELECT ${MEAN} FROM answers a),
                                    'distribution', (SELECT json_agg(json_build_object('score', n, 'responses', coalesce(c.responses, 0)) ORDER BY n)
                                                     FROM generate_series(1, 5) n
                                                     LEFT JOIN (SELECT score, count(*) AS responses FROM answers GROUP BY score) c ON c.score = n))
           FROM scoped) AS satisfaction,
          (SELECT json_agg(x ORDER BY x.position)
-          FROM (SELECT k.kind, k.position, coalesce(a.responses, 0) AS responses, coalesce(t.attended, 0) AS attended, a.mean
+          FROM (SELECT k.kind, k.position, coalesce(a.responses, 0) AS responses, coalesce(t.attended, 0) AS attended,
+                       coalesce(t.asked, 0) AS asked, a.mean
                 FROM (VALUES ('permanence', 1), ('atelier', 2)) k(kind, position)
                 LEFT JOIN (SELECT kind, count(*) AS responses, ${MEAN} AS mean FROM answers a GROUP BY kind) a ON a.kind = k.kind
-                LEFT JOIN (SELECT kind, count(*) FILTER (WHERE attended) AS attended FROM scoped GROUP BY kind) t ON t.kind = k.kind) x) AS "satisfactionByKind",
+                LEFT JOIN (SELECT kind, count(*) FILTER (WHERE attended) AS attended, count(*) FILTER (WHERE asked) AS asked FROM scoped GROUP BY kind) t ON t.kind = k.kind) x) AS "satisfactionByKind",
          (SELECT coalesce(json_agg(x ORDER BY x.starts_at, x.id), '[]')
           FROM (SELECT w.id, w.title, w.starts_at, to_char(w.starts_at AT TIME ZONE $5, 'YYYY-MM-DD') AS date,
-                       coalesce(a.responses, 0) AS responses, coalesce(t.attended, 0) AS attended, a.mean
+                       coalesce(a.responses, 0) AS responses, coalesce(t.attended, 0) AS attended,
+                       coalesce(t.asked, 0) AS asked, a.mean
                 FROM workshops w
                 LEFT JOIN (SELECT workshop_id, count(*) AS responses, ${MEAN} AS mean FROM answers a WHERE workshop_id IS NOT NULL GROUP BY 1) a
                   ON a.workshop_id = w.id
-                LEFT JOIN (SELECT workshop_id, count(*) FILTER (WHERE attended) AS attended FROM scoped WHERE workshop_id IS NOT NULL GROUP BY 1) t
+                LEFT JOIN (SELECT workshop_id, count(*) FILTER (WHERE attended) AS attended, count(*) FILTER (WHERE asked) AS asked
+                           FROM scoped WHERE workshop_id IS NOT NULL GROUP BY 1) t
                   ON t.workshop_id = w.id
                 WHERE w.starts_at >= $3 AND w.starts_at < $4 AND w.status = 'scheduled') x) AS "satisfactionByWorkshop"`,
       [scope.fromDate, scope.toDate, scope.fromInstant, scope.toInstant, timeZone, now, metropolis],

@@ -173,8 +173,9 @@ export class BilanService {
   }
 }
 
-function withRate({ responses, attended, mean }: { responses: number; attended: number; mean: number | null }): SatisfactionFigures {
-  return { responses, attended, responseRate: attended === 0 ? null : Math.round((responses / attended) * 10_000) / 10_000, mean };
+/** The response rate is over the questionnaires sent (not every attendee is asked: satisfaction/). */
+function withRate({ responses, attended, asked, mean }: { responses: number; attended: number; asked: number; mean: number | null }): SatisfactionFigures {
+  return { responses, attended, asked, responseRate: asked === 0 ? null : Math.round((responses / asked) * 10_000) / 10_000, mean };
 }
 
 /** Every month of the period, those without bookings as zeros. */

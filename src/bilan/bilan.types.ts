@@ -77,7 +77,12 @@ export interface SatisfactionFigures {
   responses: number;
   /** Attended bookings (present, event ended) of the period. */
   attended: number;
-  /** responses ÷ attended, 0 to 1; null when nobody attended. */
+  /**
+   * Questionnaires sent: bookings of the period asked the satisfaction question (only those present,
+   * not opted out, whose attendance was recorded within 7 days are asked).
+   */
+  asked: number;
+  /** responses ÷ asked, 0 to 1; null when nobody was asked. */
   responseRate: number | null;
   /** 1 to 5, two decimals; null without a response. */
   mean: number | null;

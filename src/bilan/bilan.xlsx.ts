@@ -28,7 +28,7 @@ export interface SheetHolder {
 export function addBilanSheets(workbook: SheetHolder, bilan: Bilan, prefix = ''): void {
   for (const section of bilanSections(bilan)) {
     const sheet = workbook.addWorksheet(`${prefix}${SHEET_NAMES[section.key]}`);
-    sheet.columns = [{ width: 48 }, { width: 20 }, { width: 18 }, { width: 18 }, { width: 18 }, { width: 18 }];
+    sheet.columns = [{ width: 48 }, { width: 20 }, { width: 18 }, { width: 24 }, { width: 24 }, { width: 18 }, { width: 18 }];
     sheet.addRow([`${section.title} – du ${shortDate(bilan.from)} au ${shortDate(bilan.to)}`]).font = { bold: true, size: 13 };
     sheet.addRow([bilan.sentences[section.key]]);
     for (const table of section.tables) {

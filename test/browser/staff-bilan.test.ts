@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { checkPage, launchBrowser, newVisitor, screenshot, signIn } from '../support/browser';
+import { checkPage, launchBrowser, newVisitor, screenshot, SCREENSHOTS_DIR, signIn } from '../support/browser';
 import { adminToken, bookingRequest, createStaff, createWorkshop, listSessions, registrationRequest } from '../support/factories';
 import { client, Client } from '../support/http';
 import { ADMIN, startTestApp, TestApp } from '../support/test-app';
@@ -11,7 +12,8 @@ const PERIOD = 'du=2027-01-01&au=2027-03-31';
  * The bilan's page in Chromium for the admin and the viewer: axe on every state (with its nine SVG
  * charts), a phone's width, the print stylesheet, the PDF link. The data set is built through the
  * API (bookings at the permanence of 28 January 2027 and a workshop on 10 February) and in SQL
- * (communes, follow-ups, satisfaction answers, as their forms record them).
+ * (communes, follow-ups, satisfaction answers and the questionnaires sent, as their forms and the
+ * satisfaction scheduler record them: three of the four present were asked, and all three answered).
  */
 describe('staff page: the metropolis’ bilan, in a real browser', () => {
   let app: TestApp;
@@ -94,6 +96,7 @@ describe('staff page: the metropolis’ bilan, in a real browser', () => {
         now,
       ]);
     }
+    await sql(`UPDATE bookings SET satisfaction_requested_at = $2 WHERE id = ANY($1)`, [[booked[0], booked[1], booked[4]], now]);
     app.clock.set('2027-04-15T08:00:00Z');
     browser = await launchBrowser();
   });
@@ -154,7 +157,13 @@ describe('staff page: the metropolis’ bilan, in a real browser', () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await signIn(page, viewer.email, viewer.password);
     await page.goto(`/staff/bilan?${PERIOD}`);
-    await expect(page.getByText('3 réponses sur 4 présences').isVisible()).resolves.toBe(true);
+    await expect(page.getByText('3 réponses sur 3 questionnaires envoyés (100 %), note moyenne 3,7 sur 5.').isVisible()).resolves.toBe(true);
+    // On a phone each row is a card, each figure named by its column.
+    const byKind = page.getByRole('table', { name: 'Satisfaction par type de rendez-vous' });
+    await expect(byKind.locator('td[data-label="Questionnaires envoyés"]').allInnerTexts()).resolves.toEqual(['2', '1']);
+    await expect(byKind.locator('td[data-label="Présences"]').allInnerTexts()).resolves.toEqual(['3', '1']);
+    expect((await byKind.boundingBox())!.width).toBeLessThanOrEqual(390);
+    await byKind.screenshot({ path: join(SCREENSHOTS_DIR, 'staff-bilan-satisfaction-phone.png') });
     const text = await page.locator('main').innerText();
     for (const secret of ['Secrète', 'Secret', 'secret', '@bilan.test', 'Commentaires']) expect([secret, text.includes(secret)]).toEqual([secret, false]);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);

@@ -140,7 +140,13 @@ export class SatisfactionFiguresDto {
   @ApiProperty({ description: 'attended bookings (present, event ended)' })
   attended: number;
 
-  @ApiProperty({ type: Number, nullable: true, description: 'responses ÷ attended, 0 to 1; null when nobody attended' })
+  @ApiProperty({
+    description:
+      'questionnaires sent: bookings asked the satisfaction question (only attendees present, not opted out, whose attendance was recorded within 7 days are asked)',
+  })
+  asked: number;
+
+  @ApiProperty({ type: Number, nullable: true, description: 'responses ÷ asked (questionnaires sent), 0 to 1, four decimals; null when nobody was asked' })
   responseRate: number | null;
 
   @ApiProperty({ type: Number, nullable: true, description: '1 to 5, two decimals; null without a response' })
