@@ -292,6 +292,12 @@ describe('the attendance report for the metropolis', () => {
           registered: 2,
           waitlisted: 1,
           attended: 1,
+          // Mutuelle Mut (Fontanès) registered but absent; Entraide Loire (Lyon) came; SCIC Attente (Grenoble) only waits.
+          areas: {
+            inMetropolis: { registered: 1, attended: 0 },
+            outsideMetropolis: { registered: 1, attended: 1 },
+            unknown: { registered: 0, attended: 0 },
+          },
         },
         {
           id: expect.any(String),
@@ -303,6 +309,11 @@ describe('the attendance report for the metropolis', () => {
           registered: 0,
           waitlisted: 0,
           attended: 0,
+          areas: {
+            inMetropolis: { registered: 0, attended: 0 },
+            outsideMetropolis: { registered: 0, attended: 0 },
+            unknown: { registered: 0, attended: 0 },
+          },
         },
       ],
     });
@@ -599,6 +610,8 @@ describe('the attendance report for the metropolis', () => {
     expect(rowOf('Fontanès')).toEqual(['dans la Métropole', 1, 1]);
     expect(rowOf('Commune non renseignée')).toEqual(['commune non renseignée', 1, 1]);
     expect(valueOf('Atelier statuts')).toBe('2026-12-10 14:00');
+    // Date, seats, registered, waitlisted, present, then registered and present in, outside, unknown.
+    expect(rowOf('Atelier statuts')).toEqual(['2026-12-10 14:00', 2, 2, 1, 1, 1, 0, 1, 1, 0, 0]);
 
     const rows = workbook.getWorksheet('Rendez-vous')!;
     expect(rows.rowCount).toBe(1 + 9);

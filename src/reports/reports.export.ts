@@ -185,7 +185,20 @@ function summarySheet(sheet: Worksheet, report: ReportHeading, figures: ReportFi
   table(
     sheet,
     'Ateliers',
-    ['Atelier', 'Date', 'Places', 'Inscrits', 'Liste d’attente', 'Présents'],
+    [
+      'Atelier',
+      'Date',
+      'Places',
+      'Inscrits',
+      'Liste d’attente',
+      'Présents',
+      'Inscrits de la Métropole',
+      'Présents de la Métropole',
+      'Inscrits hors Métropole',
+      'Présents hors Métropole',
+      'Inscrits sans commune renseignée',
+      'Présents sans commune renseignée',
+    ],
     figures.workshops.map((row) => [
       row.status === 'cancelled' ? `${row.title} (annulé)` : row.title,
       `${row.date} ${row.time}`,
@@ -193,6 +206,12 @@ function summarySheet(sheet: Worksheet, report: ReportHeading, figures: ReportFi
       row.registered,
       row.waitlisted,
       row.attended,
+      row.areas.inMetropolis.registered,
+      row.areas.inMetropolis.attended,
+      row.areas.outsideMetropolis.registered,
+      row.areas.outsideMetropolis.attended,
+      row.areas.unknown.registered,
+      row.areas.unknown.attended,
     ]),
   );
 }

@@ -73,6 +73,13 @@ export interface WorkshopFigures {
   registered: number;
   waitlisted: number;
   attended: number;
+  /** The confirmed registrations and the present, by the area of the organisation's commune. */
+  areas: ByArea<WorkshopAreaCounts>;
+}
+
+export interface WorkshopAreaCounts {
+  registered: number;
+  attended: number;
 }
 
 /** What `ReportsRepository.figures` returns: the figures' parts as PostgreSQL aggregated them. */
@@ -149,6 +156,14 @@ const SCOPED = `
   )`;
 
 /** The bookings, then the organisations, of each area, as `ByArea<AreaCounts>` (in a query over report_scoped). */
+/** A workshop's confirmed registrations and present, by area, as `ByArea<WorkshopAreaCounts>` (bookings `b` joined to report_scoped `s`). */
+const WORKSHOP_AREAS = `json_build_object(${(['in', 'out', 'unknown'] as const)
+  .map(
+    (area) =>
+      `'${area}', json_build_object('registered', count(b.id) FILTER (WHERE b.status = 'confirmed' AND s.area = '${area}'), 'attended', count(b.id) FILTER (WHERE b.attendance = 'present' AND s.area = '${area}'))`,
+  )
+  .join(', ')})`;
+
 const AREA_COUNTS = `json_build_object(${(['in', 'out', 'unknown'] as const)
   .map(
     (area) =>
@@ -231,9 +246,10 @@ export class ReportsRepository {
                        to_char(w.starts_at AT TIME ZONE $5, 'HH24:MI') AS time, w.status, w.capacity AS seats,
                        count(b.id) FILTER (WHERE b.status = 'confirmed') AS registered,
                        count(b.id) FILTER (WHERE b.status = 'waitlisted') AS waitlisted,
-                       count(b.id) FILTER (WHERE b.attendance = 'present') AS attended
+                       count(b.id) FILTER (WHERE b.attendance = 'present') AS attended, ${WORKSHOP_AREAS} AS areas
                 FROM workshops w
                 LEFT JOIN bookings b ON b.workshop_id = w.id AND b.status <> 'cancelled'
+                LEFT JOIN report_scoped s ON s.id = b.id
                 WHERE w.starts_at >= $3 AND w.starts_at < $4
                 GROUP BY w.id) x) AS workshops`,
       [scope.fromDate, scope.toDate, scope.fromInstant, scope.toInstant, timeZone, now],

@@ -186,6 +186,7 @@ function workshopFigures(workshop: WorkshopFigures): ReportFigures['workshops'][
     registered: workshop.registered,
     waitlisted: workshop.waitlisted,
     attended: workshop.attended,
+    areas: areas((area) => workshop.areas[area] ?? { registered: 0, attended: 0 }),
   };
 }
 

@@ -77,6 +77,8 @@ export interface ReportFigures {
     registered: number;
     waitlisted: number;
     attended: number;
+    /** The confirmed registrations and the present, by where the organisations are. */
+    areas: Areas<{ registered: number; attended: number }>;
   }>;
 }
 

@@ -201,6 +201,7 @@ describe('staff pages: reports and register of organisations, in a real browser'
       String(workshop.registered),
       String(workshop.waitlisted),
       String(workshop.attended),
+      `${workshop.areas.inMetropolis.registered} ${workshop.areas.inMetropolis.registered > 1 ? 'inscrits' : 'inscrit'}, ${workshop.areas.inMetropolis.attended} ${workshop.areas.inMetropolis.attended > 1 ? 'présents' : 'présent'}`,
     ]);
 
     expect(await page.locator('#nombre-rendez-vous').textContent()).toContain(`${report.rows.length} rendez-vous sur la période`);

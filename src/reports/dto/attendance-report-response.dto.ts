@@ -124,6 +124,26 @@ export class CommuneFigureDto {
   organisations: number;
 }
 
+export class WorkshopAreaCountsDto {
+  @ApiProperty({ description: 'confirmed registrations' })
+  registered: number;
+
+  @ApiProperty({ description: 'marked present' })
+  attended: number;
+}
+
+/** A workshop's registrations and attendance by where the organisations are. */
+export class WorkshopAreasDto {
+  @ApiProperty({ type: () => WorkshopAreaCountsDto, description: 'organisations whose commune belongs to the metropolis' })
+  inMetropolis: WorkshopAreaCountsDto;
+
+  @ApiProperty({ type: () => WorkshopAreaCountsDto, description: 'organisations of another commune' })
+  outsideMetropolis: WorkshopAreaCountsDto;
+
+  @ApiProperty({ type: () => WorkshopAreaCountsDto, description: 'organisations whose commune is not known' })
+  unknown: WorkshopAreaCountsDto;
+}
+
 export class WorkshopFigureDto {
   @ApiProperty({ format: 'uuid' })
   id: string;
@@ -151,6 +171,9 @@ export class WorkshopFigureDto {
 
   @ApiProperty()
   attended: number;
+
+  @ApiProperty({ type: () => WorkshopAreasDto })
+  areas: WorkshopAreasDto;
 }
 
 export class ReportFiguresDto {
