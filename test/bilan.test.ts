@@ -180,6 +180,8 @@ describe('the metropolis’ bilan', () => {
     await followUp(b3.id, ['dla'], null);
     await followUp(b5.id, [], PERSONAL.notes[1]);
     await followUp(october.id, ['region'], null);
+    // Written while b2 was marked present, then the attendance was corrected: its orientation was not given.
+    await followUp(b2.id, ['urscop'], null);
     await answer(b1.id, 5, PERSONAL.comments[0]);
     await answer(b3.id, 3, null);
     await answer(b4.id, 4, PERSONAL.comments[1]);

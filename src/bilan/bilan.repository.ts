@@ -129,7 +129,9 @@ export class BilanRepository {
          SELECT s.kind, s.workshop_id, a.score FROM scoped s JOIN satisfaction_answers a ON a.booking_id = s.id
        ),
        follow_ups AS MATERIALIZED (
-         SELECT s.org_key, f.orientations FROM scoped s JOIN booking_follow_ups f ON f.booking_id = s.id WHERE cardinality(f.orientations) > 0
+         -- A follow-up is written for someone who came; if the attendance was corrected since, its orientations were not given.
+         SELECT s.org_key, f.orientations FROM scoped s JOIN booking_follow_ups f ON f.booking_id = s.id
+         WHERE cardinality(f.orientations) > 0 AND s.attended
        )
        SELECT
          (SELECT json_build_object('total', count(*), 'new', (SELECT count(*) FROM firsts WHERE first_start >= $3),
