@@ -1,15 +1,5 @@
-import PDFDocument from 'pdfkit';
-import { createRequire } from 'node:module';
+import { frenchPdf } from '../common/pdf';
 import type { ProgrammeIdentity } from '../config/app-config';
-
-/** DejaVu Sans, embedded (subset), as on the sign-in sheets: every French character, ’ and « » included. */
-const fonts = (() => {
-  const require = createRequire(__filename);
-  return {
-    regular: require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf'),
-    bold: require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf'),
-  };
-})();
 
 /** Everything a certificate says, already worded in French (dates and times in the programme's time zone). */
 export interface Attestation {
@@ -44,28 +34,15 @@ const FOOT_GAP = 20;
  */
 export function attestationPdf(attestation: Attestation): Promise<Buffer> {
   const { identity } = attestation;
-  const doc = new PDFDocument({
-    size: 'A4',
-    margins: { top: MARGIN, bottom: MARGIN, left: MARGIN, right: MARGIN },
-    lang: 'fr-FR',
-    displayTitle: true,
+  const { doc, bytes: done } = frenchPdf({
+    margin: MARGIN,
     info: {
       Title: `Attestation de présence – Atelier « ${attestation.workshopTitle} » – ${attestation.date}`,
       Author: identity.legalName,
       Subject: `Attestation de présence ${attestation.reference}`,
-      Creator: 'Rendez-vous ESS',
-      Producer: 'Rendez-vous ESS',
       CreationDate: attestation.issuedAt,
       ModDate: attestation.issuedAt,
     },
-  });
-  doc.registerFont('regular', fonts.regular);
-  doc.registerFont('bold', fonts.bold);
-  const chunks: Buffer[] = [];
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on('data', (chunk: Buffer) => chunks.push(chunk));
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
   });
 
   const left = MARGIN;

@@ -1,27 +1,15 @@
-import PDFDocument from 'pdfkit';
-import { createRequire } from 'node:module';
+import { frenchPdf, PdfDoc } from '../common/pdf';
 import type { ProgrammeIdentity } from '../config/app-config';
 import type { Chart } from './bilan-charts';
 import { bilanSections, Cell, FigureTable, SectionKey, shortDate } from './bilan-tables';
 import type { Bilan } from './bilan.types';
-
-/** DejaVu Sans, embedded (subset), as on the sign-in sheets: every French character, ’ and « » included. */
-const fonts = (() => {
-  const require = createRequire(__filename);
-  return {
-    regular: require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf'),
-    bold: require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf'),
-    condensed: require.resolve('dejavu-fonts-ttf/ttf/DejaVuSansCondensed.ttf'),
-    condensedBold: require.resolve('dejavu-fonts-ttf/ttf/DejaVuSansCondensed-Bold.ttf'),
-  };
-})();
 
 const MARGIN = 40;
 const INK = '#1b1f24';
 const MUTED = '#4a5360';
 const LABEL_WIDTH = 170;
 
-type Doc = InstanceType<typeof PDFDocument>;
+type Doc = PdfDoc;
 
 /**
  * The bilan as an A4 PDF, with the page's content: for each section its sentence, its chart (bars
@@ -30,23 +18,10 @@ type Doc = InstanceType<typeof PDFDocument>;
  */
 export function bilanPdf(bilan: Bilan, charts: Record<SectionKey, Chart>, identity: ProgrammeIdentity, createdAt: Date): Promise<Buffer> {
   const title = `Bilan du programme du ${shortDate(bilan.from)} au ${shortDate(bilan.to)}`;
-  const doc = new PDFDocument({
-    size: 'A4',
-    margins: { top: MARGIN, bottom: MARGIN, left: MARGIN, right: MARGIN },
+  const { doc, bytes: done } = frenchPdf({
+    margin: MARGIN,
     bufferPages: true,
-    lang: 'fr-FR',
-    displayTitle: true,
-    info: { Title: title, Author: identity.name, Creator: 'Rendez-vous ESS', Producer: 'Rendez-vous ESS', CreationDate: createdAt, ModDate: createdAt },
-  });
-  doc.registerFont('regular', fonts.regular);
-  doc.registerFont('bold', fonts.bold);
-  doc.registerFont('condensed', fonts.condensed);
-  doc.registerFont('condensed-bold', fonts.condensedBold);
-  const chunks: Buffer[] = [];
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on('data', (chunk: Buffer) => chunks.push(chunk));
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
+    info: { Title: title, Author: identity.name, CreationDate: createdAt, ModDate: createdAt },
   });
   const width = doc.page.width - 2 * MARGIN;
   const bottom = () => doc.page.height - MARGIN - 20;

@@ -1,18 +1,5 @@
-import PDFDocument from 'pdfkit';
-import { createRequire } from 'node:module';
+import { frenchPdf } from '../common/pdf';
 import type { ProgrammeIdentity } from '../config/app-config';
-
-/** DejaVu Sans, embedded (subset): every French character, the apostrophe ’ and the « » quotes included. */
-const fonts = (() => {
-  const require = createRequire(__filename);
-  return {
-    regular: require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf'),
-    bold: require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf'),
-    // The table's cells: long names and organisations fit a portrait page.
-    condensed: require.resolve('dejavu-fonts-ttf/ttf/DejaVuSansCondensed.ttf'),
-    condensedBold: require.resolve('dejavu-fonts-ttf/ttf/DejaVuSansCondensed-Bold.ttf'),
-  };
-})();
 
 export interface SignInColumn {
   header: string;
@@ -48,30 +35,15 @@ const SIGNATURE_HEADER = 'Signature';
  * "Page n / N" at the foot of each page. The same data gives the same bytes (fixed dates and ids).
  */
 export function signInSheetPdf(sheet: SignInSheet): Promise<Buffer> {
-  const doc = new PDFDocument({
-    size: 'A4',
-    margins: { top: A4_MARGIN, bottom: A4_MARGIN, left: A4_MARGIN, right: A4_MARGIN },
+  const { doc, bytes: done } = frenchPdf({
+    margin: A4_MARGIN,
     bufferPages: true,
-    lang: 'fr-FR',
-    displayTitle: true,
     info: {
       Title: `Feuille d’émargement – ${sheet.title} – ${sheet.date}`,
       Author: sheet.identity.name,
-      Creator: 'Rendez-vous ESS',
-      Producer: 'Rendez-vous ESS',
       CreationDate: sheet.createdAt,
       ModDate: sheet.createdAt,
     },
-  });
-  doc.registerFont('regular', fonts.regular);
-  doc.registerFont('bold', fonts.bold);
-  doc.registerFont('condensed', fonts.condensed);
-  doc.registerFont('condensed-bold', fonts.condensedBold);
-  const chunks: Buffer[] = [];
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on('data', (chunk: Buffer) => chunks.push(chunk));
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
   });
 
   const left = A4_MARGIN;
